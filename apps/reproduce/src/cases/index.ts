@@ -1,0 +1,4 @@
+import type { ReproduceCase } from './types.js';
+
+/** Every case of the main job, in the order `pnpm reproduce` runs them. */
+export const cases: readonly ReproduceCase[] = [];
