@@ -13,7 +13,7 @@ export type DType = 'float32' | 'float64';
 export type Tensor = NdArray<FloatArray>;
 
 /** Numbers nested to any depth: `1`, `[1, 2]`, `[[1, 2], [3, 4]]`, ... */
-export type NestedNumbers = number | readonly NestedNumbers[];
+export type NestedNumbers = number | ArrayLike<number> | readonly NestedNumbers[];
 
 /**
  * What public functions accept as a tensor: a tensor (ndarray), a typed array (one dimension,
