@@ -1,4 +1,5 @@
+import { leakageCase } from './leakage.js';
 import type { ReproduceCase } from './types.js';
 
 /** Every case of the main job, in the order `pnpm reproduce` runs them. */
-export const cases: readonly ReproduceCase[] = [];
+export const cases: readonly ReproduceCase[] = [leakageCase];
