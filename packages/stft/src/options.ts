@@ -1,0 +1,186 @@
+import {
+  checkBoolean,
+  checkKeys,
+  checkNumber,
+  checkOneOf,
+  type FloatArray,
+  LossInputError,
+  show,
+} from '@losses/tensor';
+import { WINDOW_KINDS, type WindowKind, windowValues } from './window.js';
+
+/** How a centred STFT pads the signal: mirror without the edge sample, or zeros. */
+export type PadMode = 'reflect' | 'constant';
+
+/** Options of the STFT (torch.stft names in parentheses). */
+export interface StftOptions {
+  /** FFT size N in samples (`n_fft`), any integer >= 1. */
+  size: number;
+  /** Hop between frame starts in samples (`hop_length`), an integer >= 1. */
+  hop: number;
+  /**
+   * The window: a {@link WindowKind} (periodic, as torch's and scipy's spectral windows) or the
+   * samples themselves (length `windowLength`). Default `'hann'`.
+   */
+  window?: WindowKind | FloatArray | readonly number[];
+  /**
+   * Window length (`win_length`), 1..size, default `size`. A shorter window is zero-padded to
+   * `size`, centred (left padding floor((size - windowLength) / 2)), as torch does.
+   */
+  windowLength?: number;
+  /** Pad floor(size / 2) samples on both sides so frame t is centred on t * hop. Default `true`. */
+  center?: boolean;
+  /** The padding of a centred STFT (`pad_mode`), default `'reflect'`; ignored without `center`. */
+  padMode?: PadMode;
+  /**
+   * Without `center` only: zero-pad the end so that there are ceil(T / hop) frames, as
+   * tf.signal.stft(pad_end=True). Default `false`.
+   */
+  padEnd?: boolean;
+}
+
+/** The option names of {@link StftOptions}. */
+export const STFT_OPTION_KEYS = [
+  'size',
+  'hop',
+  'window',
+  'windowLength',
+  'center',
+  'padMode',
+  'padEnd',
+] as const;
+
+/** Validated options with the window resolved to `size` samples. */
+export interface ResolvedStft {
+  size: number;
+  hop: number;
+  windowLength: number;
+  window: Float64Array;
+  center: boolean;
+  padMode: PadMode;
+  padEnd: boolean;
+  bins: number;
+}
+
+/** Validates STFT options (refusing unknown keys other than `extraKeys`) and builds the window. */
+export function resolveStftOptions(
+  options: StftOptions,
+  name = 'options',
+  extraKeys: readonly string[] = [],
+): ResolvedStft {
+  if (options === undefined || options === null || typeof options !== 'object') {
+    throw new LossInputError(
+      'INVALID_OPTION',
+      `${name}: expected an options object with at least { size, hop }, got ${show(options)}`,
+      name,
+    );
+  }
+  checkKeys(options, name, [...STFT_OPTION_KEYS, ...extraKeys]);
+  const size = checkNumber(options.size, `${name}.size`, { integer: true, min: 1 });
+  const hop = checkNumber(options.hop, `${name}.hop`, { integer: true, min: 1 });
+  const windowLength =
+    options.windowLength === undefined
+      ? size
+      : checkNumber(options.windowLength, `${name}.windowLength`, {
+          integer: true,
+          min: 1,
+          max: size,
+        });
+  const center =
+    options.center === undefined ? true : checkBoolean(options.center, `${name}.center`);
+  const padMode =
+    options.padMode === undefined
+      ? 'reflect'
+      : checkOneOf(options.padMode, `${name}.padMode`, ['reflect', 'constant'] as const);
+  const padEnd =
+    options.padEnd === undefined ? false : checkBoolean(options.padEnd, `${name}.padEnd`);
+  if (padEnd && center) {
+    throw new LossInputError(
+      'INVALID_OPTION',
+      `${name}.padEnd: padEnd only applies with center: false (a centred STFT pads both ends already); got padEnd: true with center: true`,
+      `${name}.padEnd`,
+    );
+  }
+  const short = resolveWindow(options.window, windowLength, `${name}.window`);
+  const window = new Float64Array(size);
+  window.set(short, Math.floor((size - windowLength) / 2));
+  return {
+    size,
+    hop,
+    windowLength,
+    window,
+    center,
+    padMode,
+    padEnd,
+    bins: Math.floor(size / 2) + 1,
+  };
+}
+
+function resolveWindow(
+  value: StftOptions['window'],
+  windowLength: number,
+  name: string,
+): Float64Array {
+  if (value === undefined) return windowValues('hann', windowLength, true);
+  if (typeof value === 'string') {
+    return windowValues(checkOneOf(value, name, WINDOW_KINDS), windowLength, true);
+  }
+  if (value instanceof Float32Array || value instanceof Float64Array || Array.isArray(value)) {
+    const arr = value as ArrayLike<unknown>;
+    if (arr.length !== windowLength) {
+      throw new LossInputError(
+        'SHAPE_MISMATCH',
+        `${name}: expected ${windowLength} samples (windowLength, which defaults to size), got ${arr.length}; set windowLength to the window's length`,
+        name,
+      );
+    }
+    const out = new Float64Array(windowLength);
+    for (let i = 0; i < windowLength; i++) {
+      const v = arr[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new LossInputError(
+          'NON_FINITE',
+          `${name}: element [${i}] is ${show(v)}; window samples must be finite numbers`,
+          name,
+        );
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+  throw new LossInputError(
+    'INVALID_OPTION',
+    `${name}: expected one of ${WINDOW_KINDS.map((k) => `'${k}'`).join(', ')} or a Float32Array/Float64Array/number[] of window samples, got ${show(value)}`,
+    name,
+  );
+}
+
+/** Number of STFT frames for a signal of `length` samples (no validation of the length). */
+export function frameCountOf(cfg: ResolvedStft, length: number): number {
+  if (cfg.center) {
+    const padded = length + 2 * Math.floor(cfg.size / 2);
+    return 1 + Math.floor((padded - cfg.size) / cfg.hop);
+  }
+  if (cfg.padEnd) return Math.ceil(length / cfg.hop);
+  if (length < cfg.size) return 0;
+  return 1 + Math.floor((length - cfg.size) / cfg.hop);
+}
+
+/** Checks that a signal of `length` samples can be transformed with `cfg`. */
+export function checkSignalLength(cfg: ResolvedStft, length: number, name: string): void {
+  const pad = Math.floor(cfg.size / 2);
+  if (cfg.center && cfg.padMode === 'reflect' && pad >= length) {
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `${name}: a signal of ${length} samples is too short for reflect padding of ${pad} samples (size / 2 with size ${cfg.size}); it needs more than ${pad} samples - use padMode: 'constant' for short signals`,
+      name,
+    );
+  }
+  if (!cfg.center && !cfg.padEnd && length < cfg.size) {
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `${name}: a signal of ${length} samples is shorter than one frame (size ${cfg.size}) with center: false; use center: true or padEnd: true`,
+      name,
+    );
+  }
+}

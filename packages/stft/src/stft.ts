@@ -1,0 +1,223 @@
+import {
+  arrayType,
+  checkNumber,
+  type DType,
+  dtypeOf,
+  type FloatArray,
+  LossInputError,
+  type Tensor,
+  type TensorLike,
+  tensor,
+  toTensor,
+} from '@losses/tensor';
+import { magnitudesOf, StftKernel } from './kernel.js';
+import {
+  checkSignalLength,
+  frameCountOf,
+  type PadMode,
+  resolveStftOptions,
+  type StftOptions,
+} from './options.js';
+
+/** A magnitude spectrogram with the vector-Jacobian product of the same forward pass. */
+export interface MagnitudeWithVjp {
+  /** |X|, shape `[(B,) frames, bins]`, the float type of the signal. */
+  magnitude: Tensor;
+  /**
+   * dL/dx (shape and float type of the signal) from dL/d|X| (shape of `magnitude`), reusing the
+   * forward spectrum. May be called several times.
+   */
+  vjp(dMag: TensorLike): Tensor;
+}
+
+/**
+ * An STFT configuration validated once, with its window and FFT plan cached. Signals are `[T]` or
+ * `[B, T]`; outputs keep the signal's float type (number arrays give float64).
+ */
+export interface StftPlan {
+  /** FFT size N in samples. */
+  readonly size: number;
+  /** Hop between frames in samples. */
+  readonly hop: number;
+  /** Length of the (unpadded) window in samples. */
+  readonly windowLength: number;
+  /** Whether frames are centred (the signal padded by floor(size / 2) on both sides). */
+  readonly center: boolean;
+  /** The padding of a centred STFT. */
+  readonly padMode: PadMode;
+  /** Whether the end is zero-padded to ceil(T / hop) frames (only without `center`). */
+  readonly padEnd: boolean;
+  /** The window zero-padded (centred) to `size` samples. Do not modify. */
+  readonly window: Float64Array;
+  /** One-sided frequency bins: floor(size / 2) + 1. */
+  readonly bins: number;
+  /** Number of frames for a signal of `length` samples. */
+  frameCount(length: number): number;
+  /** The complex STFT: `[T]` -> `[frames, bins, 2]`, `[B, T]` -> `[B, frames, bins, 2]`. */
+  stft(x: TensorLike): Tensor;
+  /**
+   * The magnitude spectrogram |X|: `[(B,) frames, bins]`. With `eps` (>= 0):
+   * sqrt(max(re^2 + im^2, eps)).
+   */
+  magnitude(x: TensorLike, eps?: number): Tensor;
+  /** {@link StftPlan.magnitude} plus its vector-Jacobian product from the same spectrum. */
+  magnitudeWithVjp(x: TensorLike, eps?: number): MagnitudeWithVjp;
+}
+
+interface Prepared {
+  dtype: DType;
+  batched: boolean;
+  batch: number;
+  length: number;
+  data: FloatArray;
+}
+
+function prepare(kernel: StftKernel, x: TensorLike): Prepared {
+  const t = toTensor(x, { name: 'x', rank: [1, 2] });
+  const batched = t.shape.length === 2;
+  const batch = batched ? t.shape[0]! : 1;
+  const length = batched ? t.shape[1]! : t.shape[0]!;
+  checkSignalLength(kernel.cfg, length, 'x');
+  return { dtype: dtypeOf(t.data), batched, batch, length, data: t.data };
+}
+
+function checkEps(eps: unknown): number | undefined {
+  return eps === undefined ? undefined : checkNumber(eps, 'eps', { min: 0 });
+}
+
+class Plan implements StftPlan {
+  readonly size: number;
+  readonly hop: number;
+  readonly windowLength: number;
+  readonly center: boolean;
+  readonly padMode: PadMode;
+  readonly padEnd: boolean;
+  readonly window: Float64Array;
+  readonly bins: number;
+  private readonly kernel: StftKernel;
+
+  constructor(kernel: StftKernel) {
+    const c = kernel.cfg;
+    this.kernel = kernel;
+    this.size = c.size;
+    this.hop = c.hop;
+    this.windowLength = c.windowLength;
+    this.center = c.center;
+    this.padMode = c.padMode;
+    this.padEnd = c.padEnd;
+    this.window = c.window;
+    this.bins = c.bins;
+  }
+
+  frameCount(length: number): number {
+    checkNumber(length, 'length', { integer: true, min: 1 });
+    return frameCountOf(this.kernel.cfg, length);
+  }
+
+  stft(x: TensorLike): Tensor {
+    const p = prepare(this.kernel, x);
+    const framed = this.kernel.frame(p.data, p.batch, p.length);
+    const spec = this.kernel.spectra(framed);
+    const out = p.dtype === 'float64' ? spec : Float32Array.from(spec);
+    const shape = [framed.frames, this.bins, 2];
+    return tensor(out, p.batched ? [p.batch, ...shape] : shape);
+  }
+
+  magnitude(x: TensorLike, eps?: number): Tensor {
+    return this.run(x, eps).magnitude;
+  }
+
+  magnitudeWithVjp(x: TensorLike, eps?: number): MagnitudeWithVjp {
+    return this.run(x, eps);
+  }
+
+  private run(x: TensorLike, epsIn: unknown): MagnitudeWithVjp {
+    const eps = checkEps(epsIn);
+    const kernel = this.kernel;
+    const p = prepare(kernel, x);
+    const framed = kernel.frame(p.data, p.batch, p.length);
+    const spec = kernel.spectra(framed);
+    const shape = p.batched ? [p.batch, framed.frames, this.bins] : [framed.frames, this.bins];
+    const mag = new (arrayType(p.dtype))(p.batch * framed.frames * this.bins);
+    magnitudesOf(spec, mag, eps);
+    const magnitude = tensor(mag, shape);
+    return {
+      magnitude,
+      vjp: (dMag: TensorLike): Tensor => {
+        const d = toTensor(dMag, { name: 'dMag', rank: shape.length });
+        if (d.shape.some((s, i) => s !== shape[i])) {
+          throw new LossInputError(
+            'SHAPE_MISMATCH',
+            `dMag: expected the magnitude's shape [${shape.join(', ')}], got [${d.shape.join(', ')}]`,
+            'dMag',
+          );
+        }
+        const gx = kernel.backward(framed, spec, d.data, eps);
+        const out = p.dtype === 'float64' ? gx : Float32Array.from(gx);
+        return tensor(out, p.batched ? [p.batch, p.length] : [p.length]);
+      },
+    };
+  }
+}
+
+/**
+ * Validates STFT options once and returns a plan that caches the window and the FFT plan.
+ * The transform equals `torch.stft(x, n_fft=size, hop_length=hop, win_length=windowLength,
+ * window=w, center=center, pad_mode=padMode, onesided=True, return_complex=True)`, frame for frame.
+ *
+ * @throws LossInputError `INVALID_OPTION` (size or hop not an integer >= 1, windowLength outside
+ *   1..size, unknown window kind, unknown options, padEnd with center), `SHAPE_MISMATCH` (window
+ *   array of the wrong length), `NON_FINITE` (window samples).
+ */
+export function createStft(options: StftOptions): StftPlan {
+  return new Plan(new StftKernel(resolveStftOptions(options)));
+}
+
+/**
+ * The complex one-sided STFT of `x` (`[T]` or `[B, T]`): `[(B,) frames, bins, 2]` with
+ * bins = floor(size / 2) + 1, in the float type of `x`. Equal to torch.stft (see
+ * {@link createStft}); frames = 1 + floor((T + 2 floor(size/2) - size) / hop) with `center`.
+ *
+ * @throws LossInputError for bad options (see {@link createStft}), a non-finite or empty signal,
+ *   or a signal too short for reflect padding (use `padMode: 'constant'`).
+ */
+export function stft(x: TensorLike, options: StftOptions): Tensor {
+  return createStft(options).stft(x);
+}
+
+/** Options of {@link magnitude} and {@link magnitudeVjp}: the STFT's plus an optional floor. */
+export interface MagnitudeOptions extends StftOptions {
+  /** Floor on the power: |X| = sqrt(max(re^2 + im^2, eps)), gradient 0 where it is active. */
+  eps?: number;
+}
+
+function planAndEps(options: MagnitudeOptions): { plan: StftPlan; eps: number | undefined } {
+  const cfg = resolveStftOptions(options, 'options', ['eps']);
+  const eps =
+    options.eps === undefined ? undefined : checkNumber(options.eps, 'options.eps', { min: 0 });
+  return { plan: new Plan(new StftKernel(cfg)), eps };
+}
+
+/**
+ * The magnitude spectrogram |STFT(x)|: `[T]` -> `[frames, bins]`, `[B, T]` -> `[B, frames, bins]`,
+ * in the float type of `x`. With `options.eps`: sqrt(max(re^2 + im^2, eps)).
+ *
+ * @throws LossInputError as {@link stft}, and for a negative `eps`.
+ */
+export function magnitude(x: TensorLike, options: MagnitudeOptions): Tensor {
+  const { plan, eps } = planAndEps(options);
+  return plan.magnitude(x, eps);
+}
+
+/**
+ * The gradient of a loss with respect to the signal `x`, given dL/d|X| (`dMag`, the shape of
+ * `magnitude(x, options)`): the exact adjoint through the magnitude, the one-sided spectrum, the
+ * window, the overlap of frames and the padding. Bins with |X| = 0 (or under the eps floor)
+ * contribute 0. Returns the shape and float type of `x`.
+ *
+ * @throws LossInputError as {@link magnitude}, and `SHAPE_MISMATCH` if `dMag` has the wrong shape.
+ */
+export function magnitudeVjp(x: TensorLike, options: MagnitudeOptions, dMag: TensorLike): Tensor {
+  const { plan, eps } = planAndEps(options);
+  return plan.magnitudeWithVjp(x, eps).vjp(dMag);
+}

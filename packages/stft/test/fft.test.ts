@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { getFftPlan, irfft, rfft } from '../src/index.js';
+
+/** Deterministic pseudo-random numbers in [-1, 1). */
+function noise(n: number, seed: number): Float64Array {
+  const out = new Float64Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Naive O(n^2) DFT with exactly reduced angles (the independent reference). */
+function naiveDft(x: Float64Array, sign: -1 | 1): Float64Array {
+  const n = x.length / 2;
+  const out = new Float64Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    let re = 0;
+    let im = 0;
+    for (let j = 0; j < n; j++) {
+      const angle = (sign * 2 * Math.PI * ((j * k) % n)) / n;
+      const c = Math.cos(angle);
+      const s = Math.sin(angle);
+      re += x[2 * j]! * c - x[2 * j + 1]! * s;
+      im += x[2 * j]! * s + x[2 * j + 1]! * c;
+    }
+    out[2 * k] = re;
+    out[2 * k + 1] = im;
+  }
+  return out;
+}
+
+function relativeError(a: Float64Array, b: Float64Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+const SIZES = [1, 2, 3, 5, 64, 67, 127, 257, 509, 1021, 2048, 2053, 4099];
+
+describe('getFftPlan', () => {
+  for (const n of SIZES) {
+    it(`matches a naive DFT within 1e-12 relative for n = ${n}`, () => {
+      const x = noise(2 * n, n);
+      const out = new Float64Array(2 * n);
+      getFftPlan(n).transform(x, out);
+      expect(relativeError(out, naiveDft(x, -1))).toBeLessThan(1e-12);
+    });
+  }
+
+  it('inverts its transform (normalised inverse) for power-of-two and other lengths', () => {
+    for (const n of [1, 6, 16, 67, 100]) {
+      const x = noise(2 * n, 7 * n);
+      const spectrum = new Float64Array(2 * n);
+      const back = new Float64Array(2 * n);
+      const plan = getFftPlan(n);
+      plan.transform(x, spectrum);
+      plan.inverseTransform(spectrum, back);
+      expect(relativeError(back, x)).toBeLessThan(1e-13);
+    }
+  });
+
+  it('uses radix code for powers of two and Bluestein otherwise', () => {
+    expect(getFftPlan(1).algorithm).toBe('identity');
+    expect(getFftPlan(1024).algorithm).toBe('radix');
+    expect(getFftPlan(1021).algorithm).toBe('bluestein');
+  });
+
+  it('caches one plan per length', () => {
+    expect(getFftPlan(509)).toBe(getFftPlan(509));
+  });
+
+  it('does not modify its input', () => {
+    const x = noise(2 * 67, 3);
+    const copy = x.slice();
+    getFftPlan(67).transform(x, new Float64Array(2 * 67));
+    expect(x).toEqual(copy);
+  });
+
+  it('refuses a length that is not an integer >= 1', () => {
+    expect(() => getFftPlan(0)).toThrow(/n: expected an integer >= 1, got 0/);
+    expect(() => getFftPlan(3.5)).toThrow(/integer/);
+  });
+});
+
+describe('rfft and irfft', () => {
+  it('rfft gives the first floor(n/2) + 1 bins of the full DFT of a real signal', () => {
+    for (const n of [1, 2, 7, 8, 67, 128]) {
+      const x = noise(n, n + 11);
+      const complex = new Float64Array(2 * n);
+      for (let j = 0; j < n; j++) complex[2 * j] = x[j]!;
+      const full = naiveDft(complex, -1);
+      const X = rfft(x);
+      const bins = Math.floor(n / 2) + 1;
+      expect(X.shape).toEqual([bins, 2]);
+      expect(relativeError(X.data as Float64Array, full.subarray(0, 2 * bins))).toBeLessThan(1e-12);
+    }
+  });
+
+  it('irfft inverts rfft for even and odd lengths', () => {
+    for (const n of [1, 2, 9, 16, 257]) {
+      const x = noise(n, 5 * n);
+      const back = irfft(rfft(x), n);
+      expect(back.shape).toEqual([n]);
+      expect(relativeError(back.data as Float64Array, x)).toBeLessThan(1e-13);
+    }
+  });
+
+  it('keeps float32 input float32', () => {
+    const X = rfft(new Float32Array([1, 2, 3, 4]));
+    expect(X.data).toBeInstanceOf(Float32Array);
+    expect(irfft(X, 4).data).toBeInstanceOf(Float32Array);
+  });
+
+  it('irfft refuses a spectrum with the wrong number of bins', () => {
+    expect(() => irfft(rfft(noise(8, 1)), 10)).toThrow(/X: expected shape \[6, 2\]/);
+  });
+});
