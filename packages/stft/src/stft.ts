@@ -24,8 +24,8 @@ export interface MagnitudeWithVjp {
   /** |X|, shape `[(B,) frames, bins]`, the float type of the signal. */
   magnitude: Tensor;
   /**
-   * dL/dx (shape and float type of the signal) from dL/d|X| (shape of `magnitude`), reusing the
-   * forward spectrum. May be called several times.
+   * dL/dx (shape and float type of the signal) from dL/d|X| (shape of `magnitude`, or the same
+   * values as one flat array), reusing the forward spectrum. May be called several times.
    */
   vjp(dMag: TensorLike): Tensor;
 }
@@ -144,11 +144,12 @@ class Plan implements StftPlan {
     return {
       magnitude,
       vjp: (dMag: TensorLike): Tensor => {
-        const d = toTensor(dMag, { name: 'dMag', rank: shape.length });
-        if (d.shape.some((s, i) => s !== shape[i])) {
+        const d = toTensor(dMag, { name: 'dMag' });
+        const flat = d.shape.length === 1 && d.shape[0] === mag.length;
+        if (!flat && (d.shape.length !== shape.length || d.shape.some((s, i) => s !== shape[i]))) {
           throw new LossInputError(
             'SHAPE_MISMATCH',
-            `dMag: expected the magnitude's shape [${shape.join(', ')}], got [${d.shape.join(', ')}]`,
+            `dMag: expected the magnitude's shape [${shape.join(', ')}] (or ${mag.length} values flat), got [${d.shape.join(', ')}]`,
             'dMag',
           );
         }

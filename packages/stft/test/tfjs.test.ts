@@ -1,0 +1,37 @@
+import '@tensorflow/tfjs';
+import { tensor } from '@losses/tensor';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { magnitude, magnitudeVjp } from '../src/index.js';
+import { magnitudeSpectrogram } from '../src/tfjs/index.js';
+import { maxAbsDiff, noise } from './helpers.js';
+
+describe('magnitudeSpectrogram (tfjs)', () => {
+  const options = { size: 33, hop: 8, window: 'hamming' as const };
+
+  it('computes the magnitude spectrogram of the package', async () => {
+    const x = Float32Array.from(noise(2 * 200, 1));
+    const out = magnitudeSpectrogram(tf.tensor(x, [2, 200]), options);
+    const expected = magnitude(tensor(x, [2, 200]), options);
+    expect(out.shape).toEqual(expected.shape);
+    expect(maxAbsDiff(await out.data(), expected.data)).toBe(0);
+  });
+
+  it('has the gradient of magnitudeVjp under tf.grad', async () => {
+    const x = Float32Array.from(noise(2 * 200, 2));
+    const m = magnitude(tensor(x, [2, 200]), options);
+    const dMag = Float32Array.from(noise(m.data.length, 3));
+    const grad = tf.grad((signal: tf.Tensor) =>
+      tf.sum(tf.mul(magnitudeSpectrogram(signal, options), tf.tensor(dMag, m.shape))),
+    );
+    const g = grad(tf.tensor(x, [2, 200]));
+    const expected = magnitudeVjp(tensor(x, [2, 200]), options, tensor(dMag, m.shape));
+    expect(g.shape).toEqual([2, 200]);
+    expect(maxAbsDiff(await g.data(), expected.data)).toBeLessThan(1e-6);
+  });
+
+  it('passes the eps floor through to the kernel', async () => {
+    const out = magnitudeSpectrogram(tf.zeros([64]), { size: 16, hop: 4, eps: 1e-4 });
+    for (const v of await out.data()) expect(v).toBeCloseTo(1e-2, 7);
+  });
+});
