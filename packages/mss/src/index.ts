@@ -1,0 +1,19 @@
+/**
+ * @packageDocumentation
+ * `@losses/mss`: the multi-scale spectral loss with every design axis as an option (window, FFT
+ * sizes, window lengths, hops, magnitude compressions, distance, spectral convergence, reductions,
+ * magnitude floor, framing) and its presets `standard`, `smooth`, `auraloss` and `ddsp`.
+ * Plain TypeScript on ndarrays; the TensorFlow.js op is in `@losses/mss/tfjs`.
+ */
+export type { CompressionKind, ResolvedCompression } from './compression.js';
+export type { DistanceKind, Reduction } from './distance.js';
+export {
+  createMssLoss,
+  type MssLoss,
+  type MssLossSpec,
+  type MssLossWithTarget,
+  mssLoss,
+  mssLossValueAndGrad,
+} from './loss.js';
+export type { Compression, MssConfig, MssOptions, ScaleReduction } from './options.js';
+export { isMssPresetName, type MssPresetName, mssPresets } from './presets.js';
