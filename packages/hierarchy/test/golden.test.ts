@@ -49,7 +49,9 @@ describe.each(golden.cases)('matches PyTorch autograd: $name', (c) => {
   const dy = tensor(fromJson(c.dy), c.shape);
   const opts = { input: c.input };
   const check = (got: { value: number; grad: { data: ArrayLike<number> } }, want: Result) => {
-    expect(Math.abs(got.value - want.value!)).toBeLessThan(TOL * Math.max(1, Math.abs(want.value!)));
+    expect(Math.abs(got.value - want.value!)).toBeLessThan(
+      TOL * Math.max(1, Math.abs(want.value!)),
+    );
     expect(maxAbsDiff(got.grad.data, fromJson(want.grad!))).toBeLessThan(TOL);
   };
 

@@ -29,7 +29,11 @@ export function randomLabels(r: () => number, n: number, unknown = 0.25): Float6
 }
 
 /** Central finite differences of a scalar function of a flat float64 vector. */
-export function finiteDiff(f: (x: Float64Array) => number, x: Float64Array, h = 1e-6): Float64Array {
+export function finiteDiff(
+  f: (x: Float64Array) => number,
+  x: Float64Array,
+  h = 1e-6,
+): Float64Array {
   const g = new Float64Array(x.length);
   const xp = Float64Array.from(x);
   for (let i = 0; i < x.length; i++) {

@@ -134,7 +134,8 @@ describe('defineHierarchy from edges (DAGs)', () => {
       1, 3, 4,
     ]);
     const pos = new Map(Array.from(t.bottomUpOrder, (c, k) => [c, k]));
-    for (const [p, c] of h.edges) expect(pos.get(h.indexOf(c))!).toBeLessThan(pos.get(h.indexOf(p))!);
+    for (const [p, c] of h.edges)
+      expect(pos.get(h.indexOf(c))!).toBeLessThan(pos.get(h.indexOf(p))!);
   });
 
   it('gives the same hierarchy as the equivalent nested object', () => {
