@@ -32,6 +32,7 @@ export type {
   TargetBoundLoss,
 } from './signal-loss.js';
 export {
+  combineGraRows,
   type SinusoidGraOptions,
   type SinusoidGraRow,
   sinusoidGra,

@@ -3,8 +3,9 @@
  * reproducible bit for bit for a seed, on every platform and Node version.
  *
  * xoshiro128** 1.0 (Blackman & Vigna, "Scrambled linear pseudorandom number generators",
- * ACM TOMS 47(4), 2021), its 128-bit state seeded from the seed by splitmix32. All arithmetic is
- * 32-bit integer arithmetic (`Math.imul`, shifts), which JavaScript defines exactly.
+ * ACM TOMS 47(4), 2021), its 128-bit state derived from (seed, stream) by the splitmix32
+ * finaliser. All arithmetic is 32-bit integer arithmetic (`Math.imul`, shifts), which JavaScript
+ * defines exactly.
  */
 
 /** A seeded generator: `uint32()` draws 32 random bits, `float()` a uniform double in [0, 1). */
@@ -19,15 +20,6 @@ export interface Rng {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
-}
-
-/** splitmix32: one step of a Weyl sequence through a 32-bit mixer; returns [output, next state]. */
-function splitmix32(state: number): [number, number] {
-  const next = (state + 0x9e3779b9) | 0;
-  let z = next;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return [(z ^ (z >>> 16)) >>> 0, next];
 }
 
 /**
@@ -58,19 +50,29 @@ export function xoshiro128ss(state: readonly [number, number, number, number]): 
   return { uint32, float, uniform: (lo, hi) => lo + (hi - lo) * float() };
 }
 
+/** The splitmix32 / murmur3 finaliser: a bijection of 32-bit integers with good avalanche. */
+function mix32(x: number): number {
+  let z = x | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
 /**
- * A generator seeded from a non-negative safe integer: the low and high 32 bits of the seed are
- * mixed by splitmix32 into the four state words of xoshiro128**.
+ * A generator seeded from a non-negative safe integer `seed` and a stream number `stream`
+ * (a non-negative 32-bit integer, default 0): each of the four state words of xoshiro128** is
+ * mix32(lo + k phi) ^ mix32(hi + k phi + 1) ^ mix32(stream + k phi + 2) (k = 0..3, phi the 32-bit
+ * golden ratio, lo / hi the low and high 32 bits of the seed), so every (seed, stream) pair starts
+ * its own sequence. `sinusoidGra` uses one stream per trial, which makes trials independent of how
+ * they are split into chunks.
  */
-export function createRng(seed: number): Rng {
+export function createRng(seed: number, stream = 0): Rng {
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 4294967296) >>> 0;
-  let st = lo ^ Math.imul(hi, 0x632be5ab);
   const words: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    const [out, next] = splitmix32(st);
-    words.push(out);
-    st = next;
+  for (let k = 0; k < 4; k++) {
+    const g = Math.imul(k, 0x9e3779b9);
+    words.push((mix32(lo + g) ^ mix32(hi + g + 0x3c6ef372) ^ mix32(stream + g + 0x78dde6e4)) >>> 0);
   }
   if ((words[0]! | words[1]! | words[2]! | words[3]!) === 0) words[0] = 1;
   return xoshiro128ss(words as [number, number, number, number]);

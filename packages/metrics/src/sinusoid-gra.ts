@@ -44,7 +44,17 @@ export interface SinusoidGraOptions {
   trials?: number;
   /** Seed of the random phases and offsets (a non-negative safe integer). Default 0. */
   seed?: number;
-  /** Float type of the signals handed to the loss. Default `'float32'`. */
+  /**
+   * Index of the first trial. Trial i draws from its own random stream (seed, i), so a run can be
+   * split into chunks - `{ trials: 250 }` and `{ trials: 250, firstTrial: 250 }` together are
+   * `{ trials: 500 }` (merge them with {@link combineGraRows}), e.g. across worker threads.
+   * Default 0.
+   */
+  firstTrial?: number;
+  /**
+   * Float type of the signals handed to the loss. Default `'float64'` (losses that keep the input
+   * float type then also return float64 values, so nearly equal losses are not rounded together).
+   */
   dtype?: DType;
   /** Called after every trial with (trials done, trials in all). */
   onProgress?: (done: number, total: number) => void;
@@ -75,6 +85,7 @@ const KEYS = [
   'steps',
   'trials',
   'seed',
+  'firstTrial',
   'dtype',
   'onProgress',
 ] as const;
@@ -90,7 +101,8 @@ export const sinusoidGraDefaults = {
   steps: [0.3, 3, 30, 300],
   trials: 500,
   seed: 0,
-  dtype: 'float32',
+  firstTrial: 0,
+  dtype: 'float64',
 } as const satisfies Omit<Required<SinusoidGraOptions>, 'loss' | 'onProgress'>;
 
 interface Resolved {
@@ -104,6 +116,7 @@ interface Resolved {
   steps: number[];
   trials: number;
   seed: number;
+  firstTrial: number;
   dtype: DType;
   onProgress: ((done: number, total: number) => void) | undefined;
 }
@@ -173,6 +186,11 @@ function resolve(options: SinusoidGraOptions): Resolved {
     min: 0,
     max: Number.MAX_SAFE_INTEGER,
   });
+  const firstTrial = checkNumber(options.firstTrial ?? d.firstTrial, 'options.firstTrial', {
+    integer: true,
+    min: 0,
+    max: 2 ** 32 - trials,
+  });
   const dtype = checkOneOf(options.dtype ?? d.dtype, 'options.dtype', ['float32', 'float64']);
   const onProgress = options.onProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') {
@@ -203,6 +221,7 @@ function resolve(options: SinusoidGraOptions): Resolved {
     steps,
     trials,
     seed,
+    firstTrial,
     dtype,
     onProgress,
   };
@@ -224,7 +243,7 @@ function rows(counts: readonly number[], steps: readonly number[], trials: numbe
  * Gradient-sign accuracy of a loss on sinusoids: the experiment behind the GRA table of
  * "Loss Functions Matter" (case study 1), generic over the loss.
  *
- * Protocol, per trial (random draws from a seeded xoshiro128** in this order):
+ * Protocol, per trial i (random draws from xoshiro128** seeded by (seed, i), in this order):
  * - the target: x[n] = A sin(2 pi f t_n + phi), f = `targetHz`, t_n = n / `sampleRate`,
  *   T = round(`duration` * `sampleRate`) samples, phi uniform in [0, 2 pi);
  * - an offset c uniform in [-`rangeCents`, +`rangeCents`] cents;
@@ -258,7 +277,6 @@ function rows(counts: readonly number[], steps: readonly number[], trials: numbe
  */
 export function sinusoidGra(options: SinusoidGraOptions): SinusoidGraRow[] {
   const o = resolve(options);
-  const rng = createRng(o.seed);
   const T = o.length;
   const Arr = arrayType(o.dtype);
   const twoPi = 2 * Math.PI;
@@ -266,6 +284,7 @@ export function sinusoidGra(options: SinusoidGraOptions): SinusoidGraRow[] {
   if (o.reading === 'gradient') {
     let correct = 0;
     for (let trial = 0; trial < trials; trial++) {
+      const rng = createRng(o.seed, o.firstTrial + trial);
       const target = new Arr(T);
       writeSinusoid(target, 0, T, o.targetHz, rng.uniform(0, twoPi), o.amplitude, o.sampleRate);
       const c = rng.uniform(-o.rangeCents, o.rangeCents);
@@ -284,6 +303,7 @@ export function sinusoidGra(options: SinusoidGraOptions): SinusoidGraRow[] {
   const S = steps.length;
   const counts = new Array<number>(S).fill(0);
   for (let trial = 0; trial < trials; trial++) {
+    const rng = createRng(o.seed, o.firstTrial + trial);
     const target = new Arr(T);
     writeSinusoid(target, 0, T, o.targetHz, rng.uniform(0, twoPi), o.amplitude, o.sampleRate);
     const c = rng.uniform(-o.rangeCents, o.rangeCents);
@@ -314,4 +334,37 @@ export function sinusoidGra(options: SinusoidGraOptions): SinusoidGraRow[] {
     o.onProgress?.(trial + 1, trials);
   }
   return rows(counts, steps, trials);
+}
+
+/**
+ * Merges the rows of runs over disjoint trials of the same protocol (e.g. chunks run with
+ * `firstTrial` on worker threads): counts add up, `gra` and the Wilson interval are recomputed.
+ *
+ * @param parts - the results of each run, all with the same steps in the same order.
+ * @returns The rows of the combined run.
+ * @throws LossInputError `EMPTY` (no parts), `SHAPE_MISMATCH` (the parts' steps differ).
+ */
+export function combineGraRows(parts: readonly (readonly SinusoidGraRow[])[]): SinusoidGraRow[] {
+  if (!Array.isArray(parts as unknown) || parts.length === 0) {
+    throw new LossInputError('EMPTY', 'parts: expected at least one list of rows', 'parts');
+  }
+  const first = parts[0]!;
+  const steps = first.map((r) => r.step);
+  const correct = new Array<number>(steps.length).fill(0);
+  let total = 0;
+  parts.forEach((rowsOfPart, p) => {
+    if (rowsOfPart.length !== steps.length || rowsOfPart.some((r, k) => r.step !== steps[k])) {
+      throw new LossInputError(
+        'SHAPE_MISMATCH',
+        `parts[${p}]: steps ${show(rowsOfPart.map((r) => r.step))} differ from parts[0]'s ${show(steps)}`,
+        'parts',
+      );
+    }
+    const n = rowsOfPart[0]?.trials ?? 0;
+    rowsOfPart.forEach((r, k) => {
+      correct[k] = correct[k]! + r.correct;
+    });
+    total += n;
+  });
+  return rows(correct, steps, total);
 }

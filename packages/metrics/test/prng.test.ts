@@ -24,6 +24,13 @@ describe('xoshiro128**', () => {
     expect(new Set(seqs).size).toBe(4);
   });
 
+  it('gives every stream of a seed its own sequence', () => {
+    const firsts = new Set<number>();
+    for (let stream = 0; stream < 1000; stream++) firsts.add(createRng(9, stream).uint32());
+    expect(firsts.size).toBe(1000);
+    expect(createRng(9, 3).float()).toBe(createRng(9, 3).float());
+  });
+
   it('draws floats in [0, 1) with mean near 1/2', () => {
     const r = createRng(7);
     let sum = 0;

@@ -2,7 +2,7 @@ import type { Tensor } from '@losses/tensor';
 import { tensor } from '@losses/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LossInputError, sinusoidGra, sinusoidGraDefaults } from '../src/index.js';
+import { combineGraRows, LossInputError, sinusoidGra, sinusoidGraDefaults } from '../src/index.js';
 import { centsToHz, frequencyGradient, writeSinusoid } from '../src/sinusoid.js';
 import { idealLoss, omegaOf, omegaSquaredLoss } from './helpers/oracle.js';
 import { plannedSpectralLoss, spectralLoss } from './helpers/spectral.js';
@@ -32,11 +32,12 @@ describe('sinusoidGra: protocol', () => {
       steps: [0.3, 3, 30, 300],
       trials: 500,
       seed: 0,
-      dtype: 'float32',
+      firstTrial: 0,
+      dtype: 'float64',
     });
   });
 
-  it('hands the loss a [T] target and a [2S, T] batch of float32 signals by default', () => {
+  it('hands the loss a [T] target and a [2S, T] batch of float64 signals by default', () => {
     const loss = plannedSpectralLoss(true);
     sinusoidGra({ ...small, loss, trials: 3, steps: [1, 10, 100] });
     expect(loss.calls.perItem).toBe(3);
@@ -48,18 +49,18 @@ describe('sinusoidGra: protocol', () => {
     ]);
   });
 
-  it('passes float64 signals when asked', () => {
+  it('passes float32 signals when asked', () => {
     const seen: string[] = [];
     sinusoidGra({
       ...small,
       trials: 1,
-      dtype: 'float64',
+      dtype: 'float32',
       loss: (e, t) => {
         seen.push(e.data.constructor.name, t.data.constructor.name);
         return 0;
       },
     });
-    expect(new Set(seen)).toEqual(new Set(['Float64Array']));
+    expect(new Set(seen)).toEqual(new Set(['Float32Array']));
   });
 
   it('puts the two estimates of each step s cents apart, lower first, around a common offset', () => {
@@ -127,6 +128,14 @@ describe('sinusoidGra: protocol', () => {
   it('is reproducible bit for bit for a seed', () => {
     const run = () => sinusoidGra({ ...small, loss: spectralLoss, trials: 8, seed: 42 });
     expect(run()).toEqual(run());
+  });
+
+  it('gives the same counts when the trials are split into chunks with firstTrial', () => {
+    const loss = (e: Tensor) => e.data[7]!; // arbitrary but deterministic
+    const whole = sinusoidGra({ ...small, loss, trials: 12, seed: 4 });
+    const a = sinusoidGra({ ...small, loss, trials: 5, seed: 4 });
+    const b = sinusoidGra({ ...small, loss, trials: 7, seed: 4, firstTrial: 5 });
+    expect(combineGraRows([a, b])).toEqual(whole);
   });
 
   it('changes with the seed', () => {
@@ -276,6 +285,7 @@ describe('sinusoidGra: errors', () => {
       [{ trials: 2.5 }, /options\.trials/],
       [{ seed: -1 }, /options\.seed/],
       [{ seed: 0.5 }, /options\.seed/],
+      [{ firstTrial: -1 }, /options\.firstTrial/],
       [{ sampleRate: 0 }, /options\.sampleRate/],
       [{ targetHz: 5000 }, /options\.targetHz/],
       [{ duration: -1 }, /options\.duration/],
@@ -350,6 +360,15 @@ describe('sinusoidGra: errors', () => {
     expect(codeOf(() => sinusoidGra({ ...g, loss: plannedSpectralLoss(true) }))).toBe(
       'INVALID_OPTION',
     );
+  });
+});
+
+describe('combineGraRows', () => {
+  it('refuses no parts and parts with different steps', () => {
+    const r = sinusoidGra({ ...small, loss: () => 0, trials: 1, steps: [1, 2] });
+    const q = sinusoidGra({ ...small, loss: () => 0, trials: 1, steps: [1, 3] });
+    expect(codeOf(() => combineGraRows([]))).toBe('EMPTY');
+    expect(codeOf(() => combineGraRows([r, q]))).toBe('SHAPE_MISMATCH');
   });
 });
 
