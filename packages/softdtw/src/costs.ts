@@ -1,0 +1,456 @@
+/**
+ * Frame costs C(i, j) = c(x_i, y_j) between sequences x [N, D] and y [M, D], computed row by row,
+ * and their vector-Jacobian products: given E = dL/dC, the gradients
+ * dL/dx_i = sum_j E(i, j) dc(x_i, y_j)/dx_i and dL/dy_j = sum_i E(i, j) dc(x_i, y_j)/dy_j,
+ * accumulated row by row without ever forming an [N, M, D] tensor.
+ */
+
+import type { Tensor } from '@losses/tensor';
+import { LossInputError, show, type TensorLike, tensor, toTensor } from '@losses/tensor';
+
+/** Names of the built-in frame costs. */
+export type CostName = 'sqeuclidean' | 'euclidean' | 'cosine' | 'l1' | 'bce' | 'bceLogits';
+
+/** The built-in cost names, in documentation order. */
+export const COST_NAMES: readonly CostName[] = [
+  'sqeuclidean',
+  'euclidean',
+  'cosine',
+  'l1',
+  'bce',
+  'bceLogits',
+];
+
+/**
+ * A user-defined frame cost.
+ *
+ * - `matrix(x, y)` returns the cost matrix `[N, M]` for x `[N, D]` and y `[M, D]` (float64).
+ * - `vjp(x, y, G)` returns `{ x: [N, D], y?: [M, D] }`, the products of `G [N, M]` with the
+ *   Jacobians of the matrix w.r.t. x and y (dL/dx = sum_j G(i, j) dC(i, j)/dx_i, ...); `y` is
+ *   only needed when the gradient w.r.t. y is requested (`gradY`, divergence, tfjs ops).
+ */
+export interface UserCost {
+  matrix(x: Tensor, y: Tensor): TensorLike;
+  vjp(x: Tensor, y: Tensor, G: Tensor): { x: TensorLike; y?: TensorLike };
+}
+
+/** A built-in cost name or a {@link UserCost}. */
+export type CostOption = CostName | UserCost;
+
+/** Validates the `cost` option. */
+export function checkCostOption(value: unknown, name: string): CostOption {
+  if (typeof value === 'string' && (COST_NAMES as readonly string[]).includes(value)) {
+    return value as CostName;
+  }
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as UserCost).matrix === 'function' &&
+    typeof (value as UserCost).vjp === 'function'
+  ) {
+    return value as UserCost;
+  }
+  throw new LossInputError(
+    'INVALID_OPTION',
+    `${name}: expected one of ${COST_NAMES.map((c) => `'${c}'`).join(', ')} or an object { matrix(x, y), vjp(x, y, G) }, got ${show(value)}`,
+    name,
+  );
+}
+
+/** Value ranges a cost accepts for x and y (checked at the boundary). */
+export function costRange(cost: CostOption, which: 'x' | 'y'): { min?: number; max?: number } {
+  if (cost === 'bce') return { min: 0, max: 1 };
+  if (cost === 'bceLogits' && which === 'y') return { min: 0, max: 1 };
+  return {};
+}
+
+/** One pair's cost, planned once: rows of C, and the VJP of rows (or of the whole matrix). */
+export interface CostPlan {
+  /** C(i, j) for j in lo..hi into out[j]. */
+  row(i: number, out: Float64Array, lo: number, hi: number): void;
+  /** Accumulates the VJP of row i of E (e[lo..hi]) into gx (and gy when given). */
+  vjpRow(
+    i: number,
+    e: Float64Array,
+    lo: number,
+    hi: number,
+    gx: Float64Array,
+    gy: Float64Array | null,
+  ): void;
+  /** Called once after the last row (user costs apply their matrix VJP here). */
+  finish(gx: Float64Array, gy: Float64Array | null): void;
+}
+
+/** Clamp of log terms in the BCE cost, as torch.nn.BCELoss: log(p) >= -100. */
+const LOG_FLOOR = -100;
+
+/**
+ * Plans the cost between x [N, D] and y [M, D] (row-major float64).
+ *
+ * Conventions at non-differentiable points (chosen so that nothing accepted returns NaN):
+ * - `euclidean` ||x - y||: at x_i = y_j the gradient is 0 (the smallest subgradient).
+ * - `cosine` 1 - x.y / (|x| |y|): when |x_i| = 0 or |y_j| = 0 the cost is 1 (no similarity) and
+ *   its gradient is 0.
+ * - `l1` sum |x - y|: sign(0) = 0.
+ * - `bce` -(1/D) sum_d [y log x + (1 - y) log(1 - x)] with each log clamped at -100 (as
+ *   torch.nn.BCELoss); where the clamp is active the gradient of that term is 0.
+ */
+export function planCost(
+  cost: CostOption,
+  x: Float64Array,
+  y: Float64Array,
+  N: number,
+  M: number,
+  D: number,
+): CostPlan {
+  if (typeof cost === 'object') return userPlan(cost, x, y, N, M, D);
+  switch (cost) {
+    case 'sqeuclidean':
+      return sqeuclidean(x, y, D);
+    case 'euclidean':
+      return euclidean(x, y, D);
+    case 'cosine':
+      return cosine(x, y, N, M, D);
+    case 'l1':
+      return l1(x, y, D);
+    case 'bce':
+      return bce(x, y, N, D);
+    case 'bceLogits':
+      return bceLogits(x, y, N, D);
+  }
+}
+
+const noFinish = (): void => {};
+
+function sqeuclidean(x: Float64Array, y: Float64Array, D: number): CostPlan {
+  const acc = new Float64Array(D);
+  return {
+    row(i, out, lo, hi) {
+      const xi = i * D;
+      for (let j = lo; j <= hi; j++) {
+        const yj = j * D;
+        let s = 0;
+        for (let d = 0; d < D; d++) {
+          const t = x[xi + d]! - y[yj + d]!;
+          s += t * t;
+        }
+        out[j] = s;
+      }
+    },
+    vjpRow(i, e, lo, hi, gx, gy) {
+      // d||x - y||^2 / dx = 2 (x - y), d/dy = -2 (x - y).
+      const xi = i * D;
+      acc.fill(0);
+      for (let j = lo; j <= hi; j++) {
+        const w = e[j]!;
+        if (w === 0) continue;
+        const yj = j * D;
+        if (gy === null) {
+          for (let d = 0; d < D; d++) acc[d] = acc[d]! + w * (x[xi + d]! - y[yj + d]!);
+        } else {
+          for (let d = 0; d < D; d++) {
+            const t = w * (x[xi + d]! - y[yj + d]!);
+            acc[d] = acc[d]! + t;
+            gy[yj + d] = gy[yj + d]! - 2 * t;
+          }
+        }
+      }
+      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + 2 * acc[d]!;
+    },
+    finish: noFinish,
+  };
+}
+
+function euclidean(x: Float64Array, y: Float64Array, D: number): CostPlan {
+  const acc = new Float64Array(D);
+  const dist = (xi: number, yj: number): number => {
+    let s = 0;
+    for (let d = 0; d < D; d++) {
+      const t = x[xi + d]! - y[yj + d]!;
+      s += t * t;
+    }
+    return Math.sqrt(s);
+  };
+  return {
+    row(i, out, lo, hi) {
+      for (let j = lo; j <= hi; j++) out[j] = dist(i * D, j * D);
+    },
+    vjpRow(i, e, lo, hi, gx, gy) {
+      // d||x - y|| / dx = (x - y) / ||x - y||; 0 at x = y.
+      const xi = i * D;
+      acc.fill(0);
+      for (let j = lo; j <= hi; j++) {
+        const w = e[j]!;
+        if (w === 0) continue;
+        const yj = j * D;
+        const r = dist(xi, yj);
+        if (r === 0) continue;
+        const f = w / r;
+        for (let d = 0; d < D; d++) {
+          const t = f * (x[xi + d]! - y[yj + d]!);
+          acc[d] = acc[d]! + t;
+          if (gy !== null) gy[yj + d] = gy[yj + d]! - t;
+        }
+      }
+      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
+    },
+    finish: noFinish,
+  };
+}
+
+function norms(a: Float64Array, n: number, D: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let d = 0; d < D; d++) s += a[i * D + d]! ** 2;
+    out[i] = Math.sqrt(s);
+  }
+  return out;
+}
+
+function cosine(x: Float64Array, y: Float64Array, N: number, M: number, D: number): CostPlan {
+  const nx = norms(x, N, D);
+  const ny = norms(y, M, D);
+  const acc = new Float64Array(D);
+  const dot = (xi: number, yj: number): number => {
+    let s = 0;
+    for (let d = 0; d < D; d++) s += x[xi + d]! * y[yj + d]!;
+    return s;
+  };
+  return {
+    row(i, out, lo, hi) {
+      const a = nx[i]!;
+      for (let j = lo; j <= hi; j++) {
+        const b = ny[j]!;
+        out[j] = a === 0 || b === 0 ? 1 : 1 - dot(i * D, j * D) / (a * b);
+      }
+    },
+    vjpRow(i, e, lo, hi, gx, gy) {
+      // c = 1 - x.y / (|x||y|):  dc/dx = -y / (|x||y|) + (x.y) x / (|x|^3 |y|), symmetric in y.
+      const a = nx[i]!;
+      if (a === 0) return;
+      const xi = i * D;
+      acc.fill(0);
+      for (let j = lo; j <= hi; j++) {
+        const w = e[j]!;
+        const b = ny[j]!;
+        if (w === 0 || b === 0) continue;
+        const yj = j * D;
+        const p = dot(xi, yj);
+        const fx = w / (a * b);
+        const sx = (w * p) / (a * a * a * b);
+        const sy = (w * p) / (a * b * b * b);
+        for (let d = 0; d < D; d++) {
+          const xd = x[xi + d]!;
+          const yd = y[yj + d]!;
+          acc[d] = acc[d]! - fx * yd + sx * xd;
+          if (gy !== null) gy[yj + d] = gy[yj + d]! - fx * xd + sy * yd;
+        }
+      }
+      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
+    },
+    finish: noFinish,
+  };
+}
+
+function l1(x: Float64Array, y: Float64Array, D: number): CostPlan {
+  const acc = new Float64Array(D);
+  return {
+    row(i, out, lo, hi) {
+      const xi = i * D;
+      for (let j = lo; j <= hi; j++) {
+        const yj = j * D;
+        let s = 0;
+        for (let d = 0; d < D; d++) s += Math.abs(x[xi + d]! - y[yj + d]!);
+        out[j] = s;
+      }
+    },
+    vjpRow(i, e, lo, hi, gx, gy) {
+      // d|x - y| / dx = sign(x - y) with sign(0) = 0.
+      const xi = i * D;
+      acc.fill(0);
+      for (let j = lo; j <= hi; j++) {
+        const w = e[j]!;
+        if (w === 0) continue;
+        const yj = j * D;
+        for (let d = 0; d < D; d++) {
+          const t = w * Math.sign(x[xi + d]! - y[yj + d]!);
+          acc[d] = acc[d]! + t;
+          if (gy !== null) gy[yj + d] = gy[yj + d]! - t;
+        }
+      }
+      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
+    },
+    finish: noFinish,
+  };
+}
+
+function bce(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
+  // c(x, y) = -(1/D) sum_d [y_d log x_d + (1 - y_d) log(1 - x_d)]  (Krause, Weiss, Mueller,
+  // ICASSP 2023), logs clamped at -100 as torch.nn.BCELoss.
+  //       = -(1/D) [sum_d y_d (lx_d - l1x_d) + sum_d l1x_d].
+  const lx = new Float64Array(N * D);
+  const l1x = new Float64Array(N * D);
+  const dlx = new Float64Array(N * D); // d lx / dx (0 where clamped)
+  const dl1x = new Float64Array(N * D); // d l1x / dx
+  const base = new Float64Array(N);
+  for (let k = 0; k < N * D; k++) {
+    const p = x[k]!;
+    const a = Math.log(p);
+    const b = Math.log1p(-p);
+    lx[k] = Math.max(a, LOG_FLOOR);
+    l1x[k] = Math.max(b, LOG_FLOOR);
+    dlx[k] = a > LOG_FLOOR ? 1 / p : 0;
+    dl1x[k] = b > LOG_FLOOR ? -1 / (1 - p) : 0;
+  }
+  for (let i = 0; i < N; i++) {
+    let s = 0;
+    for (let d = 0; d < D; d++) s += l1x[i * D + d]!;
+    base[i] = s;
+  }
+  const invD = 1 / D;
+  const acc = new Float64Array(D);
+  return {
+    row(i, out, lo, hi) {
+      const xi = i * D;
+      const b = base[i]!;
+      for (let j = lo; j <= hi; j++) {
+        const yj = j * D;
+        let s = b;
+        for (let d = 0; d < D; d++) s += y[yj + d]! * (lx[xi + d]! - l1x[xi + d]!);
+        out[j] = -s * invD;
+      }
+    },
+    vjpRow(i, e, lo, hi, gx, gy) {
+      // dc/dx_d = -(1/D) [y_d dlx_d + (1 - y_d) dl1x_d];  dc/dy_d = -(1/D) (lx_d - l1x_d).
+      const xi = i * D;
+      acc.fill(0);
+      let r = 0;
+      for (let j = lo; j <= hi; j++) {
+        const w = e[j]!;
+        if (w === 0) continue;
+        r += w;
+        const yj = j * D;
+        for (let d = 0; d < D; d++) acc[d] = acc[d]! + w * y[yj + d]!;
+        if (gy !== null) {
+          for (let d = 0; d < D; d++) {
+            gy[yj + d] = gy[yj + d]! - w * invD * (lx[xi + d]! - l1x[xi + d]!);
+          }
+        }
+      }
+      for (let d = 0; d < D; d++) {
+        const k = xi + d;
+        gx[k] = gx[k]! - invD * (acc[d]! * dlx[k]! + (r - acc[d]!) * dl1x[k]!);
+      }
+    },
+    finish: noFinish,
+  };
+}
+
+function bceLogits(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
+  // c(x, y) = (1/D) sum_d [softplus(x_d) - y_d x_d], softplus(t) = max(t, 0) + log1p(exp(-|t|)).
+  const sp = new Float64Array(N);
+  const sig = new Float64Array(N * D);
+  for (let i = 0; i < N; i++) {
+    let s = 0;
+    for (let d = 0; d < D; d++) {
+      const t = x[i * D + d]!;
+      s += Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
+      sig[i * D + d] = t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
+    }
+    sp[i] = s;
+  }
+  const invD = 1 / D;
+  const acc = new Float64Array(D);
+  return {
+    row(i, out, lo, hi) {
+      const xi = i * D;
+      for (let j = lo; j <= hi; j++) {
+        const yj = j * D;
+        let s = sp[i]!;
+        for (let d = 0; d < D; d++) s -= y[yj + d]! * x[xi + d]!;
+        out[j] = s * invD;
+      }
+    },
+    vjpRow(i, e, lo, hi, gx, gy) {
+      // dc/dx_d = (sigmoid(x_d) - y_d) / D;  dc/dy_d = -x_d / D.
+      const xi = i * D;
+      acc.fill(0);
+      let r = 0;
+      for (let j = lo; j <= hi; j++) {
+        const w = e[j]!;
+        if (w === 0) continue;
+        r += w;
+        const yj = j * D;
+        for (let d = 0; d < D; d++) acc[d] = acc[d]! + w * y[yj + d]!;
+        if (gy !== null) {
+          for (let d = 0; d < D; d++) gy[yj + d] = gy[yj + d]! - w * invD * x[xi + d]!;
+        }
+      }
+      for (let d = 0; d < D; d++) {
+        gx[xi + d] = gx[xi + d]! + invD * (r * sig[xi + d]! - acc[d]!);
+      }
+    },
+    finish: noFinish,
+  };
+}
+
+function userPlan(
+  cost: UserCost,
+  x: Float64Array,
+  y: Float64Array,
+  N: number,
+  M: number,
+  D: number,
+): CostPlan {
+  const xt = tensor(x, [N, D]);
+  const yt = tensor(y, [M, D]);
+  const C = toTensor(cost.matrix(xt, yt), {
+    name: 'cost.matrix(x, y)',
+    rank: 2,
+    shape: [N, M],
+    dtype: 'float64',
+  }).data;
+  const G = new Float64Array(N * M);
+  return {
+    row(i, out, lo, hi) {
+      for (let j = lo; j <= hi; j++) out[j] = C[i * M + j]!;
+    },
+    vjpRow(i, e, lo, hi) {
+      for (let j = lo; j <= hi; j++) G[i * M + j] = e[j]!;
+    },
+    finish(gx, gy) {
+      const r = cost.vjp(xt, yt, tensor(G, [N, M]));
+      if (typeof r !== 'object' || r === null) {
+        throw new LossInputError(
+          'INVALID_TYPE',
+          `cost.vjp(x, y, G): expected an object { x, y? }, got ${show(r)}`,
+          'cost.vjp',
+        );
+      }
+      const g = toTensor(r.x, {
+        name: 'cost.vjp(x, y, G).x',
+        rank: 2,
+        shape: [N, D],
+        dtype: 'float64',
+      }).data;
+      for (let k = 0; k < g.length; k++) gx[k] = gx[k]! + g[k]!;
+      if (gy !== null) {
+        if (r.y === undefined) {
+          throw new LossInputError(
+            'INVALID_TYPE',
+            'cost.vjp(x, y, G).y: the gradient with respect to y is needed (gradY, divergence or tfjs) but the user cost returned none',
+            'cost.vjp',
+          );
+        }
+        const h = toTensor(r.y, {
+          name: 'cost.vjp(x, y, G).y',
+          rank: 2,
+          shape: [M, D],
+          dtype: 'float64',
+        }).data;
+        for (let k = 0; k < h.length; k++) gy[k] = gy[k]! + h[k]!;
+      }
+    },
+  };
+}

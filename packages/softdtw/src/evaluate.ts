@@ -1,0 +1,129 @@
+/** The engine behind the sequence losses: one pass over every pair of a batch. */
+import { bandLimits } from './band.js';
+import { planCost } from './costs.js';
+import { stepsOf } from './from-cost.js';
+import type { Resolved } from './options.js';
+import { PriorRow } from './prior.js';
+import {
+  type CostRows,
+  softDtwBackward,
+  softDtwForward,
+  softDtwValue,
+  Workspace,
+} from './recursion.js';
+import type { Pairs } from './sequences.js';
+import { sharpSoftDtw } from './sharp-kernel.js';
+
+/** Which loss: soft-DTW, the soft-DTW divergence, or sharp soft-DTW. */
+export type LossKind = 'softDtw' | 'divergence' | 'sharp';
+
+/** Values and (optionally) float64 gradients of every item. */
+export interface Evaluation {
+  value: number;
+  perItem: number[];
+  gx: Float64Array[] | null;
+  gy: Float64Array[] | null;
+}
+
+/**
+ * One term f(a, b) (soft-DTW or sharp soft-DTW of the pair a [Na, D], b [Nb, D]) times `scale`;
+ * adds scale * df/da to `ga` and scale * df/db to `gb` when given (they may be the same buffer).
+ */
+function term(
+  kind: 'softDtw' | 'sharp',
+  a: Float64Array,
+  b: Float64Array,
+  Na: number,
+  Nb: number,
+  D: number,
+  r: Resolved,
+  ws: Workspace,
+  scale: number,
+  ga: Float64Array | null,
+  gb: Float64Array | null,
+): number {
+  const plan = planCost(r.cost, a, b, Na, Nb, D);
+  const prior = r.prior === null ? null : new PriorRow(Na, Nb, r.prior.nu, r.prior.weight);
+  const rows: CostRows =
+    prior === null
+      ? plan.row
+      : (i, out, lo, hi) => {
+          plan.row(i, out, lo, hi);
+          prior.addTo(i, out, lo, hi);
+        };
+  const band = bandLimits(Na, Nb, r.bandwidth);
+  const steps = stepsOf(r);
+  const wantGrad = ga !== null || gb !== null;
+  // vjpRow always accumulates into a gx buffer; a throw-away one when only gb is wanted.
+  const sink = ga ?? (wantGrad ? new Float64Array(Na * D) : null);
+  const emit = (i: number, e: Float64Array, lo: number, hi: number): void => {
+    if (scale !== 1) for (let j = lo; j <= hi; j++) e[j] = e[j]! * scale;
+    plan.vjpRow(i, e, lo, hi, sink!, gb);
+  };
+  let value: number;
+  if (kind === 'sharp') {
+    const C = new Float64Array(Na * Nb);
+    const row = new Float64Array(Nb);
+    for (let i = 0; i < Na; i++) {
+      rows(i, row, 0, Nb - 1);
+      C.set(row, i * Nb);
+    }
+    value = sharpSoftDtw(C, Na, Nb, band, steps, wantGrad ? emit : () => {});
+  } else if (!wantGrad) {
+    value = softDtwValue(Na, Nb, rows, band, steps, ws);
+  } else {
+    value = softDtwForward(Na, Nb, rows, band, steps, ws);
+    softDtwBackward(Na, Nb, band, steps, ws, emit);
+  }
+  if (wantGrad) plan.finish(sink!, gb);
+  return scale * value;
+}
+
+/**
+ * Evaluates the loss on every pair. Gradients are of the batch value (the mean over items), so
+ * each item's gradient is divided by the number of items.
+ */
+export function evaluate(
+  kind: LossKind,
+  pairs: Pairs,
+  r: Resolved,
+  wantX: boolean,
+  wantY: boolean,
+): Evaluation {
+  const B = pairs.xs.length;
+  const ws = new Workspace();
+  const perItem: number[] = [];
+  const gx: Float64Array[] | null = wantX ? [] : null;
+  const gy: Float64Array[] | null = wantY ? [] : null;
+  const D = pairs.D;
+  for (let b = 0; b < B; b++) {
+    const x = pairs.xs[b]!;
+    const y = pairs.ys[b]!;
+    const N = pairs.Ns[b]!;
+    const M = pairs.Ms[b]!;
+    const ax = wantX ? new Float64Array(N * D) : null;
+    const ay = wantY ? new Float64Array(M * D) : null;
+    const s = 1 / B;
+    let v: number;
+    if (kind === 'divergence') {
+      // Blondel, Mensch, Vert (AISTATS 2021): D(x, y) = sdtw(x, y) - sdtw(x, x)/2 - sdtw(y, y)/2.
+      v = term('softDtw', x, y, N, M, D, r, ws, 1, ax, ay);
+      v += term('softDtw', x, x, N, N, D, r, ws, -0.5, ax, ax);
+      if (ay !== null) v += term('softDtw', y, y, M, M, D, r, ws, -0.5, ay, ay);
+      else v += term('softDtw', y, y, M, M, D, r, ws, -0.5, null, null);
+    } else {
+      v = term(kind, x, y, N, M, D, r, ws, 1, ax, ay);
+    }
+    perItem.push(v);
+    if (ax !== null) {
+      for (let k = 0; k < ax.length; k++) ax[k] = ax[k]! * s;
+      gx!.push(ax);
+    }
+    if (ay !== null) {
+      for (let k = 0; k < ay.length; k++) ay[k] = ay[k]! * s;
+      gy!.push(ay);
+    }
+  }
+  const value = perItem.reduce((a, v) => a + v, 0) / B;
+  return { value, perItem, gx, gy };
+}

@@ -1,0 +1,87 @@
+import { type Tensor, type TensorLike, tensor, toTensor } from '@losses/tensor';
+import { bandLimits } from './band.js';
+import { type Resolved, resolveCostOptions, type SoftDtwOptions } from './options.js';
+import { PriorRow } from './prior.js';
+import {
+  type CostRows,
+  type Steps,
+  softDtwBackward,
+  softDtwForward,
+  Workspace,
+} from './recursion.js';
+
+/** What {@link softDtwFromCost} returns. */
+export interface SoftDtwFromCostResult {
+  /** The soft-DTW value; for a batch `[B, N, M]` the mean over items. */
+  value: number;
+  /** Each item's value (one entry for a single `[N, M]` matrix). */
+  perItem: number[];
+  /**
+   * The expected alignment E = d value / dC, with the shape and float type of `C`. For a batch,
+   * `alignment[b]` is the derivative of `perItem[b]` (not divided by B), i.e. each item's own
+   * expected alignment.
+   */
+  alignment: Tensor;
+}
+
+/** The validated gamma and step weights as the kernels take them. */
+export function stepsOf(r: Resolved): Steps {
+  return { gamma: r.gamma, wv: r.wv, wh: r.wh, wd: r.wd, unit: r.unit };
+}
+
+/** Cost rows read from a row-major matrix slice, plus the prior when there is one. */
+export function matrixRows(
+  C: ArrayLike<number>,
+  offset: number,
+  N: number,
+  M: number,
+  r: Resolved,
+): CostRows {
+  const prior = r.prior === null ? null : new PriorRow(N, M, r.prior.nu, r.prior.weight);
+  return (i, out, lo, hi) => {
+    const base = offset + i * M;
+    for (let j = lo; j <= hi; j++) out[j] = C[base + j]!;
+    if (prior !== null) prior.addTo(i, out, lo, hi);
+  };
+}
+
+/**
+ * Soft-DTW of a cost matrix and its expected alignment (Cuturi & Blondel, ICML 2017,
+ * Algorithms 1 and 2; step weights of Zeitler, Krause, Mueller, ICASSP 2024):
+ *
+ *   D(i, j) = min^gamma{ D(i-1, j) + w_v C(i, j), D(i, j-1) + w_h C(i, j), D(i-1, j-1) + w_d C(i, j) }
+ *
+ * with min^gamma(S) = -gamma log sum exp(-s / gamma), D(0, 0) = 0 and +inf borders; the value is
+ * D(N, M) and `alignment` = d value / dC, exact also with step weights, a band or a prior
+ * (O(N M) time; the soft-min weights are stored in the forward pass so the backward pass needs no
+ * exp).
+ *
+ * @param C Cost matrix `[N, M]` or a batch `[B, N, M]` (finite values, float32 or float64).
+ * @param options `gamma` (default 1, >= 1e-4), `stepWeights` (default [1, 1, 1]), `bandwidth`
+ *   (Sakoe-Chiba half-width in columns around the scaled diagonal, default none), `prior`
+ *   (`{ weight, nu = 1000 }`: adds weight * diagonalPrior(N, M, { nu }) to C).
+ * @throws LossInputError for a bad matrix or option (gamma = 0 is refused: use {@link dtw}).
+ */
+export function softDtwFromCost(C: TensorLike, options?: SoftDtwOptions): SoftDtwFromCostResult {
+  const r = resolveCostOptions(options, 'options');
+  const t = toTensor(C, { name: 'C', rank: [2, 3] });
+  const batched = t.shape.length === 3;
+  const B = batched ? t.shape[0]! : 1;
+  const N = t.shape[batched ? 1 : 0]!;
+  const M = t.shape[batched ? 2 : 1]!;
+  const steps = stepsOf(r);
+  const band = bandLimits(N, M, r.bandwidth);
+  const ws = new Workspace();
+  const out = new (t.data instanceof Float32Array ? Float32Array : Float64Array)(B * N * M);
+  const perItem: number[] = [];
+  for (let b = 0; b < B; b++) {
+    const offset = b * N * M;
+    perItem.push(softDtwForward(N, M, matrixRows(t.data, offset, N, M, r), band, steps, ws));
+    softDtwBackward(N, M, band, steps, ws, (i, e, lo, hi) => {
+      const base = offset + i * M;
+      for (let j = lo; j <= hi; j++) out[base + j] = e[j]!;
+    });
+  }
+  const value = perItem.reduce((a, v) => a + v, 0) / B;
+  return { value, perItem, alignment: tensor(out, t.shape) };
+}

@@ -1,0 +1,116 @@
+import type { Tensor } from '@losses/tensor';
+import { evaluate, type LossKind } from './evaluate.js';
+import { resolveSequenceOptions, type SoftDtwSequenceOptions } from './options.js';
+import { readPairs, type Sequences, shapeGrads } from './sequences.js';
+
+/**
+ * What the `...ValueAndGrad` functions return. `grad` (and `gradY`) have the shape and float type
+ * of `x` (and `y`): a tensor for `[N, D]` or `[B, N, D]` input, an array of tensors for a list.
+ */
+export interface SoftDtwValueAndGrad {
+  /** The loss; for a batch or list the mean over items. */
+  value: number;
+  /** Each item's loss. */
+  perItem: number[];
+  /** d value / dx. */
+  grad: Tensor | Tensor[];
+  /** d value / dy, only with `gradY: true`. */
+  gradY?: Tensor | Tensor[];
+}
+
+function run(
+  kind: LossKind,
+  fn: string,
+  x: Sequences,
+  y: Sequences,
+  options: SoftDtwSequenceOptions | undefined,
+  withGrad: boolean,
+): { value: number; result?: SoftDtwValueAndGrad } {
+  const r = resolveSequenceOptions(options, `${fn}: options`);
+  const pairs = readPairs(x, y, r.cost);
+  const ev = evaluate(kind, pairs, r, withGrad, withGrad && r.gradY);
+  if (!withGrad) return { value: ev.value };
+  const result: SoftDtwValueAndGrad = {
+    value: ev.value,
+    perItem: ev.perItem,
+    grad: shapeGrads(pairs, ev.gx!, 'x'),
+  };
+  if (ev.gy !== null) result.gradY = shapeGrads(pairs, ev.gy, 'y');
+  return { value: ev.value, result };
+}
+
+/**
+ * Soft-DTW between sequences (Cuturi & Blondel, ICML 2017): the soft minimum over all monotone
+ * alignments of the summed frame costs C(i, j) = cost(x_i, y_j).
+ *
+ * @param x `[N, D]`, a batch `[B, N, D]`, or a list of `[N_b, D]` sequences.
+ * @param y `[M, D]`, a batch `[B, M, D]`, or a list of `[M_b, D]` (same layout as `x`).
+ * @param options `cost` (default `'sqeuclidean'` = ||x_i - y_j||^2, the convention of tslearn,
+ *   mblondel/soft-dtw and pytorch-softdtw-cuda; also `'euclidean'`, `'cosine'` (1 - cos), `'l1'`,
+ *   `'bce'` (x probabilities, y targets in [0, 1], mean over D; Krause, Weiss, Mueller, ICASSP
+ *   2023), `'bceLogits'` (x logits) or a {@link UserCost}), `gamma` (default 1), `stepWeights`,
+ *   `bandwidth`, `prior` (see {@link SoftDtwOptions}).
+ * @returns The value; for a batch or list the mean over items.
+ * @throws LossInputError for bad sequences or options.
+ */
+export function softDtw(x: Sequences, y: Sequences, options?: SoftDtwSequenceOptions): number {
+  return run('softDtw', 'softDtw', x, y, options, false).value;
+}
+
+/**
+ * {@link softDtw} with its gradient w.r.t. `x` (and `y` with `gradY: true`), computed through the
+ * cost's Jacobian row by row (never an [N, M, D] tensor). Same arguments as {@link softDtw}.
+ */
+export function softDtwValueAndGrad(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwSequenceOptions,
+): SoftDtwValueAndGrad {
+  return run('softDtw', 'softDtwValueAndGrad', x, y, options, true).result!;
+}
+
+/**
+ * The soft-DTW divergence (Blondel, Mensch, Vert, AISTATS 2021):
+ * sdtw(x, y) - sdtw(x, x) / 2 - sdtw(y, y) / 2. It is 0 at x = y and non-negative for the
+ * `'sqeuclidean'` cost. All three terms use the same options (cost, gamma, step weights, band,
+ * prior). Arguments as {@link softDtw}; the cost must accept both sequences in both slots (for
+ * `'bce'` that means y must hold probabilities too).
+ */
+export function softDtwDivergence(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwSequenceOptions,
+): number {
+  return run('divergence', 'softDtwDivergence', x, y, options, false).value;
+}
+
+/** {@link softDtwDivergence} with its gradient w.r.t. `x` (and `y` with `gradY: true`). */
+export function softDtwDivergenceValueAndGrad(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwSequenceOptions,
+): SoftDtwValueAndGrad {
+  return run('divergence', 'softDtwDivergenceValueAndGrad', x, y, options, true).result!;
+}
+
+/**
+ * Sharp soft-DTW <E, C>: the cost of the expected alignment E = d sdtw / dC (with step weights,
+ * the weighted alignment), so it tends to the DTW cost as gamma -> 0 from above, whereas soft-DTW
+ * tends to it from below. Arguments as {@link softDtw}.
+ */
+export function sharpSoftDtw(x: Sequences, y: Sequences, options?: SoftDtwSequenceOptions): number {
+  return run('sharp', 'sharpSoftDtw', x, y, options, false).value;
+}
+
+/**
+ * {@link sharpSoftDtw} with its exact gradient: d<E, C>/dC = E + H C (H the Hessian of soft-DTW
+ * w.r.t. C, applied by differentiating Algorithms 1 and 2 forward-over-reverse), pulled back to
+ * `x` (and `y`) through the cost's Jacobian.
+ */
+export function sharpSoftDtwValueAndGrad(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwSequenceOptions,
+): SoftDtwValueAndGrad {
+  return run('sharp', 'sharpSoftDtwValueAndGrad', x, y, options, true).result!;
+}

@@ -1,0 +1,242 @@
+/**
+ * The soft-DTW recursion (Cuturi & Blondel, ICML 2017, Algorithm 1) and its backward pass, the
+ * expected alignment (Algorithm 2), with step weights (Zeitler, Krause, Mueller, ICASSP 2024).
+ *
+ * Cells are 1-based: D(0, 0) = 0, D(i, 0) = D(0, j) = +inf, and for 1 <= i <= N, 1 <= j <= M
+ *
+ *   s_v = D(i-1, j) + w_v C(i, j),  s_h = D(i, j-1) + w_h C(i, j),  s_d = D(i-1, j-1) + w_d C(i, j)
+ *   D(i, j) = min^gamma(s_v, s_h, s_d) = m - gamma log sum_k exp(-(s_k - m) / gamma),  m = min_k s_k
+ *
+ * (log-sum-exp around the smallest term: every exponent is <= 0, no inf - inf). The soft-min
+ * weights q_k(i, j) = exp(-(s_k - D(i, j)) / gamma) sum to 1 and are stored in the forward pass.
+ * With G(i, j) = dD(N, M) / dD(i, j), the backward pass needs no exp:
+ *
+ *   G(N, M) = 1,  G(i, j) = q_v(i+1, j) G(i+1, j) + q_h(i, j+1) G(i, j+1) + q_d(i+1, j+1) G(i+1, j+1)
+ *   E(i, j) = dD(N, M) / dC(i, j) = G(i, j) (w_v q_v(i, j) + w_h q_h(i, j) + w_d q_d(i, j))
+ *
+ * With unit weights E = G is the expected alignment matrix. Memory: 3 (N+1)(M+1) float64 for the
+ * weights plus a few rows; the cost and E are produced and consumed row by row.
+ */
+import type { BandLimits } from './band.js';
+
+/** Fills `out[lo..hi]` (0-based, inclusive) with row `i` (0-based) of the cost matrix. */
+export type CostRows = (i: number, out: Float64Array, lo: number, hi: number) => void;
+
+/** Receives row `i` (0-based) of E in `e[lo..hi]`; entries outside are unspecified. */
+export type AlignmentRows = (i: number, e: Float64Array, lo: number, hi: number) => void;
+
+/** gamma and the step weights, validated. */
+export interface Steps {
+  gamma: number;
+  wv: number;
+  wh: number;
+  wd: number;
+  unit: boolean;
+}
+
+/** Reusable buffers, grown on demand (one allocation per batch, none per cell). */
+export class Workspace {
+  q = new Float64Array(0);
+  rowA = new Float64Array(0);
+  rowB = new Float64Array(0);
+  cost = new Float64Array(0);
+  e = new Float64Array(0);
+
+  /** Makes room for an N x M problem; `withWeights` also sizes the soft-min weight store. */
+  ensure(N: number, M: number, withWeights: boolean): void {
+    if (withWeights && this.q.length < 3 * (N + 1) * (M + 1)) {
+      this.q = new Float64Array(3 * (N + 1) * (M + 1));
+    }
+    if (this.rowA.length < M + 2) {
+      this.rowA = new Float64Array(M + 2);
+      this.rowB = new Float64Array(M + 2);
+      this.cost = new Float64Array(M);
+      this.e = new Float64Array(M);
+    }
+  }
+
+  /** Float64 words held (for memory accounting). */
+  words(): number {
+    return this.q.length + this.rowA.length + this.rowB.length + this.cost.length + this.e.length;
+  }
+}
+
+/** The soft-DTW value only (Algorithm 1), two rows of memory. */
+export function softDtwValue(
+  N: number,
+  M: number,
+  rows: CostRows,
+  band: BandLimits,
+  steps: Steps,
+  ws: Workspace,
+): number {
+  ws.ensure(N, M, false);
+  const { gamma, wv, wh, wd } = steps;
+  const invG = 1 / gamma;
+  const crow = ws.cost;
+  let prev = ws.rowA;
+  let cur = ws.rowB;
+  prev.fill(Number.POSITIVE_INFINITY, 0, M + 1);
+  prev[0] = 0;
+  for (let i = 1; i <= N; i++) {
+    cur.fill(Number.POSITIVE_INFINITY, 0, M + 1);
+    const lo = band.lo[i]!;
+    const hi = band.hi[i]!;
+    rows(i - 1, crow, lo - 1, hi - 1);
+    let left = Number.POSITIVE_INFINITY;
+    for (let j = lo; j <= hi; j++) {
+      const c = crow[j - 1]!;
+      const sv = prev[j]! + wv * c;
+      const sh = left + wh * c;
+      const sd = prev[j - 1]! + wd * c;
+      let m: number;
+      let a: number;
+      let b: number;
+      if (sd <= sv && sd <= sh) {
+        m = sd;
+        a = sv;
+        b = sh;
+      } else if (sv <= sh) {
+        m = sv;
+        a = sd;
+        b = sh;
+      } else {
+        m = sh;
+        a = sd;
+        b = sv;
+      }
+      const d =
+        m === Number.POSITIVE_INFINITY
+          ? m
+          : m - gamma * Math.log(1 + Math.exp((m - a) * invG) + Math.exp((m - b) * invG));
+      cur[j] = d;
+      left = d;
+    }
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[M]!;
+}
+
+/**
+ * Algorithm 1 storing the soft-min weights q_v, q_h, q_d of every cell in `ws.q`
+ * (cell (i, j) at 3 ((i-1)(M+1) + j-1)). Returns D(N, M).
+ */
+export function softDtwForward(
+  N: number,
+  M: number,
+  rows: CostRows,
+  band: BandLimits,
+  steps: Steps,
+  ws: Workspace,
+): number {
+  ws.ensure(N, M, true);
+  const { gamma, wv, wh, wd } = steps;
+  const invG = 1 / gamma;
+  const q = ws.q;
+  const crow = ws.cost;
+  const W = M + 1;
+  let prev = ws.rowA;
+  let cur = ws.rowB;
+  prev.fill(Number.POSITIVE_INFINITY, 0, M + 1);
+  prev[0] = 0;
+  for (let i = 1; i <= N; i++) {
+    cur.fill(Number.POSITIVE_INFINITY, 0, M + 1);
+    const lo = band.lo[i]!;
+    const hi = band.hi[i]!;
+    rows(i - 1, crow, lo - 1, hi - 1);
+    let left = Number.POSITIVE_INFINITY;
+    let k = 3 * ((i - 1) * W + lo - 1);
+    for (let j = lo; j <= hi; j++, k += 3) {
+      const c = crow[j - 1]!;
+      const sv = prev[j]! + wv * c;
+      const sh = left + wh * c;
+      const sd = prev[j - 1]! + wd * c;
+      let d: number;
+      if (sd <= sv && sd <= sh) {
+        if (sd === Number.POSITIVE_INFINITY) {
+          // Unreachable cell (cannot happen inside a connected band; kept for safety).
+          d = sd;
+          q[k] = 0;
+          q[k + 1] = 0;
+          q[k + 2] = 0;
+        } else {
+          const ev = Math.exp((sd - sv) * invG);
+          const eh = Math.exp((sd - sh) * invG);
+          const sum = 1 + ev + eh;
+          const inv = 1 / sum;
+          d = sd - gamma * Math.log(sum);
+          q[k] = ev * inv;
+          q[k + 1] = eh * inv;
+          q[k + 2] = inv;
+        }
+      } else if (sv <= sh) {
+        const ed = Math.exp((sv - sd) * invG);
+        const eh = Math.exp((sv - sh) * invG);
+        const sum = 1 + ed + eh;
+        const inv = 1 / sum;
+        d = sv - gamma * Math.log(sum);
+        q[k] = inv;
+        q[k + 1] = eh * inv;
+        q[k + 2] = ed * inv;
+      } else {
+        const ed = Math.exp((sh - sd) * invG);
+        const ev = Math.exp((sh - sv) * invG);
+        const sum = 1 + ed + ev;
+        const inv = 1 / sum;
+        d = sh - gamma * Math.log(sum);
+        q[k] = ev * inv;
+        q[k + 1] = inv;
+        q[k + 2] = ed * inv;
+      }
+      cur[j] = d;
+      left = d;
+    }
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[M]!;
+}
+
+/**
+ * Algorithm 2 on the weights stored by {@link softDtwForward}: emits the rows of E from the last
+ * to the first. Uses a virtual cell (N+1, M+1) with G = 1 and q_d = 1 so that every cell follows
+ * the same three-term rule; cells outside the band have G = 0, so stale weights there never
+ * contribute.
+ */
+export function softDtwBackward(
+  N: number,
+  M: number,
+  band: BandLimits,
+  steps: Steps,
+  ws: Workspace,
+  emit: AlignmentRows,
+): void {
+  const { wv, wh, wd, unit } = steps;
+  const q = ws.q;
+  const e = ws.e;
+  const W = M + 1;
+  let next = ws.rowA;
+  let cur = ws.rowB;
+  next.fill(0, 0, M + 2);
+  next[M + 1] = 1;
+  q[3 * (N * W + M) + 2] = 1;
+  for (let i = N; i >= 1; i--) {
+    cur.fill(0, 0, M + 2);
+    const lo = band.lo[i]!;
+    const hi = band.hi[i]!;
+    let k = 3 * ((i - 1) * W + hi - 1); // cell (i, j)
+    let kn = 3 * (i * W + hi - 1); // cell (i+1, j)
+    for (let j = hi; j >= lo; j--, k -= 3, kn -= 3) {
+      const g = q[kn]! * next[j]! + q[k + 4]! * cur[j + 1]! + q[kn + 5]! * next[j + 1]!;
+      cur[j] = g;
+      e[j - 1] = unit ? g : g * (wv * q[k]! + wh * q[k + 1]! + wd * q[k + 2]!);
+    }
+    emit(i - 1, e, lo - 1, hi - 1);
+    const t = next;
+    next = cur;
+    cur = t;
+  }
+}

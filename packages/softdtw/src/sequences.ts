@@ -1,0 +1,184 @@
+import {
+  type DType,
+  dtypeOf,
+  formatShape,
+  LossInputError,
+  type Tensor,
+  type TensorLike,
+  tensor,
+  toTensor,
+} from '@losses/tensor';
+import { type CostOption, costRange } from './costs.js';
+
+/** Sequences as the losses accept them: one `[N, D]`, a batch `[B, N, D]`, or a list of `[N_b, D]`. */
+export type Sequences = TensorLike | readonly TensorLike[];
+
+/** Validated pairs of sequences, as float64 copies the kernels may read. */
+export interface Pairs {
+  layout: 'single' | 'batch' | 'list';
+  D: number;
+  xs: Float64Array[];
+  ys: Float64Array[];
+  Ns: number[];
+  Ms: number[];
+  /** Float type of each x and y (gradients keep it). */
+  xTypes: DType[];
+  yTypes: DType[];
+}
+
+function isTensorObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && 'shape' in v && 'data' in v && 'stride' in v;
+}
+
+/** True when `v` is a JS array of sequences (a list) rather than nested numbers of one sequence. */
+function isList(v: unknown): v is readonly TensorLike[] {
+  if (!Array.isArray(v) || v.length === 0) return false;
+  const first = v[0] as unknown;
+  if (isTensorObject(first)) return true;
+  return (
+    Array.isArray(first) &&
+    first.length > 0 &&
+    (Array.isArray(first[0]) || ArrayBuffer.isView(first[0]))
+  );
+}
+
+function one(v: TensorLike, name: string, cost: CostOption, which: 'x' | 'y'): Tensor {
+  return toTensor(v, { name, rank: [2, 3], ...costRange(cost, which) });
+}
+
+function asF64(t: Tensor): Float64Array {
+  return t.data instanceof Float64Array ? t.data : Float64Array.from(t.data);
+}
+
+/**
+ * Coerces and checks `x` and `y`: both single sequences `[N, D]`/`[M, D]`, both batches
+ * `[B, N, D]`/`[B, M, D]`, or both lists of the same length; same feature size D everywhere.
+ */
+export function readPairs(x: Sequences, y: Sequences, cost: CostOption): Pairs {
+  const xl = isList(x);
+  const yl = isList(y);
+  if (Array.isArray(x) && x.length === 0) {
+    throw new LossInputError('EMPTY', 'x: is an empty list of sequences', 'x');
+  }
+  if (Array.isArray(y) && y.length === 0) {
+    throw new LossInputError('EMPTY', 'y: is an empty list of sequences', 'y');
+  }
+  if (xl !== yl) {
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `x and y must both be lists of sequences or both tensors; got ${xl ? 'a list' : 'a tensor'} for x and ${yl ? 'a list' : 'a tensor'} for y`,
+      'y',
+    );
+  }
+  const pairs: Pairs = {
+    layout: 'single',
+    D: 0,
+    xs: [],
+    ys: [],
+    Ns: [],
+    Ms: [],
+    xTypes: [],
+    yTypes: [],
+  };
+  const push = (xt: Tensor, yt: Tensor, xName: string, yName: string): void => {
+    const D = xt.shape[1]!;
+    if (yt.shape[1] !== D) {
+      throw new LossInputError(
+        'SHAPE_MISMATCH',
+        `${xName} and ${yName} must have the same feature size D, got ${formatShape(xt.shape)} and ${formatShape(yt.shape)}`,
+        yName,
+      );
+    }
+    if (pairs.xs.length > 0 && D !== pairs.D) {
+      throw new LossInputError(
+        'SHAPE_MISMATCH',
+        `${xName}: every sequence must have the same feature size D = ${pairs.D}, got ${formatShape(xt.shape)}`,
+        xName,
+      );
+    }
+    pairs.D = D;
+    pairs.xs.push(asF64(xt));
+    pairs.ys.push(asF64(yt));
+    pairs.Ns.push(xt.shape[0]!);
+    pairs.Ms.push(yt.shape[0]!);
+    pairs.xTypes.push(dtypeOf(xt.data));
+    pairs.yTypes.push(dtypeOf(yt.data));
+  };
+  if (xl && yl) {
+    const xa = x as readonly TensorLike[];
+    const ya = y as readonly TensorLike[];
+    if (xa.length !== ya.length) {
+      throw new LossInputError(
+        'SHAPE_MISMATCH',
+        `x and y must list the same number of sequences, got ${xa.length} and ${ya.length}`,
+        'y',
+      );
+    }
+    pairs.layout = 'list';
+    xa.forEach((xb, b) => {
+      const xt = toTensor(xb, { name: `x[${b}]`, rank: 2, ...costRange(cost, 'x') });
+      const yt = toTensor(ya[b]!, { name: `y[${b}]`, rank: 2, ...costRange(cost, 'y') });
+      push(xt, yt, `x[${b}]`, `y[${b}]`);
+    });
+    return pairs;
+  }
+  const xt = one(x as TensorLike, 'x', cost, 'x');
+  const yt = one(y as TensorLike, 'y', cost, 'y');
+  if (xt.shape.length !== yt.shape.length) {
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `x and y must both be [N, D] or both [B, N, D], got ${formatShape(xt.shape)} and ${formatShape(yt.shape)}`,
+      'y',
+    );
+  }
+  if (xt.shape.length === 2) {
+    push(xt, yt, 'x', 'y');
+    return pairs;
+  }
+  const [B, N, D] = xt.shape as [number, number, number];
+  const [By, M, Dy] = yt.shape as [number, number, number];
+  if (B !== By || D !== Dy) {
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `x [B, N, D] and y [B, M, D] must agree in B and D, got ${formatShape(xt.shape)} and ${formatShape(yt.shape)}`,
+      'y',
+    );
+  }
+  pairs.layout = 'batch';
+  const xd = asF64(xt);
+  const yd = asF64(yt);
+  for (let b = 0; b < B; b++) {
+    pairs.xs.push(xd.subarray(b * N * D, (b + 1) * N * D));
+    pairs.ys.push(yd.subarray(b * M * D, (b + 1) * M * D));
+    pairs.Ns.push(N);
+    pairs.Ms.push(M);
+    pairs.xTypes.push(dtypeOf(xt.data));
+    pairs.yTypes.push(dtypeOf(yt.data));
+  }
+  pairs.D = D;
+  return pairs;
+}
+
+/** Gradient buffers (float64, one per item) shaped back like the input: Tensor or Tensor[]. */
+export function shapeGrads(
+  pairs: Pairs,
+  grads: Float64Array[],
+  which: 'x' | 'y',
+): Tensor | Tensor[] {
+  const lens = which === 'x' ? pairs.Ns : pairs.Ms;
+  const types = which === 'x' ? pairs.xTypes : pairs.yTypes;
+  const D = pairs.D;
+  const make = (g: Float64Array, dtype: DType): Float32Array | Float64Array =>
+    dtype === 'float32' ? Float32Array.from(g) : g;
+  if (pairs.layout === 'list') {
+    return grads.map((g, b) => tensor(make(g, types[b]!), [lens[b]!, D]));
+  }
+  if (pairs.layout === 'single') return tensor(make(grads[0]!, types[0]!), [lens[0]!, D]);
+  const B = grads.length;
+  const L = lens[0]!;
+  const out = types[0] === 'float32' ? new Float32Array(B * L * D) : new Float64Array(B * L * D);
+  grads.forEach((g, b) => {
+    out.set(g, b * L * D);
+  });
+  return tensor(out, [B, L, D]);
+}
