@@ -1,6 +1,5 @@
 import type { FloatArray } from '@losses/tensor';
-import { fftPlan } from './fft/plan.js';
-import type { FftPlan } from './fft/types.js';
+import { type SplitTransform, splitFft } from './fft/split.js';
 import { frameCountOf, type ResolvedStft } from './options.js';
 
 /** The frames of a batch of signals, laid out one padded signal after another. */
@@ -26,15 +25,15 @@ export interface Framed {
  */
 export class StftKernel {
   readonly cfg: ResolvedStft;
-  private readonly plan: FftPlan;
-  private readonly zin: Float64Array;
-  private readonly zout: Float64Array;
+  private readonly fft: SplitTransform;
+  private readonly zr: Float64Array;
+  private readonly zi: Float64Array;
 
   constructor(cfg: ResolvedStft) {
     this.cfg = cfg;
-    this.plan = fftPlan(cfg.size);
-    this.zin = new Float64Array(2 * cfg.size);
-    this.zout = new Float64Array(2 * cfg.size);
+    this.fft = splitFft(cfg.size);
+    this.zr = new Float64Array(cfg.size);
+    this.zi = new Float64Array(cfg.size);
   }
 
   /** Pads `batch` signals of `length` samples (row-major in `x`) as the configuration says. */
@@ -64,7 +63,7 @@ export class StftKernel {
   /** One-sided spectra of every frame: `[batch * frames, bins, 2]` float64. */
   spectra(f: Framed): Float64Array {
     const { size: n, hop, window, bins } = this.cfg;
-    const { zin, zout, plan } = this;
+    const { zr, zi, fft } = this;
     const total = f.batch * f.frames;
     const out = new Float64Array(total * bins * 2);
     const { padded, frames, paddedLength } = f;
@@ -76,28 +75,33 @@ export class StftKernel {
         const s2 = Math.floor(g2 / frames) * paddedLength + (g2 % frames) * hop;
         for (let j = 0; j < n; j++) {
           const w = window[j]!;
-          zin[2 * j] = w * padded[s1 + j]!;
-          zin[2 * j + 1] = w * padded[s2 + j]!;
+          zr[j] = w * padded[s1 + j]!;
+          zi[j] = w * padded[s2 + j]!;
         }
       } else {
-        for (let j = 0; j < n; j++) {
-          zin[2 * j] = window[j]! * padded[s1 + j]!;
-          zin[2 * j + 1] = 0;
-        }
+        for (let j = 0; j < n; j++) zr[j] = window[j]! * padded[s1 + j]!;
+        zi.fill(0);
       }
-      plan.transform(zin, zout);
+      fft.forward(zr, zi);
       const o1 = g * bins * 2;
       if (!pair) {
-        out.set(zout.subarray(0, 2 * bins), o1);
+        for (let k = 0; k < bins; k++) {
+          out[o1 + 2 * k] = zr[k]!;
+          out[o1 + 2 * k + 1] = zi[k]!;
+        }
         continue;
       }
       const o2 = o1 + bins * 2;
-      for (let k = 0; k < bins; k++) {
-        const r = k === 0 ? 0 : n - k;
-        const ar = zout[2 * k]!;
-        const ai = zout[2 * k + 1]!;
-        const br = zout[2 * r]!;
-        const bi = zout[2 * r + 1]!;
+      out[o1] = zr[0]!;
+      out[o1 + 1] = 0;
+      out[o2] = zi[0]!;
+      out[o2 + 1] = 0;
+      for (let k = 1; k < bins; k++) {
+        const r = n - k;
+        const ar = zr[k]!;
+        const ai = zi[k]!;
+        const br = zr[r]!;
+        const bi = zi[r]!;
         out[o1 + 2 * k] = 0.5 * (ar + br);
         out[o1 + 2 * k + 1] = 0.5 * (ai - bi);
         out[o2 + 2 * k] = 0.5 * (ai + bi);
@@ -116,7 +120,7 @@ export class StftKernel {
    */
   backward(f: Framed, spec: Float64Array, dMag: FloatArray, eps: number | undefined): Float64Array {
     const { size: n, hop, window, bins, center, padMode } = this.cfg;
-    const { zin, zout, plan } = this;
+    const { zr, zi, fft } = this;
     const { batch, frames, paddedLength, length, left } = f;
     const total = batch * frames;
     // G = dMag * X / |X| per bin, in place of a copy of the spectrum.
@@ -161,17 +165,17 @@ export class StftKernel {
           }
         }
         // halves of (E1 + i E2), conjugated
-        zin[2 * k] = 0.5 * (e1r - e2i);
-        zin[2 * k + 1] = -0.5 * (e1i + e2r);
+        zr[k] = 0.5 * (e1r - e2i);
+        zi[k] = -0.5 * (e1i + e2r);
       }
-      plan.transform(zin, zout);
+      fft.forward(zr, zi);
       // y = conj(DFT(conj Z)) = sum_k Z[k] exp(+2 pi i j k / n): Re -> frame g, Im -> frame g + 1.
       const s1 = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
-      for (let j = 0; j < n; j++) gp[s1 + j]! += window[j]! * zout[2 * j]!;
+      for (let j = 0; j < n; j++) gp[s1 + j]! += window[j]! * zr[j]!;
       if (pair) {
         const g2 = g + 1;
         const s2 = Math.floor(g2 / frames) * paddedLength + (g2 % frames) * hop;
-        for (let j = 0; j < n; j++) gp[s2 + j]! -= window[j]! * zout[2 * j + 1]!;
+        for (let j = 0; j < n; j++) gp[s2 + j]! -= window[j]! * zi[j]!;
       }
     }
     const gx = new Float64Array(batch * length);

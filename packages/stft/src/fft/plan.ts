@@ -1,35 +1,53 @@
 import { checkNumber } from '@losses/tensor';
-import { BluesteinPlan } from './bluestein.js';
-import { Radix2Plan } from './radix2.js';
+import { algorithmOf, type SplitTransform, splitFft } from './split.js';
 import type { FftPlan } from './types.js';
 
-/** The plan for n = 1: the DFT of one sample is the sample. */
-class IdentityPlan implements FftPlan {
-  readonly n = 1;
-  readonly algorithm = 'identity' as const;
-  transform(input: Float64Array, output: Float64Array): void {
-    output[0] = input[0]!;
-    output[1] = input[1]!;
+/** The public interleaved-array face of a cached split transform. */
+class Plan implements FftPlan {
+  readonly n: number;
+  readonly algorithm: FftPlan['algorithm'];
+  private readonly fft: SplitTransform;
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+
+  constructor(n: number) {
+    this.n = n;
+    this.algorithm = algorithmOf(n);
+    this.fft = splitFft(n);
+    this.re = new Float64Array(n);
+    this.im = new Float64Array(n);
   }
+
+  transform(input: Float64Array, output: Float64Array): void {
+    this.run(input, output, 1, 1);
+  }
+
   inverseTransform(input: Float64Array, output: Float64Array): void {
-    this.transform(input, output);
+    // x = conj(DFT(conj X)) / n
+    this.run(input, output, -1, 1 / this.n);
+  }
+
+  private run(input: Float64Array, output: Float64Array, sign: number, scale: number): void {
+    const { n, re, im } = this;
+    for (let k = 0; k < n; k++) {
+      re[k] = input[2 * k]!;
+      im[k] = sign * input[2 * k + 1]!;
+    }
+    this.fft.forward(re, im);
+    for (let k = 0; k < n; k++) {
+      output[2 * k] = scale * re[k]!;
+      output[2 * k + 1] = sign * scale * im[k]!;
+    }
   }
 }
 
 const cache = new Map<number, FftPlan>();
 
-/** True for 1, 2, 4, 8, ... */
-export function isPowerOfTwo(n: number): boolean {
-  return n >= 1 && (n & (n - 1)) === 0;
-}
-
 /** {@link getFftPlan} without validation. */
 export function fftPlan(n: number): FftPlan {
   let plan = cache.get(n);
   if (plan === undefined) {
-    if (n === 1) plan = new IdentityPlan();
-    else if (isPowerOfTwo(n)) plan = new Radix2Plan(n);
-    else plan = new BluesteinPlan(n, fftPlan);
+    plan = new Plan(n);
     cache.set(n, plan);
   }
   return plan;
@@ -37,8 +55,10 @@ export function fftPlan(n: number): FftPlan {
 
 /**
  * The FFT plan for length `n`, created on first use and cached per `n` (plans hold scratch memory:
- * use them from one thread, one transform at a time). Powers of two use a radix-4/2 transform;
- * every other length uses Bluestein's chirp-z algorithm over a power-of-two convolution.
+ * use them from one thread, one transform at a time). Lengths whose prime factors are all <= 13
+ * (powers of two included) use a mixed-radix Stockham transform; every other length (primes
+ * such as 67, 127, 257, 509, 1021, 2053) uses Bluestein's chirp-z algorithm over a 5-smooth
+ * convolution length.
  *
  * @param n Transform length, an integer >= 1.
  * @throws LossInputError `INVALID_OPTION` if `n` is not an integer >= 1.

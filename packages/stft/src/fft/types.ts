@@ -7,7 +7,8 @@
 export interface FftPlan {
   /** The transform length (any integer >= 1). */
   readonly n: number;
-  /** How the plan computes: `'identity'` (n = 1), `'radix'` (powers of two) or `'bluestein'`. */
+  /** How the plan computes: `'identity'` (n = 1), `'radix'` (mixed radix, prime factors <= 13) or
+   * `'bluestein'` (chirp-z, every other length). */
   readonly algorithm: 'identity' | 'radix' | 'bluestein';
   /**
    * Forward DFT X[k] = sum_j x[j] exp(-2 pi i j k / n), unnormalised.

@@ -1,0 +1,381 @@
+/**
+ * Mixed-radix Stockham autosort FFT on split (re, im) arrays, radices 4, 2, 3, 5 with hand-made
+ * butterflies and a generic butterfly for any other small prime factor.
+ *
+ * One decimation-in-frequency pass of radix r maps x to y (current length L = r m, stride s):
+ *   y[q + s (r p + u)] = w_L^(p u) * sum_t x[q + s (p + t m)] w_r^(t u),
+ *   w_L = exp(-2 pi i / L), p < m, q < s, u < r,
+ * then recurses on length m with stride r s; the result comes out in natural order
+ * (J. Stockham, "High-speed convolution and correlation", AFIPS 1966; C. Van Loan,
+ * "Computational Frameworks for the Fast Fourier Transform", SIAM 1992, section 1.7).
+ */
+
+interface Pass {
+  r: number;
+  m: number;
+  s: number;
+  /** w_L^(p u) for p < m, u = 1..r-1 at [p (r - 1) + u - 1]. */
+  twRe: Float64Array;
+  twIm: Float64Array;
+  /** w_r^k, k < r (generic radix only). */
+  rootRe: Float64Array;
+  rootIm: Float64Array;
+}
+
+/** Prime factors of n in the order the passes use them (4s first, then 2, 3, 5, others). */
+export function radices(n: number): number[] {
+  const out: number[] = [];
+  while (n % 4 === 0) {
+    out.push(4);
+    n /= 4;
+  }
+  for (const p of [2, 3, 5]) {
+    while (n % p === 0) {
+      out.push(p);
+      n /= p;
+    }
+  }
+  for (let p = 7; n > 1; p += 2) {
+    while (n % p === 0) {
+      out.push(p);
+      n /= p;
+    }
+    if (p * p > n && n > 1) {
+      out.push(n);
+      break;
+    }
+  }
+  return out;
+}
+
+/** Largest prime factor of n (1 for n = 1). */
+export function largestPrimeFactor(n: number): number {
+  const r = radices(n);
+  let best = 1;
+  for (const f of r) best = Math.max(best, f === 4 ? 2 : f);
+  return best;
+}
+
+/** A complex FFT of fixed length n on split arrays, computed in place (with internal scratch). */
+export class StockhamFft {
+  readonly n: number;
+  private readonly passes: Pass[];
+  private readonly sRe: Float64Array;
+  private readonly sIm: Float64Array;
+
+  constructor(n: number) {
+    this.n = n;
+    this.passes = [];
+    let length = n;
+    let s = 1;
+    for (const r of radices(n)) {
+      const m = length / r;
+      const twRe = new Float64Array(m * (r - 1));
+      const twIm = new Float64Array(m * (r - 1));
+      for (let p = 0; p < m; p++) {
+        for (let u = 1; u < r; u++) {
+          const angle = (-2 * Math.PI * ((p * u) % length)) / length;
+          twRe[p * (r - 1) + u - 1] = Math.cos(angle);
+          twIm[p * (r - 1) + u - 1] = Math.sin(angle);
+        }
+      }
+      const rootRe = new Float64Array(r);
+      const rootIm = new Float64Array(r);
+      for (let k = 0; k < r; k++) {
+        rootRe[k] = Math.cos((-2 * Math.PI * k) / r);
+        rootIm[k] = Math.sin((-2 * Math.PI * k) / r);
+      }
+      this.passes.push({ r, m, s, twRe, twIm, rootRe, rootIm });
+      length = m;
+      s *= r;
+    }
+    this.sRe = new Float64Array(n);
+    this.sIm = new Float64Array(n);
+  }
+
+  /** Forward DFT of (re, im) in place: X[k] = sum_j x[j] exp(-2 pi i j k / n). */
+  forward(re: Float64Array, im: Float64Array): void {
+    let xr = re;
+    let xi = im;
+    let yr = this.sRe;
+    let yi = this.sIm;
+    for (const pass of this.passes) {
+      switch (pass.r) {
+        case 4:
+          radix4(pass, xr, xi, yr, yi);
+          break;
+        case 2:
+          radix2(pass, xr, xi, yr, yi);
+          break;
+        case 3:
+          radix3(pass, xr, xi, yr, yi);
+          break;
+        case 5:
+          radix5(pass, xr, xi, yr, yi);
+          break;
+        default:
+          radixGeneric(pass, xr, xi, yr, yi);
+      }
+      const tr = xr;
+      const ti = xi;
+      xr = yr;
+      xi = yi;
+      yr = tr;
+      yi = ti;
+    }
+    if (xr !== re) {
+      re.set(xr);
+      im.set(xi);
+    }
+  }
+}
+
+function radix2(
+  pass: Pass,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  const { m, s, twRe, twIm } = pass;
+  const sm = s * m;
+  for (let p = 0; p < m; p++) {
+    const wr = twRe[p]!;
+    const wi = twIm[p]!;
+    const ib = s * p;
+    const ob = 2 * s * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = ib + q;
+      const i1 = i0 + sm;
+      const ar = xr[i0]!;
+      const ai = xi[i0]!;
+      const br = xr[i1]!;
+      const bi = xi[i1]!;
+      const o = ob + q;
+      yr[o] = ar + br;
+      yi[o] = ai + bi;
+      const dr = ar - br;
+      const di = ai - bi;
+      yr[o + s] = dr * wr - di * wi;
+      yi[o + s] = dr * wi + di * wr;
+    }
+  }
+}
+
+function radix4(
+  pass: Pass,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  const { m, s, twRe, twIm } = pass;
+  const sm = s * m;
+  for (let p = 0; p < m; p++) {
+    const w1r = twRe[3 * p]!;
+    const w1i = twIm[3 * p]!;
+    const w2r = twRe[3 * p + 1]!;
+    const w2i = twIm[3 * p + 1]!;
+    const w3r = twRe[3 * p + 2]!;
+    const w3i = twIm[3 * p + 2]!;
+    const ib = s * p;
+    const ob = 4 * s * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = ib + q;
+      const i1 = i0 + sm;
+      const i2 = i1 + sm;
+      const i3 = i2 + sm;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      const a1r = xr[i1]!;
+      const a1i = xi[i1]!;
+      const a2r = xr[i2]!;
+      const a2i = xi[i2]!;
+      const a3r = xr[i3]!;
+      const a3i = xi[i3]!;
+      const t0r = a0r + a2r;
+      const t0i = a0i + a2i;
+      const t1r = a0r - a2r;
+      const t1i = a0i - a2i;
+      const t2r = a1r + a3r;
+      const t2i = a1i + a3i;
+      const t3r = a1r - a3r;
+      const t3i = a1i - a3i;
+      const o = ob + q;
+      yr[o] = t0r + t2r;
+      yi[o] = t0i + t2i;
+      // y1 = t1 - i t3, y2 = t0 - t2, y3 = t1 + i t3, each times its twiddle.
+      const y1r = t1r + t3i;
+      const y1i = t1i - t3r;
+      const y2r = t0r - t2r;
+      const y2i = t0i - t2i;
+      const y3r = t1r - t3i;
+      const y3i = t1i + t3r;
+      yr[o + s] = y1r * w1r - y1i * w1i;
+      yi[o + s] = y1r * w1i + y1i * w1r;
+      yr[o + 2 * s] = y2r * w2r - y2i * w2i;
+      yi[o + 2 * s] = y2r * w2i + y2i * w2r;
+      yr[o + 3 * s] = y3r * w3r - y3i * w3i;
+      yi[o + 3 * s] = y3r * w3i + y3i * w3r;
+    }
+  }
+}
+
+const SIN60 = Math.sqrt(3) / 2;
+
+function radix3(
+  pass: Pass,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  const { m, s, twRe, twIm } = pass;
+  const sm = s * m;
+  for (let p = 0; p < m; p++) {
+    const w1r = twRe[2 * p]!;
+    const w1i = twIm[2 * p]!;
+    const w2r = twRe[2 * p + 1]!;
+    const w2i = twIm[2 * p + 1]!;
+    const ib = s * p;
+    const ob = 3 * s * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = ib + q;
+      const i1 = i0 + sm;
+      const i2 = i1 + sm;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      const br = xr[i1]! + xr[i2]!;
+      const bi = xi[i1]! + xi[i2]!;
+      const dr = xr[i1]! - xr[i2]!;
+      const di = xi[i1]! - xi[i2]!;
+      const cr = a0r - 0.5 * br;
+      const ci = a0i - 0.5 * bi;
+      const o = ob + q;
+      yr[o] = a0r + br;
+      yi[o] = a0i + bi;
+      // y1 = c - i sin60 d, y2 = c + i sin60 d
+      const y1r = cr + SIN60 * di;
+      const y1i = ci - SIN60 * dr;
+      const y2r = cr - SIN60 * di;
+      const y2i = ci + SIN60 * dr;
+      yr[o + s] = y1r * w1r - y1i * w1i;
+      yi[o + s] = y1r * w1i + y1i * w1r;
+      yr[o + 2 * s] = y2r * w2r - y2i * w2i;
+      yi[o + 2 * s] = y2r * w2i + y2i * w2r;
+    }
+  }
+}
+
+const C1 = Math.cos((2 * Math.PI) / 5);
+const C2 = Math.cos((4 * Math.PI) / 5);
+const S1 = Math.sin((2 * Math.PI) / 5);
+const S2 = Math.sin((4 * Math.PI) / 5);
+
+function radix5(
+  pass: Pass,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  const { m, s, twRe, twIm } = pass;
+  const sm = s * m;
+  for (let p = 0; p < m; p++) {
+    const t = 4 * p;
+    const w1r = twRe[t]!;
+    const w1i = twIm[t]!;
+    const w2r = twRe[t + 1]!;
+    const w2i = twIm[t + 1]!;
+    const w3r = twRe[t + 2]!;
+    const w3i = twIm[t + 2]!;
+    const w4r = twRe[t + 3]!;
+    const w4i = twIm[t + 3]!;
+    const ib = s * p;
+    const ob = 5 * s * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = ib + q;
+      const i1 = i0 + sm;
+      const i2 = i1 + sm;
+      const i3 = i2 + sm;
+      const i4 = i3 + sm;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      const b1r = xr[i1]! + xr[i4]!;
+      const b1i = xi[i1]! + xi[i4]!;
+      const d1r = xr[i1]! - xr[i4]!;
+      const d1i = xi[i1]! - xi[i4]!;
+      const b2r = xr[i2]! + xr[i3]!;
+      const b2i = xi[i2]! + xi[i3]!;
+      const d2r = xr[i2]! - xr[i3]!;
+      const d2i = xi[i2]! - xi[i3]!;
+      const c1r = a0r + C1 * b1r + C2 * b2r;
+      const c1i = a0i + C1 * b1i + C2 * b2i;
+      const c2r = a0r + C2 * b1r + C1 * b2r;
+      const c2i = a0i + C2 * b1i + C1 * b2i;
+      // e1 = S1 d1 + S2 d2, e2 = S2 d1 - S1 d2; y1 = c1 - i e1, y4 = c1 + i e1, y2 = c2 - i e2, y3 = c2 + i e2
+      const e1r = S1 * d1r + S2 * d2r;
+      const e1i = S1 * d1i + S2 * d2i;
+      const e2r = S2 * d1r - S1 * d2r;
+      const e2i = S2 * d1i - S1 * d2i;
+      const o = ob + q;
+      yr[o] = a0r + b1r + b2r;
+      yi[o] = a0i + b1i + b2i;
+      let vr = c1r + e1i;
+      let vi = c1i - e1r;
+      yr[o + s] = vr * w1r - vi * w1i;
+      yi[o + s] = vr * w1i + vi * w1r;
+      vr = c2r + e2i;
+      vi = c2i - e2r;
+      yr[o + 2 * s] = vr * w2r - vi * w2i;
+      yi[o + 2 * s] = vr * w2i + vi * w2r;
+      vr = c2r - e2i;
+      vi = c2i + e2r;
+      yr[o + 3 * s] = vr * w3r - vi * w3i;
+      yi[o + 3 * s] = vr * w3i + vi * w3r;
+      vr = c1r - e1i;
+      vi = c1i + e1r;
+      yr[o + 4 * s] = vr * w4r - vi * w4i;
+      yi[o + 4 * s] = vr * w4i + vi * w4r;
+    }
+  }
+}
+
+function radixGeneric(
+  pass: Pass,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  const { r, m, s, twRe, twIm, rootRe, rootIm } = pass;
+  const sm = s * m;
+  for (let p = 0; p < m; p++) {
+    const ib = s * p;
+    const ob = r * s * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = ib + q;
+      const o = ob + q;
+      for (let u = 0; u < r; u++) {
+        let sr = 0;
+        let si = 0;
+        for (let t = 0; t < r; t++) {
+          const k = (t * u) % r;
+          const ar = xr[i0 + t * sm]!;
+          const ai = xi[i0 + t * sm]!;
+          sr += ar * rootRe[k]! - ai * rootIm[k]!;
+          si += ar * rootIm[k]! + ai * rootRe[k]!;
+        }
+        if (u === 0) {
+          yr[o] = sr;
+          yi[o] = si;
+        } else {
+          const wr = twRe[p * (r - 1) + u - 1]!;
+          const wi = twIm[p * (r - 1) + u - 1]!;
+          yr[o + u * s] = sr * wr - si * wi;
+          yi[o + u * s] = sr * wi + si * wr;
+        }
+      }
+    }
+  }
+}
