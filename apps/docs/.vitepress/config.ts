@@ -1,0 +1,174 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DefaultTheme, defineConfig } from 'vitepress';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const appRoot = resolve(here, '..');
+const repoRoot = resolve(appRoot, '..', '..');
+const srcDir = resolve(repoRoot, 'docs');
+
+/** The workspace packages the live figures import, and whether each one's `dist/` is built. */
+const PACKAGES = ['tensor', 'stft', 'mss', 'softdtw', 'hierarchy', 'metrics'] as const;
+function built(pkg: string, entry = 'index.js'): boolean {
+  return existsSync(join(repoRoot, 'packages', pkg, 'dist', entry));
+}
+const available: Record<string, boolean> = {};
+for (const p of PACKAGES) {
+  available[p] = built(p);
+  available[`${p}/tfjs`] = built(p, 'tfjs/index.js');
+}
+
+/** A reproduce output (`out/<name>`) read at build time, or null when it has not been run. */
+function readOut(name: string): unknown {
+  const path = join(repoRoot, 'out', name);
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Module ids the theme imports: which packages exist, and the reproduce outputs. */
+function lossesData() {
+  const ids = { data: 'virtual:losses-data' };
+  return {
+    name: 'losses-data',
+    resolveId(id: string) {
+      if (id === ids.data) return `\0${id}`;
+      return null;
+    },
+    load(id: string) {
+      if (id !== `\0${ids.data}`) return null;
+      const data = {
+        available,
+        gra: readOut('gra.json'),
+        hierarchy: readOut('hierarchy.json'),
+      };
+      return `export default ${JSON.stringify(data)};`;
+    },
+  };
+}
+
+/**
+ * Pages live outside this package (docs/), where pnpm's strict node_modules holds no `vue`: bare
+ * imports from pages resolve as if they came from apps/docs.
+ */
+function resolveFromApp() {
+  const anchor = join(appRoot, '.vitepress', 'config.ts');
+  return {
+    name: 'losses-resolve-from-app',
+    enforce: 'pre' as const,
+    async resolveId(
+      this: { resolve: (id: string, importer?: string, o?: object) => Promise<unknown> },
+      id: string,
+      importer: string | undefined,
+      opts: object,
+    ) {
+      if (
+        !importer ||
+        !importer.startsWith(srcDir) ||
+        !/^[a-z@]/i.test(id) ||
+        id.startsWith('@theme')
+      ) {
+        return null;
+      }
+      return this.resolve(id, anchor, { ...opts, skipSelf: true });
+    },
+  };
+}
+
+/** Packages not built yet resolve to a stub, so the site builds at every stage of the project. */
+const missingStub = resolve(here, 'theme', 'lib', 'missing-package.ts');
+const alias: { find: string | RegExp; replacement: string }[] = [];
+for (const p of PACKAGES) {
+  if (!available[`${p}/tfjs`])
+    alias.push({ find: new RegExp(`^@losses/${p}/tfjs$`), replacement: missingStub });
+  if (!available[p]) alias.push({ find: new RegExp(`^@losses/${p}$`), replacement: missingStub });
+}
+
+// One copy of tfjs-core for the app, tfjs and every @losses/*/tfjs entry (kernels and gradients
+// register on that copy's global engine).
+const requireHere = createRequire(join(appRoot, 'package.json'));
+for (const name of ['tfjs-core', 'tfjs-backend-cpu']) {
+  const dir = dirname(requireHere.resolve(`@tensorflow/${name}/package.json`));
+  alias.push({ find: new RegExp(`^@tensorflow/${name}(/.*)?$`), replacement: `${dir}$1` });
+}
+
+/** Sidebar entries for the generated API reference (docs/api, written by typedoc). */
+function apiSidebar(): DefaultTheme.SidebarItem[] {
+  const dir = join(srcDir, 'api');
+  if (!existsSync(dir)) return [];
+  const items: DefaultTheme.SidebarItem[] = [];
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((f) => {
+      const p = join(d, f);
+      return statSync(p).isDirectory() ? walk(p) : f.endsWith('.md') ? [p] : [];
+    });
+  const readmes = walk(dir)
+    .filter((p) => /(^|\/)(index|README)\.md$/.test(relative(dir, p)))
+    .map((p) => relative(dir, p))
+    .filter((p) => p.split('/').length === 2 || p.split('/').length === 3)
+    .sort();
+  for (const p of readmes) {
+    const parts = p.split('/').slice(0, -1);
+    const text = parts.join('/').replace(/^losses\//, '@losses/');
+    items.push({
+      text: text.startsWith('@') ? text : `@losses/${text}`,
+      link: `/api/${p.replace(/(index|README)\.md$/, '')}`,
+    });
+  }
+  return items;
+}
+
+const hasApi = existsSync(join(srcDir, 'api', 'index.md'));
+
+export default defineConfig({
+  title: '@losses',
+  description:
+    'Informed loss functions for audio and music in TypeScript: multi-scale spectral loss, hierarchical classification, soft-DTW.',
+  srcDir,
+  outDir: resolve(appRoot, '.vitepress', 'dist'),
+  cacheDir: resolve(appRoot, '.vitepress', 'cache'),
+  cleanUrls: false,
+  lastUpdated: false,
+  ignoreDeadLinks: [/^\/api\//, /^\.\/api\//, /^\.\.\/api\//],
+  head: [['meta', { name: 'color-scheme', content: 'light dark' }]],
+  themeConfig: {
+    nav: [
+      { text: 'Guides', link: '/guide/mss' },
+      ...(hasApi ? [{ text: 'API', link: '/api/' }] : []),
+      { text: 'Benchmarks', link: '/benchmarks' },
+    ],
+    sidebar: [
+      {
+        text: 'Introduction',
+        items: [{ text: 'What is @losses', link: '/' }],
+      },
+      {
+        text: 'Case studies',
+        items: [
+          { text: '1. Multi-scale spectral loss', link: '/guide/mss' },
+          { text: '2. Hierarchical classification', link: '/guide/hierarchy' },
+          { text: '3. Soft-DTW alignment', link: '/guide/softdtw' },
+        ],
+      },
+      ...(hasApi
+        ? [{ text: 'API reference', link: '/api/', collapsed: false, items: apiSidebar() }]
+        : []),
+      { text: 'More', items: [{ text: 'Benchmarks', link: '/benchmarks' }] },
+    ],
+    search: { provider: 'local' },
+    outline: { level: [2, 3] },
+  },
+  vite: {
+    plugins: [resolveFromApp(), lossesData()],
+    resolve: {
+      alias,
+    },
+    build: { chunkSizeWarningLimit: 4000 },
+    ssr: { noExternal: [] },
+  },
+});

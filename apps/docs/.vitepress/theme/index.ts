@@ -1,0 +1,23 @@
+import type { Theme } from 'vitepress';
+import DefaultTheme from 'vitepress/theme';
+import FreqEstimation from './components/FreqEstimation.vue';
+import GraTable from './components/GraTable.vue';
+import HierarchyFigure from './components/HierarchyFigure.vue';
+import LandscapeFigure from './components/LandscapeFigure.vue';
+import LeakageFigure from './components/LeakageFigure.vue';
+import SoftDtwFigure from './components/SoftDtwFigure.vue';
+import StrategyTable from './components/StrategyTable.vue';
+import './style.css';
+
+export default {
+  extends: DefaultTheme,
+  enhanceApp({ app }) {
+    app.component('LeakageFigure', LeakageFigure);
+    app.component('LandscapeFigure', LandscapeFigure);
+    app.component('GraTable', GraTable);
+    app.component('FreqEstimation', FreqEstimation);
+    app.component('HierarchyFigure', HierarchyFigure);
+    app.component('StrategyTable', StrategyTable);
+    app.component('SoftDtwFigure', SoftDtwFigure);
+  },
+} satisfies Theme;

@@ -1,0 +1,46 @@
+/** Shared helpers of the live figures: loading Plot on the client, yielding to the browser. */
+
+export type PlotModule = typeof import('@observablehq/plot');
+
+let plotPromise: Promise<PlotModule> | null = null;
+/** Observable Plot, imported on the client only (figures are never rendered during SSR). */
+export function loadPlot(): Promise<PlotModule> {
+  plotPromise ??= import('@observablehq/plot');
+  return plotPromise;
+}
+
+/** Lets the browser paint between chunks of a long computation. */
+export function nextFrame(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Replaces the children of `el` with `node`. */
+export function mount(el: HTMLElement | null | undefined, node: Element | null): void {
+  if (!el) return;
+  el.replaceChildren(...(node ? [node] : []));
+}
+
+/** A sinusoid `sin(2 pi f t + phase)` of `length` samples at `sampleRate`, as float32. */
+export function sinusoid(f: number, sampleRate: number, length: number, phase = 0): Float32Array {
+  const x = new Float32Array(length);
+  const w = (2 * Math.PI * f) / sampleRate;
+  for (let n = 0; n < length; n++) x[n] = Math.sin(w * n + phase);
+  return x;
+}
+
+/** Frequency `cents` away from `f0`. */
+export function centsToHz(f0: number, cents: number): number {
+  return f0 * 2 ** (cents / 1200);
+}
+
+/** Distance of `f` from `f0` in cents. */
+export function hzToCents(f: number, f0: number): number {
+  return 1200 * Math.log2(f / f0);
+}
+
+/** Format a number for display with `digits` significant digits. */
+export function fmt(v: number, digits = 4): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(digits - 1);
+  return Number(v.toPrecision(digits)).toString();
+}
