@@ -16,10 +16,6 @@ export type SoftDtwTfOptions = Omit<SoftDtwSequenceOptions, 'gradY'>;
 
 function op(kind: LossKind, fn: string, options: SoftDtwTfOptions | undefined) {
   const r = resolveSequenceOptions(options as SoftDtwSequenceOptions | undefined, `${fn}: options`);
-  if ((options as SoftDtwSequenceOptions | undefined)?.gradY !== undefined) {
-    // gradY is meaningless here: the op always differentiates both inputs.
-    r.gradY = true;
-  }
   return differentiableOp(([x, y]) => {
     const pairs = readPairs(x!, y!, r.cost);
     const ev = evaluate(kind, pairs, r, true, true);
