@@ -34,7 +34,12 @@ function sinusoid(hz: number): Float64Array {
 }
 
 /** Mean absolute difference of the linear magnitude spectrograms (frames not centred, hop N/4). */
-function spectralDistance(reference: Float64Array, other: Float64Array, window: WindowKind, size: number): number {
+function spectralDistance(
+  reference: Float64Array,
+  other: Float64Array,
+  window: WindowKind,
+  size: number,
+): number {
   const opts = { size, hop: size / 4, window, center: false };
   const a = magnitude(tensor(reference), opts).data;
   const b = magnitude(tensor(other), opts).data;
@@ -49,9 +54,18 @@ export const leakageCase: ReproduceCase = {
   async run() {
     const reference = sinusoid(REFERENCE_HZ);
     const offsets = Array.from({ length: 501 }, (_, i) => i * 0.1);
-    const progress = new Progress('leakage', WINDOWS.length * (SIZES.length * NAMED_HZ.length + offsets.length));
+    const progress = new Progress(
+      'leakage',
+      WINDOWS.length * (SIZES.length * NAMED_HZ.length + offsets.length),
+    );
 
-    const table: { window: WindowKind; size: number; hz: number; distance: number; relative: number }[] = [];
+    const table: {
+      window: WindowKind;
+      size: number;
+      hz: number;
+      distance: number;
+      relative: number;
+    }[] = [];
     const curves: Record<string, number[]> = {};
     for (const window of WINDOWS) {
       const curve = offsets.map((df) => {
@@ -91,14 +105,17 @@ export const leakageCase: ReproduceCase = {
         ),
       ),
       '',
-      'Reading: with the rectangular window the on-grid offsets of one and two bins give the same distance (the spectra are disjoint peaks), so the distance says nothing about how far the estimate is; Hann distinguishes one from two bins; flat-top keeps growing up to about five bins. Off-grid (1020 Hz) the rectangular window leaks into its high side lobes.',
+      "Reading: at N = 4096 with the rectangular window, 1003.9 Hz and 1007.8 Hz sit on bins one and two away from 1000 Hz and give the same distance (the spectra are disjoint peaks): the distance says nothing about how far the estimate is. At N = 2048 the bin spacing is 7.8 Hz, so 1003.9 Hz falls between two bins and leaks into the rectangular window's high side lobes - it comes out farther than 1007.8 Hz, one bin away: the distance is not even monotonic in the offset. Hann distinguishes one from two bins (main lobe 4 bins wide); flat-top (main lobe about 10 bins wide) keeps growing over the whole range, which is what a loss that should point towards the target needs.",
       '',
     ].join('\n');
     writeOut('leakage.md', md);
     writeJson('leakage.json', { sampleRate: SAMPLE_RATE, referenceHz: REFERENCE_HZ, rows: table });
     writeOut(
       'leakage.csv',
-      csv(['offset_hz', ...WINDOWS], offsets.map((df, i) => [df, ...WINDOWS.map((w) => curves[w]![i]!)])),
+      csv(
+        ['offset_hz', ...WINDOWS],
+        offsets.map((df, i) => [df, ...WINDOWS.map((w) => curves[w]![i]!)]),
+      ),
     );
     const series: Series[] = WINDOWS.map((w) => {
       const c = curves[w]!;
