@@ -1,5 +1,6 @@
+import { graCase } from './gra.js';
 import { leakageCase } from './leakage.js';
 import type { ReproduceCase } from './types.js';
 
 /** Every case of the main job, in the order `pnpm reproduce` runs them. */
-export const cases: readonly ReproduceCase[] = [leakageCase];
+export const cases: readonly ReproduceCase[] = [leakageCase, graCase];
