@@ -1,0 +1,23 @@
+// Runs in an empty npm project where only the packed @losses/metrics (+ tensor) is installed.
+import assert from 'node:assert/strict';
+import { consistency, frameScores, gra } from '@losses/metrics';
+
+assert.equal(
+  gra([
+    { estimate: 2, target: 1, gradient: 0.5 },
+    { estimate: 0, target: 1, gradient: 0.5 },
+  ]).gra,
+  0.5,
+);
+const h = { classes: ['a', 'b'], children: (c) => (c === 'a' ? ['b'] : []) };
+assert.equal(
+  consistency(
+    [
+      [1, 1],
+      [0, 0],
+    ],
+    h,
+  ).mean,
+  1,
+);
+assert.equal(frameScores([[1, 0]], [[1, 0]]).micro.f, 1);
