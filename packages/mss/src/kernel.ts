@@ -15,6 +15,7 @@ import type { FloatArray, Tensor } from '@losses/tensor';
 import { arrayType, dtypeOf, formatShape, LossInputError, tensor, toFlat } from '@losses/tensor';
 import { compress } from './compression.js';
 import { distance } from './distance.js';
+import { fusedSum } from './fused.js';
 import type { MssConfig } from './options.js';
 import { minLength } from './options.js';
 
@@ -198,6 +199,9 @@ export class MssKernel {
     const nComp = c.compressions.length;
     const wsc = c.spectralConvergence;
     const eps = c.magnitudeEps;
+    // The fused loop serves l1 and l2sq when only the estimate's gradient is wanted.
+    const fast = !wantTargetGrad && c.distance !== 'l2';
+    const squared = c.distance === 'l2sq';
     let gradAcc: Float64Array | undefined;
     let targetGradAcc: Float64Array | undefined;
     if (wantGrad) gradAcc = new Float64Array(items * length);
@@ -225,9 +229,10 @@ export class MssKernel {
         );
       }
       const magData = dataOf(magE);
-      const y = this.y.get(m);
-      const dp = wantGrad ? this.dp.get(m) : undefined;
-      const gy = wantGrad || wantTargetGrad ? this.gy.get(m) : undefined;
+      const norm = c.reduction === 'mean' ? 1 / m : 1;
+      const y = fast ? undefined : this.y.get(m);
+      const dp = wantGrad && !fast ? this.dp.get(m) : undefined;
+      const gy = (wantGrad || wantTargetGrad) && !fast ? this.gy.get(m) : undefined;
       const dMag = wantGrad ? this.dMag.get(items * m) : undefined;
       const dMagT = wantTargetGrad ? this.dMagT.get(target.items * m) : undefined;
       if (dMag) dMag.fill(0, 0, items * m);
@@ -239,24 +244,45 @@ export class MssKernel {
         const off = b * m;
         const toff = tb * m;
         let itemLoss = 0;
-        for (let k = 0; k < nComp; k++) {
-          const comp = c.compressions[k]!;
-          compress(comp, mag, m, y, dp);
-          const tc = ts.compressed[k]!.subarray(toff, toff + m);
-          let v: number;
-          if (gy) {
-            gy.fill(0, 0, m);
-            v = distance(c.distance, c.reduction, y, tc, m, gy, 1);
-            const g = itemWeight * scaleWeight * comp.weight;
-            if (dMag && dp) for (let i = 0; i < m; i++) dMag[off + i]! += g * gy[i]! * dp[i]!;
-            if (dMagT) {
-              const dt = ts.deriv![k]!;
-              for (let i = 0; i < m; i++) dMagT[toff + i]! -= g * gy[i]! * dt[toff + i]!;
-            }
-          } else {
-            v = distance(c.distance, c.reduction, y, tc, m);
+        if (fast) {
+          // One pass per compression: p, the distance and dL/d|X^| together.
+          for (let k = 0; k < nComp; k++) {
+            const comp = c.compressions[k]!;
+            const g = itemWeight * scaleWeight * comp.weight * norm;
+            const sum = fusedSum(
+              comp,
+              squared,
+              magData,
+              off,
+              ts.compressed[k]!,
+              toff,
+              m,
+              dMag,
+              off,
+              g,
+            );
+            itemLoss += comp.weight * (sum * norm);
           }
-          itemLoss += comp.weight * v;
+        } else {
+          for (let k = 0; k < nComp; k++) {
+            const comp = c.compressions[k]!;
+            compress(comp, mag, m, y!, dp);
+            const tc = ts.compressed[k]!.subarray(toff, toff + m);
+            let v: number;
+            if (gy) {
+              gy.fill(0, 0, m);
+              v = distance(c.distance, c.reduction, y!, tc, m, gy, 1);
+              const g = itemWeight * scaleWeight * comp.weight;
+              if (dMag && dp) for (let i = 0; i < m; i++) dMag[off + i]! += g * gy[i]! * dp[i]!;
+              if (dMagT) {
+                const dt = ts.deriv![k]!;
+                for (let i = 0; i < m; i++) dMagT[toff + i]! -= g * gy[i]! * dt[toff + i]!;
+              }
+            } else {
+              v = distance(c.distance, c.reduction, y!, tc, m);
+            }
+            itemLoss += comp.weight * v;
+          }
         }
         if (wsc > 0) {
           const tm = ts.mag!;

@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""`pnpm bench:torch`: the bench/run.ts workload through PyTorch CPU with one thread.
+
+Value + gradient w.r.t. the estimate of the `standard` and `smooth` presets for B = 4, T = 16000,
+float32 (the same loss as @losses/mss, written with torch.stft and autograd), and the same with the
+target's spectrograms precomputed. Runs `bench/run.ts --json` through tsx in a subprocess for our
+figures and prints our time / PyTorch's time.
+Usage: /usr/bin/python3 bench/torch_bench.py [--torch-only]
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import scipy.signal
+import torch
+
+torch.set_num_threads(1)
+B, T = 4, 16000
+
+PRESETS = {
+    'standard': dict(window='hann', sizes=[64, 128, 256, 512, 1024, 2048], div=4,
+                     comps=['linear', 'log'], dist='l1'),
+    'smooth': dict(window='flattop', sizes=[67, 127, 257, 509, 1021, 2053], div=2,
+                   comps=['log1p'], dist='l2sq'),
+}
+
+
+def window(kind, n):
+    if kind == 'hann':
+        return torch.hann_window(n, periodic=True, dtype=torch.float32)
+    return torch.from_numpy(scipy.signal.get_window(kind, n, fftbins=True).astype(np.float32))
+
+
+def make(p):
+    plans = [(n, n // p['div'], window(p['window'], n)) for n in p['sizes']]
+
+    def mags(x):
+        return [torch.stft(x, n, hop_length=h, win_length=n, window=w, center=False,
+                           return_complex=True).abs() for n, h, w in plans]
+
+    def comp(kind, m):
+        if kind == 'linear':
+            return m
+        if kind == 'log':
+            return torch.log(m + 1e-7)
+        return torch.log1p(m)
+
+    def loss(est_mags, tgt_comps):
+        total = 0.0
+        k = 0
+        for me in est_mags:
+            for c in p['comps']:
+                d = comp(c, me) - tgt_comps[k]
+                k += 1
+                total = total + (d.abs().mean() if p['dist'] == 'l1' else (d * d).mean())
+        return total
+
+    def prepare(tgt):
+        with torch.no_grad():
+            return [comp(c, m) for m in mags(tgt) for c in p['comps']]
+
+    def value_and_grad(est, tgt):
+        e = est.detach().requires_grad_(True)
+        v = loss(mags(e), prepare(tgt))
+        v.backward()
+        return v.item(), e.grad
+
+    def with_target(tgt):
+        prepared = prepare(tgt)
+
+        def f(est):
+            e = est.detach().requires_grad_(True)
+            v = loss(mags(e), prepared)
+            v.backward()
+            return v.item(), e.grad
+        return f
+
+    return value_and_grad, with_target
+
+
+def timeit(f, min_time=2.0):
+    for _ in range(3):
+        f()
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < min_time:
+        f()
+        n += 1
+    return (time.perf_counter() - t0) / n * 1000
+
+
+def main():
+    rng = np.random.default_rng(1)
+    t = np.arange(T)
+    est = torch.tensor(np.sin(0.05 * t)[None, :] + 0.1 * rng.standard_normal((B, T)),
+                       dtype=torch.float32)
+    tgt = torch.tensor(np.sin(0.051 * t)[None, :] + 0.1 * rng.standard_normal((B, T)),
+                       dtype=torch.float32)
+    torch_ms = {}
+    for name, p in PRESETS.items():
+        vg, wt = make(p)
+        torch_ms[name] = timeit(lambda: vg(est, tgt))
+        fixed = wt(tgt)
+        torch_ms[f'{name} withTarget'] = timeit(lambda: fixed(est))
+    print(f'PyTorch {torch.__version__}, 1 thread, B = {B}, T = {T}, float32, value + gradient')
+    if '--torch-only' in sys.argv:
+        for k, v in torch_ms.items():
+            print(f'  {k:22s} {v:8.2f} ms')
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run(['npx', 'tsx', os.path.join(here, 'run.ts'), '--json'],
+                         cwd=os.path.dirname(here), check=True, capture_output=True, text=True)
+    ours = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f'{"workload":22s} {"@losses ms":>11s} {"torch ms":>9s} {"ours/torch":>11s}')
+    for k, v in torch_ms.items():
+        o = ours[k]
+        print(f'{k:22s} {o:11.2f} {v:9.2f} {o / v:10.2f}x')
+
+
+if __name__ == '__main__':
+    main()
