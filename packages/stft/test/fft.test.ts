@@ -54,6 +54,15 @@ describe('getFftPlan', () => {
     });
   }
 
+  it('matches a naive DFT for mixed-radix lengths (factors 2, 3, 4, 5, 7, 11, 13) and Bluestein lengths with a composite size', () => {
+    for (const n of [4, 6, 9, 12, 15, 25, 45, 49, 77, 100, 143, 169, 360, 4320, 34, 38, 221]) {
+      const x = noise(2 * n, 3 * n);
+      const out = new Float64Array(2 * n);
+      getFftPlan(n).transform(x, out);
+      expect(relativeError(out, naiveDft(x, -1)), `n = ${n}`).toBeLessThan(1e-12);
+    }
+  });
+
   it('inverts its transform (normalised inverse) for power-of-two and other lengths', () => {
     for (const n of [1, 6, 16, 67, 100]) {
       const x = noise(2 * n, 7 * n);
@@ -66,10 +75,12 @@ describe('getFftPlan', () => {
     }
   });
 
-  it('uses radix code for powers of two and Bluestein otherwise', () => {
+  it('uses mixed-radix code for lengths with prime factors <= 13 and Bluestein otherwise', () => {
     expect(getFftPlan(1).algorithm).toBe('identity');
     expect(getFftPlan(1024).algorithm).toBe('radix');
     expect(getFftPlan(1021).algorithm).toBe('bluestein');
+    expect(getFftPlan(4320).algorithm).toBe('radix');
+    expect(getFftPlan(2 * 17).algorithm).toBe('bluestein');
   });
 
   it('caches one plan per length', () => {
