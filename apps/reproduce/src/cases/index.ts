@@ -1,6 +1,7 @@
 import { graCase } from './gra.js';
+import { hierarchyCase } from './hierarchy.js';
 import { leakageCase } from './leakage.js';
 import type { ReproduceCase } from './types.js';
 
 /** Every case of the main job, in the order `pnpm reproduce` runs them. */
-export const cases: readonly ReproduceCase[] = [leakageCase, graCase];
+export const cases: readonly ReproduceCase[] = [leakageCase, graCase, hierarchyCase];
