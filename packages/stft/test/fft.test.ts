@@ -54,8 +54,10 @@ describe('getFftPlan', () => {
     });
   }
 
-  it('matches a naive DFT for mixed-radix lengths (factors 2, 3, 4, 5, 7, 11, 13) and Bluestein lengths with a composite size', () => {
-    for (const n of [4, 6, 9, 12, 15, 25, 45, 49, 77, 100, 143, 169, 360, 4320, 34, 38, 221]) {
+  it('matches a naive DFT for mixed-radix, Rader and composite Bluestein lengths', () => {
+    for (const n of [
+      4, 6, 7, 9, 11, 12, 13, 15, 17, 25, 34, 45, 49, 77, 97, 100, 143, 169, 221, 360, 2042, 4320,
+    ]) {
       const x = noise(2 * n, 3 * n);
       const out = new Float64Array(2 * n);
       getFftPlan(n).transform(x, out);
@@ -75,12 +77,13 @@ describe('getFftPlan', () => {
     }
   });
 
-  it('uses mixed-radix code for lengths with prime factors <= 13 and Bluestein otherwise', () => {
+  it('uses mixed radix for lengths with small factors, Rader or Bluestein otherwise', () => {
     expect(getFftPlan(1).algorithm).toBe('identity');
     expect(getFftPlan(1024).algorithm).toBe('radix');
     expect(getFftPlan(1021).algorithm).toBe('bluestein');
     expect(getFftPlan(4320).algorithm).toBe('radix');
-    expect(getFftPlan(2 * 17).algorithm).toBe('bluestein');
+    expect(getFftPlan(2 * 1021).algorithm).toBe('bluestein');
+    expect(getFftPlan(257).algorithm).toBe('rader');
   });
 
   it('caches one plan per length', () => {

@@ -55,10 +55,10 @@ export function fftPlan(n: number): FftPlan {
 
 /**
  * The FFT plan for length `n`, created on first use and cached per `n` (plans hold scratch memory:
- * use them from one thread, one transform at a time). Lengths whose prime factors are all <= 13
- * (powers of two included) use a mixed-radix Stockham transform; every other length (primes
- * such as 67, 127, 257, 509, 1021, 2053) uses Bluestein's chirp-z algorithm over a 5-smooth
- * convolution length.
+ * use them from one thread, one transform at a time). Lengths with small prime factors (powers of
+ * two included) use a mixed-radix Stockham transform (radices 4, 2, 3, 5, generic); other lengths
+ * use the cheaper of Rader's algorithm (primes p with a smooth p - 1, e.g. 127, 257) and
+ * Bluestein's chirp-z algorithm over a 5-smooth convolution length (e.g. 67, 509, 1021, 2053).
  *
  * @param n Transform length, an integer >= 1.
  * @throws LossInputError `INVALID_OPTION` if `n` is not an integer >= 1.

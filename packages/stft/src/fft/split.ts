@@ -1,5 +1,6 @@
-import { BluesteinFft } from './split-bluestein.js';
-import { largestPrimeFactor, StockhamFft } from './stockham.js';
+import { RaderFft } from './rader.js';
+import { BluesteinFft, smoothAtLeast } from './split-bluestein.js';
+import { radices, StockhamFft } from './stockham.js';
 
 /** A complex forward FFT of fixed length on split (re, im) arrays, in place. */
 export interface SplitTransform {
@@ -8,26 +9,76 @@ export interface SplitTransform {
   forward(re: Float64Array, im: Float64Array): void;
 }
 
-/** Lengths whose prime factors are all at most this run as mixed radix; others via Bluestein. */
-export const MAX_DIRECT_FACTOR = 13;
+/** How a length is transformed. */
+export type Algorithm = 'identity' | 'radix' | 'rader' | 'bluestein';
+
+/** Relative cost per element of one Stockham pass of radix r (measured shape, not exact). */
+function passCost(r: number): number {
+  switch (r) {
+    case 4:
+      return 1;
+    case 2:
+      return 0.6;
+    case 3:
+      return 0.85;
+    case 5:
+      return 1.1;
+    default:
+      return 0.6 * r;
+  }
+}
+
+function isPrime(n: number): boolean {
+  if (n < 2) return false;
+  for (let f = 2; f * f <= n; f++) if (n % f === 0) return false;
+  return true;
+}
+
+const choices = new Map<number, { algorithm: Algorithm; cost: number }>();
+
+/** The cheapest way to transform length n, by a simple operation-count model. */
+function choose(n: number): { algorithm: Algorithm; cost: number } {
+  const known = choices.get(n);
+  if (known) return known;
+  let best: { algorithm: Algorithm; cost: number };
+  if (n === 1) best = { algorithm: 'identity', cost: 0 };
+  else {
+    const factors = radices(n);
+    const direct = n * factors.reduce((s, r) => s + passCost(r), 0);
+    best = { algorithm: 'radix', cost: direct };
+    if (factors.some((r) => r > 5)) {
+      const m = smoothAtLeast(2 * n - 1);
+      const bluestein = 2 * choose(m).cost + 0.6 * m;
+      if (bluestein < best.cost) best = { algorithm: 'bluestein', cost: bluestein };
+      if (isPrime(n)) {
+        const rader = 2 * choose(n - 1).cost + 0.6 * n;
+        if (rader < best.cost) best = { algorithm: 'rader', cost: rader };
+      }
+    }
+  }
+  choices.set(n, best);
+  return best;
+}
+
+/** Which algorithm {@link splitFft} uses for length n. */
+export function algorithmOf(n: number): Algorithm {
+  return choose(n).algorithm;
+}
 
 const cache = new Map<number, SplitTransform>();
 
-/** The cached split transform for length n >= 1. */
+/**
+ * The cached split transform for length n >= 1: mixed-radix Stockham when n has only small
+ * factors, else the cheaper of Rader (prime n) and Bluestein.
+ */
 export function splitFft(n: number): SplitTransform {
   let t = cache.get(n);
   if (t === undefined) {
-    t =
-      largestPrimeFactor(n) <= MAX_DIRECT_FACTOR
-        ? new StockhamFft(n)
-        : new BluesteinFft(n, splitFft);
+    const algorithm = algorithmOf(n);
+    if (algorithm === 'rader') t = new RaderFft(n, splitFft);
+    else if (algorithm === 'bluestein') t = new BluesteinFft(n, splitFft);
+    else t = new StockhamFft(n);
     cache.set(n, t);
   }
   return t;
-}
-
-/** Which algorithm {@link splitFft} uses for n. */
-export function algorithmOf(n: number): 'identity' | 'radix' | 'bluestein' {
-  if (n === 1) return 'identity';
-  return largestPrimeFactor(n) <= MAX_DIRECT_FACTOR ? 'radix' : 'bluestein';
 }

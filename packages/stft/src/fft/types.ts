@@ -7,9 +7,11 @@
 export interface FftPlan {
   /** The transform length (any integer >= 1). */
   readonly n: number;
-  /** How the plan computes: `'identity'` (n = 1), `'radix'` (mixed radix, prime factors <= 13) or
-   * `'bluestein'` (chirp-z, every other length). */
-  readonly algorithm: 'identity' | 'radix' | 'bluestein';
+  /**
+   * How the plan computes: `'identity'` (n = 1), `'radix'` (mixed radix), `'rader'` (prime n via
+   * a cyclic convolution of length n - 1) or `'bluestein'` (chirp-z).
+   */
+  readonly algorithm: 'identity' | 'radix' | 'rader' | 'bluestein';
   /**
    * Forward DFT X[k] = sum_j x[j] exp(-2 pi i j k / n), unnormalised.
    * `input` and `output` are interleaved complex arrays of length `2 n` and must be different
