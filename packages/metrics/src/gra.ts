@@ -1,5 +1,5 @@
 import { LossInputError, show } from '@losses/tensor';
-import { wilsonInterval } from './wilson.js';
+import { wilson } from './wilson.js';
 
 /**
  * One trial of a gradient-sign experiment, all scalars: the estimated parameter, the target
@@ -105,5 +105,5 @@ export function gra(trials: readonly GraTrial[]): number {
 export function graWithCi(trials: readonly GraTrial[]): GraResult {
   const correct = countCorrect(trials, 'trials');
   const total = trials.length;
-  return { gra: correct / total, ci: wilsonInterval(correct, total), correct, total };
+  return { gra: correct / total, ci: wilson(correct, total), correct, total };
 }

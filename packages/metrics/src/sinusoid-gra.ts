@@ -11,7 +11,7 @@ import {
 import { createRng } from './prng.js';
 import { bindLoss, checkSignalLoss, type SignalLoss } from './signal-loss.js';
 import { centsToHz, frequencyGradient, writeSinusoid } from './sinusoid.js';
-import { wilsonInterval } from './wilson.js';
+import { wilson } from './wilson.js';
 
 /** Options of {@link sinusoidGra}. Only `loss` is required. */
 export interface SinusoidGraOptions {
@@ -232,7 +232,7 @@ function rows(counts: readonly number[], steps: readonly number[], trials: numbe
     (correct, k): SinusoidGraRow => ({
       step: steps[k]!,
       gra: correct / trials,
-      ci: wilsonInterval(correct, trials),
+      ci: wilson(correct, trials),
       correct,
       trials,
     }),

@@ -121,6 +121,13 @@ describe('wilsonInterval', () => {
     expect(hi1).toBeCloseTo(1, 12);
   });
 
+  it('refuses k or n that are not integers with 0 <= k <= n, n >= 1', () => {
+    expect(codeOf(() => wilsonInterval(1, 0))).toBe('INVALID_OPTION');
+    expect(codeOf(() => wilsonInterval(0.5, 2))).toBe('INVALID_OPTION');
+    expect(codeOf(() => wilsonInterval(-1, 2))).toBe('INVALID_OPTION');
+    expect(() => wilsonInterval(3, 2)).toThrow(/at most n = 2/);
+  });
+
   it('contains the observed share and narrows as n grows (property)', () => {
     fc.assert(
       fc.property(

@@ -42,6 +42,7 @@ describe('sinusoidGra: protocol', () => {
     sinusoidGra({ ...small, loss, trials: 3, steps: [1, 10, 100] });
     expect(loss.calls.perItem).toBe(3);
     expect(loss.calls.value).toBe(0);
+    expect(loss.calls.dtypes).toEqual(['Float64Array', 'Float64Array', 'Float64Array']);
     expect(loss.calls.batchShapes).toEqual([
       [6, 400],
       [6, 400],
