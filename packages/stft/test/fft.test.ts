@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { RaderFft } from '../src/fft/rader.js';
+import { splitFft } from '../src/fft/split.js';
+import { BluesteinFft } from '../src/fft/split-bluestein.js';
+import { StockhamFft } from '../src/fft/stockham.js';
 import { getFftPlan, irfft, rfft } from '../src/index.js';
 
 /** Deterministic pseudo-random numbers in [-1, 1). */
@@ -62,6 +66,33 @@ describe('getFftPlan', () => {
       const out = new Float64Array(2 * n);
       getFftPlan(n).transform(x, out);
       expect(relativeError(out, naiveDft(x, -1)), `n = ${n}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it('has every algorithm (mixed radix incl. generic radices, Rader, Bluestein) match a naive DFT', () => {
+    const make = {
+      radix: (n: number) => new StockhamFft(n),
+      rader: (n: number) => new RaderFft(n, splitFft),
+      bluestein: (n: number) => new BluesteinFft(n, splitFft),
+    };
+    const lengths = {
+      radix: [1, 2, 7, 11, 13, 14, 17, 49, 77, 143, 360],
+      rader: [3, 5, 7, 11, 13, 67, 127, 257],
+      bluestein: [2, 3, 8, 67, 100, 127, 509],
+    };
+    for (const kind of ['radix', 'rader', 'bluestein'] as const) {
+      for (const n of lengths[kind]) {
+        const x = noise(2 * n, 5 * n + 1);
+        const re = Float64Array.from({ length: n }, (_, j) => x[2 * j]!);
+        const im = Float64Array.from({ length: n }, (_, j) => x[2 * j + 1]!);
+        make[kind](n).forward(re, im);
+        const out = new Float64Array(2 * n);
+        for (let k = 0; k < n; k++) {
+          out[2 * k] = re[k]!;
+          out[2 * k + 1] = im[k]!;
+        }
+        expect(relativeError(out, naiveDft(x, -1)), `${kind} n = ${n}`).toBeLessThan(1e-12);
+      }
     }
   });
 

@@ -100,21 +100,22 @@ export class StockhamFft {
     let yr = this.sRe;
     let yi = this.sIm;
     for (const pass of this.passes) {
-      switch (pass.r) {
+      const last = pass.m === 1;
+      switch (last ? pass.r : 0) {
         case 4:
-          radix4(pass, xr, xi, yr, yi);
+          radix4Last(pass.s, xr, xi, yr, yi);
           break;
         case 2:
-          radix2(pass, xr, xi, yr, yi);
+          radix2Last(pass.s, xr, xi, yr, yi);
           break;
         case 3:
-          radix3(pass, xr, xi, yr, yi);
+          radix3Last(pass.s, xr, xi, yr, yi);
           break;
         case 5:
-          radix5(pass, xr, xi, yr, yi);
+          radix5Last(pass.s, xr, xi, yr, yi);
           break;
         default:
-          radixGeneric(pass, xr, xi, yr, yi);
+          this.pass(pass, xr, xi, yr, yi);
       }
       const tr = xr;
       const ti = xi;
@@ -126,6 +127,31 @@ export class StockhamFft {
     if (xr !== re) {
       re.set(xr);
       im.set(xi);
+    }
+  }
+
+  private pass(
+    pass: Pass,
+    xr: Float64Array,
+    xi: Float64Array,
+    yr: Float64Array,
+    yi: Float64Array,
+  ): void {
+    switch (pass.r) {
+      case 4:
+        radix4(pass, xr, xi, yr, yi);
+        break;
+      case 2:
+        radix2(pass, xr, xi, yr, yi);
+        break;
+      case 3:
+        radix3(pass, xr, xi, yr, yi);
+        break;
+      case 5:
+        radix5(pass, xr, xi, yr, yi);
+        break;
+      default:
+        radixGeneric(pass, xr, xi, yr, yi);
     }
   }
 }
@@ -377,5 +403,126 @@ function radixGeneric(
         }
       }
     }
+  }
+}
+
+// Last passes (m = 1): every twiddle is 1, so the butterflies run without multiplications.
+
+function radix2Last(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  for (let q = 0; q < s; q++) {
+    const ar = xr[q]!;
+    const ai = xi[q]!;
+    const br = xr[q + s]!;
+    const bi = xi[q + s]!;
+    yr[q] = ar + br;
+    yi[q] = ai + bi;
+    yr[q + s] = ar - br;
+    yi[q + s] = ai - bi;
+  }
+}
+
+function radix4Last(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  for (let q = 0; q < s; q++) {
+    const i1 = q + s;
+    const i2 = i1 + s;
+    const i3 = i2 + s;
+    const t0r = xr[q]! + xr[i2]!;
+    const t0i = xi[q]! + xi[i2]!;
+    const t1r = xr[q]! - xr[i2]!;
+    const t1i = xi[q]! - xi[i2]!;
+    const t2r = xr[i1]! + xr[i3]!;
+    const t2i = xi[i1]! + xi[i3]!;
+    const t3r = xr[i1]! - xr[i3]!;
+    const t3i = xi[i1]! - xi[i3]!;
+    yr[q] = t0r + t2r;
+    yi[q] = t0i + t2i;
+    yr[i1] = t1r + t3i;
+    yi[i1] = t1i - t3r;
+    yr[i2] = t0r - t2r;
+    yi[i2] = t0i - t2i;
+    yr[i3] = t1r - t3i;
+    yi[i3] = t1i + t3r;
+  }
+}
+
+function radix3Last(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  for (let q = 0; q < s; q++) {
+    const i1 = q + s;
+    const i2 = i1 + s;
+    const a0r = xr[q]!;
+    const a0i = xi[q]!;
+    const br = xr[i1]! + xr[i2]!;
+    const bi = xi[i1]! + xi[i2]!;
+    const dr = xr[i1]! - xr[i2]!;
+    const di = xi[i1]! - xi[i2]!;
+    const cr = a0r - 0.5 * br;
+    const ci = a0i - 0.5 * bi;
+    yr[q] = a0r + br;
+    yi[q] = a0i + bi;
+    yr[i1] = cr + SIN60 * di;
+    yi[i1] = ci - SIN60 * dr;
+    yr[i2] = cr - SIN60 * di;
+    yi[i2] = ci + SIN60 * dr;
+  }
+}
+
+function radix5Last(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  for (let q = 0; q < s; q++) {
+    const i1 = q + s;
+    const i2 = i1 + s;
+    const i3 = i2 + s;
+    const i4 = i3 + s;
+    const a0r = xr[q]!;
+    const a0i = xi[q]!;
+    const b1r = xr[i1]! + xr[i4]!;
+    const b1i = xi[i1]! + xi[i4]!;
+    const d1r = xr[i1]! - xr[i4]!;
+    const d1i = xi[i1]! - xi[i4]!;
+    const b2r = xr[i2]! + xr[i3]!;
+    const b2i = xi[i2]! + xi[i3]!;
+    const d2r = xr[i2]! - xr[i3]!;
+    const d2i = xi[i2]! - xi[i3]!;
+    const c1r = a0r + C1 * b1r + C2 * b2r;
+    const c1i = a0i + C1 * b1i + C2 * b2i;
+    const c2r = a0r + C2 * b1r + C1 * b2r;
+    const c2i = a0i + C2 * b1i + C1 * b2i;
+    const e1r = S1 * d1r + S2 * d2r;
+    const e1i = S1 * d1i + S2 * d2i;
+    const e2r = S2 * d1r - S1 * d2r;
+    const e2i = S2 * d1i - S1 * d2i;
+    yr[q] = a0r + b1r + b2r;
+    yi[q] = a0i + b1i + b2i;
+    yr[i1] = c1r + e1i;
+    yi[i1] = c1i - e1r;
+    yr[i2] = c2r + e2i;
+    yi[i2] = c2i - e2r;
+    yr[i3] = c2r - e2i;
+    yi[i3] = c2i + e2r;
+    yr[i4] = c1r - e1i;
+    yi[i4] = c1i + e1r;
   }
 }
