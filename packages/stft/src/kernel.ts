@@ -28,12 +28,21 @@ export class StftKernel {
   private readonly fft: SplitTransform;
   private readonly zr: Float64Array;
   private readonly zi: Float64Array;
+  /** Per-pair scratch (length size): the two frames' spectra or gradients. */
+  private readonly ar: Float64Array;
+  private readonly ai: Float64Array;
+  private readonly br: Float64Array;
+  private readonly bi: Float64Array;
 
   constructor(cfg: ResolvedStft) {
     this.cfg = cfg;
     this.fft = splitFft(cfg.size);
     this.zr = new Float64Array(cfg.size);
     this.zi = new Float64Array(cfg.size);
+    this.ar = new Float64Array(cfg.size);
+    this.ai = new Float64Array(cfg.size);
+    this.br = new Float64Array(cfg.size);
+    this.bi = new Float64Array(cfg.size);
   }
 
   /** Pads `batch` signals of `length` samples (row-major in `x`) as the configuration says. */
@@ -62,11 +71,31 @@ export class StftKernel {
 
   /** One-sided spectra of every frame: `[batch * frames, bins, 2]` float64. */
   spectra(f: Framed): Float64Array {
+    const out = new Float64Array(f.batch * f.frames * this.cfg.bins * 2);
+    this.transformFrames(f, out, null, undefined);
+    return out;
+  }
+
+  /** |X| of every frame into `out` (`[batch * frames * bins]`), with an optional power floor. */
+  magnitudes(f: Framed, out: FloatArray, eps: number | undefined): void {
+    this.transformFrames(f, null, out, eps);
+  }
+
+  /**
+   * Transforms the frames two at a time (z = a + i b; A[k] = (Z[k] + conj Z[n-k]) / 2,
+   * B[k] = (Z[k] - conj Z[n-k]) / 2i) and writes either the complex spectra or the magnitudes.
+   */
+  private transformFrames(
+    f: Framed,
+    complex: Float64Array | null,
+    mags: FloatArray | null,
+    eps: number | undefined,
+  ): void {
     const { size: n, hop, window, bins } = this.cfg;
-    const { zr, zi, fft } = this;
+    const { zr, zi, fft, ar, ai, br, bi } = this;
     const total = f.batch * f.frames;
-    const out = new Float64Array(total * bins * 2);
     const { padded, frames, paddedLength } = f;
+    const floor = eps ?? 0;
     for (let g = 0; g < total; g += 2) {
       const s1 = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
       const pair = g + 1 < total;
@@ -83,88 +112,98 @@ export class StftKernel {
         zi.fill(0);
       }
       fft.forward(zr, zi);
-      const o1 = g * bins * 2;
-      if (!pair) {
-        for (let k = 0; k < bins; k++) {
-          out[o1 + 2 * k] = zr[k]!;
-          out[o1 + 2 * k + 1] = zi[k]!;
+      if (pair) {
+        ar[0] = zr[0]!;
+        ai[0] = 0;
+        br[0] = zi[0]!;
+        bi[0] = 0;
+        for (let k = 1; k < bins; k++) {
+          const r = n - k;
+          const pr = zr[k]!;
+          const pi = zi[k]!;
+          const qr = zr[r]!;
+          const qi = zi[r]!;
+          ar[k] = 0.5 * (pr + qr);
+          ai[k] = 0.5 * (pi - qi);
+          br[k] = 0.5 * (pi + qi);
+          bi[k] = 0.5 * (qr - pr);
         }
-        continue;
+      } else {
+        for (let k = 0; k < bins; k++) {
+          ar[k] = zr[k]!;
+          ai[k] = zi[k]!;
+        }
       }
-      const o2 = o1 + bins * 2;
-      out[o1] = zr[0]!;
-      out[o1 + 1] = 0;
-      out[o2] = zi[0]!;
-      out[o2 + 1] = 0;
-      for (let k = 1; k < bins; k++) {
-        const r = n - k;
-        const ar = zr[k]!;
-        const ai = zi[k]!;
-        const br = zr[r]!;
-        const bi = zi[r]!;
-        out[o1 + 2 * k] = 0.5 * (ar + br);
-        out[o1 + 2 * k + 1] = 0.5 * (ai - bi);
-        out[o2 + 2 * k] = 0.5 * (ai + bi);
-        out[o2 + 2 * k + 1] = 0.5 * (br - ar);
+      const count = pair ? 2 : 1;
+      for (let h = 0; h < count; h++) {
+        const xr = h === 0 ? ar : br;
+        const xi = h === 0 ? ai : bi;
+        const o = (g + h) * bins;
+        if (complex !== null) {
+          for (let k = 0; k < bins; k++) {
+            complex[2 * (o + k)] = xr[k]!;
+            complex[2 * (o + k) + 1] = xi[k]!;
+          }
+        } else if (mags !== null) {
+          for (let k = 0; k < bins; k++) {
+            const p = xr[k]! * xr[k]! + xi[k]! * xi[k]!;
+            mags[o + k] = Math.sqrt(p > floor ? p : floor);
+          }
+        }
       }
     }
-    return out;
   }
 
   /**
    * dL/dx for L depending on the magnitudes, given dL/d|X| (`dMag`, `[batch * frames * bins]`)
    * and the forward spectra. Per frame, with G[k] = dMag[k] X[k] / |X[k]| (0 where |X| = 0 or the
    * eps floor is active): dL/d(frame)[j] = w[j] Re sum_{k < bins} G[k] exp(+2 pi i j k / n);
-   * then the overlap-add of frames and the adjoint of the padding.
-   * Returns `[batch, length]` float64.
+   * then the overlap-add of frames and the adjoint of the padding. Two frames share one FFT:
+   * with E the Hermitian part of each zero-extended G, conj(DFT(conj(E1 + i E2))) has the two
+   * frames' sums as its real and imaginary parts. Returns `[batch, length]` float64.
    */
   backward(f: Framed, spec: Float64Array, dMag: FloatArray, eps: number | undefined): Float64Array {
     const { size: n, hop, window, bins, center, padMode } = this.cfg;
-    const { zr, zi, fft } = this;
+    const { zr, zi, fft, ar, ai, br, bi } = this;
     const { batch, frames, paddedLength, length, left } = f;
     const total = batch * frames;
-    // G = dMag * X / |X| per bin, in place of a copy of the spectrum.
-    const grad = new Float64Array(total * bins * 2);
     const floor = eps ?? 0;
-    for (let i = 0, e = total * bins; i < e; i++) {
-      const re = spec[2 * i]!;
-      const im = spec[2 * i + 1]!;
-      const p = re * re + im * im;
-      if (p > 0 && p >= floor) {
-        const s = dMag[i]! / Math.sqrt(p);
-        grad[2 * i] = s * re;
-        grad[2 * i + 1] = s * im;
-      }
-    }
     const gp = new Float64Array(batch * paddedLength);
+    // ar..bi have length n; entries from bins on stay 0 (the zero extension of G).
     for (let g = 0; g < total; g += 2) {
       const pair = g + 1 < total;
-      const h1 = g * bins * 2;
-      const h2 = h1 + bins * 2;
-      // conj(E1 + i E2), E = Hermitian part of the one-sided H (zero beyond bins - 1).
-      for (let k = 0; k < n; k++) {
-        const r = k === 0 ? 0 : n - k;
-        let e1r = 0;
-        let e1i = 0;
-        let e2r = 0;
-        let e2i = 0;
-        if (k < bins) {
-          e1r += grad[h1 + 2 * k]!;
-          e1i += grad[h1 + 2 * k + 1]!;
-          if (pair) {
-            e2r += grad[h2 + 2 * k]!;
-            e2i += grad[h2 + 2 * k + 1]!;
+      for (let h = 0; h < 2; h++) {
+        const xr = h === 0 ? ar : br;
+        const xi = h === 0 ? ai : bi;
+        if (h === 1 && !pair) {
+          xr.fill(0, 0, bins);
+          xi.fill(0, 0, bins);
+          break;
+        }
+        const o = (g + h) * bins;
+        for (let k = 0; k < bins; k++) {
+          const re = spec[2 * (o + k)]!;
+          const im = spec[2 * (o + k) + 1]!;
+          const p = re * re + im * im;
+          if (p > 0 && p >= floor) {
+            const scale = dMag[o + k]! / Math.sqrt(p);
+            xr[k] = scale * re;
+            xi[k] = scale * im;
+          } else {
+            xr[k] = 0;
+            xi[k] = 0;
           }
         }
-        if (r < bins) {
-          e1r += grad[h1 + 2 * r]!;
-          e1i -= grad[h1 + 2 * r + 1]!;
-          if (pair) {
-            e2r += grad[h2 + 2 * r]!;
-            e2i -= grad[h2 + 2 * r + 1]!;
-          }
-        }
-        // halves of (E1 + i E2), conjugated
+      }
+      // conj(E1 + i E2) / 1, with E[k] = (G[k] + conj G[n-k]) / 2.
+      zr[0] = ar[0]!;
+      zi[0] = -br[0]!;
+      for (let k = 1; k < n; k++) {
+        const r = n - k;
+        const e1r = ar[k]! + ar[r]!;
+        const e1i = ai[k]! - ai[r]!;
+        const e2r = br[k]! + br[r]!;
+        const e2i = bi[k]! - bi[r]!;
         zr[k] = 0.5 * (e1r - e2i);
         zi[k] = -0.5 * (e1i + e2r);
       }

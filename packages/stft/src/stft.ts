@@ -124,7 +124,13 @@ class Plan implements StftPlan {
   }
 
   magnitude(x: TensorLike, eps?: number): Tensor {
-    return this.run(x, eps).magnitude;
+    const floor = checkEps(eps);
+    const p = prepare(this.kernel, x);
+    const framed = this.kernel.frame(p.data, p.batch, p.length);
+    const mag = new (arrayType(p.dtype))(p.batch * framed.frames * this.bins);
+    this.kernel.magnitudes(framed, mag, floor);
+    const shape = [framed.frames, this.bins];
+    return tensor(mag, p.batched ? [p.batch, ...shape] : shape);
   }
 
   magnitudeWithVjp(x: TensorLike, eps?: number): MagnitudeWithVjp {
