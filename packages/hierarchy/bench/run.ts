@@ -118,13 +118,13 @@ async function main() {
   const base = tfjsLoss(y, F);
   const z = tf.tensor2d(x, [F, C]);
   let tfValue = 0;
-  let tfGrad = new Float32Array(0);
+  let tfGrad: ArrayLike<number> = new Float32Array(0);
   const tfMs = time(
     () =>
       tf.tidy(() => {
         const r = base.f(z);
         tfValue = r.value.dataSync()[0]!;
-        tfGrad = r.grad.dataSync() as Float32Array;
+        tfGrad = r.grad.dataSync();
       }),
     3,
     1,

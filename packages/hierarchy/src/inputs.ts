@@ -80,10 +80,13 @@ export interface HierarchicalLossOptions extends InputOptions {
   beta?: number;
 }
 
-/** Resolved options: every field set. */
+/** Resolved options of a planned hierarchical loss: every field set. */
 export interface ResolvedHierarchicalOptions {
+  /** Weight of L_down. */
   alpha: number;
+  /** Weight of L_up. */
   beta: number;
+  /** How the first argument is read. */
   input: InputKind;
 }
 
