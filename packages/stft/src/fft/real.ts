@@ -9,6 +9,7 @@ import {
   toTensor,
 } from '@losses/tensor';
 import { fftPlan } from './plan.js';
+import { realFft } from './real-plan.js';
 
 /**
  * The one-sided DFT of a real signal: X[k] = sum_j x[j] exp(-2 pi i j k / n), k = 0..floor(n/2)
@@ -21,14 +22,10 @@ import { fftPlan } from './plan.js';
 export function rfft(x: TensorLike): Tensor {
   const t = toTensor(x, { name: 'x', rank: 1 });
   const n = t.shape[0]!;
-  const bins = Math.floor(n / 2) + 1;
-  const input = new Float64Array(2 * n);
-  for (let j = 0; j < n; j++) input[2 * j] = t.data[j]!;
-  const spectrum = new Float64Array(2 * n);
-  fftPlan(n).transform(input, spectrum);
-  const out = new (arrayType(dtypeOf(t.data)))(2 * bins);
-  out.set(spectrum.subarray(0, 2 * bins));
-  return tensor(out, [bins, 2]);
+  const plan = realFft(n);
+  const out = new (arrayType(dtypeOf(t.data)))(2 * plan.bins);
+  plan.forward(t.data, out);
+  return tensor(out, [plan.bins, 2]);
 }
 
 /**
