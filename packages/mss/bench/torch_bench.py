@@ -81,14 +81,17 @@ def make(p):
     return value_and_grad, with_target
 
 
-def timeit(f, min_time=2.0):
+def timeit(f, min_runs=15, min_time=2.0):
+    """Median time of f in ms (the statistic bench/run.ts uses)."""
     for _ in range(3):
         f()
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < min_time:
+    times, start = [], time.perf_counter()
+    while len(times) < min_runs or time.perf_counter() - start < min_time:
+        t0 = time.perf_counter()
         f()
-        n += 1
-    return (time.perf_counter() - t0) / n * 1000
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return times[len(times) // 2] * 1000
 
 
 def main():

@@ -1,0 +1,63 @@
+/**
+ * `pnpm --filter @losses/mss bench`: value + gradient of the multi-scale spectral loss for
+ * B = 4, T = 16000, float32, presets `standard` and `smooth`, with the two-argument form and with a
+ * fixed target (`withTarget`). Reports the median time per call and the ratios the issue sets as
+ * targets: smooth / standard <= 1.5 and withTarget / two-argument <= 0.7. `--json` prints the times
+ * (ms) as JSON on the last line, for `bench/torch_bench.py` (`pnpm bench:torch`), which compares them
+ * with PyTorch.
+ */
+import { cpus } from 'node:os';
+import ndarray from 'ndarray';
+import { createMssLoss } from '../src/index.js';
+
+const B = 4;
+const T = 16000;
+const json = process.argv.includes('--json');
+
+function signals(seed: number, freq: number): Float32Array {
+  const out = new Float32Array(B * T);
+  let s = seed;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = Math.sin(freq * (i % T)) + 0.1 * (s / 4294967296 - 0.5);
+  }
+  return out;
+}
+
+/** Median time of `f` in ms over at least `minRuns` calls and `minMs` milliseconds. */
+function median(f: () => void, minRuns = 15, minMs = 2000): number {
+  for (let i = 0; i < 3; i++) f();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < minRuns || performance.now() - start < minMs) {
+    const t0 = performance.now();
+    f();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+const est = ndarray(signals(1, 0.05), [B, T]);
+const tgt = ndarray(signals(2, 0.051), [B, T]);
+const ms: Record<string, number> = {};
+for (const preset of ['standard', 'smooth'] as const) {
+  const loss = createMssLoss(preset);
+  ms[preset] = median(() => loss.valueAndGrad(est, tgt));
+  const fixed = loss.withTarget(tgt);
+  ms[`${preset} withTarget`] = median(() => fixed.valueAndGrad(est));
+}
+
+if (json) {
+  console.log(JSON.stringify(ms));
+} else {
+  console.log(
+    `@losses/mss bench: value + gradient, B = ${B}, T = ${T}, float32; node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}`,
+  );
+  for (const [k, v] of Object.entries(ms)) console.log(`  ${k.padEnd(22)} ${v.toFixed(2).padStart(8)} ms`);
+  const r = (a: string, b: string) => (ms[a]! / ms[b]!).toFixed(2);
+  console.log(`  smooth / standard                 ${r('smooth', 'standard')}x (target <= 1.5)`);
+  console.log(`  withTarget / two-argument, standard ${r('standard withTarget', 'standard')}x (target <= 0.7)`);
+  console.log(`  withTarget / two-argument, smooth   ${r('smooth withTarget', 'smooth')}x (target <= 0.7)`);
+  console.log('  (PyTorch comparison: pnpm --filter @losses/mss bench:torch)');
+}
