@@ -198,7 +198,11 @@ export interface MagnitudeOptions extends StftOptions {
   eps?: number;
 }
 
-function planAndEps(options: MagnitudeOptions): { plan: StftPlan; eps: number | undefined } {
+/** Validates magnitude options once: the STFT plan and the eps floor. */
+export function planAndEps(options: MagnitudeOptions): {
+  plan: StftPlan;
+  eps: number | undefined;
+} {
   const cfg = resolveStftOptions(options, 'options', ['eps']);
   const eps =
     options.eps === undefined ? undefined : checkNumber(options.eps, 'options.eps', { min: 0 });

@@ -30,6 +30,15 @@ describe('magnitudeSpectrogram (tfjs)', () => {
     expect(maxAbsDiff(await g.data(), expected.data)).toBeLessThan(1e-6);
   });
 
+  it('refuses bad options with a LossInputError before running', () => {
+    expect(() => magnitudeSpectrogram(tf.zeros([64]), { size: 0, hop: 4 })).toThrow(
+      /options.size: expected an integer >= 1/,
+    );
+    expect(() => magnitudeSpectrogram(tf.zeros([64]), { size: 8, hop: 4, eps: -1 })).toThrow(
+      /options.eps/,
+    );
+  });
+
   it('passes the eps floor through to the kernel', async () => {
     const out = magnitudeSpectrogram(tf.zeros([64]), { size: 16, hop: 4, eps: 1e-4 });
     for (const v of await out.data()) expect(v).toBeCloseTo(1e-2, 7);

@@ -7,19 +7,21 @@
 import type { Tensor } from '@losses/tensor';
 import { differentiableOp } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
-import { createStft, type MagnitudeOptions } from '../stft.js';
+import { type MagnitudeOptions, planAndEps } from '../stft.js';
+
+export type { MagnitudeOptions } from '../stft.js';
 
 /**
  * The magnitude spectrogram |STFT(x)| as a differentiable tfjs op (`tf.grad` works through it;
- * the gradient is {@link magnitudeVjp} of the package).
+ * the gradient is `magnitudeVjp` of @losses/stft).
  *
  * @param x Signal, `[T]` or `[B, T]` (float32).
  * @param options STFT options (see `StftOptions`) plus an optional `eps` power floor.
  * @returns `[(B,) frames, bins]` float32 tensor.
+ * @throws LossInputError for bad options or signals, as `magnitude` of @losses/stft.
  */
 export function magnitudeSpectrogram(x: tf.Tensor, options: MagnitudeOptions): tf.Tensor {
-  const { eps, ...stftOptions } = options;
-  const plan = createStft(stftOptions);
+  const { plan, eps } = planAndEps(options);
   const op = differentiableOp(([signal]) => {
     const r = plan.magnitudeWithVjp(signal!, eps);
     return { output: r.magnitude, vjp: (dy) => [r.vjp(dy as Tensor)] };
