@@ -47,7 +47,8 @@ export function valuesTensor(
 
 /** Coerces labels: same shape as `like`, every entry 0, 1 or NaN (unknown). */
 export function labelTensor(labels: TensorLike, like: Tensor, likeName: string): Tensor {
-  const y = toTensor(labels, { name: 'labels', rank: [1, 2, 3], allowNaN: true, min: 0, max: 1 });
+  // One pass checks every value: 0, 1 or NaN (toTensor refuses infinities).
+  const y = toTensor(labels, { name: 'labels', rank: [1, 2, 3], allowNaN: true });
   assertSameShape(like, y, likeName, 'labels');
   const d = y.data;
   for (let i = 0; i < d.length; i++) {
