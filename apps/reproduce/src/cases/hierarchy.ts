@@ -312,12 +312,12 @@ export async function runHierarchyCase(
   const xTest = features(h, yTest, A, cfg, r);
 
   const strategies: Strategy[] = [
-    { name: 'A (independent BCE)', kind: 'A' },
-    { name: 'B (leaves + aggregateBottomUp)', kind: 'B' },
+    { name: 'A (BCE)', kind: 'A' },
+    { name: 'B (aggregate)', kind: 'B' },
     ...cfg.grid.map(
       ([alpha, beta]): Strategy => ({ name: `D(${alpha}, ${beta})`, kind: 'D', alpha, beta }),
     ),
-    { name: 'MCM/MCLoss', kind: 'MC' },
+    { name: 'MCLoss + MCM', kind: 'MC' },
   ];
   const batches = Math.ceil(cfg.trainFrames / cfg.batch);
   const results: StrategyResult[] = [];
@@ -409,6 +409,8 @@ export const hierarchyCase: ReproduceCase = {
       '# Hierarchical classification: F-measure vs consistency',
       '',
       `Synthetic orchestra data (orchestra hierarchy, ${cfg.trainFrames} training frames, ${Math.round(cfg.coarseShare * 100)}% of them labelled at family level only; ${cfg.testFrames} fully labelled test frames). Frame-wise micro F-measure per level and mean gamma_c (@losses/metrics), threshold 0.5.`,
+      '',
+      'A = independent BCE on all outputs; B = leaf outputs + aggregateBottomUp; D(alpha, beta) = BCE + alpha L_down + beta L_up; MCLoss + MCM = C-HMCNN (trained with MCLoss, predicting through MCM).',
       '',
       table,
       '',
