@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RaderFft } from '../src/fft/rader.js';
 import { splitFft } from '../src/fft/split.js';
-import { BluesteinFft } from '../src/fft/split-bluestein.js';
+import { BluesteinFft, smoothAtLeast } from '../src/fft/split-bluestein.js';
 import { StockhamFft } from '../src/fft/stockham.js';
 import { getFftPlan, irfft, rfft } from '../src/index.js';
 
@@ -73,14 +73,21 @@ describe('getFftPlan', () => {
     const make = {
       radix: (n: number) => new StockhamFft(n),
       rader: (n: number) => new RaderFft(n, splitFft),
-      bluestein: (n: number) => new BluesteinFft(n, splitFft),
+      bluestein: (n: number) => new BluesteinFft(n, smoothAtLeast(2 * n - 1), splitFft),
+      'bluestein with a longer convolution': (n: number) => new BluesteinFft(n, 4 * n, splitFft),
     };
     const lengths = {
       radix: [1, 2, 7, 11, 13, 14, 17, 49, 77, 143, 360],
       rader: [3, 5, 7, 11, 13, 67, 127, 257],
       bluestein: [2, 3, 8, 67, 100, 127, 509],
+      'bluestein with a longer convolution': [5, 67],
     };
-    for (const kind of ['radix', 'rader', 'bluestein'] as const) {
+    for (const kind of [
+      'radix',
+      'rader',
+      'bluestein',
+      'bluestein with a longer convolution',
+    ] as const) {
       for (const n of lengths[kind]) {
         const x = noise(2 * n, 5 * n + 1);
         const re = Float64Array.from({ length: n }, (_, j) => x[2 * j]!);

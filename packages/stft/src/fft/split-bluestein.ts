@@ -20,7 +20,7 @@ export function smoothAtLeast(n: number): number {
  *   jk = (j^2 + k^2 - (k - j)^2) / 2, so with the chirp w[k] = exp(-i pi k^2 / n)
  *   X[k] = w[k] * sum_j (x[j] w[j]) * conj(w[k - j]),
  *
- * a convolution evaluated circularly with an FFT of a 5-smooth length m >= 2 n - 1. The chirp and
+ * a convolution evaluated circularly with an FFT of a 5-smooth length m >= 2 n - 1 (chosen by cost). The chirp and
  * the transform of conj(w) (divided by m) are precomputed per plan; the inverse FFT of the
  * convolution is a forward FFT between conjugations.
  */
@@ -36,9 +36,14 @@ export class BluesteinFft implements SplitTransform {
   private readonly aRe: Float64Array;
   private readonly aIm: Float64Array;
 
-  constructor(n: number, makeInner: (m: number) => SplitTransform) {
+  /**
+   * @param n Transform length.
+   * @param m Convolution length, >= 2 n - 1.
+   * @param makeInner The transform of length m.
+   */
+  constructor(n: number, m: number, makeInner: (m: number) => SplitTransform) {
     this.n = n;
-    const m = smoothAtLeast(2 * n - 1);
+    if (m < 2 * n - 1) throw new RangeError(`Bluestein length ${m} < 2n - 1 = ${2 * n - 1}`);
     this.m = m;
     this.inner = makeInner(m);
     this.wRe = new Float64Array(n);

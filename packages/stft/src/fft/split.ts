@@ -23,9 +23,9 @@ function passCost(r: number): number {
     case 2:
       return 0.8;
     case 3:
-      return 1.2;
+      return 1;
     case 5:
-      return 1.6;
+      return 1.3;
     default:
       return 2 * r;
   }
@@ -37,22 +37,43 @@ function isPrime(n: number): boolean {
   return true;
 }
 
-const choices = new Map<number, { algorithm: Algorithm; cost: number }>();
+const choices = new Map<number, { algorithm: Algorithm; cost: number; m?: number }>();
+
+/** 5-smooth lengths in [lo, 2 lo], ascending. */
+function smoothCandidates(lo: number): number[] {
+  const out: number[] = [];
+  for (let m = smoothAtLeast(lo); m <= 2 * lo; m = smoothAtLeast(m + 1)) out.push(m);
+  return out;
+}
+
+/** The Bluestein convolution length for n: the cheapest 5-smooth m >= 2n - 1. */
+export function bluesteinLength(n: number): number {
+  return choose(n).m ?? cheapestSmooth(2 * n - 1).m;
+}
+
+function cheapestSmooth(lo: number): { m: number; cost: number } {
+  let best = { m: 0, cost: Number.POSITIVE_INFINITY };
+  for (const m of smoothCandidates(lo)) {
+    const cost = choose(m).cost;
+    if (cost < best.cost) best = { m, cost };
+  }
+  return best;
+}
 
 /** The cheapest way to transform length n, by a simple operation-count model. */
-function choose(n: number): { algorithm: Algorithm; cost: number } {
+function choose(n: number): { algorithm: Algorithm; cost: number; m?: number } {
   const known = choices.get(n);
   if (known) return known;
-  let best: { algorithm: Algorithm; cost: number };
+  let best: { algorithm: Algorithm; cost: number; m?: number };
   if (n === 1) best = { algorithm: 'identity', cost: 0 };
   else {
     const factors = radices(n);
     const direct = n * factors.reduce((s, r) => s + passCost(r), 0);
     best = { algorithm: 'radix', cost: direct };
     if (factors.some((r) => r > 5)) {
-      const m = smoothAtLeast(2 * n - 1);
-      const bluestein = 2 * choose(m).cost + 1.5 * m;
-      if (bluestein < best.cost) best = { algorithm: 'bluestein', cost: bluestein };
+      const { m, cost } = cheapestSmooth(2 * n - 1);
+      const bluestein = 2 * cost + 1.5 * m;
+      if (bluestein < best.cost) best = { algorithm: 'bluestein', cost: bluestein, m };
       if (isPrime(n)) {
         const rader = 2 * choose(n - 1).cost + 1.5 * n;
         if (rader < best.cost) best = { algorithm: 'rader', cost: rader };
@@ -79,7 +100,7 @@ export function splitFft(n: number): SplitTransform {
   if (t === undefined) {
     const algorithm = algorithmOf(n);
     if (algorithm === 'rader') t = new RaderFft(n, splitFft);
-    else if (algorithm === 'bluestein') t = new BluesteinFft(n, splitFft);
+    else if (algorithm === 'bluestein') t = new BluesteinFft(n, bluesteinLength(n), splitFft);
     else t = new StockhamFft(n);
     cache.set(n, t);
   }
