@@ -1,6 +1,6 @@
 import { type Tensor, tensor } from '@losses/tensor';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   dtw,
   softDtw,
