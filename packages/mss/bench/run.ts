@@ -54,10 +54,15 @@ if (json) {
   console.log(
     `@losses/mss bench: value + gradient, B = ${B}, T = ${T}, float32; node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}`,
   );
-  for (const [k, v] of Object.entries(ms)) console.log(`  ${k.padEnd(22)} ${v.toFixed(2).padStart(8)} ms`);
+  for (const [k, v] of Object.entries(ms))
+    console.log(`  ${k.padEnd(22)} ${v.toFixed(2).padStart(8)} ms`);
   const r = (a: string, b: string) => (ms[a]! / ms[b]!).toFixed(2);
   console.log(`  smooth / standard                 ${r('smooth', 'standard')}x (target <= 1.5)`);
-  console.log(`  withTarget / two-argument, standard ${r('standard withTarget', 'standard')}x (target <= 0.7)`);
-  console.log(`  withTarget / two-argument, smooth   ${r('smooth withTarget', 'smooth')}x (target <= 0.7)`);
+  console.log(
+    `  withTarget / two-argument, standard ${r('standard withTarget', 'standard')}x (target <= 0.7)`,
+  );
+  console.log(
+    `  withTarget / two-argument, smooth   ${r('smooth withTarget', 'smooth')}x (target <= 0.7)`,
+  );
   console.log('  (PyTorch comparison: pnpm --filter @losses/mss bench:torch)');
 }

@@ -83,14 +83,14 @@ export function fusedSum(
       const gamma = c.gamma;
       if (!dMag) {
         for (let i = 0; i < m; i++) {
-          const d = Math.log1p(gamma * mag[mOff + i]!) - tgt[tOff + i]!;
+          const d = Math.log(1 + gamma * mag[mOff + i]!) - tgt[tOff + i]!;
           s += squared ? d * d : Math.abs(d);
         }
         return s;
       }
       for (let i = 0; i < m; i++) {
         const gx = gamma * mag[mOff + i]!;
-        const d = Math.log1p(gx) - tgt[tOff + i]!;
+        const d = Math.log(1 + gx) - tgt[tOff + i]!;
         const dp = gamma / (1 + gx);
         if (squared) {
           s += d * d;

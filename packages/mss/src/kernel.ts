@@ -86,6 +86,7 @@ export class MssKernel {
   private readonly gy = new Scratch();
   private readonly dMag = new Scratch();
   private readonly dMagT = new Scratch();
+  private readonly buffers: Float64Array[] = [];
 
   constructor(config: MssConfig) {
     this.config = config;
@@ -100,6 +101,16 @@ export class MssKernel {
         padEnd: config.padEnd,
       }),
     );
+  }
+
+  /** A reusable buffer of at least n elements, per slot (transient target spectrograms). */
+  private pool(slot: number, n: number): Float64Array {
+    let b = this.buffers[slot];
+    if (b === undefined || b.length < n) {
+      b = new Float64Array(n);
+      this.buffers[slot] = b;
+    }
+    return b.subarray(0, n);
   }
 
   /**
@@ -130,13 +141,14 @@ export class MssKernel {
 
   /**
    * Computes the target's spectrograms (and, with `withVjp`, what its gradient needs).
-   * `target` is a contiguous [items, T] tensor.
+   * `target` is a contiguous [items, T] tensor. A `transient` target (used for one evaluation and
+   * dropped) lives in the kernel's reusable memory, which the next transient target overwrites.
    */
-  prepareTarget(target: Tensor, withVjp: boolean): PreparedTarget {
+  prepareTarget(target: Tensor, withVjp: boolean, transient = false): PreparedTarget {
     const c = this.config;
     const [items, length] = target.shape as [number, number];
     const eps = c.magnitudeEps;
-    const scales = this.plans.map((plan): TargetScale => {
+    const scales = this.plans.map((plan, s): TargetScale => {
       let magT: Tensor;
       let vjp: ((dMag: Tensor) => Tensor) | undefined;
       if (withVjp) {
@@ -152,7 +164,9 @@ export class MssKernel {
       const m = frames * bins;
       const total = items * m;
       const data = dataOf(magT);
-      const compressed = c.compressions.map(() => new Float64Array(total));
+      const compressed = c.compressions.map((_, k) =>
+        transient ? this.pool(s * c.compressions.length + k, total) : new Float64Array(total),
+      );
       const deriv = withVjp ? c.compressions.map(() => new Float64Array(total)) : undefined;
       c.compressions.forEach((comp, k) => {
         compress(comp, data, total, compressed[k]!, deriv?.[k]);

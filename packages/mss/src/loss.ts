@@ -82,11 +82,15 @@ class Loss implements MssLoss {
     return new FixedTarget(this.kernel, prepared, t.shape);
   }
 
+  /** The fixed-target form for one call: the target's spectrograms in reusable memory. */
   private pair(estimate: TensorLike, target: TensorLike): [FixedTarget, Tensor] {
     const e = toSignal(estimate, 'estimate');
     const t = toSignal(target, 'target');
     assertSameShape(e, t, 'estimate', 'target');
-    return [this.withTarget(t) as FixedTarget, e];
+    const batch = asBatch(t);
+    this.kernel.checkLength(batch.shape[1]!, 'target');
+    const prepared = this.kernel.prepareTarget(batch, false, true);
+    return [new FixedTarget(this.kernel, prepared, t.shape), e];
   }
 
   value(estimate: TensorLike, target: TensorLike): number {

@@ -11,9 +11,9 @@
  * of steps to get there (the first step after which the run stays within 1 cent). Writes
  * out/freq-estimation/runs.csv, trajectories.svg and summary.md.
  *
- * Flags: --steps=N (default 300), --lr=X (Adam's initial learning rate in semitones, default 0.3,
+ * Flags: --steps=N (default 200), --lr=X (Adam's initial learning rate in semitones, default 0.3,
  * cosine-decayed to lr / 100),
- * --quick (starting points 1, 2, 4, 8, 12, 16, 20, 24 semitones; 150 steps).
+ * --quick (starting points 1, 2, 4, 8, 12, 16, 20, 24 semitones; 120 steps).
  */
 import { mssLossWithTarget } from '@losses/mss/tfjs';
 import * as tf from '@tensorflow/tfjs';
@@ -113,7 +113,7 @@ export const freqEstimationCase: ReproduceCase = {
       if (!(v > 0)) throw new Error(`--${name} must be a positive number, got ${f}`);
       return v;
     };
-    const steps = Math.round(num('steps', quick ? 150 : 300));
+    const steps = Math.round(num('steps', quick ? 120 : 200));
     const lr = num('lr', 0.3);
     const distances = quick
       ? [1, 2, 4, 8, 12, 16, 20, 24]
