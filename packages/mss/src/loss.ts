@@ -193,10 +193,24 @@ export function createMssLoss(options?: MssOptions | MssPresetName): MssLoss {
   return new Loss(resolveOptions(options));
 }
 
-/** The planned loss for a spec: a planned loss is used as is. */
+const presetLosses = new Map<string, MssLoss>();
+
+/**
+ * The planned loss for a spec: a planned loss is used as is, a preset name (or no options) is
+ * planned once and cached (presets are frozen), an options object is planned on each call.
+ */
 export function lossFor(spec: MssLossSpec | undefined): MssLoss {
   if (spec instanceof Loss) return spec;
-  return createMssLoss(spec as MssOptions | MssPresetName | undefined);
+  if (spec === undefined || typeof spec === 'string') {
+    const name = spec ?? 'standard';
+    let loss = presetLosses.get(name);
+    if (!loss) {
+      loss = createMssLoss(name);
+      presetLosses.set(name, loss);
+    }
+    return loss;
+  }
+  return createMssLoss(spec as MssOptions);
 }
 
 /** @internal The kernel of a loss made by {@link createMssLoss}. */
