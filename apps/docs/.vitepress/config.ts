@@ -134,7 +134,6 @@ export default defineConfig({
   cacheDir: resolve(appRoot, '.vitepress', 'cache'),
   cleanUrls: false,
   lastUpdated: false,
-  ignoreDeadLinks: [/^\/api\//, /^\.\/api\//, /^\.\.\/api\//],
   head: [['meta', { name: 'color-scheme', content: 'light dark' }]],
   themeConfig: {
     nav: [

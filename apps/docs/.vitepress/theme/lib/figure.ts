@@ -20,11 +20,14 @@ export function mount(el: HTMLElement | null | undefined, node: Element | null):
   el.replaceChildren(...(node ? [node] : []));
 }
 
-/** A sinusoid `sin(2 pi f t + phase)` of `length` samples at `sampleRate`, as float32. */
-export function sinusoid(f: number, sampleRate: number, length: number, phase = 0): Float32Array {
+/**
+ * A sinusoid sin(2 pi f (n - origin) / sampleRate) of `length` samples, as float32: its phase is 0
+ * at sample `origin` (0 = the first sample; length / 2 = the middle).
+ */
+export function sinusoid(f: number, sampleRate: number, length: number, origin = 0): Float32Array {
   const x = new Float32Array(length);
   const w = (2 * Math.PI * f) / sampleRate;
-  for (let n = 0; n < length; n++) x[n] = Math.sin(w * n + phase);
+  for (let n = 0; n < length; n++) x[n] = Math.sin(w * (n - origin));
   return x;
 }
 

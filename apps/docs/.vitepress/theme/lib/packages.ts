@@ -19,11 +19,10 @@ export const loadHierarchy = (): Promise<Mod> =>
 /** tfjs-core with its gradients and the cpu backend registered (no webgl, layers or converter). */
 export const loadTf = async (): Promise<Mod> => {
   if (import.meta.env.SSR) return ssr();
-  const [tf] = await Promise.all([
-    import('@tensorflow/tfjs-core'),
-    import('@tensorflow/tfjs-core/dist/register_all_gradients'),
-    import('@tensorflow/tfjs-backend-cpu'),
-  ]);
+  // In this order: the core registers its flags (DEBUG, ...) before gradients and kernels register.
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+  await import('@tensorflow/tfjs-backend-cpu');
   return tf;
 };
 
