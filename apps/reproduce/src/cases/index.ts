@@ -1,3 +1,4 @@
+import { alignmentCase } from './alignment.js';
 import { freqEstimationCase } from './freq-estimation.js';
 import { graCase } from './gra.js';
 import { hierarchyCase } from './hierarchy.js';
@@ -12,4 +13,5 @@ export const cases: readonly ReproduceCase[] = [
   hierarchyCase,
   landscapeCase,
   freqEstimationCase,
+  alignmentCase,
 ];
