@@ -148,8 +148,8 @@ async function main(): Promise<void> {
         () => plan.magnitude(x),
         () => tf.tidy(() => tf.abs(tf.signal.stft(row, size, hop, size)).dataSync()),
       ],
-      quick ? 1 : 2,
-      0.01,
+      quick ? 1 : size <= 512 ? 5 : 2,
+      0.02,
     );
     row.dispose();
     const a = ours! / frames;

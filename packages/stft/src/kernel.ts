@@ -14,7 +14,10 @@ export interface Framed {
   paddedLength: number;
   /** Left padding in samples. */
   left: number;
-  /** All padded signals, float64, `[batch, paddedLength]`. */
+  /**
+   * All padded signals, float64, `[batch, paddedLength]`: the kernel's work memory, valid until
+   * its next `frame` call.
+   */
   padded: Float64Array;
 }
 
@@ -34,6 +37,15 @@ export class StftKernel {
   private readonly br: Float64Array;
   private readonly bi: Float64Array;
 
+  /** Reused work memory (padded signals, their gradient), grown on demand. */
+  private readonly work = { pad: new Float64Array(0), grad: new Float64Array(0) };
+
+  /** A work array of exactly `size` elements (contents undefined). */
+  private scratch(which: 'pad' | 'grad', size: number): Float64Array {
+    if (this.work[which].length < size) this.work[which] = new Float64Array(size);
+    return this.work[which].subarray(0, size);
+  }
+
   constructor(cfg: ResolvedStft) {
     this.cfg = cfg;
     this.fft = splitFft(cfg.size);
@@ -52,18 +64,21 @@ export class StftKernel {
     const left = center ? Math.floor(size / 2) : 0;
     let paddedLength = length + 2 * left;
     if (padEnd) paddedLength = Math.max(length, (frames - 1) * hop + size);
-    const padded = new Float64Array(batch * paddedLength);
+    const padded = this.scratch('pad', batch * paddedLength);
     const reflect = center && padMode === 'reflect';
     for (let b = 0; b < batch; b++) {
       const src = b * length;
       const dst = b * paddedLength;
-      for (let t = 0; t < length; t++) padded[dst + left + t] = x[src + t]!;
+      padded.set(x.subarray(src, src + length), dst + left);
       if (reflect) {
         // torch/numpy 'reflect': mirror about the edge sample, edge not repeated.
         for (let i = 1; i <= left; i++) {
-          padded[dst + left - i] = x[src + i]!;
-          padded[dst + left + length - 1 + i] = x[src + length - 1 - i]!;
+          padded[dst + left - i] = padded[dst + left + i]!;
+          padded[dst + left + length - 1 + i] = padded[dst + left + length - 1 - i]!;
         }
+      } else {
+        padded.fill(0, dst, dst + left);
+        padded.fill(0, dst + left + length, dst + paddedLength);
       }
     }
     return { batch, length, frames, paddedLength, left, padded };
@@ -168,7 +183,8 @@ export class StftKernel {
     const { batch, frames, paddedLength, length, left } = f;
     const total = batch * frames;
     const floor = eps ?? 0;
-    const gp = new Float64Array(batch * paddedLength);
+    const gp = this.scratch('grad', batch * paddedLength);
+    gp.fill(0);
     // ar..bi have length n; entries from bins on stay 0 (the zero extension of G).
     for (let g = 0; g < total; g += 2) {
       const pair = g + 1 < total;

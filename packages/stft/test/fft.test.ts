@@ -19,14 +19,19 @@ function noise(n: number, seed: number): Float64Array {
 /** Naive O(n^2) DFT with exactly reduced angles (the independent reference). */
 function naiveDft(x: Float64Array, sign: -1 | 1): Float64Array {
   const n = x.length / 2;
+  const cos = new Float64Array(n);
+  const sin = new Float64Array(n);
+  for (let m = 0; m < n; m++) {
+    cos[m] = Math.cos((2 * Math.PI * m) / n);
+    sin[m] = sign * Math.sin((2 * Math.PI * m) / n);
+  }
   const out = new Float64Array(2 * n);
   for (let k = 0; k < n; k++) {
     let re = 0;
     let im = 0;
-    for (let j = 0; j < n; j++) {
-      const angle = (sign * 2 * Math.PI * ((j * k) % n)) / n;
-      const c = Math.cos(angle);
-      const s = Math.sin(angle);
+    for (let j = 0, m = 0; j < n; j++, m = m + k >= n ? m + k - n : m + k) {
+      const c = cos[m]!;
+      const s = sin[m]!;
       re += x[2 * j]! * c - x[2 * j + 1]! * s;
       im += x[2 * j]! * s + x[2 * j + 1]! * c;
     }
