@@ -14,7 +14,7 @@ export type Algorithm = 'identity' | 'radix' | 'rader' | 'bluestein';
 
 /**
  * Relative cost per element of one Stockham pass of radix r, relative to a radix-4 pass (measured
- * on Node 20; the generic butterfly costs about r^2 multiply-adds per r outputs).
+ * on Node 20; the generic odd-prime butterfly costs about r^2 / 2 multiply-adds per r outputs).
  */
 function passCost(r: number): number {
   switch (r) {
@@ -27,7 +27,7 @@ function passCost(r: number): number {
     case 5:
       return 1.3;
     default:
-      return 2 * r;
+      return 0.65 * r;
   }
 }
 
@@ -75,7 +75,7 @@ function choose(n: number): { algorithm: Algorithm; cost: number; m?: number } {
       const bluestein = 2 * cost + 1.5 * m;
       if (bluestein < best.cost) best = { algorithm: 'bluestein', cost: bluestein, m };
       if (isPrime(n)) {
-        const rader = 2 * choose(n - 1).cost + 1.5 * n;
+        const rader = 2 * choose(n - 1).cost + 3 * n;
         if (rader < best.cost) best = { algorithm: 'rader', cost: rader };
       }
     }

@@ -20,6 +20,8 @@ interface Pass {
   /** w_r^k, k < r (generic radix only). */
   rootRe: Float64Array;
   rootIm: Float64Array;
+  /** Work memory of the generic butterfly (pair sums and differences), length (r + 1) / 2. */
+  work: Float64Array[];
 }
 
 /** Prime factors of n in the order the passes use them (4s first, then 2, 3, 5, others). */
@@ -85,7 +87,9 @@ export class StockhamFft {
         rootRe[k] = Math.cos((-2 * Math.PI * k) / r);
         rootIm[k] = Math.sin((-2 * Math.PI * k) / r);
       }
-      this.passes.push({ r, m, s, twRe, twIm, rootRe, rootIm });
+      const h = (r + 1) >> 1;
+      const work = [0, 1, 2, 3].map(() => new Float64Array(r > 5 ? h : 0));
+      this.passes.push({ r, m, s, twRe, twIm, rootRe, rootIm, work });
       length = m;
       s *= r;
     }
@@ -367,6 +371,11 @@ function radix5(
   }
 }
 
+/**
+ * Any odd prime radix r >= 7, pairing t with r - t: with b_t = a_t + a_(r-t), d_t = a_t - a_(r-t),
+ *   y_u = a_0 + sum_t b_t cos(2 pi t u / r) - i sum_t d_t sin(2 pi t u / r),  t = 1..(r-1)/2,
+ * and y_(r-u) the same with +i, so each pair of outputs costs (r - 1) / 2 real-coefficient terms.
+ */
 function radixGeneric(
   pass: Pass,
   xr: Float64Array,
@@ -375,32 +384,65 @@ function radixGeneric(
   yi: Float64Array,
 ): void {
   const { r, m, s, twRe, twIm, rootRe, rootIm } = pass;
+  const h = (r - 1) / 2;
   const sm = s * m;
+  const [br, bi, dr, di] = pass.work as [Float64Array, Float64Array, Float64Array, Float64Array];
   for (let p = 0; p < m; p++) {
     const ib = s * p;
     const ob = r * s * p;
+    const tw = p * (r - 1);
     for (let q = 0; q < s; q++) {
       const i0 = ib + q;
       const o = ob + q;
-      for (let u = 0; u < r; u++) {
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      let y0r = a0r;
+      let y0i = a0i;
+      for (let t = 1; t <= h; t++) {
+        const j1 = i0 + t * sm;
+        const j2 = i0 + (r - t) * sm;
+        const ur = xr[j1]!;
+        const ui = xi[j1]!;
+        const vr = xr[j2]!;
+        const vi = xi[j2]!;
+        br[t] = ur + vr;
+        bi[t] = ui + vi;
+        dr[t] = ur - vr;
+        di[t] = ui - vi;
+        y0r += ur + vr;
+        y0i += ui + vi;
+      }
+      yr[o] = y0r;
+      yi[o] = y0i;
+      for (let u = 1; u <= h; u++) {
+        let ar = a0r;
+        let ai = a0i;
         let sr = 0;
         let si = 0;
-        for (let t = 0; t < r; t++) {
-          const k = (t * u) % r;
-          const ar = xr[i0 + t * sm]!;
-          const ai = xi[i0 + t * sm]!;
-          sr += ar * rootRe[k]! - ai * rootIm[k]!;
-          si += ar * rootIm[k]! + ai * rootRe[k]!;
+        let k = 0;
+        for (let t = 1; t <= h; t++) {
+          k += u;
+          if (k >= r) k -= r;
+          const c = rootRe[k]!;
+          const sn = rootIm[k]!;
+          ar += br[t]! * c;
+          ai += bi[t]! * c;
+          sr += dr[t]! * sn;
+          si += di[t]! * sn;
         }
-        if (u === 0) {
-          yr[o] = sr;
-          yi[o] = si;
-        } else {
-          const wr = twRe[p * (r - 1) + u - 1]!;
-          const wi = twIm[p * (r - 1) + u - 1]!;
-          yr[o + u * s] = sr * wr - si * wi;
-          yi[o + u * s] = sr * wi + si * wr;
-        }
+        // rootIm holds -sin, so A + S' with S' = -i sum d sin gives y_u; y_(r-u) = A - S'.
+        const pr = ar - si;
+        const pi = ai + sr;
+        const qr = ar + si;
+        const qi = ai - sr;
+        const w1r = twRe[tw + u - 1]!;
+        const w1i = twIm[tw + u - 1]!;
+        const w2r = twRe[tw + r - u - 1]!;
+        const w2i = twIm[tw + r - u - 1]!;
+        yr[o + u * s] = pr * w1r - pi * w1i;
+        yi[o + u * s] = pr * w1i + pi * w1r;
+        yr[o + (r - u) * s] = qr * w2r - qi * w2i;
+        yi[o + (r - u) * s] = qr * w2i + qi * w2r;
       }
     }
   }
