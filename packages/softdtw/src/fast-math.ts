@@ -22,9 +22,9 @@ for (let e = 0; e < 1100; e++) EXP_INT[e] = 2 ** (e - 1075);
 export const INV_STEP = TABLE_BITS / Math.LN2;
 // fdlibm's split of ln 2 (the high part has 32 significant bits, so k * hi is exact), / 256.
 /** (ln 2) / 256, high part (k * STEP_HI is exact for |k| < 2^21). */
-export const STEP_HI = 6.9314718036912381649e-1 / TABLE_BITS;
+export const STEP_HI = 0.6931471803691238 / TABLE_BITS;
 /** (ln 2) / 256, low part. */
-export const STEP_LO = 1.90821492927058770002e-10 / TABLE_BITS;
+export const STEP_LO = 1.9082149292705877e-10 / TABLE_BITS;
 
 /** exp(v) for v <= 0 (v = -Infinity gives 0). */
 export function expNeg(v: number): number {
