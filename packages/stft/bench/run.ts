@@ -148,7 +148,7 @@ async function main(): Promise<void> {
         () => plan.magnitude(x),
         () => tf.tidy(() => tf.abs(tf.signal.stft(row, size, hop, size)).dataSync()),
       ],
-      quick ? 1 : size <= 512 ? 5 : 2,
+      quick ? 1 : size <= 512 ? 9 : 3,
       0.02,
     );
     row.dispose();

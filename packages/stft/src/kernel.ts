@@ -127,6 +127,31 @@ export class StftKernel {
         zi.fill(0);
       }
       fft.forward(zr, zi);
+      if (pair && mags !== null) {
+        // |A|^2 = |Z[k] + conj Z[n-k]|^2 / 4, |B|^2 = |Z[k] - conj Z[n-k]|^2 / 4, written directly.
+        const o1 = g * bins;
+        const o2 = o1 + bins;
+        const a0 = zr[0]! * zr[0]!;
+        const b0 = zi[0]! * zi[0]!;
+        mags[o1] = Math.sqrt(a0 > floor ? a0 : floor);
+        mags[o2] = Math.sqrt(b0 > floor ? b0 : floor);
+        for (let k = 1; k < bins; k++) {
+          const r = n - k;
+          const pr = zr[k]!;
+          const pi = zi[k]!;
+          const qr = zr[r]!;
+          const qi = zi[r]!;
+          const sr = pr + qr;
+          const di = pi - qi;
+          const si = pi + qi;
+          const dr = qr - pr;
+          const pa = 0.25 * (sr * sr + di * di);
+          const pb = 0.25 * (si * si + dr * dr);
+          mags[o1 + k] = Math.sqrt(pa > floor ? pa : floor);
+          mags[o2 + k] = Math.sqrt(pb > floor ? pb : floor);
+        }
+        continue;
+      }
       if (pair) {
         ar[0] = zr[0]!;
         ai[0] = 0;
