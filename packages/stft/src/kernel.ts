@@ -107,7 +107,7 @@ export class StftKernel {
     eps: number | undefined,
   ): void {
     const { size: n, hop, window, bins } = this.cfg;
-    const { zr, zi, fft, ar, ai, br, bi } = this;
+    const { zr, zi, fft } = this;
     const total = f.batch * f.frames;
     const { padded, frames, paddedLength } = f;
     const floor = eps ?? 0;
@@ -152,43 +152,37 @@ export class StftKernel {
         }
         continue;
       }
-      if (pair) {
-        ar[0] = zr[0]!;
-        ai[0] = 0;
-        br[0] = zi[0]!;
-        bi[0] = 0;
+      if (pair && complex !== null) {
+        const o1 = 2 * g * bins;
+        const o2 = o1 + 2 * bins;
+        complex[o1] = zr[0]!;
+        complex[o1 + 1] = 0;
+        complex[o2] = zi[0]!;
+        complex[o2 + 1] = 0;
         for (let k = 1; k < bins; k++) {
           const r = n - k;
           const pr = zr[k]!;
           const pi = zi[k]!;
           const qr = zr[r]!;
           const qi = zi[r]!;
-          ar[k] = 0.5 * (pr + qr);
-          ai[k] = 0.5 * (pi - qi);
-          br[k] = 0.5 * (pi + qi);
-          bi[k] = 0.5 * (qr - pr);
+          complex[o1 + 2 * k] = 0.5 * (pr + qr);
+          complex[o1 + 2 * k + 1] = 0.5 * (pi - qi);
+          complex[o2 + 2 * k] = 0.5 * (pi + qi);
+          complex[o2 + 2 * k + 1] = 0.5 * (qr - pr);
         }
-      } else {
-        for (let k = 0; k < bins; k++) {
-          ar[k] = zr[k]!;
-          ai[k] = zi[k]!;
-        }
+        continue;
       }
-      const count = pair ? 2 : 1;
-      for (let h = 0; h < count; h++) {
-        const xr = h === 0 ? ar : br;
-        const xi = h === 0 ? ai : bi;
-        const o = (g + h) * bins;
+      // The last frame alone (odd frame count): its spectrum is Z itself.
+      const o = g * bins;
+      for (let k = 0; k < bins; k++) {
+        const re = zr[k]!;
+        const im = zi[k]!;
         if (complex !== null) {
-          for (let k = 0; k < bins; k++) {
-            complex[2 * (o + k)] = xr[k]!;
-            complex[2 * (o + k) + 1] = xi[k]!;
-          }
+          complex[2 * (o + k)] = re;
+          complex[2 * (o + k) + 1] = im;
         } else if (mags !== null) {
-          for (let k = 0; k < bins; k++) {
-            const p = xr[k]! * xr[k]! + xi[k]! * xi[k]!;
-            mags[o + k] = Math.sqrt(p > floor ? p : floor);
-          }
+          const p = re * re + im * im;
+          mags[o + k] = Math.sqrt(p > floor ? p : floor);
         }
       }
     }

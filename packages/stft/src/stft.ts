@@ -118,7 +118,7 @@ class Plan implements StftPlan {
     const p = prepare(this.kernel, x);
     const framed = this.kernel.frame(p.data, p.batch, p.length);
     const spec = this.kernel.spectra(framed);
-    const out = p.dtype === 'float64' ? spec : Float32Array.from(spec);
+    const out = p.dtype === 'float64' ? spec : new Float32Array(spec);
     const shape = [framed.frames, this.bins, 2];
     return tensor(out, p.batched ? [p.batch, ...shape] : shape);
   }
@@ -160,7 +160,7 @@ class Plan implements StftPlan {
           );
         }
         const gx = kernel.backward(framed, spec, d.data, eps);
-        const out = p.dtype === 'float64' ? gx : Float32Array.from(gx);
+        const out = p.dtype === 'float64' ? gx : new Float32Array(gx);
         return tensor(out, p.batched ? [p.batch, p.length] : [p.length]);
       },
     };
