@@ -19,18 +19,7 @@
  * weights plus a few rows; the cost and E are produced and consumed row by row.
  */
 import type { BandLimits } from './band.js';
-import {
-  CENTRE,
-  EXP_FRAC,
-  EXP_INT,
-  expNeg,
-  INV_C,
-  INV_STEP,
-  LOG_C,
-  log1to3,
-  STEP_HI,
-  STEP_LO,
-} from './fast-math.js';
+import { EXP_FRAC, EXP_INT, expNeg, INV_STEP, log1to3, STEP_HI, STEP_LO } from './fast-math.js';
 
 /** Fills `out[lo..hi]` (0-based, inclusive) with row `i` (0-based) of the cost matrix. */
 export type CostRows = (i: number, out: Float64Array, lo: number, hi: number) => void;
@@ -52,6 +41,8 @@ export class Workspace {
   q = new Float64Array(0);
   rowA = new Float64Array(0);
   rowB = new Float64Array(0);
+  scaleA = new Float64Array(0);
+  scaleB = new Float64Array(0);
   cost = new Float64Array(0);
   e = new Float64Array(0);
 
@@ -63,6 +54,8 @@ export class Workspace {
     if (this.rowA.length < M + 2) {
       this.rowA = new Float64Array(M + 2);
       this.rowB = new Float64Array(M + 2);
+      this.scaleA = new Float64Array(M + 2);
+      this.scaleB = new Float64Array(M + 2);
       this.cost = new Float64Array(M);
       this.e = new Float64Array(M);
     }
@@ -134,15 +127,22 @@ export function softDtwValue(
   return prev[M]!;
 }
 
+/** ln 8: the rescaling step of the (m, s) representation in {@link softDtwForward}. */
+const LN8 = 3 * Math.LN2;
+
 /**
  * Algorithm 1 storing the soft-min weights q_v, q_h, q_d of every cell in `ws.q`
  * (cell (i, j) at 3 ((i-1)(M+1) + j-1)). Returns D(N, M).
  *
- * The hot loop inlines expNeg and log1to3 of fast-math.ts by hand (V8 does not inline those calls
- * here; inlining measured about 25% faster). Per cell: two compare-swaps find the smallest term m
- * and the two others a, b; e_a = exp((m - a) / gamma), e_b = exp((m - b) / gamma);
- * D = m - gamma log(1 + e_a + e_b); the weights 1, e_a, e_b over the sum are stored at the offsets
- * of their steps (no branch on which step won).
+ * No log per cell: each D(i, j) is kept as a pair (m, s) with D = m - gamma log s, 1 <= s < 8.
+ * With mu_k = m_k + w_k C(i, j) for the three predecessors and the pivot P = min_k mu_k,
+ *
+ *   t_k = exp(-(mu_k - P) / gamma) s_k  (<= 8, the pivot's is s_P >= 1),  S = sum_k t_k,
+ *   D(i, j) = P - gamma log S,  q_k = t_k / S   (= exp(-(s_k' - D(i, j)) / gamma) exactly),
+ *
+ * and when S >= 8 the pair is rescaled to (P - gamma ln 8, S / 8). Every exponent is <= 0 and S
+ * is in [1, 24): the same stability as the log-sum-exp form, with 2 exp (table method of
+ * fast-math.ts, inlined by hand: V8 does not inline the call here) and no log per cell.
  */
 export function softDtwForward(
   N: number,
@@ -155,113 +155,122 @@ export function softDtwForward(
   ws.ensure(N, M, true);
   const { gamma, wv, wh, wd } = steps;
   const invG = 1 / gamma;
+  const shift = gamma * LN8;
   const q = ws.q;
   const crow = ws.cost;
   const W = M + 1;
   const EF = EXP_FRAC;
   const EI = EXP_INT;
-  const LC = LOG_C;
-  const IC = INV_C;
-  const CC = CENTRE;
-  let prev = ws.rowA;
-  let cur = ws.rowB;
-  prev.fill(Number.POSITIVE_INFINITY, 0, M + 1);
-  prev[0] = 0;
+  let prevM = ws.rowA;
+  let curM = ws.rowB;
+  let prevS = ws.scaleA;
+  let curS = ws.scaleB;
+  prevM.fill(Number.POSITIVE_INFINITY, 0, M + 1);
+  prevS.fill(1, 0, M + 1);
+  curS.fill(1, 0, M + 1);
+  prevM[0] = 0;
   for (let i = 1; i <= N; i++) {
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
-    // Cells left and right of the band (and column 0) are +inf.
-    cur.fill(Number.POSITIVE_INFINITY, 0, lo);
-    cur.fill(Number.POSITIVE_INFINITY, hi + 1, M + 1);
+    // Cells left and right of the band (and column 0) are +inf (with s = 1).
+    curM.fill(Number.POSITIVE_INFINITY, 0, lo);
+    curM.fill(Number.POSITIVE_INFINITY, hi + 1, M + 1);
+    curS.fill(1, 0, lo);
+    curS.fill(1, hi + 1, M + 1);
     rows(i - 1, crow, lo - 1, hi - 1);
-    let left = Number.POSITIVE_INFINITY;
+    let leftM = Number.POSITIVE_INFINITY;
+    let leftS = 1;
     let k = 3 * ((i - 1) * W + lo - 1);
     for (let j = lo; j <= hi; j++, k += 3) {
       const c = crow[j - 1]!;
-      // Offsets 0, 1, 2 = vertical, horizontal, diagonal.
-      let m = prev[j]! + wv * c;
-      let im = 0;
-      let a = left + wh * c;
+      // Offsets 0, 1, 2 = vertical, horizontal, diagonal; p = pivot, a and b the others.
+      let p = prevM[j]! + wv * c;
+      let sp = prevS[j]!;
+      let ip = 0;
+      let a = leftM + wh * c;
+      let sa = leftS;
       let ia = 1;
-      let b = prev[j - 1]! + wd * c;
+      let b = prevM[j - 1]! + wd * c;
+      let sb = prevS[j - 1]!;
       let ib = 2;
-      if (a < m) {
-        const t = m;
-        m = a;
+      if (a < p) {
+        const t = p;
+        p = a;
         a = t;
-        im = 1;
+        const u = sp;
+        sp = sa;
+        sa = u;
+        ip = 1;
         ia = 0;
       }
-      if (b < m) {
-        const t = m;
-        m = b;
+      if (b < p) {
+        const t = p;
+        p = b;
         b = t;
-        const u = im;
-        im = ib;
-        ib = u;
+        const u = sp;
+        sp = sb;
+        sb = u;
+        const v = ip;
+        ip = ib;
+        ib = v;
       }
-      let d: number;
-      if (m === Number.POSITIVE_INFINITY) {
+      if (p === Number.POSITIVE_INFINITY) {
         // Unreachable cell (cannot happen inside a connected band; kept for safety).
-        d = m;
         q[k] = 0;
         q[k + 1] = 0;
         q[k + 2] = 0;
-      } else {
-        // e_a = exp(va), e_b = exp(vb), va, vb <= 0 (expNeg, inlined).
-        const va = (m - a) * invG;
-        let ea: number;
-        if (va < -708) ea = Math.exp(va);
-        else {
-          const kk = Math.floor(va * INV_STEP + 0.5);
-          const r = va - kk * STEP_HI - kk * STEP_LO;
-          const p = 1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * 0.041666666666666664)));
-          const ki = kk | 0;
-          ea = EI[(ki >> 8) + 1075]! * (EF[ki & 255]! * p);
-        }
-        const vb = (m - b) * invG;
-        let eb: number;
-        if (vb < -708) eb = Math.exp(vb);
-        else {
-          const kk = Math.floor(vb * INV_STEP + 0.5);
-          const r = vb - kk * STEP_HI - kk * STEP_LO;
-          const p = 1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * 0.041666666666666664)));
-          const ki = kk | 0;
-          eb = EI[(ki >> 8) + 1075]! * (EF[ki & 255]! * p);
-        }
-        const sum = 1 + ea + eb;
-        // log(sum), 1 <= sum <= 3 (log1to3, inlined).
-        let f = sum;
-        let base = 0;
-        if (f >= 2) {
-          f *= 0.5;
-          base = Math.LN2;
-        }
-        const t = ((f - 1) * 256) | 0;
-        const u = (f - CC[t]!) * IC[t]!;
-        const lg =
-          base +
-          (LC[t]! +
-            u *
-              (1 +
-                u *
-                  (-0.5 +
-                    u *
-                      (0.3333333333333333 + u * (-0.25 + u * (0.2 + u * -0.16666666666666666))))));
-        d = m - gamma * lg;
-        const inv = 1 / sum;
-        q[k + im] = inv;
-        q[k + ia] = ea * inv;
-        q[k + ib] = eb * inv;
+        curM[j] = p;
+        curS[j] = 1;
+        leftM = p;
+        leftS = 1;
+        continue;
       }
-      cur[j] = d;
-      left = d;
+      // exp(va), exp(vb) for va, vb <= 0 (expNeg of fast-math.ts, inlined).
+      const va = (p - a) * invG;
+      let ea: number;
+      if (va < -708) ea = Math.exp(va);
+      else {
+        const kk = Math.floor(va * INV_STEP + 0.5);
+        const r = va - kk * STEP_HI - kk * STEP_LO;
+        const poly = 1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * 0.041666666666666664)));
+        const ki = kk | 0;
+        ea = EI[(ki >> 8) + 1075]! * (EF[ki & 255]! * poly);
+      }
+      const vb = (p - b) * invG;
+      let eb: number;
+      if (vb < -708) eb = Math.exp(vb);
+      else {
+        const kk = Math.floor(vb * INV_STEP + 0.5);
+        const r = vb - kk * STEP_HI - kk * STEP_LO;
+        const poly = 1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * 0.041666666666666664)));
+        const ki = kk | 0;
+        eb = EI[(ki >> 8) + 1075]! * (EF[ki & 255]! * poly);
+      }
+      const ta = ea * sa;
+      const tb = eb * sb;
+      const sum = sp + ta + tb;
+      const inv = 1 / sum;
+      q[k + ip] = sp * inv;
+      q[k + ia] = ta * inv;
+      q[k + ib] = tb * inv;
+      if (sum >= 8) {
+        leftM = p - shift;
+        leftS = sum * 0.125;
+      } else {
+        leftM = p;
+        leftS = sum;
+      }
+      curM[j] = leftM;
+      curS[j] = leftS;
     }
-    const t = prev;
-    prev = cur;
-    cur = t;
+    let t = prevM;
+    prevM = curM;
+    curM = t;
+    t = prevS;
+    prevS = curS;
+    curS = t;
   }
-  return prev[M]!;
+  return prevM[M]! - gamma * Math.log(prevS[M]!);
 }
 
 /**
