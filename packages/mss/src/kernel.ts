@@ -244,7 +244,7 @@ export class MssKernel {
       }
       const magData = dataOf(magE);
       const norm = c.reduction === 'mean' ? 1 / m : 1;
-      const y = fast ? undefined : this.y.get(m);
+      const y = this.y.get(m);
       const dp = wantGrad && !fast ? this.dp.get(m) : undefined;
       const gy = (wantGrad || wantTargetGrad) && !fast ? this.gy.get(m) : undefined;
       const dMag = wantGrad ? this.dMag.get(items * m) : undefined;
@@ -274,18 +274,19 @@ export class MssKernel {
               dMag,
               off,
               g,
+              y,
             );
             itemLoss += comp.weight * (sum * norm);
           }
         } else {
           for (let k = 0; k < nComp; k++) {
             const comp = c.compressions[k]!;
-            compress(comp, mag, m, y!, dp);
+            compress(comp, mag, m, y, dp);
             const tc = ts.compressed[k]!.subarray(toff, toff + m);
             let v: number;
             if (gy) {
               gy.fill(0, 0, m);
-              v = distance(c.distance, c.reduction, y!, tc, m, gy, 1);
+              v = distance(c.distance, c.reduction, y, tc, m, gy, 1);
               const g = itemWeight * scaleWeight * comp.weight;
               if (dMag && dp) for (let i = 0; i < m; i++) dMag[off + i]! += g * gy[i]! * dp[i]!;
               if (dMagT) {
@@ -293,7 +294,7 @@ export class MssKernel {
                 for (let i = 0; i < m; i++) dMagT[toff + i]! -= g * gy[i]! * dt[toff + i]!;
               }
             } else {
-              v = distance(c.distance, c.reduction, y!, tc, m);
+              v = distance(c.distance, c.reduction, y, tc, m);
             }
             itemLoss += comp.weight * v;
           }
