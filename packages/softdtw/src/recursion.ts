@@ -7,8 +7,8 @@
  *   s_v = D(i-1, j) + w_v C(i, j),  s_h = D(i, j-1) + w_h C(i, j),  s_d = D(i-1, j-1) + w_d C(i, j)
  *   D(i, j) = min^gamma(s_v, s_h, s_d) = m - gamma log sum_k exp(-(s_k - m) / gamma),  m = min_k s_k
  *
- * (log-sum-exp around the smallest term: every exponent is <= 0, no inf - inf; exp and log by the
- * table methods of fast-math.ts, accurate to 2 ulp). The soft-min
+ * (log-sum-exp around the smallest term: every exponent is <= 0, no inf - inf; computed without a
+ * log per cell, see softDtwForward; exp by the table method of fast-math.ts). The soft-min
  * weights q_k(i, j) = exp(-(s_k - D(i, j)) / gamma) sum to 1 and are stored in the forward pass.
  * With G(i, j) = dD(N, M) / dD(i, j), the backward pass needs no exp:
  *
@@ -19,7 +19,7 @@
  * weights plus a few rows; the cost and E are produced and consumed row by row.
  */
 import type { BandLimits } from './band.js';
-import { EXP_FRAC, EXP_INT, expNeg, INV_STEP, log1to3, STEP_HI, STEP_LO } from './fast-math.js';
+import { EXP_FRAC, EXP_INT, expNeg, INV_STEP, STEP_HI, STEP_LO } from './fast-math.js';
 
 /** Fills `out[lo..hi]` (0-based, inclusive) with row `i` (0-based) of the cost matrix. */
 export type CostRows = (i: number, out: Float64Array, lo: number, hi: number) => void;
@@ -67,7 +67,10 @@ export class Workspace {
   }
 }
 
-/** The soft-DTW value only (Algorithm 1), two rows of memory. */
+/**
+ * The soft-DTW value only (Algorithm 1), two rows of memory; same (m, s) representation of D as
+ * {@link softDtwForward} (no log per cell), without storing the weights.
+ */
 export function softDtwValue(
   N: number,
   M: number,
@@ -79,52 +82,61 @@ export function softDtwValue(
   ws.ensure(N, M, false);
   const { gamma, wv, wh, wd } = steps;
   const invG = 1 / gamma;
+  const shift = gamma * 3 * Math.LN2;
   const crow = ws.cost;
-  let prev = ws.rowA;
-  let cur = ws.rowB;
-  prev.fill(Number.POSITIVE_INFINITY, 0, M + 1);
-  prev[0] = 0;
+  let prevM = ws.rowA;
+  let curM = ws.rowB;
+  let prevS = ws.scaleA;
+  let curS = ws.scaleB;
+  prevM.fill(Number.POSITIVE_INFINITY, 0, M + 1);
+  prevS.fill(1, 0, M + 1);
+  curS.fill(1, 0, M + 1);
+  prevM[0] = 0;
   for (let i = 1; i <= N; i++) {
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
-    // Cells left and right of the band (and column 0) are +inf.
-    cur.fill(Number.POSITIVE_INFINITY, 0, lo);
-    cur.fill(Number.POSITIVE_INFINITY, hi + 1, M + 1);
+    curM.fill(Number.POSITIVE_INFINITY, 0, lo);
+    curM.fill(Number.POSITIVE_INFINITY, hi + 1, M + 1);
+    curS.fill(1, 0, lo);
+    curS.fill(1, hi + 1, M + 1);
     rows(i - 1, crow, lo - 1, hi - 1);
-    let left = Number.POSITIVE_INFINITY;
+    let leftM = Number.POSITIVE_INFINITY;
+    let leftS = 1;
     for (let j = lo; j <= hi; j++) {
       const c = crow[j - 1]!;
-      const sv = prev[j]! + wv * c;
-      const sh = left + wh * c;
-      const sd = prev[j - 1]! + wd * c;
-      let m: number;
-      let a: number;
-      let b: number;
-      if (sd <= sv && sd <= sh) {
-        m = sd;
-        a = sv;
-        b = sh;
-      } else if (sv <= sh) {
-        m = sv;
-        a = sd;
-        b = sh;
-      } else {
-        m = sh;
-        a = sd;
-        b = sv;
+      const mv = prevM[j]! + wv * c;
+      const mh = leftM + wh * c;
+      const md = prevM[j - 1]! + wd * c;
+      const p = Math.min(mv, mh, md);
+      if (p === Number.POSITIVE_INFINITY) {
+        curM[j] = p;
+        curS[j] = 1;
+        leftM = p;
+        leftS = 1;
+        continue;
       }
-      const d =
-        m === Number.POSITIVE_INFINITY
-          ? m
-          : m - gamma * log1to3(1 + expNeg((m - a) * invG) + expNeg((m - b) * invG));
-      cur[j] = d;
-      left = d;
+      const sum =
+        expNeg((p - mv) * invG) * prevS[j]! +
+        expNeg((p - mh) * invG) * leftS +
+        expNeg((p - md) * invG) * prevS[j - 1]!;
+      if (sum >= 8) {
+        leftM = p - shift;
+        leftS = sum * 0.125;
+      } else {
+        leftM = p;
+        leftS = sum;
+      }
+      curM[j] = leftM;
+      curS[j] = leftS;
     }
-    const t = prev;
-    prev = cur;
-    cur = t;
+    let t = prevM;
+    prevM = curM;
+    curM = t;
+    t = prevS;
+    prevS = curS;
+    curS = t;
   }
-  return prev[M]!;
+  return prevM[M]! - gamma * Math.log(prevS[M]!);
 }
 
 /** ln 8: the rescaling step of the (m, s) representation in {@link softDtwForward}. */
