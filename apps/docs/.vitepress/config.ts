@@ -80,6 +80,25 @@ function resolveFromApp() {
   };
 }
 
+/**
+ * The figures run in the browser only: in the server (SSR) build the packages, TensorFlow.js and
+ * Plot resolve to an empty stub, so they are neither loaded nor parsed twice.
+ */
+function clientOnlyModules() {
+  const stub = '\0losses-ssr-stub';
+  return {
+    name: 'losses-client-only',
+    enforce: 'pre' as const,
+    resolveId(id: string, _importer: string | undefined, opts: { ssr?: boolean } = {}) {
+      if (opts.ssr && /^(@losses\/|@tensorflow\/|@observablehq\/plot)/.test(id)) return stub;
+      return null;
+    },
+    load(id: string) {
+      return id === stub ? 'export const __missing = true;' : null;
+    },
+  };
+}
+
 /** Packages not built yet resolve to a stub, so the site builds at every stage of the project. */
 const missingStub = resolve(here, 'theme', 'lib', 'missing-package.ts');
 const alias: { find: string | RegExp; replacement: string }[] = [];
@@ -89,13 +108,37 @@ for (const p of PACKAGES) {
   if (!available[p]) alias.push({ find: new RegExp(`^@losses/${p}$`), replacement: missingStub });
 }
 
-// One copy of tfjs-core for the app, tfjs and every @losses/*/tfjs entry (kernels and gradients
-// register on that copy's global engine).
+// One copy of TensorFlow.js for the figures and every @losses/*/tfjs entry (kernels and gradients
+// register on that copy's global engine): `@tensorflow/tfjs-core` is the prebundled single-file
+// build of @tensorflow/tfjs (core + every gradient + the cpu backend). The production build ships
+// it as is, as an asset (vendor/), instead of re-bundling its 1 MB: an external import.
 const requireHere = createRequire(join(appRoot, 'package.json'));
-for (const name of ['tfjs-core', 'tfjs-backend-cpu']) {
-  const dir = dirname(requireHere.resolve(`@tensorflow/${name}/package.json`));
-  alias.push({ find: new RegExp(`^@tensorflow/${name}(/.*)?$`), replacement: `${dir}$1` });
+const tfjsPackage = dirname(requireHere.resolve('@tensorflow/tfjs/package.json'));
+const tfjsBundle = join(tfjsPackage, 'dist', 'tf.fesm.min.js');
+const tfjsVersion = JSON.parse(readFileSync(join(tfjsPackage, 'package.json'), 'utf8')).version;
+const tfjsAsset = `vendor/tfjs-${tfjsVersion}.min.js`;
+function tfjsAsExternalAsset() {
+  let ssr = false;
+  return {
+    name: 'losses-tfjs-asset',
+    apply: 'build' as const,
+    enforce: 'pre' as const,
+    configResolved(config: { build: { ssr: unknown } }) {
+      ssr = Boolean(config.build.ssr);
+    },
+    resolveId(id: string) {
+      return (id === '@tensorflow/tfjs-core' || id === tfjsBundle) && !ssr
+        ? { id: `/${tfjsAsset}`, external: true }
+        : null;
+    },
+    generateBundle(this: { emitFile: (f: object) => void }) {
+      if (ssr) return;
+      const source = readFileSync(tfjsBundle, 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, '');
+      this.emitFile({ type: 'asset', fileName: tfjsAsset, source });
+    },
+  };
 }
+alias.push({ find: /^@tensorflow\/tfjs-core$/, replacement: tfjsBundle });
 
 /** Sidebar entries for the generated API reference (docs/api, written by typedoc). */
 function apiSidebar(): DefaultTheme.SidebarItem[] {
@@ -134,7 +177,10 @@ export default defineConfig({
   cacheDir: resolve(appRoot, '.vitepress', 'cache'),
   cleanUrls: false,
   lastUpdated: false,
-  head: [['meta', { name: 'color-scheme', content: 'light dark' }]],
+  head: [
+    ['meta', { name: 'color-scheme', content: 'light dark' }],
+    ['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
+  ],
   themeConfig: {
     nav: [
       { text: 'Guides', link: '/guide/mss' },
@@ -163,7 +209,7 @@ export default defineConfig({
     outline: { level: [2, 3] },
   },
   vite: {
-    plugins: [resolveFromApp(), lossesData()],
+    plugins: [clientOnlyModules(), tfjsAsExternalAsset(), resolveFromApp(), lossesData()],
     resolve: {
       alias,
     },

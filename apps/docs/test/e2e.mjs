@@ -34,7 +34,11 @@ async function check(name, fn) {
     console.log(`  ok   ${name} (${Date.now() - t0} ms)`);
   } catch (e) {
     failed++;
-    console.log(`  FAIL ${name} (${Date.now() - t0} ms)\n       ${String(e?.message ?? e).split('\n').join('\n       ')}`);
+    console.log(
+      `  FAIL ${name} (${Date.now() - t0} ms)\n       ${String(e?.message ?? e)
+        .split('\n')
+        .join('\n       ')}`,
+    );
   }
 }
 function assert(cond, message) {
@@ -73,12 +77,15 @@ async function open(path) {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('requestfailed', (r) =>
+    problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`),
+  );
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
   page.on('request', (r) => {
-    if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`external request: ${r.url()}`);
+    if (!r.url().startsWith(server.url) && !r.url().startsWith('data:'))
+      problems.push(`external request: ${r.url()}`);
   });
   await page.goto(server.url + path, { waitUntil: 'load' });
   return { page, problems };
@@ -100,7 +107,10 @@ async function waitStatus(page, name, wanted, timeout = 30000) {
   );
   const status = await loc.getAttribute('data-status');
   if (status !== wanted) {
-    const text = (await loc.innerText()).split('\n').filter((l) => /not built|failed/.test(l)).join(' ');
+    const text = (await loc.innerText())
+      .split('\n')
+      .filter((l) => /not built|failed/.test(l))
+      .join(' ');
     throw new Error(`figure ${name} is '${status}', not '${wanted}': ${text}`);
   }
   return loc;
@@ -113,7 +123,9 @@ async function waitChanged(page, name, before, timeout = 30000) {
   await page.waitForFunction(
     ([n, b]) => {
       const el = document.querySelector(`[data-figure="${n}"]`);
-      return el && el.getAttribute('data-status') === 'ready' && el.getAttribute('data-state') !== b;
+      return (
+        el && el.getAttribute('data-status') === 'ready' && el.getAttribute('data-state') !== b
+      );
     },
     [name, before],
     { timeout, polling: 100 },
@@ -127,20 +139,49 @@ const cents = (f, f0) => 1200 * Math.log2(f / f0);
 
 console.log(`e2e: ${server.url} (${dist})`);
 
-// 1. Every page loads cleanly.
+// 1. Every page loads cleanly (three tabs, each walking its share of the pages).
 const pages = htmlPages(dist).sort();
-await check(`all ${pages.length} pages load without console errors or failed requests`, async () => {
-  const bad = [];
-  for (const p of pages) {
-    const { page, problems } = await open(p);
-    await page.waitForTimeout(p.includes('/guide/') ? 1500 : 50);
-    if (problems.length) bad.push(`${p}:\n  ${problems.join('\n  ')}`);
-    const title = await page.title();
-    if (!title) bad.push(`${p}: no title`);
-    await page.close();
-  }
-  assert(bad.length === 0, bad.join('\n'));
-});
+await check(
+  `all ${pages.length} pages load without console errors or failed requests`,
+  async () => {
+    const bad = [];
+    const queue = [...pages];
+    const worker = async () => {
+      const page = await context.newPage();
+      let current = '';
+      let leaving = false; // requests the browser aborts because we navigate on are not failures
+      const problems = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`${current}: console error: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`${current}: page error: ${e.message}`));
+      page.on('requestfailed', (r) => {
+        if (leaving && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+        problems.push(`${current}: request failed: ${r.url()} (${r.failure()?.errorText})`);
+      });
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`${current}: HTTP ${r.status()}: ${r.url()}`);
+      });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(server.url) && !r.url().startsWith('data:'))
+          problems.push(`${current}: external request: ${r.url()}`);
+      });
+      while (queue.length) {
+        leaving = true;
+        current = queue.shift();
+        await page.goto(server.url + current, { waitUntil: 'load' });
+        leaving = false;
+        // guides start their figures after hydration: give them a moment to fail loudly
+        if (current.includes('/guide/')) await page.waitForTimeout(1500);
+        if (!(await page.title())) problems.push(`${current}: no title`);
+      }
+      await page.close();
+      bad.push(...problems);
+    };
+    await Promise.all([worker(), worker(), worker()]);
+    assert(bad.length === 0, bad.join('\n'));
+  },
+);
 
 // 2. Multi-scale spectral loss guide.
 {
@@ -150,7 +191,10 @@ await check(`all ${pages.length} pages load without console errors or failed req
     assert((await svgMarks(fig, 'spectra')) > 3, 'no spectra drawn');
     assert((await svgMarks(fig, 'distance')) > 3, 'no distance curve drawn');
     const state = JSON.parse(await attr(fig, 'data-state'));
-    assert(state.distances.length === 3 && state.distances.every((d) => d > 0), `distances ${state.distances}`);
+    assert(
+      state.distances.length === 3 && state.distances.every((d) => d > 0),
+      `distances ${state.distances}`,
+    );
   });
   await check('mss: moving the second frequency changes the leakage figure', async () => {
     const fig = figure(page, 'leakage');
@@ -158,42 +202,59 @@ await check(`all ${pages.length} pages load without console errors or failed req
     await fig.locator('[data-control="freq"]').fill('1000');
     const after = JSON.parse(await waitChanged(page, 'leakage', before));
     assert(after.freq === 1000, `freq ${after.freq}`);
-    assert(after.distances.every((d) => d < 1e-6), `distance at equal frequencies ${after.distances}`);
+    assert(
+      after.distances.every((d) => d < 1e-6),
+      `distance at equal frequencies ${after.distances}`,
+    );
   });
-  await check('mss: loss landscape has its minimum at the 1000 Hz target (standard preset)', async () => {
-    const fig = await waitStatus(page, 'landscape', 'ready', 60000);
-    assert((await svgMarks(fig, 'landscape')) > 2, 'no landscape drawn');
-    const s = JSON.parse(await attr(fig, 'data-state'));
-    assert(Math.abs(cents(s.minHz, 1000)) < 1, `minimum at ${s.minHz} Hz`);
-  });
-  await check('mss: smooth preset and a 440 Hz target move the landscape, minimum at the target', async () => {
-    const fig = figure(page, 'landscape');
-    let before = await attr(fig, 'data-state');
-    await fig.locator('[data-control="preset-smooth"]').click();
-    let s = JSON.parse(await waitChanged(page, 'landscape', before, 60000));
-    assert(s.window === 'flattop' && s.sizes === 'S5', `preset not applied: ${JSON.stringify(s)}`);
-    assert(Math.abs(cents(s.minHz, 1000)) < 1, `smooth minimum at ${s.minHz} Hz`);
-    before = await attr(fig, 'data-state');
-    await fig.locator('[data-control="target"]').selectOption('440');
-    s = JSON.parse(await waitChanged(page, 'landscape', before, 60000));
-    assert(Math.abs(cents(s.minHz, 440)) < 1, `minimum at ${s.minHz} Hz for a 440 Hz target`);
-  });
+  await check(
+    'mss: loss landscape has its minimum at the 1000 Hz target (standard preset)',
+    async () => {
+      const fig = await waitStatus(page, 'landscape', 'ready', 60000);
+      assert((await svgMarks(fig, 'landscape')) > 2, 'no landscape drawn');
+      const s = JSON.parse(await attr(fig, 'data-state'));
+      assert(Math.abs(cents(s.minHz, 1000)) < 1, `minimum at ${s.minHz} Hz`);
+    },
+  );
+  await check(
+    'mss: smooth preset and a 440 Hz target move the landscape, minimum at the target',
+    async () => {
+      const fig = figure(page, 'landscape');
+      let before = await attr(fig, 'data-state');
+      await fig.locator('[data-control="preset-smooth"]').click();
+      let s = JSON.parse(await waitChanged(page, 'landscape', before, 60000));
+      assert(
+        s.window === 'flattop' && s.sizes === 'S5',
+        `preset not applied: ${JSON.stringify(s)}`,
+      );
+      assert(Math.abs(cents(s.minHz, 1000)) < 1, `smooth minimum at ${s.minHz} Hz`);
+      before = await attr(fig, 'data-state');
+      await fig.locator('[data-control="target"]').selectOption('440');
+      s = JSON.parse(await waitChanged(page, 'landscape', before, 60000));
+      assert(Math.abs(cents(s.minHz, 440)) < 1, `minimum at ${s.minHz} Hz for a 440 Hz target`);
+    },
+  );
   await check('mss: GRA table renders', async () => {
     const fig = figure(page, 'gra-table');
     assert((await fig.locator('tbody tr').count()) >= 3, 'GRA table has fewer than 3 rows');
   });
-  await check('mss: live frequency estimation (smooth, 2 semitones away) converges within 1 cent', async () => {
-    const fig = await waitStatus(page, 'freq-estimation', 'idle');
-    await fig.locator('[data-control="preset"]').selectOption('smooth');
-    await fig.locator('[data-control="start"]').fill('2');
-    await fig.locator('[data-control="run"]').click();
-    await waitStatus(page, 'freq-estimation', 'done', 120000);
-    assert((await svgMarks(fig, 'trace')) > 1, 'no trace drawn');
-    const c = Number(await attr(fig, 'data-final-cents'));
-    assert(Math.abs(c) < 1, `ended ${c} cents from the target`);
-  });
+  await check(
+    'mss: live frequency estimation (smooth, 2 semitones away) converges within 1 cent',
+    async () => {
+      const fig = await waitStatus(page, 'freq-estimation', 'idle');
+      await fig.locator('[data-control="preset"]').selectOption('smooth');
+      await fig.locator('[data-control="start"]').fill('2');
+      await fig.locator('[data-control="run"]').click();
+      await waitStatus(page, 'freq-estimation', 'done', 120000);
+      assert((await svgMarks(fig, 'trace')) > 1, 'no trace drawn');
+      const c = Number(await attr(fig, 'data-final-cents'));
+      assert(Math.abs(c) < 1, `ended ${c} cents from the target`);
+    },
+  );
   await page.screenshot({ path: join(results, 'guide-mss.png'), fullPage: true });
-  await check('mss: no console errors or failed requests while interacting', async () => noProblems(problems));
+  await check('mss: no console errors or failed requests while interacting', async () =>
+    noProblems(problems),
+  );
   await page.close();
 }
 
@@ -206,26 +267,42 @@ await check(`all ${pages.length} pages load without console errors or failed req
     assert((await fig.locator('[data-plot="tree"] rect').count()) >= 9, 'tree has too few nodes');
     assert(Number(await attr(fig, 'data-l-up')) > 0, 'the inconsistent example has L_up = 0');
   });
-  await check('hierarchy: a consistent frame gives L_up = L_down = 0 and no violations', async () => {
-    const fig = figure(page, 'hierarchy');
-    await fig.locator('[data-control="consistent"]').click();
-    await page.waitForFunction(() => document.querySelector('[data-figure="hierarchy"]')?.getAttribute('data-violations') === '0');
-    assert(Number(await attr(fig, 'data-l-up')) === 0, 'L_up not 0');
-    assert(Number(await attr(fig, 'data-l-down')) === 0, 'L_down not 0');
-  });
-  await check('hierarchy: raising a leaf above its parent makes L_up positive and marks the edge', async () => {
-    const fig = figure(page, 'hierarchy');
-    await fig.locator('[data-control="p-soprano"]').fill('1');
-    await fig.locator('[data-control="p-female"]').fill('0.3');
-    await page.waitForFunction(() => Number(document.querySelector('[data-figure="hierarchy"]')?.getAttribute('data-l-up')) > 0);
-    assert((await fig.locator('[data-violates="up"]').count()) >= 1, 'no violating edge marked');
-  });
+  await check(
+    'hierarchy: a consistent frame gives L_up = L_down = 0 and no violations',
+    async () => {
+      const fig = figure(page, 'hierarchy');
+      await fig.locator('[data-control="consistent"]').click();
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-figure="hierarchy"]')?.getAttribute('data-violations') ===
+          '0',
+      );
+      assert(Number(await attr(fig, 'data-l-up')) === 0, 'L_up not 0');
+      assert(Number(await attr(fig, 'data-l-down')) === 0, 'L_down not 0');
+    },
+  );
+  await check(
+    'hierarchy: raising a leaf above its parent makes L_up positive and marks the edge',
+    async () => {
+      const fig = figure(page, 'hierarchy');
+      await fig.locator('[data-control="p-soprano"]').fill('1');
+      await fig.locator('[data-control="p-female"]').fill('0.3');
+      await page.waitForFunction(
+        () =>
+          Number(document.querySelector('[data-figure="hierarchy"]')?.getAttribute('data-l-up')) >
+          0,
+      );
+      assert((await fig.locator('[data-violates="up"]').count()) >= 1, 'no violating edge marked');
+    },
+  );
   await check('hierarchy: strategy table renders', async () => {
     const fig = figure(page, 'strategy-table');
     assert((await fig.innerText()).length > 50, 'empty strategy table');
   });
   await page.screenshot({ path: join(results, 'guide-hierarchy.png'), fullPage: true });
-  await check('hierarchy: no console errors or failed requests while interacting', async () => noProblems(problems));
+  await check('hierarchy: no console errors or failed requests while interacting', async () =>
+    noProblems(problems),
+  );
   await page.close();
 }
 
@@ -234,7 +311,10 @@ await check(`all ${pages.length} pages load without console errors or failed req
   const { page, problems } = await open('/guide/softdtw.html');
   await check('softdtw: alignment heatmap and DTW path render', async () => {
     const fig = await waitStatus(page, 'softdtw', 'ready');
-    assert((await fig.locator('[data-plot="alignment"] svg rect').count()) >= 20, 'heatmap has too few cells');
+    assert(
+      (await fig.locator('[data-plot="alignment"] svg rect').count()) >= 20,
+      'heatmap has too few cells',
+    );
     assert((await fig.locator('[data-plot="alignment"] svg path').count()) >= 1, 'no path drawn');
   });
   await check('softdtw: the heatmap changes with gamma', async () => {
@@ -243,7 +323,10 @@ await check(`all ${pages.length} pages load without console errors or failed req
     await fig.locator('[data-control="gamma"]').fill('-1.5');
     const after = JSON.parse(await waitChanged(page, 'softdtw', before));
     const b = JSON.parse(before);
-    assert(after.gamma < b.gamma && after.checksum !== b.checksum, `gamma ${b.gamma} -> ${after.gamma}`);
+    assert(
+      after.gamma < b.gamma && after.checksum !== b.checksum,
+      `gamma ${b.gamma} -> ${after.gamma}`,
+    );
   });
   await check('softdtw: editing a sequence and the step weights changes the heatmap', async () => {
     const fig = figure(page, 'softdtw');
@@ -254,7 +337,9 @@ await check(`all ${pages.length} pages load without console errors or failed req
     await waitChanged(page, 'softdtw', before);
   });
   await page.screenshot({ path: join(results, 'guide-softdtw.png'), fullPage: true });
-  await check('softdtw: no console errors or failed requests while interacting', async () => noProblems(problems));
+  await check('softdtw: no console errors or failed requests while interacting', async () =>
+    noProblems(problems),
+  );
   await page.close();
 }
 
@@ -267,6 +352,8 @@ await check(`all ${pages.length} pages load without console errors or failed req
 
 await browser.close();
 await server.close();
-console.log(`e2e finished in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${relative(process.cwd(), results) || '.'}`);
+console.log(
+  `e2e finished in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${relative(process.cwd(), results) || '.'}`,
+);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -46,6 +46,8 @@ export function serve(root) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { url } = await serve(process.argv[2] ?? new URL('../.vitepress/dist', import.meta.url).pathname);
+  const { url } = await serve(
+    process.argv[2] ?? new URL('../.vitepress/dist', import.meta.url).pathname,
+  );
   console.log(`serving on ${url}`);
 }

@@ -16,15 +16,12 @@ export const loadSoftDtw = (): Promise<Mod> =>
   import.meta.env.SSR ? ssr() : import('@losses/softdtw');
 export const loadHierarchy = (): Promise<Mod> =>
   import.meta.env.SSR ? ssr() : import('@losses/hierarchy');
-/** tfjs-core with its gradients and the cpu backend registered (no webgl, layers or converter). */
-export const loadTf = async (): Promise<Mod> => {
-  if (import.meta.env.SSR) return ssr();
-  // In this order: the core registers its flags (DEBUG, ...) before gradients and kernels register.
-  const tf = await import('@tensorflow/tfjs-core');
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients');
-  await import('@tensorflow/tfjs-backend-cpu');
-  return tf;
-};
+/**
+ * TensorFlow.js (the prebundled @tensorflow/tfjs build that config.ts maps `@tensorflow/tfjs-core`
+ * to: core, every gradient, the cpu backend). Figures call `setBackend('cpu')`.
+ */
+export const loadTf = (): Promise<Mod> =>
+  import.meta.env.SSR ? ssr() : import('@tensorflow/tfjs-core');
 
 /** True when the module is the stand-in for a package that was not built. */
 export function isMissing(mod: Mod): boolean {
