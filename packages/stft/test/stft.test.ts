@@ -63,6 +63,13 @@ describe('createStft', () => {
     expect(plan.frameCount(3)).toBe(1);
   });
 
+  it("gives tf.signal.frame's documented example: 9152 samples, 512 / 180 -> 49 frames, 51 with padEnd", () => {
+    expect(createStft({ size: 512, hop: 180, center: false }).frameCount(9152)).toBe(49);
+    expect(createStft({ size: 512, hop: 180, center: false, padEnd: true }).frameCount(9152)).toBe(
+      51,
+    );
+  });
+
   it('with padEnd equals the STFT of the signal zero-padded at the end', () => {
     const x = noise(37, 9);
     const padded = new Float64Array(46);

@@ -1,4 +1,5 @@
 import type { SplitTransform } from './split.js';
+import { StockhamFft } from './stockham.js';
 
 /** Smallest m >= n of the form 2^a 3^b 5^c. */
 export function smoothAtLeast(n: number): number {
@@ -84,7 +85,9 @@ export class BluesteinFft implements SplitTransform {
     }
     aRe.fill(0, n);
     aIm.fill(0, n);
-    this.inner.forward(aRe, aIm);
+    const pruned = this.inner instanceof StockhamFft ? this.inner : null;
+    if (pruned) pruned.forwardPruned(aRe, aIm, n, m);
+    else this.inner.forward(aRe, aIm);
     for (let i = 0; i < m; i++) {
       const ar = aRe[i]!;
       const ai = aIm[i]!;
@@ -93,7 +96,9 @@ export class BluesteinFft implements SplitTransform {
       aRe[i] = ar * kr - ai * ki;
       aIm[i] = -(ar * ki + ai * kr);
     }
-    this.inner.forward(aRe, aIm);
+    // Only the first n outputs of the convolution are used.
+    if (pruned) pruned.forwardPruned(aRe, aIm, m, n);
+    else this.inner.forward(aRe, aIm);
     for (let k = 0; k < n; k++) {
       const cr = aRe[k]!;
       const ci = -aIm[k]!;

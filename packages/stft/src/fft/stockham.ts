@@ -99,28 +99,55 @@ export class StockhamFft {
 
   /** Forward DFT of (re, im) in place: X[k] = sum_j x[j] exp(-2 pi i j k / n). */
   forward(re: Float64Array, im: Float64Array): void {
+    this.run(re, im, this.n, this.n);
+  }
+
+  /**
+   * The forward DFT when only the first `inputLength` inputs may be non-zero and only the first
+   * `outputLength` outputs are wanted (Bluestein's convolution: both about n / 2). A leading
+   * radix-4 pass skips the zero half of its inputs and a trailing radix-4 pass computes only the
+   * lower half of its outputs, when the lengths allow; outputs from `outputLength` on are left
+   * undefined.
+   */
+  forwardPruned(
+    re: Float64Array,
+    im: Float64Array,
+    inputLength: number,
+    outputLength: number,
+  ): void {
+    this.run(re, im, inputLength, outputLength);
+  }
+
+  private run(re: Float64Array, im: Float64Array, inputLength: number, outputLength: number): void {
     let xr = re;
     let xi = im;
     let yr = this.sRe;
     let yi = this.sIm;
-    for (const pass of this.passes) {
+    const passes = this.passes;
+    for (let index = 0; index < passes.length; index++) {
+      const pass = passes[index]!;
       const last = pass.m === 1;
-      switch (last ? pass.r : 0) {
-        case 4:
-          radix4Last(pass.s, xr, xi, yr, yi);
-          break;
-        case 2:
-          radix2Last(pass.s, xr, xi, yr, yi);
-          break;
-        case 3:
-          radix3Last(pass.s, xr, xi, yr, yi);
-          break;
-        case 5:
-          radix5Last(pass.s, xr, xi, yr, yi);
-          break;
-        default:
-          this.pass(pass, xr, xi, yr, yi);
-      }
+      if (index === 0 && !last && pass.r === 4 && 2 * pass.m >= inputLength) {
+        radix4FirstHalfZero(pass, xr, xi, yr, yi);
+      } else if (index > 0 && last && pass.r === 4 && 2 * pass.s >= outputLength) {
+        radix4LastLow(pass.s, xr, xi, yr, yi);
+      } else
+        switch (last ? pass.r : 0) {
+          case 4:
+            radix4Last(pass.s, xr, xi, yr, yi);
+            break;
+          case 2:
+            radix2Last(pass.s, xr, xi, yr, yi);
+            break;
+          case 3:
+            radix3Last(pass.s, xr, xi, yr, yi);
+            break;
+          case 5:
+            radix5Last(pass.s, xr, xi, yr, yi);
+            break;
+          default:
+            this.pass(pass, xr, xi, yr, yi);
+        }
       const tr = xr;
       const ti = xi;
       xr = yr;
@@ -129,8 +156,8 @@ export class StockhamFft {
       yi = ti;
     }
     if (xr !== re) {
-      re.set(xr);
-      im.set(xi);
+      re.set(xr.subarray(0, outputLength));
+      im.set(xi.subarray(0, outputLength));
     }
   }
 
@@ -566,5 +593,72 @@ function radix5Last(
     yi[i3] = c2i + e2r;
     yr[i4] = c1r - e1i;
     yi[i4] = c1i + e1r;
+  }
+}
+
+/** First radix-4 pass when inputs from index 2 m on are zero (a2 = a3 = 0). */
+function radix4FirstHalfZero(
+  pass: Pass,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  const { m, twRe, twIm } = pass;
+  // s = 1 in a first pass.
+  for (let p = 0; p < m; p++) {
+    const a0r = xr[p]!;
+    const a0i = xi[p]!;
+    const a1r = xr[p + m]!;
+    const a1i = xi[p + m]!;
+    const o = 4 * p;
+    yr[o] = a0r + a1r;
+    yi[o] = a0i + a1i;
+    // y1 = a0 - i a1, y2 = a0 - a1, y3 = a0 + i a1, each times its twiddle.
+    const y1r = a0r + a1i;
+    const y1i = a0i - a1r;
+    const y2r = a0r - a1r;
+    const y2i = a0i - a1i;
+    const y3r = a0r - a1i;
+    const y3i = a0i + a1r;
+    const w1r = twRe[3 * p]!;
+    const w1i = twIm[3 * p]!;
+    const w2r = twRe[3 * p + 1]!;
+    const w2i = twIm[3 * p + 1]!;
+    const w3r = twRe[3 * p + 2]!;
+    const w3i = twIm[3 * p + 2]!;
+    yr[o + 1] = y1r * w1r - y1i * w1i;
+    yi[o + 1] = y1r * w1i + y1i * w1r;
+    yr[o + 2] = y2r * w2r - y2i * w2i;
+    yi[o + 2] = y2r * w2i + y2i * w2r;
+    yr[o + 3] = y3r * w3r - y3i * w3i;
+    yi[o + 3] = y3r * w3i + y3i * w3r;
+  }
+}
+
+/** Last radix-4 pass computing only outputs below 2 s (u = 0, 1). */
+function radix4LastLow(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  for (let q = 0; q < s; q++) {
+    const i1 = q + s;
+    const i2 = i1 + s;
+    const i3 = i2 + s;
+    const t0r = xr[q]! + xr[i2]!;
+    const t0i = xi[q]! + xi[i2]!;
+    const t1r = xr[q]! - xr[i2]!;
+    const t1i = xi[q]! - xi[i2]!;
+    const t2r = xr[i1]! + xr[i3]!;
+    const t2i = xi[i1]! + xi[i3]!;
+    const t3r = xr[i1]! - xr[i3]!;
+    const t3i = xi[i1]! - xi[i3]!;
+    yr[q] = t0r + t2r;
+    yi[q] = t0i + t2i;
+    yr[i1] = t1r + t3i;
+    yi[i1] = t1i - t3r;
   }
 }
