@@ -139,46 +139,86 @@ const cents = (f, f0) => 1200 * Math.log2(f / f0);
 
 console.log(`e2e: ${server.url} (${dist})`);
 
-// 1. Every page loads cleanly (three tabs, each walking its share of the pages).
+// 1. Every page loads cleanly. Guides, home, benchmarks and the API index pages are loaded from
+// their own HTML (two tabs); every other API page is then visited by the site's client-side router
+// in one tab (clicking a link to it: its page chunk loads and renders), which is much quicker.
 const pages = htmlPages(dist).sort();
+const isFullLoad = (p) =>
+  !p.startsWith('/api/') || /^\/api\/(@losses\/[^/]+\/(tfjs\/)?)?index\.html$/.test(p);
+function watch(page, where, problems) {
+  let leaving = false; // requests the browser aborts because we navigate on are not failures
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${where()}: console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${where()}: page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    if (leaving && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`${where()}: request failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${where()}: HTTP ${r.status()}: ${r.url()}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(server.url) && !r.url().startsWith('data:'))
+      problems.push(`${where()}: external request: ${r.url()}`);
+  });
+  return (v) => {
+    leaving = v;
+  };
+}
 await check(
-  `all ${pages.length} pages load without console errors or failed requests`,
+  `all ${pages.filter(isFullLoad).length} guide, home and index pages load without console errors or failed requests`,
   async () => {
     const bad = [];
-    const queue = [...pages];
+    const queue = pages.filter(isFullLoad);
     const worker = async () => {
       const page = await context.newPage();
       let current = '';
-      let leaving = false; // requests the browser aborts because we navigate on are not failures
-      const problems = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(`${current}: console error: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => problems.push(`${current}: page error: ${e.message}`));
-      page.on('requestfailed', (r) => {
-        if (leaving && r.failure()?.errorText === 'net::ERR_ABORTED') return;
-        problems.push(`${current}: request failed: ${r.url()} (${r.failure()?.errorText})`);
-      });
-      page.on('response', (r) => {
-        if (r.status() >= 400) problems.push(`${current}: HTTP ${r.status()}: ${r.url()}`);
-      });
-      page.on('request', (r) => {
-        if (!r.url().startsWith(server.url) && !r.url().startsWith('data:'))
-          problems.push(`${current}: external request: ${r.url()}`);
-      });
+      const setLeaving = watch(page, () => current, bad);
       while (queue.length) {
-        leaving = true;
+        setLeaving(true);
         current = queue.shift();
         await page.goto(server.url + current, { waitUntil: 'load' });
-        leaving = false;
+        setLeaving(false);
         // guides start their figures after hydration: give them a moment to fail loudly
         if (current.includes('/guide/')) await page.waitForTimeout(1500);
-        if (!(await page.title())) problems.push(`${current}: no title`);
+        if (!(await page.title())) bad.push(`${current}: no title`);
       }
       await page.close();
-      bad.push(...problems);
     };
-    await Promise.all([worker(), worker(), worker()]);
+    await Promise.all([worker(), worker()]);
+    assert(bad.length === 0, bad.join('\n'));
+  },
+);
+await check(
+  `all ${pages.filter((p) => !isFullLoad(p)).length} other API pages render through the client-side router`,
+  async () => {
+    const bad = [];
+    const page = await context.newPage();
+    let current = '/api/index.html';
+    const setLeaving = watch(page, () => current, bad);
+    await page.goto(server.url + current, { waitUntil: 'load' });
+    for (const p of pages.filter((q) => !isFullLoad(q))) {
+      current = p;
+      await page.evaluate((href) => {
+        const a = document.createElement('a');
+        a.href = href;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      }, p);
+      await page.waitForFunction((href) => location.pathname === href, p, { timeout: 10000 });
+      // rendered: the page's own heading is in the document
+      await page.waitForFunction(
+        () => document.querySelector('.vp-doc h1')?.textContent?.length > 0,
+        null,
+        {
+          timeout: 10000,
+        },
+      );
+    }
+    setLeaving(true);
+    await page.close();
     assert(bad.length === 0, bad.join('\n'));
   },
 );
