@@ -45,7 +45,7 @@ function lossesData() {
       const data = {
         available,
         gra: readOut('gra.json'),
-        hierarchy: readOut('hierarchy.json'),
+        hierarchy: readOut('hierarchy/results.json') ?? readOut('hierarchy.json'),
       };
       return `export default ${JSON.stringify(data)};`;
     },
