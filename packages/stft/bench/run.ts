@@ -24,8 +24,8 @@ const PRIMES = [67, 127, 257, 509, 1021, 2053];
 const SIZES = [...POW2, ...PRIMES].sort((a, b) => a - b);
 const B = 4;
 const T = 16000;
-const ROUNDS = quick ? 3 : 7;
-const BUDGET = quick ? 0.04 : 0.15;
+const ROUNDS = quick ? 3 : 15;
+const BUDGET = quick ? 0.04 : 0.06;
 
 /** Seconds per call of one round: `fn` repeated for about `budget` seconds. */
 function round(fn: () => unknown, budget = BUDGET): number {
