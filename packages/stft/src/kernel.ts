@@ -133,8 +133,8 @@ export class StftKernel {
         const o2 = o1 + bins;
         const a0 = zr[0]! * zr[0]!;
         const b0 = zi[0]! * zi[0]!;
-        mags[o1] = Math.sqrt(a0 > floor ? a0 : floor);
-        mags[o2] = Math.sqrt(b0 > floor ? b0 : floor);
+        mags[o1] = Math.sqrt(Math.max(a0, floor));
+        mags[o2] = Math.sqrt(Math.max(b0, floor));
         for (let k = 1; k < bins; k++) {
           const r = n - k;
           const pr = zr[k]!;
@@ -147,8 +147,8 @@ export class StftKernel {
           const dr = qr - pr;
           const pa = 0.25 * (sr * sr + di * di);
           const pb = 0.25 * (si * si + dr * dr);
-          mags[o1 + k] = Math.sqrt(pa > floor ? pa : floor);
-          mags[o2 + k] = Math.sqrt(pb > floor ? pb : floor);
+          mags[o1 + k] = Math.sqrt(Math.max(pa, floor));
+          mags[o2 + k] = Math.sqrt(Math.max(pb, floor));
         }
         continue;
       }
@@ -182,7 +182,7 @@ export class StftKernel {
           complex[2 * (o + k) + 1] = im;
         } else if (mags !== null) {
           const p = re * re + im * im;
-          mags[o + k] = Math.sqrt(p > floor ? p : floor);
+          mags[o + k] = Math.sqrt(Math.max(p, floor));
         }
       }
     }
