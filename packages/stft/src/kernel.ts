@@ -31,11 +31,6 @@ export class StftKernel {
   private readonly fft: SplitTransform;
   private readonly zr: Float64Array;
   private readonly zi: Float64Array;
-  /** Per-pair scratch (length size): the two frames' spectra or gradients. */
-  private readonly ar: Float64Array;
-  private readonly ai: Float64Array;
-  private readonly br: Float64Array;
-  private readonly bi: Float64Array;
 
   /** Reused work memory (padded signals, their gradient), grown on demand. */
   private readonly work = { pad: new Float64Array(0), grad: new Float64Array(0) };
@@ -51,10 +46,6 @@ export class StftKernel {
     this.fft = splitFft(cfg.size);
     this.zr = new Float64Array(cfg.size);
     this.zi = new Float64Array(cfg.size);
-    this.ar = new Float64Array(cfg.size);
-    this.ai = new Float64Array(cfg.size);
-    this.br = new Float64Array(cfg.size);
-    this.bi = new Float64Array(cfg.size);
   }
 
   /** Pads `batch` signals of `length` samples (row-major in `x`) as the configuration says. */
@@ -198,49 +189,46 @@ export class StftKernel {
    */
   backward(f: Framed, spec: Float64Array, dMag: FloatArray, eps: number | undefined): Float64Array {
     const { size: n, hop, window, bins, center, padMode } = this.cfg;
-    const { zr, zi, fft, ar, ai, br, bi } = this;
+    const { zr, zi, fft } = this;
     const { batch, frames, paddedLength, length, left } = f;
     const total = batch * frames;
     const floor = eps ?? 0;
     const gp = this.scratch('grad', batch * paddedLength);
     gp.fill(0);
-    // ar..bi have length n; entries from bins on stay 0 (the zero extension of G).
     for (let g = 0; g < total; g += 2) {
       const pair = g + 1 < total;
-      for (let h = 0; h < 2; h++) {
-        const xr = h === 0 ? ar : br;
-        const xi = h === 0 ? ai : bi;
-        if (h === 1 && !pair) {
-          xr.fill(0, 0, bins);
-          xi.fill(0, 0, bins);
-          break;
+      const o1 = g * bins;
+      const o2 = o1 + bins;
+      // G[k] = dMag[k] X[k] / |X[k]| of both frames (0 where |X| = 0 or under the floor), and
+      // conj(E1 + i E2) with E[k] = (G[k] + conj G[n-k]) / 2, G zero from bins on: at k and n-k
+      // only one of the two terms is non-zero, except at DC and (even n) Nyquist.
+      for (let k = 0; k < bins; k++) {
+        let re = spec[2 * (o1 + k)]!;
+        let im = spec[2 * (o1 + k) + 1]!;
+        let p = re * re + im * im;
+        let scale = p > 0 && p >= floor ? dMag[o1 + k]! / Math.sqrt(p) : 0;
+        const g1r = scale * re;
+        const g1i = scale * im;
+        let g2r = 0;
+        let g2i = 0;
+        if (pair) {
+          re = spec[2 * (o2 + k)]!;
+          im = spec[2 * (o2 + k) + 1]!;
+          p = re * re + im * im;
+          scale = p > 0 && p >= floor ? dMag[o2 + k]! / Math.sqrt(p) : 0;
+          g2r = scale * re;
+          g2i = scale * im;
         }
-        const o = (g + h) * bins;
-        for (let k = 0; k < bins; k++) {
-          const re = spec[2 * (o + k)]!;
-          const im = spec[2 * (o + k) + 1]!;
-          const p = re * re + im * im;
-          if (p > 0 && p >= floor) {
-            const scale = dMag[o + k]! / Math.sqrt(p);
-            xr[k] = scale * re;
-            xi[k] = scale * im;
-          } else {
-            xr[k] = 0;
-            xi[k] = 0;
-          }
-        }
-      }
-      // conj(E1 + i E2) / 1, with E[k] = (G[k] + conj G[n-k]) / 2.
-      zr[0] = ar[0]!;
-      zi[0] = -br[0]!;
-      for (let k = 1; k < n; k++) {
         const r = n - k;
-        const e1r = ar[k]! + ar[r]!;
-        const e1i = ai[k]! - ai[r]!;
-        const e2r = br[k]! + br[r]!;
-        const e2i = bi[k]! - bi[r]!;
-        zr[k] = 0.5 * (e1r - e2i);
-        zi[k] = -0.5 * (e1i + e2r);
+        if (k === 0 || k === r) {
+          zr[k] = g1r;
+          zi[k] = -g2r;
+        } else {
+          zr[k] = 0.5 * (g1r - g2i);
+          zi[k] = -0.5 * (g1i + g2r);
+          zr[r] = 0.5 * (g1r + g2i);
+          zi[r] = 0.5 * (g1i - g2r);
+        }
       }
       fft.forward(zr, zi);
       // y = conj(DFT(conj Z)) = sum_k Z[k] exp(+2 pi i j k / n): Re -> frame g, Im -> frame g + 1.
