@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 
@@ -140,28 +140,17 @@ function tfjsAsExternalAsset() {
 }
 alias.push({ find: /^@tensorflow\/tfjs-core$/, replacement: tfjsBundle });
 
-/** Sidebar entries for the generated API reference (docs/api, written by typedoc). */
+/** Sidebar entries for the generated API reference (docs/api/@losses/<pkg>[/tfjs], by typedoc). */
 function apiSidebar(): DefaultTheme.SidebarItem[] {
-  const dir = join(srcDir, 'api');
+  const dir = join(srcDir, 'api', '@losses');
   if (!existsSync(dir)) return [];
   const items: DefaultTheme.SidebarItem[] = [];
-  const walk = (d: string): string[] =>
-    readdirSync(d).flatMap((f) => {
-      const p = join(d, f);
-      return statSync(p).isDirectory() ? walk(p) : f.endsWith('.md') ? [p] : [];
-    });
-  const readmes = walk(dir)
-    .filter((p) => /(^|\/)(index|README)\.md$/.test(relative(dir, p)))
-    .map((p) => relative(dir, p))
-    .filter((p) => p.split('/').length === 2 || p.split('/').length === 3)
-    .sort();
-  for (const p of readmes) {
-    const parts = p.split('/').slice(0, -1);
-    const text = parts.join('/').replace(/^losses\//, '@losses/');
-    items.push({
-      text: text.startsWith('@') ? text : `@losses/${text}`,
-      link: `/api/${p.replace(/(index|README)\.md$/, '')}`,
-    });
+  for (const pkg of readdirSync(dir).sort()) {
+    if (!existsSync(join(dir, pkg, 'index.md'))) continue;
+    items.push({ text: `@losses/${pkg}`, link: `/api/@losses/${pkg}/` });
+    if (existsSync(join(dir, pkg, 'tfjs', 'index.md'))) {
+      items.push({ text: `@losses/${pkg}/tfjs`, link: `/api/@losses/${pkg}/tfjs/` });
+    }
   }
   return items;
 }
