@@ -10,7 +10,7 @@
  * neighbouring sweep points whose loss difference points towards the target (the sign a gradient
  * step would follow) and the number of local minima.
  *
- * Flags: --points=N (sweep points, default 1200), --quick (300 points, 0.5 s signals).
+ * Flags: --points=N (sweep points, default 1000), --quick (300 points, 0.5 s signals).
  */
 import { createMssLoss, type MssPresetName } from '@losses/mss';
 import ndarray from 'ndarray';
@@ -166,7 +166,7 @@ export const landscapeCase: ReproduceCase = {
   async run(flags) {
     const quick = flags.includes('--quick');
     const pointsFlag = flags.find((f) => f.startsWith('--points='));
-    const points = pointsFlag ? Number(pointsFlag.split('=')[1]) : quick ? 300 : 1200;
+    const points = pointsFlag ? Number(pointsFlag.split('=')[1]) : quick ? 300 : 1000;
     if (!Number.isInteger(points) || points < 3)
       throw new Error(`--points must be an integer >= 3, got ${pointsFlag}`);
     const seconds = quick ? 0.5 : 1;
