@@ -8,10 +8,13 @@ import type { ReproduceCase } from './types.js';
 
 /** Every case of the main job, in the order `pnpm reproduce` runs them. */
 export const cases: readonly ReproduceCase[] = [
+  // Case study 1: multi-scale spectral loss.
   leakageCase,
-  graCase,
-  hierarchyCase,
   landscapeCase,
   freqEstimationCase,
+  graCase,
+  // Case study 2: hierarchical classification.
+  hierarchyCase,
+  // Case study 3: soft-DTW.
   alignmentCase,
 ];
