@@ -2,7 +2,7 @@
 // playwright-core): every page loads without console errors or failed requests, every live figure
 // renders, controls change the figures, the live frequency estimation converges. Screenshots of
 // the guides go to apps/docs/test-results/. Run `pnpm --filter @losses/docs build` first.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -222,6 +222,40 @@ await check(
     assert(bad.length === 0, bad.join('\n'));
   },
 );
+
+// 1b. Offline: no page or stylesheet refers to another host for a script, style, font or image.
+await check('the built site loads nothing from another host (no CDN)', async () => {
+  const bad = [];
+  const walk = (dir) =>
+    readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+  for (const file of walk(dist)) {
+    if (file.endsWith('.html')) {
+      const html = readFileSync(file, 'utf8');
+      for (const m of html.matchAll(/<(script|link|img|iframe|source)\b[^>]*>/g)) {
+        const tag = m[0];
+        if (
+          /^<link/.test(tag) &&
+          !/rel="(stylesheet|preload|modulepreload|icon|prefetch|preconnect|dns-prefetch)"/.test(
+            tag,
+          )
+        )
+          continue;
+        if (/\b(src|href)="(https?:)?\/\//.test(tag)) bad.push(`${relative(dist, file)}: ${tag}`);
+      }
+    } else if (file.endsWith('.css')) {
+      const css = readFileSync(file, 'utf8');
+      for (const m of css.matchAll(
+        /url\(\s*['"]?(https?:)?\/\/[^)]*\)|@import\s+['"]?(https?:)?\/\//g,
+      )) {
+        bad.push(`${relative(dist, file)}: ${m[0]}`);
+      }
+    }
+  }
+  assert(bad.length === 0, bad.slice(0, 20).join('\n'));
+});
 
 // 2. Multi-scale spectral loss guide.
 {
