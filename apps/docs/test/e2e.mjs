@@ -410,6 +410,17 @@ await check('the built site loads nothing from another host (no CDN)', async () 
     await fig.locator('[data-control="wd"]').fill('2');
     await waitChanged(page, 'softdtw', before);
   });
+  await check('softdtw: the diagonal prior changes the heatmap', async () => {
+    const fig = figure(page, 'softdtw');
+    const before = await attr(fig, 'data-state');
+    await fig.locator('[data-control="prior-weight"]').fill('5');
+    const after = JSON.parse(await waitChanged(page, 'softdtw', before));
+    assert(
+      after.value > JSON.parse(before).value,
+      `value did not grow with the prior: ${before} -> ${JSON.stringify(after)}`,
+    );
+    assert((await fig.locator('.losses-missing').count()) === 0, 'the figure shows an error');
+  });
   await page.screenshot({ path: join(results, 'guide-softdtw.png'), fullPage: true });
   await check('softdtw: no console errors or failed requests while interacting', async () =>
     noProblems(problems),
