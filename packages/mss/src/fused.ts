@@ -3,7 +3,8 @@
  * w.r.t. the magnitudes of one scale's spectrogram. Computes the same numbers as `compress`
  * followed by `distance` (see those files for the formulas), with two tight passes: the logarithms
  * into a scratch array (a loop with only the Math.log call runs about twice as fast in V8 as one
- * that also does the distance and the gradient), then distance and gradient together.
+ * that also does the distance and the gradient), then distance and gradient together. The sign of
+ * the l1 gradient is +(d > 0) - +(d < 0): branch-free, about 5x faster than Math.sign in V8 here.
  */
 import type { FloatArray } from '@losses/tensor';
 import type { ResolvedCompression } from './compression.js';
@@ -101,7 +102,7 @@ export function fusedSum(
     if (squared) s += d * d;
     else s += Math.abs(d);
     if (safe && !(x > 0)) continue;
-    dMag[dOff + i]! += (ga * (squared ? d : Math.sign(d))) / (b + cm * x);
+    dMag[dOff + i]! += (ga * (squared ? d : +(d > 0) - +(d < 0))) / (b + cm * x);
   }
   return s;
 }
@@ -140,7 +141,7 @@ function linearSum(
     for (let i = 0; i < m; i++) {
       const d = mag[mOff + i]! - tgt[tOff + i]!;
       s += Math.abs(d);
-      dMag[dOff + i]! += g * Math.sign(d);
+      dMag[dOff + i]! += g * (+(d > 0) - +(d < 0));
     }
   }
   return s;
