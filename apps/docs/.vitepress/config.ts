@@ -67,12 +67,7 @@ function resolveFromApp() {
       importer: string | undefined,
       opts: object,
     ) {
-      if (
-        !importer ||
-        !importer.startsWith(srcDir) ||
-        !/^[a-z@]/i.test(id) ||
-        id.startsWith('@theme')
-      ) {
+      if (!importer?.startsWith(srcDir) || !/^[a-z@]/i.test(id) || id.startsWith('@theme')) {
         return null;
       }
       return this.resolve(id, anchor, { ...opts, skipSelf: true });

@@ -107,7 +107,7 @@ async function waitStatus(page, name, wanted, timeout = 30000) {
   );
   const status = await loc.getAttribute('data-status');
   if (status !== wanted) {
-    const text = (await loc.innerText())
+    const text = (await loc.textContent())
       .split('\n')
       .filter((l) => /not built|failed/.test(l))
       .join(' ');
@@ -371,7 +371,7 @@ await check('the built site loads nothing from another host (no CDN)', async () 
   );
   await check('hierarchy: strategy table renders', async () => {
     const fig = figure(page, 'strategy-table');
-    assert((await fig.innerText()).length > 50, 'empty strategy table');
+    assert((await fig.textContent()).length > 50, 'empty strategy table');
   });
   await page.screenshot({ path: join(results, 'guide-hierarchy.png'), fullPage: true });
   await check('hierarchy: no console errors or failed requests while interacting', async () =>
