@@ -22,7 +22,11 @@ for (const p of PACKAGES) {
 
 /** A reproduce output (`out/<name>`) read at build time, or null when it has not been run. */
 function readOut(name: string): unknown {
-  const path = join(repoRoot, 'out', name);
+  // the reproduce app writes to out/ at the repository root, or to $LOSSES_OUT
+  const path = join(
+    process.env.LOSSES_OUT ? resolve(process.env.LOSSES_OUT) : join(repoRoot, 'out'),
+    name,
+  );
   if (!existsSync(path)) return null;
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
