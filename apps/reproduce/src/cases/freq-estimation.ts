@@ -1,8 +1,8 @@
 /**
  * `pnpm reproduce freq-estimation`: estimate a sinusoid's frequency by gradient descent. The
- * estimate sin(2 pi f^ n / rate) is synthesised in TensorFlow.js from a trainable pitch p^ (in
- * semitones, f^ = 440 * 2^((p^ - 69) / 12)); amplitude and phase equal the target's (1 and 0), so
- * the loss is 0 exactly at the target frequency (1000 Hz at 44.1 kHz). Adam (tf.train.adam) minimises
+ * estimate sin(2 pi f^ (n - c) / rate), c = (length - 1) / 2, is synthesised in TensorFlow.js from
+ * a trainable pitch p^ (in semitones, f^ = 440 * 2^((p^ - 69) / 12)); amplitude and phase equal the
+ * target's (1, and 0 at the middle sample c), so the loss is 0 exactly at the target frequency (1000 Hz at 44.1 kHz). Adam (tf.train.adam) minimises
  * the multi-scale spectral loss through `@losses/mss/tfjs` from starting points 1 to 24 semitones
  * away (alternately above and below the target; `--both` runs every distance on both sides).
  * Every run is one item of a batch (the loss is the sum over items, so Adam, being elementwise,
@@ -29,11 +29,17 @@ const TARGET_HZ = 1000;
 /** The target's pitch in semitones (MIDI numbers: 69 = 440 Hz). */
 export const TARGET_PITCH = 69 + 12 * Math.log2(TARGET_HZ / 440);
 
-/** sin(2 pi f n / rate) for a batch of pitches [R] -> [R, length], in tfjs (differentiable). */
+/**
+ * sin(2 pi f (n - c) / rate), c = (length - 1) / 2, for a batch of pitches [R] -> [R, length], in
+ * tfjs (differentiable). The phase is pinned at the middle sample: a frequency error then makes the
+ * phase drift symmetrically to both ends (at most pi * df * length / rate) instead of accumulating
+ * over the whole signal, which keeps the smooth preset's landscape free of a plateau near the
+ * target (with the phase pinned at n = 0 its runs stalled 5-50 cents away).
+ */
 export function synth(pitch: tf.Tensor1D, length = LENGTH, rate = RATE): tf.Tensor2D {
   return tf.tidy(() => {
     const freq = tf.mul(440, tf.pow(2, tf.div(tf.sub(pitch, 69), 12)));
-    const n = tf.range(0, length, 1, 'float32');
+    const n = tf.sub(tf.range(0, length, 1, 'float32'), (length - 1) / 2);
     const phase = tf.mul(
       tf.reshape(freq, [-1, 1]),
       tf.reshape(tf.mul(n, (2 * Math.PI) / rate), [1, -1]),
