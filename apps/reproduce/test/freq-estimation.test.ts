@@ -20,10 +20,20 @@ describe('freq-estimation helpers', () => {
   });
 
   it('gives the pitch a gradient through the synthesis', () => {
-    const g = tf.grad((p: tf.Tensor) => tf.sum(synth(p as tf.Tensor1D, 32)))(
+    // d/dp sum_n x[n] y[n] with y = the target itself: the chain rule through f = 440 * 2^((p - 69) / 12).
+    const length = 32;
+    const y = synth(tf.tensor1d([TARGET_PITCH]), length);
+    const g = tf.grad((p: tf.Tensor) => tf.sum(tf.mul(synth(p as tf.Tensor1D, length), y)))(
       tf.tensor1d([TARGET_PITCH]),
     );
-    expect(Number.isFinite(g.dataSync()[0]!)).toBe(true);
-    expect(g.dataSync()[0]).not.toBe(0);
+    const f = 1000;
+    let expected = 0;
+    for (let n = 0; n < length; n++) {
+      const t = (n - (length - 1) / 2) / 44100;
+      const phase = 2 * Math.PI * f * t;
+      expected += Math.sin(phase) * Math.cos(phase) * 2 * Math.PI * t * ((f * Math.LN2) / 12);
+    }
+    expect(g.dataSync()[0]).toBeCloseTo(expected, 3);
+    expect(expected).not.toBe(0);
   });
 });
