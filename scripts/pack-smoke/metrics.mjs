@@ -6,7 +6,7 @@ assert.equal(
   gra([
     { estimate: 2, target: 1, gradient: 0.5 },
     { estimate: 0, target: 1, gradient: 0.5 },
-  ]).gra,
+  ]),
   0.5,
 );
 const h = { classes: ['a', 'b'], children: (c) => (c === 'a' ? ['b'] : []) };

@@ -4,8 +4,8 @@ import { dtw, softDtw, softDtwValueAndGrad } from '@losses/softdtw';
 
 const zeros = Array.from({ length: 10 }, () => new Array(8).fill(0));
 const ones = Array.from({ length: 12 }, () => new Array(8).fill(1));
-// tslearn's documented value for this pair at gamma = 1.
-assert.ok(Math.abs(softDtw(zeros, ones, { gamma: 1 }) - 91.9806137) < 1e-6);
+// tslearn's documented value for this pair at gamma = 1 (computed there in float32, rtol 1e-7).
+assert.ok(Math.abs(softDtw(zeros, ones, { gamma: 1 }) - 91.9806137) < 1e-5);
 const { grad } = softDtwValueAndGrad(zeros, ones, { gamma: 1 });
 assert.deepEqual(grad.shape, [10, 8]);
 assert.ok(
