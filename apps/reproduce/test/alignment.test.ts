@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deduplicate, frameF, makePiece, mixingMatrix, rng } from '../src/cases/alignment.js';
+import { deduplicate, frameF, makePiece, mixingMatrix } from '../src/cases/alignment.js';
+import { mulberry32 } from '../src/lib/random.js';
 
 describe('alignment case: data and metric', () => {
   it('deduplicate removes consecutive repeats only', () => {
@@ -10,7 +11,7 @@ describe('alignment case: data and metric', () => {
   });
 
   it('makePiece gives consistent shapes and a weak target without consecutive repeats', () => {
-    const p = makePiece(rng(1), mixingMatrix(2));
+    const p = makePiece(mulberry32(1), mixingMatrix(2));
     expect(p.features.length).toBe(p.frames * 24);
     expect(p.strong.length).toBe(p.frames * 12);
     expect(p.weak.length).toBe(p.notes * 12);

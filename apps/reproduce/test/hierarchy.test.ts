@@ -6,15 +6,15 @@ import {
   features,
   mixingMatrix,
   orchestraActivity,
-  prng,
   runHierarchyCase,
 } from '../src/cases/hierarchy.js';
+import { mulberry32 } from '../src/lib/random.js';
 
 const h = hierarchies.orchestra;
 const C = h.classes.length;
 
 describe('hierarchy case: synthetic orchestra data', () => {
-  const y = orchestraActivity(h, 2000, prng(1));
+  const y = orchestraActivity(h, 2000, mulberry32(1));
 
   it('is consistent: a parent is active exactly when one of its children is', () => {
     for (let f = 0; f < 2000; f++) {
@@ -33,7 +33,7 @@ describe('hierarchy case: synthetic orchestra data', () => {
   });
 
   it('coarse labelling hides only instrument labels, in whole segments', () => {
-    const labels = coarsen(h, y, 0.5, prng(2));
+    const labels = coarsen(h, y, 0.5, mulberry32(2));
     const leaves = new Set(h.leaves.map((l) => h.indexOf(l)));
     let hidden = 0;
     for (let i = 0; i < labels.length; i++) {
@@ -46,9 +46,9 @@ describe('hierarchy case: synthetic orchestra data', () => {
   });
 
   it('features are deterministic for a seed and have the configured width', () => {
-    const A = mixingMatrix(h, defaultConfig, prng(3));
-    const a = features(h, y, A, defaultConfig, prng(4));
-    const b = features(h, y, A, defaultConfig, prng(4));
+    const A = mixingMatrix(h, defaultConfig, mulberry32(3));
+    const a = features(h, y, A, defaultConfig, mulberry32(4));
+    const b = features(h, y, A, defaultConfig, mulberry32(4));
     expect(a.length).toBe(2000 * defaultConfig.features);
     expect(a).toEqual(b);
   });

@@ -31,6 +31,7 @@ import { tensor } from '@losses/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
+import { gaussian, mulberry32 } from '../lib/random.js';
 import { heatmap } from '../lib/svg.js';
 import type { ReproduceCase } from './types.js';
 
@@ -42,22 +43,6 @@ const TEST = 32;
 const EPOCHS = 20;
 const BATCH = 8;
 const LEARNING_RATE = 0.01;
-
-/** A reproducible uniform generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(Math.max(r(), 1e-300))) * Math.cos(2 * Math.PI * r());
-}
 
 /** One synthetic piece: frame features, strong (frame-wise) and weak (note sequence) targets. */
 export interface Piece {
@@ -88,9 +73,9 @@ export function deduplicate(
 
 /** A fixed random mixing matrix [PCS, FEATURES]. */
 export function mixingMatrix(seed: number): Float32Array {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const w = new Float32Array(PCS * FEATURES);
-  for (let k = 0; k < w.length; k++) w[k] = gauss(r) / Math.sqrt(3);
+  for (let k = 0; k < w.length; k++) w[k] = gaussian(r) / Math.sqrt(3);
   return w;
 }
 
@@ -117,7 +102,7 @@ export function makePiece(r: () => number, mixing: Float32Array): Piece {
     for (let f = 0; f < FEATURES; f++) {
       let s = 0;
       for (let k = 0; k < PCS; k++) s += strong[t * PCS + k]! * mixing[k * FEATURES + f]!;
-      features[t * FEATURES + f] = s + NOISE * gauss(r);
+      features[t * FEATURES + f] = s + NOISE * gaussian(r);
     }
   }
   const s32 = Float32Array.from(strong);
@@ -213,7 +198,7 @@ function train(v: Variant, pieces: Piece[], seed: number, progress: Progress): t
   const model = makeModel(seed);
   const opt = tf.train.adam(LEARNING_RATE);
   const order = pieces.map((_, i) => i);
-  const r = rng(seed + 7);
+  const r = mulberry32(seed + 7);
   const feats = pieces.map((p) => tf.tensor2d(p.features, [p.frames, FEATURES]));
   const strong = pieces.map((p) => tf.tensor2d(p.strong, [p.frames, PCS]));
   // Weak targets stretched to the number of frames (W2): idx = floor(n M / N).
@@ -287,7 +272,7 @@ export const alignmentCase: ReproduceCase = {
   async run() {
     await tf.setBackend('cpu');
     const mixing = mixingMatrix(11);
-    const r = rng(2024);
+    const r = mulberry32(2024);
     const trainSet = Array.from({ length: TRAIN }, () => makePiece(r, mixing));
     const testSet = Array.from({ length: TEST }, () => makePiece(r, mixing));
     const stepsPerEpoch = Math.ceil(TRAIN / BATCH);

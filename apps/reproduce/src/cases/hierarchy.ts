@@ -35,6 +35,7 @@ import { tensor } from '@losses/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
+import { gaussian, mulberry32 } from '../lib/random.js';
 import { lineChart, type Series } from '../lib/svg.js';
 import type { ReproduceCase } from './types.js';
 
@@ -87,22 +88,6 @@ export const quickConfig: HierarchyCaseConfig = {
   grid: [[1, 1]],
 };
 
-/** mulberry32: a small deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-}
-
 /** Frame-level activity of every class ([F, C], 0/1, consistent): families and instruments in persistent segments. */
 export function orchestraActivity(h: Hierarchy, frames: number, r: () => number): Float32Array {
   const C = h.classes.length;
@@ -149,14 +134,15 @@ export function mixingMatrix(
   for (const fam of h.children('music'))
     famDir.set(
       fam,
-      Array.from({ length: D }, () => gauss(r)),
+      Array.from({ length: D }, () => gaussian(r)),
     );
   leaves.forEach((leaf, l) => {
     const fam = h.parents(leaf)[0]!;
     const dir = famDir.get(fam)!;
     for (let d = 0; d < D; d++) {
       A[d * leaves.length + l] =
-        (cfg.familyShare * dir[d]! + Math.sqrt(1 - cfg.familyShare ** 2) * gauss(r)) / Math.sqrt(2);
+        (cfg.familyShare * dir[d]! + Math.sqrt(1 - cfg.familyShare ** 2) * gaussian(r)) /
+        Math.sqrt(2);
     }
   });
   return A;
@@ -178,7 +164,7 @@ export function features(
   const x = new Float32Array(frames * D);
   for (let f = 0; f < frames; f++) {
     for (let d = 0; d < D; d++) {
-      let s = cfg.noise * gauss(r);
+      let s = cfg.noise * gaussian(r);
       for (let l = 0; l < L; l++) s += A[d * L + l]! * y[f * C + leafCols[l]!]!;
       x[f * D + d] = s;
     }
@@ -303,7 +289,7 @@ export async function runHierarchyCase(
   await tf.setBackend('cpu');
   const h = hierarchies.orchestra;
   const C = h.classes.length;
-  const r = prng(cfg.seed);
+  const r = mulberry32(cfg.seed);
   const A = mixingMatrix(h, cfg, r);
   const yTrain = orchestraActivity(h, cfg.trainFrames, r);
   const xTrain = features(h, yTrain, A, cfg, r);
@@ -325,7 +311,7 @@ export async function runHierarchyCase(
     const t0 = Date.now();
     const model = buildModel(cfg, C);
     const opt = tf.train.adam(cfg.learningRate);
-    const order = prng(cfg.seed + 99);
+    const order = mulberry32(cfg.seed + 99);
     let finalLoss = 0;
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
       // A fixed permutation of batch starts per epoch (same for every strategy).
