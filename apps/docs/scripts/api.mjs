@@ -29,6 +29,11 @@ const app = await Application.bootstrapWithPlugins({
   tsconfig: join(appRoot, 'tsconfig.api.json'),
   plugin: ['typedoc-plugin-markdown'],
   out,
+  // Absolute links: VitePress prefetches the links of the page it is leaving after the URL has
+  // changed, so a relative link (./mssLoss.html in functions/) resolved against the new folder
+  // (interfaces/) hit a page whose name differs only in case (MssLoss) in VitePress's
+  // case-insensitive hash map, and its prefetch requested a chunk that does not exist (404).
+  publicPath: '/api/',
   readme: 'none',
   name: 'API reference',
   skipErrorChecking: true,
