@@ -19,17 +19,7 @@ import {
   topDownLoss,
   topDownLossValueAndGrad,
 } from '../src/index.js';
-import { finiteDiff, maxAbsDiff, randn, randomLabels, rng } from './helpers.js';
-
-const dag = defineHierarchy([
-  ['a', 'b'],
-  ['a', 'c'],
-  ['b', 'd'],
-  ['c', 'd'],
-  ['b', 'e'],
-  ['c', 'f'],
-  ['g', 'f'],
-]);
+import { dag, finiteDiff, maxAbsDiff, randn, randomLabels, rng } from './helpers.js';
 
 type Mode = 'logits' | 'probabilities';
 const F = 5;

@@ -1,4 +1,16 @@
 import { type Tensor, tensor } from '@losses/tensor';
+import { defineHierarchy } from '../src/index.js';
+
+/** A small DAG test hierarchy: d has two parents (b, c), f has two roots above it (c, g). */
+export const dag = defineHierarchy([
+  ['a', 'b'],
+  ['a', 'c'],
+  ['b', 'd'],
+  ['c', 'd'],
+  ['b', 'e'],
+  ['c', 'f'],
+  ['g', 'f'],
+]);
 
 /** A small deterministic PRNG (mulberry32) for reproducible test data. */
 export function rng(seed: number): () => number {

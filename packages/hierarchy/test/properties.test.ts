@@ -12,16 +12,8 @@ import {
   propagateLabels,
   topDownLossValueAndGrad,
 } from '../src/index.js';
+import { dag } from './helpers.js';
 
-const dag = defineHierarchy([
-  ['a', 'b'],
-  ['a', 'c'],
-  ['b', 'd'],
-  ['c', 'd'],
-  ['b', 'e'],
-  ['c', 'f'],
-  ['g', 'f'],
-]);
 const H: [string, Hierarchy][] = [
   ['orchestra', hierarchies.orchestra],
   ['singing', hierarchies.singing],

@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consistency, type HierarchyLike, LossInputError } from '../src/index.js';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LossInputError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { consistency, type HierarchyLike } from '../src/index.js';
+import { codeOf } from './helpers/error-code.js';
 
 /** A plain-object hierarchy from a child list per class. */
 function hierarchyOf(spec: Record<string, string[]>): HierarchyLike {

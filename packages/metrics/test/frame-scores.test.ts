@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { frameScores, LossInputError } from '../src/index.js';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LossInputError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { frameScores } from '../src/index.js';
+import { codeOf } from './helpers/error-code.js';
 
 const NaN_ = Number.NaN;
 

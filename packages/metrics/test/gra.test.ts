@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gra, graWithCi, LossInputError, wilsonInterval } from '../src/index.js';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LossInputError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { gra, graWithCi, wilsonInterval } from '../src/index.js';
+import { codeOf } from './helpers/error-code.js';
 
 describe('gra', () => {
   it('counts a trial correct when the gradient has the sign of estimate - target', () => {

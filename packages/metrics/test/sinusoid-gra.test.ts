@@ -2,20 +2,11 @@ import type { Tensor } from '@losses/tensor';
 import { tensor } from '@losses/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { combineGraRows, LossInputError, sinusoidGra, sinusoidGraDefaults } from '../src/index.js';
+import { combineGraRows, sinusoidGra, sinusoidGraDefaults } from '../src/index.js';
 import { centsToHz, frequencyGradient, writeSinusoid } from '../src/sinusoid.js';
+import { codeOf } from './helpers/error-code.js';
 import { idealLoss, omegaOf, omegaSquaredLoss } from './helpers/oracle.js';
 import { plannedSpectralLoss, spectralLoss } from './helpers/spectral.js';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LossInputError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 /** A small, fast protocol for the tests: 8 kHz, 50 ms. */
 const small = { sampleRate: 8000, duration: 0.05, rangeCents: 1200 } as const;

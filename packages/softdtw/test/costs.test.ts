@@ -1,4 +1,4 @@
-import { LossInputError, type Tensor, tensor, toNested } from '@losses/tensor';
+import { type Tensor, tensor, toNested } from '@losses/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   COST_NAMES,
@@ -8,6 +8,7 @@ import {
   softDtwValueAndGrad,
   type UserCost,
 } from '../src/index.js';
+import { code } from './error-code.js';
 import { expectClose, fd, randn, randomMatrix, rng } from './reference.js';
 
 const sig = (t: number) => 1 / (1 + Math.exp(-t));
@@ -223,15 +224,6 @@ describe('costs: conventions at non-differentiable points', () => {
 });
 
 describe('costs: bad input', () => {
-  const code = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof LossInputError) return e.code;
-      throw e;
-    }
-    return 'no error';
-  };
   const x = [
     [0.2, 0.4],
     [0.6, 0.8],

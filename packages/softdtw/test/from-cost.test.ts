@@ -1,4 +1,4 @@
-import { LossInputError, type Tensor, tensor, toNested } from '@losses/tensor';
+import { type Tensor, tensor, toNested } from '@losses/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   dtw,
@@ -7,6 +7,7 @@ import {
   softDtwFromCost,
   softDtwValueAndGrad,
 } from '../src/index.js';
+import { code } from './error-code.js';
 import {
   enumerate,
   expectClose,
@@ -207,15 +208,6 @@ describe('softDtwFromCost: limits and stability', () => {
 });
 
 describe('softDtwFromCost: bad input', () => {
-  const code = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof LossInputError) return e.code;
-      throw e;
-    }
-    return 'no error';
-  };
   const C = [
     [1, 2],
     [3, 4],

@@ -1,4 +1,4 @@
-import { LossInputError, tensor, toNested } from '@losses/tensor';
+import { tensor, toNested } from '@losses/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   diagonalPrior,
@@ -8,17 +8,8 @@ import {
   softDtwFromCost,
   stretchTarget,
 } from '../src/index.js';
+import { code } from './error-code.js';
 import { enumerate, expectClose, randomMatrix, rng } from './reference.js';
-
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LossInputError) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
 
 describe('diagonalPrior', () => {
   it('is 0 on the linear block of each target and 1 - exp(-d^2 / (2 nu)) off it', () => {
