@@ -1,5 +1,6 @@
 import type { FloatArray } from '@losses/tensor';
-import { type SplitTransform, splitFft } from './fft/split.js';
+import { DirectRealDft, FRAMES } from './fft/real-direct.js';
+import { type SplitTransform, splitFft, useDirectRealDft } from './fft/split.js';
 import { frameCountOf, type ResolvedStft } from './options.js';
 
 /** The frames of a batch of signals, laid out one padded signal after another. */
@@ -31,6 +32,18 @@ export class StftKernel {
   private readonly fft: SplitTransform;
   private readonly zr: Float64Array;
   private readonly zi: Float64Array;
+  /** The direct real DFT (small odd sizes where it beats the FFT route), else null. */
+  private readonly direct: DirectRealDft | null;
+  /** Its work memory: inputs (u or Re G, v or Im G) and outputs (C u, S v), interleaved. */
+  private readonly du: Float64Array;
+  private readonly dv: Float64Array;
+  private readonly dc: Float64Array;
+  private readonly ds: Float64Array;
+  /** Per frame of a group: x_0 (or Re G_0) and sum u (or sum Re G). */
+  private readonly d0 = new Float64Array(FRAMES);
+  private readonly dsum = new Float64Array(FRAMES);
+  /** A group's magnitudes in float64, copied out with one `set`. */
+  private readonly dm: Float64Array;
 
   /** Reused work memory (padded signals, their gradient), grown on demand. */
   private readonly work = { pad: new Float64Array(0), grad: new Float64Array(0) };
@@ -41,11 +54,25 @@ export class StftKernel {
     return this.work[which].subarray(0, size);
   }
 
-  constructor(cfg: ResolvedStft) {
+  /**
+   * @param direct Whether to use the direct real DFT for an odd size: by default when the cost
+   *   model says it is faster than the FFT route ({@link useDirectRealDft}).
+   */
+  constructor(cfg: ResolvedStft, direct?: boolean) {
     this.cfg = cfg;
-    this.fft = splitFft(cfg.size);
-    this.zr = new Float64Array(cfg.size);
-    this.zi = new Float64Array(cfg.size);
+    const n = cfg.size;
+    this.fft = splitFft(n);
+    this.zr = new Float64Array(n);
+    this.zi = new Float64Array(n);
+    const useDirect = n % 2 === 1 && n >= 3 && (direct ?? useDirectRealDft(n));
+    this.direct = useDirect ? new DirectRealDft(n) : null;
+    const h = useDirect ? (n - 1) / 2 : 0;
+    const rows = this.direct?.rows ?? 0;
+    this.du = new Float64Array(FRAMES * h);
+    this.dv = new Float64Array(FRAMES * h);
+    this.dc = new Float64Array(FRAMES * rows);
+    this.ds = new Float64Array(FRAMES * rows);
+    this.dm = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
   }
 
   /** Pads `batch` signals of `length` samples (row-major in `x`) as the configuration says. */
@@ -97,6 +124,10 @@ export class StftKernel {
     mags: FloatArray | null,
     eps: number | undefined,
   ): void {
+    if (this.direct !== null) {
+      this.transformFramesDirect(this.direct, f, complex, mags, eps);
+      return;
+    }
     const { size: n, hop, window, bins } = this.cfg;
     const { zr, zi, fft } = this;
     const total = f.batch * f.frames;
@@ -180,6 +211,79 @@ export class StftKernel {
   }
 
   /**
+   * {@link StftKernel.transformFrames} by the direct real DFT, {@link FRAMES} frames at a time
+   * (missing frames of the last group are zeros, their outputs dropped).
+   */
+  private transformFramesDirect(
+    direct: DirectRealDft,
+    f: Framed,
+    complex: Float64Array | null,
+    mags: FloatArray | null,
+    eps: number | undefined,
+  ): void {
+    const { size: n, hop, window, bins } = this.cfg;
+    const { du, dv, dc, ds, d0, dsum, dm } = this;
+    const h = direct.h;
+    const total = f.batch * f.frames;
+    const { padded, frames, paddedLength } = f;
+    const floor = eps ?? 0;
+    const w0 = window[0]!;
+    for (let g0 = 0; g0 < total; g0 += FRAMES) {
+      const count = Math.min(FRAMES, total - g0);
+      for (let t = 0; t < FRAMES; t++) {
+        if (t >= count) {
+          for (let j = 0, i = t; j < h; j++, i += FRAMES) {
+            du[i] = 0;
+            dv[i] = 0;
+          }
+          continue;
+        }
+        const g = g0 + t;
+        const s = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
+        d0[t] = w0 * padded[s]!;
+        let sum = 0;
+        for (let j = 1, i = t, e = s + n; j <= h; j++, i += FRAMES) {
+          const a = window[j]! * padded[s + j]!;
+          const b = window[n - j]! * padded[e - j]!;
+          const u = a + b;
+          du[i] = u;
+          dv[i] = a - b;
+          sum += u;
+        }
+        dsum[t] = sum;
+      }
+      direct.cosine(du, dc);
+      direct.sine(dv, ds);
+      if (mags !== null) {
+        for (let t = 0; t < count; t++) {
+          const o = t * bins;
+          const x0 = d0[t]!;
+          const dc0 = x0 + dsum[t]!;
+          dm[o] = Math.sqrt(Math.max(dc0 * dc0, floor));
+          for (let k = 1, i = t; k < bins; k++, i += FRAMES) {
+            const re = x0 + dc[i]!;
+            const im = ds[i]!;
+            dm[o + k] = Math.sqrt(Math.max(re * re + im * im, floor));
+          }
+        }
+        if (count === FRAMES) mags.set(dm, g0 * bins);
+        else mags.set(dm.subarray(0, count * bins), g0 * bins);
+      } else if (complex !== null) {
+        for (let t = 0; t < count; t++) {
+          const o = 2 * (g0 + t) * bins;
+          const x0 = d0[t]!;
+          complex[o] = x0 + dsum[t]!;
+          complex[o + 1] = 0;
+          for (let k = 1, i = t; k < bins; k++, i += FRAMES) {
+            complex[o + 2 * k] = x0 + dc[i]!;
+            complex[o + 2 * k + 1] = -ds[i]!;
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * dL/dx for L depending on the magnitudes, given dL/d|X| (`dMag`, `[batch * frames * bins]`)
    * and the forward spectra. Per frame, with G[k] = dMag[k] X[k] / |X[k]| (0 where |X| = 0 or the
    * eps floor is active): dL/d(frame)[j] = w[j] Re sum_{k < bins} G[k] exp(+2 pi i j k / n);
@@ -195,7 +299,8 @@ export class StftKernel {
     const floor = eps ?? 0;
     const gp = this.scratch('grad', batch * paddedLength);
     gp.fill(0);
-    for (let g = 0; g < total; g += 2) {
+    if (this.direct !== null) this.backwardDirect(this.direct, f, spec, dMag, floor, gp);
+    for (let g = 0; this.direct === null && g < total; g += 2) {
       const pair = g + 1 < total;
       const o1 = g * bins;
       const o2 = o1 + bins;
@@ -254,6 +359,68 @@ export class StftKernel {
       }
     }
     return gx;
+  }
+
+  /**
+   * The frames' part of {@link StftKernel.backward} by the direct real DFT: adds each frame's
+   * w[j] Re sum_k G[k] exp(+2 pi i j k / n) into `gp`, {@link FRAMES} frames at a time.
+   */
+  private backwardDirect(
+    direct: DirectRealDft,
+    f: Framed,
+    spec: Float64Array,
+    dMag: FloatArray,
+    floor: number,
+    gp: Float64Array,
+  ): void {
+    const { size: n, hop, window, bins } = this.cfg;
+    const { du, dv, dc, ds, d0, dsum } = this;
+    const h = direct.h;
+    const total = f.batch * f.frames;
+    const { frames, paddedLength } = f;
+    for (let g0 = 0; g0 < total; g0 += FRAMES) {
+      const count = Math.min(FRAMES, total - g0);
+      for (let t = 0; t < FRAMES; t++) {
+        if (t >= count) {
+          for (let k = 0, i = t; k < h; k++, i += FRAMES) {
+            du[i] = 0;
+            dv[i] = 0;
+          }
+          continue;
+        }
+        const o = (g0 + t) * bins;
+        let re = spec[2 * o]!;
+        let im = spec[2 * o + 1]!;
+        let p = re * re + im * im;
+        d0[t] = p > 0 && p >= floor ? (dMag[o]! * re) / Math.sqrt(p) : 0;
+        let sum = 0;
+        for (let k = 1, i = t; k < bins; k++, i += FRAMES) {
+          re = spec[2 * (o + k)]!;
+          im = spec[2 * (o + k) + 1]!;
+          p = re * re + im * im;
+          const scale = p > 0 && p >= floor ? dMag[o + k]! / Math.sqrt(p) : 0;
+          const gr = scale * re;
+          du[i] = gr;
+          dv[i] = scale * im;
+          sum += gr;
+        }
+        dsum[t] = sum;
+      }
+      direct.cosine(du, dc);
+      direct.sine(dv, ds);
+      for (let t = 0; t < count; t++) {
+        const g = g0 + t;
+        const s = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
+        const g0r = d0[t]!;
+        gp[s]! += window[0]! * (g0r + dsum[t]!);
+        for (let j = 1, i = t, e = s + n; j <= h; j++, i += FRAMES) {
+          const pj = g0r + dc[i]!;
+          const qj = ds[i]!;
+          gp[s + j]! += window[j]! * (pj - qj);
+          gp[e - j]! += window[n - j]! * (pj + qj);
+        }
+      }
+    }
   }
 }
 

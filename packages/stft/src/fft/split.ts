@@ -14,7 +14,8 @@ export type Algorithm = 'identity' | 'radix' | 'rader' | 'bluestein';
 
 /**
  * Relative cost per element of one Stockham pass of radix r, relative to a radix-4 pass (measured
- * on Node 20; the generic odd-prime butterfly costs about r^2 / 2 multiply-adds per r outputs).
+ * on Node 20; radices 2-7 have hand-written butterflies, the generic odd-prime butterfly costs
+ * about r^2 / 2 multiply-adds per r outputs).
  */
 function passCost(r: number): number {
   switch (r) {
@@ -26,6 +27,8 @@ function passCost(r: number): number {
       return 1;
     case 5:
       return 1.3;
+    case 7:
+      return 2.2;
     default:
       return 0.65 * r;
   }
@@ -83,6 +86,29 @@ function choose(n: number): { algorithm: Algorithm; cost: number; m?: number } {
   choices.set(n, best);
   return best;
 }
+
+/** The model's cost of one complex transform of length n (units: one radix-4 pass per element). */
+export function costOf(n: number): number {
+  return choose(n).cost;
+}
+
+/**
+ * Whether the STFT kernel should transform real frames of the odd length n with the direct real
+ * DFT (2 h^2 multiply-adds per frame, h = (n - 1) / 2) instead of the FFT route (one complex FFT
+ * per pair of frames plus the pair split, about half a transform per frame). Measured on Node 20
+ * (STFT forward and backward per frame at odd n from 5 to 127): a multiply-add of the direct
+ * product costs about DIRECT_COST units, and the per-sample work outside the transform (windowing,
+ * packing, magnitudes) is about the same on both routes. So n = 67 goes direct (2178
+ * multiply-adds against a Bluestein transform of 1368 units per pair) and n = 127 does not (7938
+ * against a Rader transform of 1641 units).
+ */
+export function useDirectRealDft(n: number): boolean {
+  if (n % 2 !== 1 || n < 3) return false;
+  const h = (n - 1) / 2;
+  return DIRECT_COST * 2 * h * h < costOf(n) / 2;
+}
+
+const DIRECT_COST = 0.2;
 
 /** Which algorithm {@link splitFft} uses for length n. */
 export function algorithmOf(n: number): Algorithm {

@@ -145,6 +145,9 @@ export class StockhamFft {
           case 5:
             radix5Last(pass.s, xr, xi, yr, yi);
             break;
+          case 7:
+            radix7(pass, xr, xi, yr, yi, false);
+            break;
           default:
             this.pass(pass, xr, xi, yr, yi);
         }
@@ -180,6 +183,9 @@ export class StockhamFft {
         break;
       case 5:
         radix5(pass, xr, xi, yr, yi);
+        break;
+      case 7:
+        radix7(pass, xr, xi, yr, yi, true);
         break;
       default:
         radixGeneric(pass, xr, xi, yr, yi);
@@ -394,6 +400,126 @@ function radix5(
       vi = c1i + e1r;
       yr[o + 4 * s] = vr * w4r - vi * w4i;
       yi[o + 4 * s] = vr * w4i + vi * w4r;
+    }
+  }
+}
+
+const K1 = Math.cos((2 * Math.PI) / 7);
+const K2 = Math.cos((4 * Math.PI) / 7);
+const K3 = Math.cos((6 * Math.PI) / 7);
+const L1 = Math.sin((2 * Math.PI) / 7);
+const L2 = Math.sin((4 * Math.PI) / 7);
+const L3 = Math.sin((6 * Math.PI) / 7);
+
+/**
+ * Radix 7 with pairs b_t = a_t + a_(7-t), d_t = a_t - a_(7-t) (t = 1..3):
+ *   y_u = a_0 + sum_t b_t cos(2 pi t u / 7) - i sum_t d_t sin(2 pi t u / 7), y_(7-u) with +i,
+ * the cosines and sines of t u mod 7 written out. Without `twiddled` (the last pass, m = 1) the
+ * twiddles are skipped.
+ */
+function radix7(
+  pass: Pass,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+  twiddled: boolean,
+): void {
+  const { m, s, twRe, twIm } = pass;
+  const sm = s * m;
+  for (let p = 0; p < m; p++) {
+    const ib = s * p;
+    const ob = 7 * s * p;
+    const tw = 6 * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = ib + q;
+      const i1 = i0 + sm;
+      const i2 = i1 + sm;
+      const i3 = i2 + sm;
+      const i4 = i3 + sm;
+      const i5 = i4 + sm;
+      const i6 = i5 + sm;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      const b1r = xr[i1]! + xr[i6]!;
+      const b1i = xi[i1]! + xi[i6]!;
+      const d1r = xr[i1]! - xr[i6]!;
+      const d1i = xi[i1]! - xi[i6]!;
+      const b2r = xr[i2]! + xr[i5]!;
+      const b2i = xi[i2]! + xi[i5]!;
+      const d2r = xr[i2]! - xr[i5]!;
+      const d2i = xi[i2]! - xi[i5]!;
+      const b3r = xr[i3]! + xr[i4]!;
+      const b3i = xi[i3]! + xi[i4]!;
+      const d3r = xr[i3]! - xr[i4]!;
+      const d3i = xi[i3]! - xi[i4]!;
+      const c1r = a0r + K1 * b1r + K2 * b2r + K3 * b3r;
+      const c1i = a0i + K1 * b1i + K2 * b2i + K3 * b3i;
+      const c2r = a0r + K2 * b1r + K3 * b2r + K1 * b3r;
+      const c2i = a0i + K2 * b1i + K3 * b2i + K1 * b3i;
+      const c3r = a0r + K3 * b1r + K1 * b2r + K2 * b3r;
+      const c3i = a0i + K3 * b1i + K1 * b2i + K2 * b3i;
+      const e1r = L1 * d1r + L2 * d2r + L3 * d3r;
+      const e1i = L1 * d1i + L2 * d2i + L3 * d3i;
+      const e2r = L2 * d1r - L3 * d2r - L1 * d3r;
+      const e2i = L2 * d1i - L3 * d2i - L1 * d3i;
+      const e3r = L3 * d1r - L1 * d2r + L2 * d3r;
+      const e3i = L3 * d1i - L1 * d2i + L2 * d3i;
+      const o = ob + q;
+      yr[o] = a0r + b1r + b2r + b3r;
+      yi[o] = a0i + b1i + b2i + b3i;
+      // y_u = c_u - i e_u, y_(7-u) = c_u + i e_u
+      const y1r = c1r + e1i;
+      const y1i = c1i - e1r;
+      const y6r = c1r - e1i;
+      const y6i = c1i + e1r;
+      const y2r = c2r + e2i;
+      const y2i = c2i - e2r;
+      const y5r = c2r - e2i;
+      const y5i = c2i + e2r;
+      const y3r = c3r + e3i;
+      const y3i = c3i - e3r;
+      const y4r = c3r - e3i;
+      const y4i = c3i + e3r;
+      if (!twiddled) {
+        yr[o + s] = y1r;
+        yi[o + s] = y1i;
+        yr[o + 2 * s] = y2r;
+        yi[o + 2 * s] = y2i;
+        yr[o + 3 * s] = y3r;
+        yi[o + 3 * s] = y3i;
+        yr[o + 4 * s] = y4r;
+        yi[o + 4 * s] = y4i;
+        yr[o + 5 * s] = y5r;
+        yi[o + 5 * s] = y5i;
+        yr[o + 6 * s] = y6r;
+        yi[o + 6 * s] = y6i;
+        continue;
+      }
+      let wr = twRe[tw]!;
+      let wi = twIm[tw]!;
+      yr[o + s] = y1r * wr - y1i * wi;
+      yi[o + s] = y1r * wi + y1i * wr;
+      wr = twRe[tw + 1]!;
+      wi = twIm[tw + 1]!;
+      yr[o + 2 * s] = y2r * wr - y2i * wi;
+      yi[o + 2 * s] = y2r * wi + y2i * wr;
+      wr = twRe[tw + 2]!;
+      wi = twIm[tw + 2]!;
+      yr[o + 3 * s] = y3r * wr - y3i * wi;
+      yi[o + 3 * s] = y3r * wi + y3i * wr;
+      wr = twRe[tw + 3]!;
+      wi = twIm[tw + 3]!;
+      yr[o + 4 * s] = y4r * wr - y4i * wi;
+      yi[o + 4 * s] = y4r * wi + y4i * wr;
+      wr = twRe[tw + 4]!;
+      wi = twIm[tw + 4]!;
+      yr[o + 5 * s] = y5r * wr - y5i * wi;
+      yi[o + 5 * s] = y5r * wi + y5i * wr;
+      wr = twRe[tw + 5]!;
+      wi = twIm[tw + 5]!;
+      yr[o + 6 * s] = y6r * wr - y6i * wi;
+      yi[o + 6 * s] = y6r * wi + y6i * wr;
     }
   }
 }
