@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { StftKernel } from '../src/kernel.js';
+import { resolveStftOptions, type StftOptions } from '../src/options.js';
+import { setWasmEnabled, WasmStft, wasmSupports } from '../src/wasm/kernel.js';
+import { assemble, moduleSource } from '../wasm/assemble.mjs';
+import { maxAbsDiff, noise } from './helpers.js';
+
+/** One-sided DFT of a real frame, summed naively with exactly reduced angles. */
+function naiveSpectrum(x: ArrayLike<number>, n: number): Float64Array {
+  const bins = Math.floor(n / 2) + 1;
+  const out = new Float64Array(2 * bins);
+  for (let k = 0; k < bins; k++) {
+    for (let j = 0; j < n; j++) {
+      const angle = (2 * Math.PI * ((j * k) % n)) / n;
+      out[2 * k]! += x[j]! * Math.cos(angle);
+      out[2 * k + 1]! -= x[j]! * Math.sin(angle);
+    }
+  }
+  return out;
+}
+
+/** The JavaScript kernel and the WebAssembly one for the same options. */
+function kernels(opts: StftOptions) {
+  const was = setWasmEnabled(false);
+  const js = new StftKernel(resolveStftOptions(opts));
+  setWasmEnabled(was);
+  const cfg = js.cfg;
+  return { js, wasm: new WasmStft(cfg.size, cfg.hop, cfg.window), cfg };
+}
+
+describe('WebAssembly kernel', () => {
+  it('is the assembly of wasm/stft.wat (run `pnpm --filter @losses/stft wasm` after editing it)', async () => {
+    const committed = readFileSync(new URL('../src/wasm/module.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(moduleSource(await assemble()));
+  });
+
+  it('is available here (Node 20 has WebAssembly SIMD) for powers of two >= 4 only', () => {
+    expect(wasmSupports(4)).toBe(true);
+    expect(wasmSupports(2048)).toBe(true);
+    expect(wasmSupports(2)).toBe(false);
+    expect(wasmSupports(67)).toBe(false);
+    expect(wasmSupports(96)).toBe(false);
+  });
+
+  for (const n of [4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]) {
+    it(`spectra equal a naive DFT to 1e-12 relative and the JS kernel to 1e-14, n = ${n}`, () => {
+      const opts: StftOptions = { size: n, hop: Math.max(1, n >> 2), window: 'hann', center: true };
+      const { js, wasm, cfg } = kernels(opts);
+      // 3 items so that the frame count is odd for some sizes (a last frame alone).
+      const batch = 3;
+      const length = 3 * n + 5;
+      const x = noise(batch * length, n);
+      const f = js.frame(x, batch, length);
+      const total = batch * f.frames;
+      const ref = js.spectra(f);
+      const got = new Float64Array(ref.length);
+      wasm.spectra(f.padded, f.frames, total, f.paddedLength, got);
+      let scale = 0;
+      for (const v of ref) scale = Math.max(scale, Math.abs(v));
+      expect(maxAbsDiff(got, ref) / scale).toBeLessThan(1e-14);
+      for (const g of [0, total - 1]) {
+        const start = Math.floor(g / f.frames) * f.paddedLength + (g % f.frames) * cfg.hop;
+        const frame = new Float64Array(n);
+        for (let j = 0; j < n; j++) frame[j] = cfg.window[j]! * f.padded[start + j]!;
+        const naive = naiveSpectrum(frame, n);
+        const mine = got.subarray(g * 2 * cfg.bins, (g + 1) * 2 * cfg.bins);
+        expect(maxAbsDiff(mine, naive) / scale).toBeLessThan(1e-12);
+      }
+    });
+  }
+
+  for (const eps of [undefined, 0.05]) {
+    it(`magnitudes and the adjoint equal the JS kernel's, eps = ${eps}`, () => {
+      for (const n of [8, 64, 512]) {
+        const { js, wasm, cfg } = kernels({ size: n, hop: n / 4, window: 'hann' });
+        const batch = 2;
+        const length = 4 * n + 3;
+        const x = noise(batch * length, 7 + n);
+        // Exact zeros in the signal give |X| = 0 bins (gradient 0, never NaN).
+        x.fill(0, 0, n);
+        const f = js.frame(x, batch, length);
+        const total = batch * f.frames;
+        const count = total * cfg.bins;
+        const ref = new Float64Array(count);
+        js.magnitudes(f, ref, eps);
+        const got = new Float32Array(count);
+        wasm.magnitudes(f.padded, f.frames, total, f.paddedLength, eps ?? 0, got);
+        expect(maxAbsDiff(got, new Float32Array(ref))).toBeLessThanOrEqual(1e-6 * Math.max(...ref));
+        const got64 = new Float64Array(count);
+        wasm.magnitudes(f.padded, f.frames, total, f.paddedLength, eps ?? 0, got64);
+        expect(maxAbsDiff(got64, ref)).toBeLessThan(1e-13 * Math.max(...ref));
+
+        const spec = js.spectra(f);
+        const dMag = noise(count, 3 * n);
+        const gRef = js.backward(f, spec, dMag, eps);
+        const gp = new Float64Array(batch * f.paddedLength);
+        wasm.backward(spec, dMag, f.frames, total, f.paddedLength, eps ?? 0, gp);
+        // Undo the padding as the JS kernel does (no reflection here: centred with reflect
+        // padding folds the ends back in; compare the interior, which has no folding).
+        let worst = 0;
+        let scale = 0;
+        for (let b = 0; b < batch; b++) {
+          for (let t = f.left + 1; t < length - f.left - 1; t++) {
+            const a = gp[b * f.paddedLength + f.left + t]!;
+            const r = gRef[b * length + t]!;
+            worst = Math.max(worst, Math.abs(a - r));
+            scale = Math.max(scale, Math.abs(r));
+          }
+        }
+        expect(Number.isFinite(worst)).toBe(true);
+        expect(worst).toBeLessThan(1e-13 * scale);
+      }
+    });
+  }
+});

@@ -1,0 +1,333 @@
+;; The STFT kernels of @losses/stft in WebAssembly with 128-bit SIMD: one complex float64 number
+;; per v128 ([re, im]), so a complex add is one instruction and a complex multiply four.
+;; `pnpm --filter @losses/stft wasm` assembles this file into src/wasm/module.ts (a test checks that
+;; the two agree). All pointers are byte offsets into the module's memory; the JS side
+;; (src/wasm/kernel.ts) lays the memory out and owns it.
+;;
+;; Complex multiply v * w: with w = c + i d stored as wr = [c, c] and wi = [-d, d],
+;;   v * w = v * wr + swap(v) * wi   ([x c - y d, y c + x d] for v = [x, y]).
+;; Two real frames a, b share one complex FFT: z = a + i b, and with Z = DFT(z), P = Z[k],
+;; Q = Z[n - k]: A[k] = (P + conj Q) / 2, B[k] = (P - conj Q) / 2i.
+(module
+  (memory (export "memory") 1)
+
+  ;; In-place forward DFT X[k] = sum_j x[j] exp(-2 pi i j k / n) of n = 2^m >= 2 complex numbers at
+  ;; $x, using $y (n complex) as work. Stockham autosort (no bit reversal), radix 4 passes and one
+  ;; radix-2 pass when m is odd. Pass with length L and stride s (L s = n), for p < L/4, q < s,
+  ;; with w = exp(-2 pi i p / L) and a, b, c, d = x[q + s (p + j L/4)], j = 0..3:
+  ;;   y[q + s 4p]       = (a + c) + (b + d)
+  ;;   y[q + s (4p + 1)] = w   ((a - c) - i (b - d))
+  ;;   y[q + s (4p + 2)] = w^2 ((a + c) - (b + d))
+  ;;   y[q + s (4p + 3)] = w^3 ((a - c) + i (b - d))
+  ;; $tw holds, pass after pass, for each p: w, w^2, w^3 as (wr, wi) pairs (96 bytes per p).
+  (func $fft (export "fft") (param $n i32) (param $x i32) (param $y i32) (param $tw i32)
+    (local $len i32) (local $sb i32) (local $src i32) (local $dst i32) (local $t i32)
+    (local $n1 i32) (local $p i32) (local $ip i32) (local $op i32) (local $qe i32) (local $q1 i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $v v128)
+    (local $apc v128) (local $amc v128) (local $bpd v128) (local $jbmd v128)
+    (local $w1r v128) (local $w1i v128) (local $w2r v128) (local $w2i v128)
+    (local $w3r v128) (local $w3i v128)
+    (local.set $len (local.get $n))
+    (local.set $sb (i32.const 16))
+    (local.set $src (local.get $x))
+    (local.set $dst (local.get $y))
+    (block $radix2
+      (loop $pass
+        (br_if $radix2 (i32.lt_u (local.get $len) (i32.const 4)))
+        (local.set $n1 (i32.shr_u (local.get $len) (i32.const 2)))
+        (local.set $q1 (i32.mul (local.get $sb) (local.get $n1)))
+        (local.set $p (i32.const 0))
+        (loop $ploop
+          (local.set $w1r (v128.load offset=0 (local.get $tw)))
+          (local.set $w1i (v128.load offset=16 (local.get $tw)))
+          (local.set $w2r (v128.load offset=32 (local.get $tw)))
+          (local.set $w2i (v128.load offset=48 (local.get $tw)))
+          (local.set $w3r (v128.load offset=64 (local.get $tw)))
+          (local.set $w3i (v128.load offset=80 (local.get $tw)))
+          (local.set $tw (i32.add (local.get $tw) (i32.const 96)))
+          (local.set $ip (i32.add (local.get $src) (i32.mul (local.get $sb) (local.get $p))))
+          (local.set $op
+            (i32.add (local.get $dst) (i32.mul (local.get $sb) (i32.shl (local.get $p) (i32.const 2)))))
+          (local.set $qe (i32.add (local.get $ip) (local.get $sb)))
+          (loop $qloop
+            (local.set $a (v128.load (local.get $ip)))
+            (local.set $b (v128.load (i32.add (local.get $ip) (local.get $q1))))
+            (local.set $c (v128.load (i32.add (local.get $ip) (i32.shl (local.get $q1) (i32.const 1)))))
+            (local.set $d (v128.load (i32.add (local.get $ip) (i32.mul (local.get $q1) (i32.const 3)))))
+            (local.set $apc (f64x2.add (local.get $a) (local.get $c)))
+            (local.set $amc (f64x2.sub (local.get $a) (local.get $c)))
+            (local.set $bpd (f64x2.add (local.get $b) (local.get $d)))
+            ;; i (b - d) = [-(b - d).im, (b - d).re]
+            (local.set $v (f64x2.sub (local.get $b) (local.get $d)))
+            (local.set $jbmd
+              (v128.xor
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+                (v128.const i64x2 0x8000000000000000 0)))
+            (v128.store (local.get $op) (f64x2.add (local.get $apc) (local.get $bpd)))
+            (local.set $v (f64x2.sub (local.get $amc) (local.get $jbmd)))
+            (v128.store (i32.add (local.get $op) (local.get $sb))
+              (f64x2.add
+                (f64x2.mul (local.get $v) (local.get $w1r))
+                (f64x2.mul
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+                  (local.get $w1i))))
+            (local.set $v (f64x2.sub (local.get $apc) (local.get $bpd)))
+            (v128.store (i32.add (local.get $op) (i32.shl (local.get $sb) (i32.const 1)))
+              (f64x2.add
+                (f64x2.mul (local.get $v) (local.get $w2r))
+                (f64x2.mul
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+                  (local.get $w2i))))
+            (local.set $v (f64x2.add (local.get $amc) (local.get $jbmd)))
+            (v128.store (i32.add (local.get $op) (i32.mul (local.get $sb) (i32.const 3)))
+              (f64x2.add
+                (f64x2.mul (local.get $v) (local.get $w3r))
+                (f64x2.mul
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+                  (local.get $w3i))))
+            (local.set $ip (i32.add (local.get $ip) (i32.const 16)))
+            (local.set $op (i32.add (local.get $op) (i32.const 16)))
+            (br_if $qloop (i32.lt_u (local.get $ip) (local.get $qe))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br_if $ploop (i32.lt_u (local.get $p) (local.get $n1))))
+        (local.set $len (local.get $n1))
+        (local.set $sb (i32.shl (local.get $sb) (i32.const 2)))
+        (local.set $t (local.get $src))
+        (local.set $src (local.get $dst))
+        (local.set $dst (local.get $t))
+        (br $pass)))
+    ;; The last pass when m is odd: L = 2, y[q] = a + b, y[q + s] = a - b.
+    (if (i32.eq (local.get $len) (i32.const 2))
+      (then
+        (local.set $ip (local.get $src))
+        (local.set $op (local.get $dst))
+        (local.set $qe (i32.add (local.get $src) (local.get $sb)))
+        (loop $r2
+          (local.set $a (v128.load (local.get $ip)))
+          (local.set $b (v128.load (i32.add (local.get $ip) (local.get $sb))))
+          (v128.store (local.get $op) (f64x2.add (local.get $a) (local.get $b)))
+          (v128.store (i32.add (local.get $op) (local.get $sb)) (f64x2.sub (local.get $a) (local.get $b)))
+          (local.set $ip (i32.add (local.get $ip) (i32.const 16)))
+          (local.set $op (i32.add (local.get $op) (i32.const 16)))
+          (br_if $r2 (i32.lt_u (local.get $ip) (local.get $qe))))
+        (local.set $src (local.get $dst))))
+    (if (i32.ne (local.get $src) (local.get $x))
+      (then (memory.copy (local.get $x) (local.get $src) (i32.shl (local.get $n) (i32.const 4))))))
+
+  ;; Byte offset of frame g's first sample: the frames of item floor(g / frames) start every
+  ;; `hop` samples in a padded signal of `plen` samples (float64).
+  (func $frameAt (param $g i32) (param $frames i32) (param $hop i32) (param $plen i32) (result i32)
+    (i32.shl
+      (i32.add
+        (i32.mul (i32.div_u (local.get $g) (local.get $frames)) (local.get $plen))
+        (i32.mul (i32.rem_u (local.get $g) (local.get $frames)) (local.get $hop)))
+      (i32.const 3)))
+
+  ;; One-sided spectra of `total` frames of size n (bins = floor(n / 2) + 1) into $out
+  ;; ([total][bins] complex). $sig: the padded signals (float64); $win: the window, each value
+  ;; twice ([w, w], 16 bytes per sample); $x, $y: n complex each of work memory.
+  (func (export "spectra")
+    (param $n i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
+    (param $plen i32) (param $sig i32) (param $win i32) (param $tw i32) (param $x i32) (param $y i32)
+    (param $out i32)
+    (local $g i32) (local $pair i32) (local $s1 i32) (local $s2 i32) (local $j i32) (local $k i32)
+    (local $o1 i32) (local $o2 i32) (local $pk i32) (local $qk i32) (local $end i32)
+    (local $v v128) (local $s v128) (local $d v128)
+    (local.set $g (i32.const 0))
+    (block $done
+      (loop $frames
+        (br_if $done (i32.ge_u (local.get $g) (local.get $total)))
+        (local.set $pair (i32.lt_u (i32.add (local.get $g) (i32.const 1)) (local.get $total)))
+        (local.set $s1
+          (i32.add (local.get $sig)
+            (call $frameAt (local.get $g) (local.get $frames) (local.get $hop) (local.get $plen))))
+        ;; z[j] = w[j] [a[j], b[j]] (b = 0 for a last frame alone).
+        (local.set $s2 (local.get $s1))
+        (if (local.get $pair)
+          (then
+            (local.set $s2
+              (i32.add (local.get $sig)
+                (call $frameAt (i32.add (local.get $g) (i32.const 1)) (local.get $frames)
+                  (local.get $hop) (local.get $plen))))))
+        (local.set $j (i32.const 0))
+        (loop $pack
+          (local.set $v (v128.load64_zero (i32.add (local.get $s1) (i32.shl (local.get $j) (i32.const 3)))))
+          (if (local.get $pair)
+            (then
+              (local.set $v
+                (v128.load64_lane 1
+                  (i32.add (local.get $s2) (i32.shl (local.get $j) (i32.const 3))) (local.get $v)))))
+          (v128.store (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 4)))
+            (f64x2.mul (local.get $v)
+              (v128.load (i32.add (local.get $win) (i32.shl (local.get $j) (i32.const 4))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $pack (i32.lt_u (local.get $j) (local.get $n))))
+        (call $fft (local.get $n) (local.get $x) (local.get $y) (local.get $tw))
+        (local.set $o1 (i32.add (local.get $out) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 4))))
+        (local.set $end (i32.shl (local.get $bins) (i32.const 4)))
+        (if (local.get $pair)
+          (then
+            ;; A[k] = (P + conj Q) / 2 = [S.re, D.im] / 2 and B[k] = (P - conj Q) / 2i = [S.im, -D.re] / 2
+            ;; with S = P + Q, D = P - Q (at k = 0, Q = P).
+            (local.set $o2 (i32.add (local.get $o1) (local.get $end)))
+            (local.set $k (i32.const 0))
+            (loop $split
+              (local.set $pk (i32.add (local.get $x) (local.get $k)))
+              (local.set $qk
+                (i32.add (local.get $x)
+                  (i32.and
+                    (i32.sub (i32.shl (local.get $n) (i32.const 4)) (local.get $k))
+                    (i32.sub (i32.shl (local.get $n) (i32.const 4)) (i32.const 1)))))
+              (local.set $s (f64x2.add (v128.load (local.get $pk)) (v128.load (local.get $qk))))
+              (local.set $d (f64x2.sub (v128.load (local.get $pk)) (v128.load (local.get $qk))))
+              (v128.store (i32.add (local.get $o1) (local.get $k))
+                (f64x2.mul
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 24 25 26 27 28 29 30 31 (local.get $s) (local.get $d))
+                  (v128.const f64x2 0.5 0.5)))
+              (v128.store (i32.add (local.get $o2) (local.get $k))
+                (f64x2.mul
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $s) (local.get $d))
+                  (v128.const f64x2 0.5 -0.5)))
+              (local.set $k (i32.add (local.get $k) (i32.const 16)))
+              (br_if $split (i32.lt_u (local.get $k) (local.get $end)))))
+          (else
+            (memory.copy (local.get $o1) (local.get $x) (local.get $end))))
+        (local.set $g (i32.add (local.get $g) (i32.const 2)))
+        (br $frames))))
+
+  ;; |X| = sqrt(max(re^2 + im^2, floor)) of `count` complex numbers at $spec into $out (float64).
+  (func (export "magnitudes") (param $spec i32) (param $count i32) (param $floor f64) (param $out i32)
+    (local $i i32) (local $t1 v128) (local $t2 v128) (local $fl v128)
+    (local.set $fl (f64x2.splat (local.get $floor)))
+    (local.set $i (i32.const 0))
+    ;; Two numbers at a time, then the odd one.
+    (block $tail
+      (loop $pairs
+        (br_if $tail (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $count)))
+        (local.set $t1 (v128.load (i32.add (local.get $spec) (i32.shl (local.get $i) (i32.const 4)))))
+        (local.set $t2 (v128.load offset=16 (i32.add (local.get $spec) (i32.shl (local.get $i) (i32.const 4)))))
+        (local.set $t1 (f64x2.mul (local.get $t1) (local.get $t1)))
+        (local.set $t2 (f64x2.mul (local.get $t2) (local.get $t2)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3)))
+          (f64x2.sqrt
+            (f64x2.pmax
+              (f64x2.add
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t2))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t2)))
+              (local.get $fl))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $count))
+      (then
+        (local.set $t1 (v128.load (i32.add (local.get $spec) (i32.shl (local.get $i) (i32.const 4)))))
+        (local.set $t1 (f64x2.mul (local.get $t1) (local.get $t1)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3)))
+          (f64.sqrt
+            (f64.max
+              (f64.add (f64x2.extract_lane 0 (local.get $t1)) (f64x2.extract_lane 1 (local.get $t1)))
+              (local.get $floor)))))))
+
+  ;; The adjoint of `spectra` followed by |.|: adds dL/d(frame sample) to the padded-signal
+  ;; gradient $gp (float64, laid out as $sig), given dL/d|X| ($dmag, [total][bins] float64) and the
+  ;; spectra. Per frame G[k] = dmag[k] X[k] / |X[k]| (0 where |X|^2 = 0 or < floor); two frames share
+  ;; one FFT: with E the Hermitian part of each zero-extended G, z = conj(E1 + i E2) gives
+  ;; conj(DFT(z)) = sum_k (E1 + i E2)[k] exp(+2 pi i j k / n), whose real and imaginary parts are the
+  ;; two frames' sums; then frame[j] gets w[j] times its part (overlap-add).
+  (func (export "backward")
+    (param $n i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
+    (param $plen i32) (param $spec i32) (param $dmag i32) (param $floor f64) (param $win i32)
+    (param $tw i32) (param $x i32) (param $y i32) (param $gp i32)
+    (local $g i32) (local $pair i32) (local $k i32) (local $r i32) (local $j i32) (local $s1 i32)
+    (local $s2 i32) (local $o1 i32) (local $o2 i32) (local $d1 i32) (local $d2 i32)
+    (local $a1 v128) (local $a2 v128) (local $t1 v128) (local $t2 v128) (local $p v128) (local $sc v128)
+    (local $g1 v128) (local $g2 v128) (local $m v128) (local $pl v128) (local $fl v128) (local $v v128)
+    (local $addr i32)
+    (local.set $fl (f64x2.splat (local.get $floor)))
+    (local.set $g (i32.const 0))
+    (block $done
+      (loop $frames
+        (br_if $done (i32.ge_u (local.get $g) (local.get $total)))
+        (local.set $pair (i32.lt_u (i32.add (local.get $g) (i32.const 1)) (local.get $total)))
+        (local.set $o1 (i32.add (local.get $spec) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 4))))
+        (local.set $o2 (i32.add (local.get $o1) (i32.shl (local.get $bins) (i32.const 4))))
+        (local.set $d1 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 3))))
+        (local.set $d2 (i32.add (local.get $d1) (i32.shl (local.get $bins) (i32.const 3))))
+        (local.set $k (i32.const 0))
+        (loop $bin
+          (local.set $a1 (v128.load (i32.add (local.get $o1) (i32.shl (local.get $k) (i32.const 4)))))
+          (local.set $m (v128.load64_zero (i32.add (local.get $d1) (i32.shl (local.get $k) (i32.const 3)))))
+          (if (local.get $pair)
+            (then
+              (local.set $a2 (v128.load (i32.add (local.get $o2) (i32.shl (local.get $k) (i32.const 4)))))
+              (local.set $m
+                (v128.load64_lane 1 (i32.add (local.get $d2) (i32.shl (local.get $k) (i32.const 3)))
+                  (local.get $m))))
+            (else (local.set $a2 (v128.const i64x2 0 0))))
+          ;; p = [|X1|^2, |X2|^2]; sc = dmag / sqrt(p) where p > 0 and p >= floor, else 0.
+          (local.set $t1 (f64x2.mul (local.get $a1) (local.get $a1)))
+          (local.set $t2 (f64x2.mul (local.get $a2) (local.get $a2)))
+          (local.set $p
+            (f64x2.add
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t2))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t2))))
+          (local.set $sc
+            (v128.and
+              (f64x2.div (local.get $m) (f64x2.sqrt (local.get $p)))
+              (v128.and
+                (f64x2.gt (local.get $p) (v128.const f64x2 0 0))
+                (f64x2.ge (local.get $p) (local.get $fl)))))
+          (local.set $g1 (f64x2.mul (local.get $a1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $sc) (local.get $sc))))
+          (local.set $g2 (f64x2.mul (local.get $a2) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $sc) (local.get $sc))))
+          (local.set $r (i32.sub (local.get $n) (local.get $k)))
+          (if (i32.or (i32.eqz (local.get $k)) (i32.eq (local.get $k) (local.get $r)))
+            (then
+              ;; z[k] = [g1.re, -g2.re]
+              (v128.store (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 4)))
+                (v128.xor
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $g1) (local.get $g2))
+                  (v128.const i64x2 0 0x8000000000000000))))
+            (else
+              ;; A = G1 - swap(G2), B = G1 + swap(G2): z[k] = [A.re, -B.im] / 2, z[n - k] = [B.re, A.im] / 2.
+              (local.set $v (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g2) (local.get $g2)))
+              (local.set $t1 (f64x2.sub (local.get $g1) (local.get $v)))
+              (local.set $t2 (f64x2.add (local.get $g1) (local.get $v)))
+              (v128.store (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 4)))
+                (f64x2.mul
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t2))
+                  (v128.const f64x2 0.5 -0.5)))
+              (v128.store (i32.add (local.get $x) (i32.shl (local.get $r) (i32.const 4)))
+                (f64x2.mul
+                  (i8x16.shuffle 16 17 18 19 20 21 22 23 8 9 10 11 12 13 14 15 (local.get $t1) (local.get $t2))
+                  (v128.const f64x2 0.5 0.5)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $bin (i32.lt_u (local.get $k) (local.get $bins))))
+        (call $fft (local.get $n) (local.get $x) (local.get $y) (local.get $tw))
+        ;; Overlap-add: frame g gets w Re(y), frame g + 1 gets -w Im(y).
+        (local.set $s1
+          (i32.add (local.get $gp)
+            (call $frameAt (local.get $g) (local.get $frames) (local.get $hop) (local.get $plen))))
+        (local.set $s2 (local.get $s1))
+        (if (local.get $pair)
+          (then
+            (local.set $s2
+              (i32.add (local.get $gp)
+                (call $frameAt (i32.add (local.get $g) (i32.const 1)) (local.get $frames)
+                  (local.get $hop) (local.get $plen))))))
+        (local.set $j (i32.const 0))
+        (loop $ola
+          (local.set $v
+            (f64x2.mul
+              (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 4))))
+              (v128.load (i32.add (local.get $win) (i32.shl (local.get $j) (i32.const 4))))))
+          (local.set $addr (i32.add (local.get $s1) (i32.shl (local.get $j) (i32.const 3))))
+          (f64.store (local.get $addr)
+            (f64.add (f64.load (local.get $addr)) (f64x2.extract_lane 0 (local.get $v))))
+          (if (local.get $pair)
+            (then
+              (local.set $addr (i32.add (local.get $s2) (i32.shl (local.get $j) (i32.const 3))))
+              (f64.store (local.get $addr)
+                (f64.sub (f64.load (local.get $addr)) (f64x2.extract_lane 1 (local.get $v))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $ola (i32.lt_u (local.get $j) (local.get $n))))
+        (local.set $g (i32.add (local.get $g) (i32.const 2)))
+        (br $frames)))))
