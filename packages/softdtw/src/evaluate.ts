@@ -5,11 +5,13 @@ import { stepsOf } from './from-cost.js';
 import type { Resolved } from './options.js';
 import { PriorRow } from './prior.js';
 import {
+  acquireWorkspace,
   type CostRows,
+  releaseWorkspace,
   softDtwBackward,
   softDtwForward,
   softDtwValue,
-  Workspace,
+  type Workspace,
 } from './recursion.js';
 import type { Pairs } from './sequences.js';
 import { sharpSoftDtw } from './sharp-kernel.js';
@@ -90,8 +92,23 @@ export function evaluate(
   wantX: boolean,
   wantY: boolean,
 ): Evaluation {
+  const ws = acquireWorkspace();
+  try {
+    return evaluateWith(ws, kind, pairs, r, wantX, wantY);
+  } finally {
+    releaseWorkspace(ws);
+  }
+}
+
+function evaluateWith(
+  ws: Workspace,
+  kind: LossKind,
+  pairs: Pairs,
+  r: Resolved,
+  wantX: boolean,
+  wantY: boolean,
+): Evaluation {
   const B = pairs.xs.length;
-  const ws = new Workspace();
   const perItem: number[] = [];
   const gx: Float64Array[] | null = wantX ? [] : null;
   const gy: Float64Array[] | null = wantY ? [] : null;

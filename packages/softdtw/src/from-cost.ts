@@ -3,11 +3,12 @@ import { bandLimits } from './band.js';
 import { type Resolved, resolveCostOptions, type SoftDtwOptions } from './options.js';
 import { PriorRow } from './prior.js';
 import {
+  acquireWorkspace,
   type CostRows,
+  releaseWorkspace,
   type Steps,
   softDtwBackward,
   softDtwForward,
-  Workspace,
 } from './recursion.js';
 
 /** What {@link softDtwFromCost} returns. */
@@ -71,16 +72,20 @@ export function softDtwFromCost(C: TensorLike, options?: SoftDtwOptions): SoftDt
   const M = t.shape[batched ? 2 : 1]!;
   const steps = stepsOf(r);
   const band = bandLimits(N, M, r.bandwidth);
-  const ws = new Workspace();
   const out = new (t.data instanceof Float32Array ? Float32Array : Float64Array)(B * N * M);
   const perItem: number[] = [];
-  for (let b = 0; b < B; b++) {
-    const offset = b * N * M;
-    perItem.push(softDtwForward(N, M, matrixRows(t.data, offset, N, M, r), band, steps, ws));
-    softDtwBackward(N, M, band, steps, ws, (i, e, lo, hi) => {
-      const base = offset + i * M;
-      for (let j = lo; j <= hi; j++) out[base + j] = e[j]!;
-    });
+  const ws = acquireWorkspace();
+  try {
+    for (let b = 0; b < B; b++) {
+      const offset = b * N * M;
+      perItem.push(softDtwForward(N, M, matrixRows(t.data, offset, N, M, r), band, steps, ws));
+      softDtwBackward(N, M, band, steps, ws, (i, e, lo, hi) => {
+        const base = offset + i * M;
+        for (let j = lo; j <= hi; j++) out[base + j] = e[j]!;
+      });
+    }
+  } finally {
+    releaseWorkspace(ws);
   }
   const value = perItem.reduce((a, v) => a + v, 0) / B;
   return { value, perItem, alignment: tensor(out, t.shape) };

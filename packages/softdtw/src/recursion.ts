@@ -79,6 +79,29 @@ export class Workspace {
 }
 
 /**
+ * One {@link Workspace} kept between calls. The soft-min weight store of an N x M pair is
+ * 3 (N+1)(M+1) float64 (385 MiB at N = M = 4096); a fresh allocation has every page faulted in
+ * and zeroed by the OS on first touch, which on the benchmark machine took longer than the
+ * forward pass itself. The pool holds it through a WeakRef: reused while alive, but never kept
+ * from the garbage collector (a later call after a major GC allocates a new one). A workspace is
+ * taken out of the pool while in use, so a re-entrant call (a user cost that calls soft-DTW) gets
+ * its own. Nothing returned to the caller is a view of workspace memory.
+ */
+let pooled: WeakRef<Workspace> | undefined;
+
+/** A workspace for one call: the pooled one when it is still alive, else a new one. */
+export function acquireWorkspace(): Workspace {
+  const ws = pooled?.deref();
+  pooled = undefined;
+  return ws ?? new Workspace();
+}
+
+/** Returns a workspace to the pool (replacing whatever is there). */
+export function releaseWorkspace(ws: Workspace): void {
+  pooled = new WeakRef(ws);
+}
+
+/**
  * The soft-DTW value only (Algorithm 1), two rows of memory; same (m, s) representation of D as
  * {@link softDtwForward} (no log per cell), without storing the weights.
  */
@@ -325,9 +348,13 @@ export function softDtwBackward(
     const hi = band.hi[i]!;
     let k = 3 * ((i - 1) * W + hi - 1); // cell (i, j)
     let kn = 3 * (i * W + hi - 1); // cell (i+1, j)
+    // G(i, j+1), kept in a register: the only term on the dependency chain along the row, added
+    // last so that the chain is one multiply-add per cell.
+    let right = cur[hi + 1]!;
     for (let j = hi; j >= lo; j--, k -= 3, kn -= 3) {
-      const g = q[kn]! * next[j]! + q[k + 4]! * cur[j + 1]! + q[kn + 5]! * next[j + 1]!;
+      const g = q[kn]! * next[j]! + q[kn + 5]! * next[j + 1]! + q[k + 4]! * right;
       cur[j] = g;
+      right = g;
       e[j - 1] = unit ? g : g * (wv * q[k]! + wh * q[k + 1]! + wd * q[k + 2]!);
     }
     emit(i - 1, e, lo - 1, hi - 1);
