@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { StftKernel } from '../src/kernel.js';
 import { resolveStftOptions, type StftOptions } from '../src/options.js';
-import { setWasmEnabled, WasmStft, wasmSupports } from '../src/wasm/kernel.js';
+import {
+  isPowerOfTwo,
+  setWasmEnabled,
+  type WasmAlgorithm,
+  WasmStft,
+  wasmAlgorithm,
+  wasmSupports,
+} from '../src/wasm/kernel.js';
 import { assemble, moduleSource } from '../wasm/assemble.mjs';
 import { maxAbsDiff, noise } from './helpers.js';
 
@@ -21,12 +28,26 @@ function naiveSpectrum(x: ArrayLike<number>, n: number): Float64Array {
 }
 
 /** The JavaScript kernel and the WebAssembly one for the same options. */
-function kernels(opts: StftOptions) {
+function kernels(opts: StftOptions, algorithm?: WasmAlgorithm) {
   const was = setWasmEnabled(false);
   const js = new StftKernel(resolveStftOptions(opts));
   setWasmEnabled(was);
   const cfg = js.cfg;
-  return { js, wasm: new WasmStft(cfg.size, cfg.hop, cfg.window), cfg };
+  return { js, wasm: new WasmStft(cfg.size, cfg.hop, cfg.window, algorithm), cfg };
+}
+
+/** Each size with every algorithm that serves it. */
+function cases(sizes: number[]): [number, WasmAlgorithm][] {
+  return sizes.flatMap((n): [number, WasmAlgorithm][] =>
+    isPowerOfTwo(n)
+      ? [[n, 'radix']]
+      : n % 2 === 1
+        ? [
+            [n, 'direct'],
+            [n, 'bluestein'],
+          ]
+        : [[n, 'bluestein']],
+  );
 }
 
 describe('WebAssembly kernel', () => {
@@ -35,18 +56,30 @@ describe('WebAssembly kernel', () => {
     expect(committed).toBe(moduleSource(await assemble()));
   });
 
-  it('is available here (Node 20 has WebAssembly SIMD) for powers of two >= 4 only', () => {
+  it('is available here (Node 20 has WebAssembly SIMD) for sizes >= 4', () => {
     expect(wasmSupports(4)).toBe(true);
+    expect(wasmSupports(67)).toBe(true);
     expect(wasmSupports(2048)).toBe(true);
-    expect(wasmSupports(2)).toBe(false);
-    expect(wasmSupports(67)).toBe(false);
-    expect(wasmSupports(96)).toBe(false);
+    expect(wasmSupports(3)).toBe(false);
+    const was = setWasmEnabled(false);
+    expect(wasmSupports(64)).toBe(false);
+    setWasmEnabled(was);
   });
 
-  for (const n of [4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]) {
-    it(`spectra equal a naive DFT to 1e-12 relative and the JS kernel to 1e-14, n = ${n}`, () => {
+  // Powers of two (Stockham radix 4 and 2) and the rest through Bluestein: odd, even, prime.
+  const sizes = [4, 5, 6, 7, 8, 12, 16, 32, 64, 67, 96, 127, 128, 256, 257, 509, 512, 1021, 1024];
+  it('picks the direct DFT for small odd sizes and Bluestein above (by the cost model)', () => {
+    expect(wasmAlgorithm(64)).toBe('radix');
+    expect(wasmAlgorithm(67)).toBe('direct');
+    expect(wasmAlgorithm(96)).toBe('bluestein');
+    expect(wasmAlgorithm(127)).toBe('bluestein');
+    expect(wasmAlgorithm(2053)).toBe('bluestein');
+  });
+
+  for (const [n, algorithm] of cases([...sizes, 2048, 2053, 4096, 4099])) {
+    it(`spectra equal a naive DFT to 1e-12 relative and the JS kernel to 1e-14, n = ${n} (${algorithm})`, () => {
       const opts: StftOptions = { size: n, hop: Math.max(1, n >> 2), window: 'hann', center: true };
-      const { js, wasm, cfg } = kernels(opts);
+      const { js, wasm, cfg } = kernels(opts, algorithm);
       // 3 items so that the frame count is odd for some sizes (a last frame alone).
       const batch = 3;
       const length = 3 * n + 5;
@@ -72,8 +105,9 @@ describe('WebAssembly kernel', () => {
 
   for (const eps of [undefined, 0.05]) {
     it(`magnitudes and the adjoint equal the JS kernel's, eps = ${eps}`, () => {
-      for (const n of [8, 64, 512]) {
-        const { js, wasm, cfg } = kernels({ size: n, hop: n / 4, window: 'hann' });
+      for (const [n, algorithm] of cases([8, 12, 64, 67, 127, 512])) {
+        const opts: StftOptions = { size: n, hop: Math.floor(n / 4), window: 'hann' };
+        const { js, wasm, cfg } = kernels(opts, algorithm);
         const batch = 2;
         const length = 4 * n + 3;
         const x = noise(batch * length, 7 + n);

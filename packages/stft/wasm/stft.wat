@@ -114,6 +114,141 @@
     (if (i32.ne (local.get $src) (local.get $x))
       (then (memory.copy (local.get $x) (local.get $src) (i32.shl (local.get $n) (i32.const 4))))))
 
+  ;; The DFT of odd n complex numbers in place at $x by the definition, folded in half: with
+  ;; u[j] = x[j] + x[n - j], v[j] = x[j] - x[n - j] and h = (n - 1) / 2, for 1 <= k <= h
+  ;;   X[k] = x[0] + C[k] - i S[k],  X[n - k] = x[0] + C[k] + i S[k],
+  ;;   C[k] = sum_{j=1..h} u[j] cos(2 pi j k / n),  S[k] = sum_{j=1..h} v[j] sin(2 pi j k / n),
+  ;; and X[0] = x[0] + sum_j u[j]: 2 h^2 complex-by-real multiply-adds, cheaper than an FFT for small
+  ;; n. $tab holds [cos, cos], [sin, sin] for k = 1..h, j = 1..h (32 bytes each); $uv is work.
+  (func $direct (param $n i32) (param $x i32) (param $tab i32) (param $uv i32)
+    (local $h i32) (local $j i32) (local $k i32) (local $e i32) (local $t i32) (local $w i32)
+    (local $z0 v128) (local $su v128) (local $u v128) (local $v v128) (local $c v128) (local $s v128)
+    (local.set $h (i32.shr_u (i32.sub (local.get $n) (i32.const 1)) (i32.const 1)))
+    (local.set $z0 (v128.load (local.get $x)))
+    (local.set $su (local.get $z0))
+    (local.set $j (i32.const 1))
+    (loop $fold
+      (local.set $u (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 4)))))
+      (local.set $v
+        (v128.load
+          (i32.add (local.get $x) (i32.shl (i32.sub (local.get $n) (local.get $j)) (i32.const 4)))))
+      (local.set $w
+        (i32.add (local.get $uv) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 5))))
+      (v128.store (local.get $w) (f64x2.add (local.get $u) (local.get $v)))
+      (v128.store offset=16 (local.get $w) (f64x2.sub (local.get $u) (local.get $v)))
+      (local.set $su (f64x2.add (local.get $su) (f64x2.add (local.get $u) (local.get $v))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $fold (i32.le_u (local.get $j) (local.get $h))))
+    (v128.store (local.get $x) (local.get $su))
+    (local.set $e (i32.add (local.get $uv) (i32.shl (local.get $h) (i32.const 5))))
+    (local.set $t (local.get $tab))
+    (local.set $k (i32.const 1))
+    (loop $outs
+      (local.set $c (v128.const i64x2 0 0))
+      (local.set $s (v128.const i64x2 0 0))
+      (local.set $w (local.get $uv))
+      (loop $terms
+        (local.set $c
+          (f64x2.add (local.get $c) (f64x2.mul (v128.load (local.get $w)) (v128.load (local.get $t)))))
+        (local.set $s
+          (f64x2.add (local.get $s)
+            (f64x2.mul (v128.load offset=16 (local.get $w)) (v128.load offset=16 (local.get $t)))))
+        (local.set $t (i32.add (local.get $t) (i32.const 32)))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (br_if $terms (i32.lt_u (local.get $w) (local.get $e))))
+      ;; i S = [-S.im, S.re]
+      (local.set $s
+        (v128.xor
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $s) (local.get $s))
+          (v128.const i64x2 0x8000000000000000 0)))
+      (local.set $c (f64x2.add (local.get $z0) (local.get $c)))
+      (v128.store (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 4)))
+        (f64x2.sub (local.get $c) (local.get $s)))
+      (v128.store
+        (i32.add (local.get $x) (i32.shl (i32.sub (local.get $n) (local.get $k)) (i32.const 4)))
+        (f64x2.add (local.get $c) (local.get $s)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $outs (i32.le_u (local.get $k) (local.get $h)))))
+
+  ;; The DFT of n complex numbers in place at $x, any n >= 2, through the plan at $plan (i32 fields,
+  ;; written by src/wasm/kernel.ts): 0 n, 4 m (0 when n is a power of two; -1 for $direct, with 16
+  ;; its table and 24 its work; else Bluestein's convolution length, a power of two >= 2n - 1),
+  ;; 8 the Stockham twiddles (of n or m), 12 work of max(n, m) complex, 16 the chirp, 20 the
+  ;; kernel's DFT, 24 work of m complex.
+  ;; Bluestein (1970): with c[j] = exp(-i pi j^2 / n) and jk = (j^2 + k^2 - (k - j)^2) / 2,
+  ;;   X[k] = c[k] sum_j (x[j] c[j]) conj(c[k - j]),
+  ;; a cyclic convolution of length m with b[t] = conj(c[t]) for |t| < n (wrapped mod m), done as
+  ;; conv = IDFT(DFT(a) B) = conj(DFT(conj(DFT(a) B / m))); the plan stores B / m as khat.
+  (func $dft (param $plan i32) (param $x i32)
+    (local $n i32) (local $m i32) (local $tw i32) (local $y i32) (local $chirp i32) (local $khat i32)
+    (local $a i32) (local $j i32) (local $v v128) (local $c i32)
+    (local.set $n (i32.load offset=0 (local.get $plan)))
+    (local.set $m (i32.load offset=4 (local.get $plan)))
+    (local.set $tw (i32.load offset=8 (local.get $plan)))
+    (local.set $y (i32.load offset=12 (local.get $plan)))
+    (if (i32.eqz (local.get $m))
+      (then
+        (call $fft (local.get $n) (local.get $x) (local.get $y) (local.get $tw))
+        (return)))
+    (if (i32.lt_s (local.get $m) (i32.const 0))
+      (then
+        (call $direct (local.get $n) (local.get $x)
+          (i32.load offset=16 (local.get $plan)) (i32.load offset=24 (local.get $plan)))
+        (return)))
+    (local.set $chirp (i32.load offset=16 (local.get $plan)))
+    (local.set $khat (i32.load offset=20 (local.get $plan)))
+    (local.set $a (i32.load offset=24 (local.get $plan)))
+    ;; a[j] = x[j] c[j] (j < n), 0 up to m.
+    (local.set $j (i32.const 0))
+    (loop $pre
+      (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 4)))))
+      (local.set $c (i32.add (local.get $chirp) (i32.shl (local.get $j) (i32.const 5))))
+      (v128.store (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 4)))
+        (f64x2.add
+          (f64x2.mul (local.get $v) (v128.load (local.get $c)))
+          (f64x2.mul
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+            (v128.load offset=16 (local.get $c)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $pre (i32.lt_u (local.get $j) (local.get $n))))
+    (memory.fill
+      (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 4)))
+      (i32.const 0)
+      (i32.shl (i32.sub (local.get $m) (local.get $n)) (i32.const 4)))
+    (call $fft (local.get $m) (local.get $a) (local.get $y) (local.get $tw))
+    ;; a = conj(a khat)
+    (local.set $j (i32.const 0))
+    (loop $mid
+      (local.set $v (v128.load (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 4)))))
+      (local.set $c (i32.add (local.get $khat) (i32.shl (local.get $j) (i32.const 5))))
+      (v128.store (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 4)))
+        (v128.xor
+          (f64x2.add
+            (f64x2.mul (local.get $v) (v128.load (local.get $c)))
+            (f64x2.mul
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+              (v128.load offset=16 (local.get $c))))
+          (v128.const i64x2 0 0x8000000000000000)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $mid (i32.lt_u (local.get $j) (local.get $m))))
+    (call $fft (local.get $m) (local.get $a) (local.get $y) (local.get $tw))
+    ;; x[k] = conj(a[k]) c[k] (k < n)
+    (local.set $j (i32.const 0))
+    (loop $post
+      (local.set $v
+        (v128.xor
+          (v128.load (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 4))))
+          (v128.const i64x2 0 0x8000000000000000)))
+      (local.set $c (i32.add (local.get $chirp) (i32.shl (local.get $j) (i32.const 5))))
+      (v128.store (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 4)))
+        (f64x2.add
+          (f64x2.mul (local.get $v) (v128.load (local.get $c)))
+          (f64x2.mul
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+            (v128.load offset=16 (local.get $c)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $post (i32.lt_u (local.get $j) (local.get $n)))))
+
   ;; Byte offset of frame g's first sample: the frames of item floor(g / frames) start every
   ;; `hop` samples in a padded signal of `plen` samples (float64).
   (func $frameAt (param $g i32) (param $frames i32) (param $hop i32) (param $plen i32) (result i32)
@@ -123,16 +258,16 @@
         (i32.mul (i32.rem_u (local.get $g) (local.get $frames)) (local.get $hop)))
       (i32.const 3)))
 
-  ;; One-sided spectra of `total` frames of size n (bins = floor(n / 2) + 1) into $out
+  ;; One-sided spectra of `total` frames of size n (the plan's; bins = floor(n / 2) + 1) into $out
   ;; ([total][bins] complex). $sig: the padded signals (float64); $win: the window, each value
-  ;; twice ([w, w], 16 bytes per sample); $x, $y: n complex each of work memory.
+  ;; twice ([w, w], 16 bytes per sample); $x: n complex of work memory.
   (func (export "spectra")
-    (param $n i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
-    (param $plen i32) (param $sig i32) (param $win i32) (param $tw i32) (param $x i32) (param $y i32)
-    (param $out i32)
-    (local $g i32) (local $pair i32) (local $s1 i32) (local $s2 i32) (local $j i32) (local $k i32)
+    (param $plan i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
+    (param $plen i32) (param $sig i32) (param $win i32) (param $x i32) (param $out i32)
+    (local $n i32) (local $g i32) (local $pair i32) (local $s1 i32) (local $s2 i32) (local $j i32) (local $k i32)
     (local $o1 i32) (local $o2 i32) (local $pk i32) (local $qk i32) (local $end i32)
     (local $v v128) (local $s v128) (local $d v128)
+    (local.set $n (i32.load (local.get $plan)))
     (local.set $g (i32.const 0))
     (block $done
       (loop $frames
@@ -162,7 +297,7 @@
               (v128.load (i32.add (local.get $win) (i32.shl (local.get $j) (i32.const 4))))))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $pack (i32.lt_u (local.get $j) (local.get $n))))
-        (call $fft (local.get $n) (local.get $x) (local.get $y) (local.get $tw))
+        (call $dft (local.get $plan) (local.get $x))
         (local.set $o1 (i32.add (local.get $out) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 4))))
         (local.set $end (i32.shl (local.get $bins) (i32.const 4)))
         (if (local.get $pair)
@@ -175,9 +310,8 @@
               (local.set $pk (i32.add (local.get $x) (local.get $k)))
               (local.set $qk
                 (i32.add (local.get $x)
-                  (i32.and
-                    (i32.sub (i32.shl (local.get $n) (i32.const 4)) (local.get $k))
-                    (i32.sub (i32.shl (local.get $n) (i32.const 4)) (i32.const 1)))))
+                  (select (i32.sub (i32.shl (local.get $n) (i32.const 4)) (local.get $k)) (i32.const 0)
+                    (local.get $k))))
               (local.set $s (f64x2.add (v128.load (local.get $pk)) (v128.load (local.get $qk))))
               (local.set $d (f64x2.sub (v128.load (local.get $pk)) (v128.load (local.get $qk))))
               (v128.store (i32.add (local.get $o1) (local.get $k))
@@ -234,14 +368,15 @@
   ;; conj(DFT(z)) = sum_k (E1 + i E2)[k] exp(+2 pi i j k / n), whose real and imaginary parts are the
   ;; two frames' sums; then frame[j] gets w[j] times its part (overlap-add).
   (func (export "backward")
-    (param $n i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
+    (param $plan i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
     (param $plen i32) (param $spec i32) (param $dmag i32) (param $floor f64) (param $win i32)
-    (param $tw i32) (param $x i32) (param $y i32) (param $gp i32)
-    (local $g i32) (local $pair i32) (local $k i32) (local $r i32) (local $j i32) (local $s1 i32)
+    (param $x i32) (param $gp i32)
+    (local $n i32) (local $g i32) (local $pair i32) (local $k i32) (local $r i32) (local $j i32) (local $s1 i32)
     (local $s2 i32) (local $o1 i32) (local $o2 i32) (local $d1 i32) (local $d2 i32)
     (local $a1 v128) (local $a2 v128) (local $t1 v128) (local $t2 v128) (local $p v128) (local $sc v128)
     (local $g1 v128) (local $g2 v128) (local $m v128) (local $pl v128) (local $fl v128) (local $v v128)
     (local $addr i32)
+    (local.set $n (i32.load (local.get $plan)))
     (local.set $fl (f64x2.splat (local.get $floor)))
     (local.set $g (i32.const 0))
     (block $done
@@ -301,7 +436,7 @@
                   (v128.const f64x2 0.5 0.5)))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $bin (i32.lt_u (local.get $k) (local.get $bins))))
-        (call $fft (local.get $n) (local.get $x) (local.get $y) (local.get $tw))
+        (call $dft (local.get $plan) (local.get $x))
         ;; Overlap-add: frame g gets w Re(y), frame g + 1 gets -w Im(y).
         (local.set $s1
           (i32.add (local.get $gp)
