@@ -108,6 +108,38 @@ describe('getFftPlan', () => {
     }
   });
 
+  it('runs Bluestein through the fused Stockham passes where they apply, matching a naive DFT', () => {
+    // convolution lengths 128 (last pass radix 2), 256, 1024 (radix 4) and 2048 (radix 2)
+    for (const [n, m] of [
+      [33, 128],
+      [100, 256],
+      [509, 1024],
+      [1021, 2048],
+    ] as const) {
+      const x = noise(2 * n, 9 * n);
+      const re = Float64Array.from({ length: n }, (_, j) => x[2 * j]!);
+      const im = Float64Array.from({ length: n }, (_, j) => x[2 * j + 1]!);
+      const spy = { fused: false };
+      const plan = new BluesteinFft(n, m, (len) => {
+        const f = new StockhamFft(len);
+        const fused = f.bluestein.bind(f);
+        f.bluestein = (...args: Parameters<StockhamFft['bluestein']>) => {
+          spy.fused = fused(...args);
+          return spy.fused;
+        };
+        return f;
+      });
+      plan.forward(re, im);
+      expect(spy.fused, `n = ${n}`).toBe(true);
+      const out = new Float64Array(2 * n);
+      for (let k = 0; k < n; k++) {
+        out[2 * k] = re[k]!;
+        out[2 * k + 1] = im[k]!;
+      }
+      expect(relativeError(out, naiveDft(x, -1)), `n = ${n}`).toBeLessThan(1e-12);
+    }
+  });
+
   it('inverts its transform (normalised inverse) for power-of-two and other lengths', () => {
     for (const n of [1, 6, 16, 67, 100]) {
       const x = noise(2 * n, 7 * n);

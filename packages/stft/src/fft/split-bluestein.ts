@@ -75,6 +75,9 @@ export class BluesteinFft implements SplitTransform {
 
   forward(re: Float64Array, im: Float64Array): void {
     const { n, m, wRe, wIm, kRe, kIm, aRe, aIm } = this;
+    const pruned = this.inner instanceof StockhamFft ? this.inner : null;
+    // The fused passes (chirps and kernel inside the first and last passes) when they apply.
+    if (pruned?.bluestein(re, im, n, wRe, wIm, kRe, kIm, aRe, aIm)) return;
     for (let k = 0; k < n; k++) {
       const xr = re[k]!;
       const xi = im[k]!;
@@ -85,7 +88,6 @@ export class BluesteinFft implements SplitTransform {
     }
     aRe.fill(0, n);
     aIm.fill(0, n);
-    const pruned = this.inner instanceof StockhamFft ? this.inner : null;
     if (pruned) pruned.forwardPruned(aRe, aIm, n, m);
     else this.inner.forward(aRe, aIm);
     for (let i = 0; i < m; i++) {

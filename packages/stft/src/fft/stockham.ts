@@ -118,6 +118,63 @@ export class StockhamFft {
     this.run(re, im, inputLength, outputLength);
   }
 
+  /**
+   * Bluestein's convolution with this transform (length M >= 2 n - 1), fused: the first pass of
+   * the first FFT multiplies its inputs by the chirp w (inputs from n on are zero), its last pass
+   * multiplies by the kernel spectrum K and conjugates, and the last pass of the second FFT
+   * computes only the first n outputs, conjugates them and multiplies by the chirp, writing over
+   * (re, im): X[k] = w[k] conj(FFT(conj(FFT(x w) K)))[k]. Returns false (doing nothing) when the
+   * passes do not allow it (first pass radix 4 over a zero upper half, last pass radix 4 or 2
+   * whose lower outputs cover n); `aRe`, `aIm` are work arrays of length M.
+   */
+  bluestein(
+    re: Float64Array,
+    im: Float64Array,
+    n: number,
+    wRe: Float64Array,
+    wIm: Float64Array,
+    kRe: Float64Array,
+    kIm: Float64Array,
+    aRe: Float64Array,
+    aIm: Float64Array,
+  ): boolean {
+    const passes = this.passes;
+    const count = passes.length;
+    if (count < 2) return false;
+    const first = passes[0]!;
+    const last = passes[count - 1]!;
+    if (first.r !== 4 || 2 * first.m < n || first.m >= n) return false;
+    if (!((last.r === 4 && 2 * last.s >= n) || (last.r === 2 && last.s >= n))) return false;
+    let xr = aRe;
+    let xi = aIm;
+    let yr = this.sRe;
+    let yi = this.sIm;
+    radix4FirstChirp(first, re, im, n, wRe, wIm, xr, xi);
+    for (let round = 0; round < 2; round++) {
+      for (let index = round === 0 ? 1 : 0; index < count - 1; index++) {
+        this.pass(passes[index]!, xr, xi, yr, yi);
+        const tr = xr;
+        const ti = xi;
+        xr = yr;
+        xi = yi;
+        yr = tr;
+        yi = ti;
+      }
+      if (round === 1) break;
+      if (last.r === 4) radix4LastTimes(last.s, xr, xi, yr, yi, kRe, kIm);
+      else radix2LastTimes(last.s, xr, xi, yr, yi, kRe, kIm);
+      const tr = xr;
+      const ti = xi;
+      xr = yr;
+      xi = yi;
+      yr = tr;
+      yi = ti;
+    }
+    if (last.r === 4) radix4LastChirp(last.s, xr, xi, re, im, n, wRe, wIm);
+    else radix2LastChirp(last.s, xr, xi, re, im, n, wRe, wIm);
+    return true;
+  }
+
   private run(re: Float64Array, im: Float64Array, inputLength: number, outputLength: number): void {
     let xr = re;
     let xi = im;
@@ -786,5 +843,205 @@ function radix4LastLow(
     yi[q] = t0i + t2i;
     yr[i1] = t1r + t3i;
     yi[i1] = t1i - t3r;
+  }
+}
+
+// Bluestein's fused passes (see StockhamFft.bluestein).
+
+/**
+ * First radix-4 pass (s = 1) over x w, x of length n <= 2 m (x[j] w[j] = 0 from j = n on), as
+ * {@link radix4FirstHalfZero}.
+ */
+function radix4FirstChirp(
+  pass: Pass,
+  re: Float64Array,
+  im: Float64Array,
+  n: number,
+  wRe: Float64Array,
+  wIm: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  const { m, twRe, twIm } = pass;
+  for (let p = 0; p < m; p++) {
+    let xr = re[p]!;
+    let xi = im[p]!;
+    let cr = wRe[p]!;
+    let ci = wIm[p]!;
+    const a0r = xr * cr - xi * ci;
+    const a0i = xr * ci + xi * cr;
+    let a1r = 0;
+    let a1i = 0;
+    const j = p + m;
+    if (j < n) {
+      xr = re[j]!;
+      xi = im[j]!;
+      cr = wRe[j]!;
+      ci = wIm[j]!;
+      a1r = xr * cr - xi * ci;
+      a1i = xr * ci + xi * cr;
+    }
+    const o = 4 * p;
+    yr[o] = a0r + a1r;
+    yi[o] = a0i + a1i;
+    const y1r = a0r + a1i;
+    const y1i = a0i - a1r;
+    const y2r = a0r - a1r;
+    const y2i = a0i - a1i;
+    const y3r = a0r - a1i;
+    const y3i = a0i + a1r;
+    const w1r = twRe[3 * p]!;
+    const w1i = twIm[3 * p]!;
+    const w2r = twRe[3 * p + 1]!;
+    const w2i = twIm[3 * p + 1]!;
+    const w3r = twRe[3 * p + 2]!;
+    const w3i = twIm[3 * p + 2]!;
+    yr[o + 1] = y1r * w1r - y1i * w1i;
+    yi[o + 1] = y1r * w1i + y1i * w1r;
+    yr[o + 2] = y2r * w2r - y2i * w2i;
+    yi[o + 2] = y2r * w2i + y2i * w2r;
+    yr[o + 3] = y3r * w3r - y3i * w3i;
+    yi[o + 3] = y3r * w3i + y3i * w3r;
+  }
+}
+
+/** {@link radix4Last}, each output v then replaced by conj(v K). */
+function radix4LastTimes(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+  kRe: Float64Array,
+  kIm: Float64Array,
+): void {
+  for (let q = 0; q < s; q++) {
+    const i1 = q + s;
+    const i2 = i1 + s;
+    const i3 = i2 + s;
+    const t0r = xr[q]! + xr[i2]!;
+    const t0i = xi[q]! + xi[i2]!;
+    const t1r = xr[q]! - xr[i2]!;
+    const t1i = xi[q]! - xi[i2]!;
+    const t2r = xr[i1]! + xr[i3]!;
+    const t2i = xi[i1]! + xi[i3]!;
+    const t3r = xr[i1]! - xr[i3]!;
+    const t3i = xi[i1]! - xi[i3]!;
+    let vr = t0r + t2r;
+    let vi = t0i + t2i;
+    let kr = kRe[q]!;
+    let ki = kIm[q]!;
+    yr[q] = vr * kr - vi * ki;
+    yi[q] = -(vr * ki + vi * kr);
+    vr = t1r + t3i;
+    vi = t1i - t3r;
+    kr = kRe[i1]!;
+    ki = kIm[i1]!;
+    yr[i1] = vr * kr - vi * ki;
+    yi[i1] = -(vr * ki + vi * kr);
+    vr = t0r - t2r;
+    vi = t0i - t2i;
+    kr = kRe[i2]!;
+    ki = kIm[i2]!;
+    yr[i2] = vr * kr - vi * ki;
+    yi[i2] = -(vr * ki + vi * kr);
+    vr = t1r - t3i;
+    vi = t1i + t3r;
+    kr = kRe[i3]!;
+    ki = kIm[i3]!;
+    yr[i3] = vr * kr - vi * ki;
+    yi[i3] = -(vr * ki + vi * kr);
+  }
+}
+
+/** {@link radix2Last}, each output v then replaced by conj(v K). */
+function radix2LastTimes(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+  kRe: Float64Array,
+  kIm: Float64Array,
+): void {
+  for (let q = 0; q < s; q++) {
+    const ar = xr[q]!;
+    const ai = xi[q]!;
+    const br = xr[q + s]!;
+    const bi = xi[q + s]!;
+    let vr = ar + br;
+    let vi = ai + bi;
+    let kr = kRe[q]!;
+    let ki = kIm[q]!;
+    yr[q] = vr * kr - vi * ki;
+    yi[q] = -(vr * ki + vi * kr);
+    vr = ar - br;
+    vi = ai - bi;
+    kr = kRe[q + s]!;
+    ki = kIm[q + s]!;
+    yr[q + s] = vr * kr - vi * ki;
+    yi[q + s] = -(vr * ki + vi * kr);
+  }
+}
+
+/** Output k < n of the last radix-4 pass (k < 2 s), conjugated, times w[k], into (re, im). */
+function radix4LastChirp(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  re: Float64Array,
+  im: Float64Array,
+  n: number,
+  wRe: Float64Array,
+  wIm: Float64Array,
+): void {
+  const both = n - s;
+  for (let q = 0; q < s; q++) {
+    const i1 = q + s;
+    const i2 = i1 + s;
+    const i3 = i2 + s;
+    const t0r = xr[q]! + xr[i2]!;
+    const t0i = xi[q]! + xi[i2]!;
+    const t2r = xr[i1]! + xr[i3]!;
+    const t2i = xi[i1]! + xi[i3]!;
+    let cr = t0r + t2r;
+    let ci = -(t0i + t2i);
+    let wr = wRe[q]!;
+    let wi = wIm[q]!;
+    re[q] = cr * wr - ci * wi;
+    im[q] = cr * wi + ci * wr;
+    if (q < both) {
+      const t1r = xr[q]! - xr[i2]!;
+      const t1i = xi[q]! - xi[i2]!;
+      const t3r = xr[i1]! - xr[i3]!;
+      const t3i = xi[i1]! - xi[i3]!;
+      cr = t1r + t3i;
+      ci = -(t1i - t3r);
+      wr = wRe[i1]!;
+      wi = wIm[i1]!;
+      re[i1] = cr * wr - ci * wi;
+      im[i1] = cr * wi + ci * wr;
+    }
+  }
+}
+
+/** Output k < n of the last radix-2 pass (n <= s), conjugated, times w[k], into (re, im). */
+function radix2LastChirp(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  re: Float64Array,
+  im: Float64Array,
+  n: number,
+  wRe: Float64Array,
+  wIm: Float64Array,
+): void {
+  for (let q = 0; q < n; q++) {
+    const cr = xr[q]! + xr[q + s]!;
+    const ci = -(xi[q]! + xi[q + s]!);
+    const wr = wRe[q]!;
+    const wi = wIm[q]!;
+    re[q] = cr * wr - ci * wi;
+    im[q] = cr * wi + ci * wr;
   }
 }
