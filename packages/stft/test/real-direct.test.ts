@@ -62,7 +62,7 @@ function directSpectra(d: DirectRealDft, frames: Float64Array[]): Float64Array[]
 }
 
 describe('DirectRealDft', () => {
-  for (const n of [3, 5, 7, 9, 17, 33, 67, 127, 257]) {
+  for (const n of [3, 5, 7, 9, 17, 31, 33, 43, 67, 79, 127, 257]) {
     it(`matches a naive real DFT within 1e-12 relative for n = ${n}`, () => {
       const d = new DirectRealDft(n);
       const frames = Array.from({ length: FRAMES }, (_, f) => noise(n, 11 * n + f));
@@ -72,6 +72,13 @@ describe('DirectRealDft', () => {
       });
     });
   }
+
+  it('runs the products as convolutions for primes with h = 3 h2 odd (31, 43, 67, 79) only', () => {
+    for (const n of [31, 43, 67, 79]) expect(new DirectRealDft(n).convolved, `n = ${n}`).toBe(true);
+    for (const n of [5, 7, 9, 13, 17, 33, 127, 257]) {
+      expect(new DirectRealDft(n).convolved, `n = ${n}`).toBe(false);
+    }
+  });
 
   it('rejects even or too small lengths', () => {
     expect(() => new DirectRealDft(4)).toThrow(RangeError);
