@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { StftKernel } from '../src/kernel.js';
 import { resolveStftOptions, type StftOptions } from '../src/options.js';
 import {
@@ -10,7 +11,6 @@ import {
   wasmAlgorithm,
   wasmSupports,
 } from '../src/wasm/kernel.js';
-import { assemble, moduleSource } from '../wasm/assemble.mjs';
 import { maxAbsDiff, noise } from './helpers.js';
 
 /** One-sided DFT of a real frame, summed naively with exactly reduced angles. */
@@ -51,9 +51,10 @@ function cases(sizes: number[]): [number, WasmAlgorithm][] {
 }
 
 describe('WebAssembly kernel', () => {
-  it('is the assembly of wasm/stft.wat (run `pnpm --filter @losses/stft wasm` after editing it)', async () => {
+  it('is the assembly of wasm/stft.wat (run `pnpm wasm` in packages/stft after editing it)', async () => {
     const committed = readFileSync(new URL('../src/wasm/module.ts', import.meta.url), 'utf8');
-    expect(committed).toBe(moduleSource(await assemble()));
+    const wat = new URL('../wasm/stft.wat', import.meta.url);
+    expect(committed).toBe(moduleSource(await assemble(wat.pathname), 'wasm/stft.wat'));
   });
 
   it('is available here (Node 20 has WebAssembly SIMD) for sizes >= 4', () => {

@@ -6,7 +6,7 @@
  * (to rounding: the two FFTs round differently, both well within 1e-15 relative).
  */
 import type { FloatArray } from '@losses/tensor';
-import { STFT_WASM_BASE64 } from './module.js';
+import { WASM_BASE64 } from './module.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -47,7 +47,7 @@ let enabled = true;
 function compiledModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      const text = atob(STFT_WASM_BASE64);
+      const text = atob(WASM_BASE64);
       const bytes = new Uint8Array(text.length);
       for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
       // Synchronous compilation is allowed for modules under 4 KiB on a browser's main thread.
