@@ -136,10 +136,11 @@ function addTransposed(gyT: Float64Array, gy: Float64Array, M: number, D: number
 }
 
 function sqeuclidean(x: Float64Array, y: Float64Array, M: number, D: number): CostPlan {
-  // Cost rows: four columns at a time (four running sums, y transposed so that the four loads are
-  // contiguous). VJP rows: dL/dx_i = 2 (r_i x_i - sum_j E(i, j) y_j), r_i = sum_j E(i, j), four
-  // features at a time. Register blocking keeps the D-loops at a few instructions per cell.
-  const yT = transpose(y, M, D);
+  // Cost rows: four columns at a time (four running sums over d; the four y frames are read in
+  // place, D apart). VJP rows: dL/dx_i = 2 (r_i x_i - sum_j E(i, j) y_j), r_i = sum_j E(i, j),
+  // six features at a time (then four, then one). Register blocking keeps the D-loops at a few
+  // instructions per cell; the sums run in the same order as the plain loops.
+  let yT: Float64Array | null = null;
   let gyT: Float64Array | null = null;
   return {
     row(i, out, lo, hi) {
@@ -150,12 +151,12 @@ function sqeuclidean(x: Float64Array, y: Float64Array, M: number, D: number): Co
         let s1 = 0;
         let s2 = 0;
         let s3 = 0;
-        for (let d = 0, b = j; d < D; d++, b += M) {
+        for (let d = 0, b = j * D; d < D; d++, b++) {
           const xv = x[xi + d]!;
-          const t0 = xv - yT[b]!;
-          const t1 = xv - yT[b + 1]!;
-          const t2 = xv - yT[b + 2]!;
-          const t3 = xv - yT[b + 3]!;
+          const t0 = xv - y[b]!;
+          const t1 = xv - y[b + D]!;
+          const t2 = xv - y[b + 2 * D]!;
+          const t3 = xv - y[b + 3 * D]!;
           s0 += t0 * t0;
           s1 += t1 * t1;
           s2 += t2 * t2;
@@ -168,8 +169,8 @@ function sqeuclidean(x: Float64Array, y: Float64Array, M: number, D: number): Co
       }
       for (; j <= hi; j++) {
         let s = 0;
-        for (let d = 0, b = j; d < D; d++, b += M) {
-          const t = x[xi + d]! - yT[b]!;
+        for (let d = 0, b = j * D; d < D; d++, b++) {
+          const t = x[xi + d]! - y[b]!;
           s += t * t;
         }
         out[j] = s;
@@ -180,6 +181,29 @@ function sqeuclidean(x: Float64Array, y: Float64Array, M: number, D: number): Co
       let r = 0;
       for (let j = lo; j <= hi; j++) r += e[j]!;
       let d = 0;
+      for (; d + 5 < D; d += 6) {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        let a4 = 0;
+        let a5 = 0;
+        for (let j = lo, b = lo * D + d; j <= hi; j++, b += D) {
+          const w = e[j]!;
+          a0 += w * y[b]!;
+          a1 += w * y[b + 1]!;
+          a2 += w * y[b + 2]!;
+          a3 += w * y[b + 3]!;
+          a4 += w * y[b + 4]!;
+          a5 += w * y[b + 5]!;
+        }
+        gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - a0);
+        gx[xi + d + 1] = gx[xi + d + 1]! + 2 * (r * x[xi + d + 1]! - a1);
+        gx[xi + d + 2] = gx[xi + d + 2]! + 2 * (r * x[xi + d + 2]! - a2);
+        gx[xi + d + 3] = gx[xi + d + 3]! + 2 * (r * x[xi + d + 3]! - a3);
+        gx[xi + d + 4] = gx[xi + d + 4]! + 2 * (r * x[xi + d + 4]! - a4);
+        gx[xi + d + 5] = gx[xi + d + 5]! + 2 * (r * x[xi + d + 5]! - a5);
+      }
       for (; d + 3 < D; d += 4) {
         let a0 = 0;
         let a1 = 0;
@@ -204,6 +228,7 @@ function sqeuclidean(x: Float64Array, y: Float64Array, M: number, D: number): Co
       }
       if (gy !== null) {
         // dL/dy_j += -2 E(i, j) (x_i - y_j), on y transposed (contiguous over j).
+        if (yT === null) yT = transpose(y, M, D);
         if (gyT === null) gyT = new Float64Array(M * D);
         for (let d2 = 0; d2 < D; d2++) {
           const base = d2 * M;

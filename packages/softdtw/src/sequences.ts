@@ -176,9 +176,19 @@ export function shapeGrads(
   if (pairs.layout === 'single') return tensor(make(grads[0]!, types[0]!), [lens[0]!, D]);
   const B = grads.length;
   const L = lens[0]!;
-  const out = types[0] === 'float32' ? new Float32Array(B * L * D) : new Float64Array(B * L * D);
-  grads.forEach((g, b) => {
-    out.set(g, b * L * D);
-  });
+  const size = B * L * D;
+  // Gradients that are consecutive views of one float64 buffer (as evaluate gives a batch) are
+  // returned as that buffer, without a copy.
+  const first = grads[0]!;
+  if (
+    types[0] === 'float64' &&
+    first.byteOffset === 0 &&
+    first.buffer.byteLength === size * 8 &&
+    grads.every((g, b) => g.buffer === first.buffer && g.byteOffset === b * L * D * 8)
+  ) {
+    return tensor(new Float64Array(first.buffer, 0, size), [B, L, D]);
+  }
+  const out = types[0] === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  for (let b = 0; b < B; b++) out.set(grads[b]!, b * L * D);
   return tensor(out, [B, L, D]);
 }
