@@ -44,6 +44,10 @@ export class StftKernel {
   private readonly dsum = new Float64Array(FRAMES);
   /** A group's magnitudes in float64, copied out with one `set`. */
   private readonly dm: Float64Array;
+  /** A group's frame starts and spectra (interleaved, see DirectRealDft.forward4). */
+  private readonly starts = new Int32Array(FRAMES);
+  private readonly dre: Float64Array;
+  private readonly dim: Float64Array;
 
   /** Reused work memory (padded signals, their gradient), grown on demand. */
   private readonly work = { pad: new Float64Array(0), grad: new Float64Array(0) };
@@ -73,6 +77,8 @@ export class StftKernel {
     this.dc = new Float64Array(FRAMES * rows);
     this.ds = new Float64Array(FRAMES * rows);
     this.dm = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
+    this.dre = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
+    this.dim = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
   }
 
   /** Pads `batch` signals of `length` samples (row-major in `x`) as the configuration says. */
@@ -221,48 +227,25 @@ export class StftKernel {
     mags: FloatArray | null,
     eps: number | undefined,
   ): void {
-    const { size: n, hop, window, bins } = this.cfg;
-    const { du, dv, dc, ds, d0, dsum, dm } = this;
-    const h = direct.h;
+    const { hop, window, bins } = this.cfg;
+    const { dm, starts, dre, dim } = this;
     const total = f.batch * f.frames;
     const { padded, frames, paddedLength } = f;
     const floor = eps ?? 0;
-    const w0 = window[0]!;
     for (let g0 = 0; g0 < total; g0 += FRAMES) {
       const count = Math.min(FRAMES, total - g0);
       for (let t = 0; t < FRAMES; t++) {
-        if (t >= count) {
-          for (let j = 0, i = t; j < h; j++, i += FRAMES) {
-            du[i] = 0;
-            dv[i] = 0;
-          }
-          continue;
-        }
-        const g = g0 + t;
-        const s = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
-        d0[t] = w0 * padded[s]!;
-        let sum = 0;
-        for (let j = 1, i = t, e = s + n; j <= h; j++, i += FRAMES) {
-          const a = window[j]! * padded[s + j]!;
-          const b = window[n - j]! * padded[e - j]!;
-          const u = a + b;
-          du[i] = u;
-          dv[i] = a - b;
-          sum += u;
-        }
-        dsum[t] = sum;
+        // missing frames of the last group repeat its first frame; their outputs are dropped
+        const g = t < count ? g0 + t : g0;
+        starts[t] = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
       }
-      direct.cosine(du, dc);
-      direct.sine(dv, ds);
+      direct.forward4(padded, starts, window, dre, dim);
       if (mags !== null) {
         for (let t = 0; t < count; t++) {
           const o = t * bins;
-          const x0 = d0[t]!;
-          const dc0 = x0 + dsum[t]!;
-          dm[o] = Math.sqrt(Math.max(dc0 * dc0, floor));
-          for (let k = 1, i = t; k < bins; k++, i += FRAMES) {
-            const re = x0 + dc[i]!;
-            const im = ds[i]!;
+          for (let k = 0, i = t; k < bins; k++, i += FRAMES) {
+            const re = dre[i]!;
+            const im = dim[i]!;
             dm[o + k] = Math.sqrt(Math.max(re * re + im * im, floor));
           }
         }
@@ -271,12 +254,9 @@ export class StftKernel {
       } else if (complex !== null) {
         for (let t = 0; t < count; t++) {
           const o = 2 * (g0 + t) * bins;
-          const x0 = d0[t]!;
-          complex[o] = x0 + dsum[t]!;
-          complex[o + 1] = 0;
-          for (let k = 1, i = t; k < bins; k++, i += FRAMES) {
-            complex[o + 2 * k] = x0 + dc[i]!;
-            complex[o + 2 * k + 1] = -ds[i]!;
+          for (let k = 0, i = t; k < bins; k++, i += FRAMES) {
+            complex[o + 2 * k] = dre[i]!;
+            complex[o + 2 * k + 1] = dim[i]!;
           }
         }
       }

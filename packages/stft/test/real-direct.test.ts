@@ -73,6 +73,28 @@ describe('DirectRealDft', () => {
     });
   }
 
+  for (const n of [5, 17, 31, 67, 127]) {
+    it(`forward4 gives the one-sided DFT of four windowed frames for n = ${n}`, () => {
+      const d = new DirectRealDft(n);
+      const src = noise(3 * n + 40, 7 * n);
+      const window = noise(n, 13 * n).map((w) => 1 + w / 2);
+      const starts = Int32Array.from([0, 7, n + 3, 2 * n + 39]);
+      const bins = d.h + 1;
+      const re = new Float64Array(FRAMES * bins);
+      const im = new Float64Array(FRAMES * bins);
+      d.forward4(src, starts, window, re, im);
+      for (let f = 0; f < FRAMES; f++) {
+        const x = Float64Array.from({ length: n }, (_, j) => window[j]! * src[starts[f]! + j]!);
+        const got = new Float64Array(2 * bins);
+        for (let k = 0; k < bins; k++) {
+          got[2 * k] = re[FRAMES * k + f]!;
+          got[2 * k + 1] = im[FRAMES * k + f]!;
+        }
+        expect(relativeError(got, naiveRealDft(x)), `frame ${f}`).toBeLessThan(1e-12);
+      }
+    });
+  }
+
   it('runs the products as convolutions for primes with h = 3 h2 odd (31, 43, 67, 79) only', () => {
     for (const n of [31, 43, 67, 79]) expect(new DirectRealDft(n).convolved, `n = ${n}`).toBe(true);
     for (const n of [5, 7, 9, 13, 17, 33, 127, 257]) {

@@ -40,6 +40,12 @@ export class DirectRealDft {
   private readonly sin: Float64Array;
   /** The convolution form of C and S (null: dense products). */
   private readonly conv: Convolutions | null;
+  /** Work of the dense {@link DirectRealDft.forward4}: u, v and C u, S v, interleaved. */
+  private readonly u: Float64Array;
+  private readonly v: Float64Array;
+  private readonly cu: Float64Array;
+  private readonly sv: Float64Array;
+  private readonly x0 = new Float64Array(FRAMES);
 
   constructor(n: number) {
     if (n % 2 !== 1 || n < 3) throw new RangeError(`DirectRealDft needs an odd n >= 3, got ${n}`);
@@ -62,6 +68,53 @@ export class DirectRealDft {
       }
     }
     this.conv = convolutionsFor(n);
+    const dense = this.conv === null;
+    this.u = new Float64Array(dense ? FRAMES * h : 0);
+    this.v = new Float64Array(dense ? FRAMES * h : 0);
+    this.cu = new Float64Array(dense ? FRAMES * rows : 0);
+    this.sv = new Float64Array(dense ? FRAMES * rows : 0);
+  }
+
+  /**
+   * The one-sided spectra (bins k = 0..h) of {@link FRAMES} windowed frames
+   * x_f[j] = window[j] src[starts[f] + j], into re[4 k + f], im[4 k + f] (interleaved).
+   */
+  forward4(
+    src: Float64Array,
+    starts: Int32Array,
+    window: Float64Array,
+    re: Float64Array,
+    im: Float64Array,
+  ): void {
+    if (this.conv !== null) {
+      this.conv.forward4(src, starts, window, re, im);
+      return;
+    }
+    const { n, h, u, v, cu, sv } = this;
+    for (let f = 0; f < FRAMES; f++) {
+      const s = starts[f]!;
+      const e = s + n;
+      const x0 = window[0]! * src[s]!;
+      this.x0[f] = x0;
+      let sum = x0;
+      for (let j = 1, i = f; j <= h; j++, i += FRAMES) {
+        const a = window[j]! * src[s + j]!;
+        const b = window[n - j]! * src[e - j]!;
+        const p = a + b;
+        u[i] = p;
+        v[i] = a - b;
+        sum += p;
+      }
+      re[f] = sum;
+      im[f] = 0;
+    }
+    product(this.cos, h, this.rows, u, cu);
+    product(this.sin, h, this.rows, v, sv);
+    const x0 = this.x0;
+    for (let i = 0, e = FRAMES * h; i < e; i++) {
+      re[FRAMES + i] = x0[i & 3]! + cu[i]!;
+      im[FRAMES + i] = -sv[i]!;
+    }
   }
 
   /**
@@ -98,11 +151,26 @@ function isPrime(n: number): boolean {
   return true;
 }
 
+/** Whether odd n has the convolution form (see {@link DirectRealDft}). */
+function convolvable(n: number): boolean {
+  const h = (n - 1) / 2;
+  return isPrime(n) && h % 2 === 1 && h % 3 === 0 && (h / 3) % 3 !== 0 && h >= 9;
+}
+
 /** The convolution form of C and S for n, or null when n does not have it. */
 function convolutionsFor(n: number): Convolutions | null {
+  return convolvable(n) ? new Convolutions(n) : null;
+}
+
+/**
+ * Multiply-adds per frame of {@link DirectRealDft} for odd n >= 3 (two products; the convolution
+ * form counted with its padded rows and its additions at one multiply-add per 3 values).
+ */
+export function directMultiplyAdds(n: number): number {
   const h = (n - 1) / 2;
-  if (!isPrime(n) || h % 2 === 0 || h % 3 !== 0 || (h / 3) % 3 === 0 || h < 9) return null;
-  return new Convolutions(n);
+  if (!convolvable(n)) return 2 * Math.ceil(h / 3) * 3 * h;
+  const h2 = h / 3;
+  return 2 * (4 * Math.ceil(h2 / 3) * 3 * h2 + 3 * h);
 }
 
 /** The four length-h2 circulants of one product, in blocks of three rows (see `product`). */
@@ -138,10 +206,23 @@ class Convolutions {
   private readonly m1: Float64Array;
   private readonly m2: Float64Array;
   private readonly m3: Float64Array;
+  /** The same for v (sine) in {@link Convolutions.forward4}, and x_0 and sum u per frame. */
+  private readonly vs: Float64Array;
+  private readonly va: Float64Array;
+  private readonly vb: Float64Array;
+  private readonly vab: Float64Array;
+  private readonly ns: Float64Array;
+  private readonly n1: Float64Array;
+  private readonly n2: Float64Array;
+  private readonly n3: Float64Array;
+  private readonly x0 = new Float64Array(FRAMES);
+  private readonly sum = new Float64Array(FRAMES);
+  private readonly n: number;
 
   constructor(n: number) {
     const h = (n - 1) / 2;
     const h2 = h / 3;
+    this.n = n;
     this.h2 = h2;
     const rows2 = Math.ceil(h2 / 3) * 3;
     this.rows2 = rows2;
@@ -182,6 +263,121 @@ class Convolutions {
     this.m1 = new Float64Array(FRAMES * rows2);
     this.m2 = new Float64Array(FRAMES * rows2);
     this.m3 = new Float64Array(FRAMES * rows2);
+    this.vs = new Float64Array(FRAMES * h2);
+    this.va = new Float64Array(FRAMES * h2);
+    this.vb = new Float64Array(FRAMES * h2);
+    this.vab = new Float64Array(FRAMES * h2);
+    this.ns = new Float64Array(FRAMES * rows2);
+    this.n1 = new Float64Array(FRAMES * rows2);
+    this.n2 = new Float64Array(FRAMES * rows2);
+    this.n3 = new Float64Array(FRAMES * rows2);
+  }
+
+  /**
+   * {@link DirectRealDft.forward4}: the windowed frames packed straight into the rows' s, a, b,
+   * a + b of u (cosine) and of the signed v (sine), the eight products, and the outputs
+   * reconstructed straight into their bins.
+   */
+  forward4(
+    src: Float64Array,
+    starts: Int32Array,
+    window: Float64Array,
+    re: Float64Array,
+    im: Float64Array,
+  ): void {
+    const { n, h2, rows2, gather, scatter, signIn, signOut, xs, xa, xb, xab, ms, m1, m2, m3 } =
+      this;
+    const { vs, va, vb, vab, ns, n1, n2, n3, x0, sum } = this;
+    for (let f = 0; f < FRAMES; f++) {
+      const s = starts[f]!;
+      x0[f] = window[0]! * src[s]!;
+      sum[f] = 0;
+    }
+    for (let c = 0, o = 0; c < h2; c++, o += 4) {
+      // natural indices j (1-based) of the three rows at column c
+      const j0 = (gather[c]! >> 2) + 1;
+      const j1 = (gather[h2 + c]! >> 2) + 1;
+      const j2 = (gather[2 * h2 + c]! >> 2) + 1;
+      const g0 = signIn[c]!;
+      const g1 = signIn[h2 + c]!;
+      const g2 = signIn[2 * h2 + c]!;
+      const w0a = window[j0]!;
+      const w0b = window[n - j0]!;
+      const w1a = window[j1]!;
+      const w1b = window[n - j1]!;
+      const w2a = window[j2]!;
+      const w2b = window[n - j2]!;
+      for (let f = 0; f < FRAMES; f++) {
+        const s = starts[f]!;
+        const e = s + n;
+        let a = w0a * src[s + j0]!;
+        let b = w0b * src[e - j0]!;
+        const u0 = a + b;
+        const v0 = g0 * (a - b);
+        a = w1a * src[s + j1]!;
+        b = w1b * src[e - j1]!;
+        const u1 = a + b;
+        const v1 = g1 * (a - b);
+        a = w2a * src[s + j2]!;
+        b = w2b * src[e - j2]!;
+        const u2 = a + b;
+        const v2 = g2 * (a - b);
+        const i = o + f;
+        const su = u0 + u1 + u2;
+        sum[f]! += su;
+        xs[i] = su;
+        xa[i] = u0 - u2;
+        xb[i] = u1 - u2;
+        xab[i] = u0 + u1 - 2 * u2;
+        vs[i] = v0 + v1 + v2;
+        va[i] = v0 - v2;
+        vb[i] = v1 - v2;
+        vab[i] = v0 + v1 - 2 * v2;
+      }
+    }
+    const kc = this.cos;
+    const ks = this.sin;
+    product(kc.hs, h2, rows2, xs, ms);
+    product(kc.ha, h2, rows2, xa, m1);
+    product(kc.hb, h2, rows2, xb, m2);
+    product(kc.hab, h2, rows2, xab, m3);
+    product(ks.hs, h2, rows2, vs, ns);
+    product(ks.ha, h2, rows2, va, n1);
+    product(ks.hb, h2, rows2, vb, n2);
+    product(ks.hab, h2, rows2, vab, n3);
+    for (let f = 0; f < FRAMES; f++) {
+      re[f] = x0[f]! + sum[f]!;
+      im[f] = 0;
+    }
+    for (let c = 0, o = 0; c < h2; c++, o += 4) {
+      // 4 k for the three outputs at column c (bin k = natural index + 1)
+      const q0 = scatter[c]! + 4;
+      const q1 = scatter[h2 + c]! + 4;
+      const q2 = scatter[2 * h2 + c]! + 4;
+      const t0 = -signOut[c]!;
+      const t1 = -signOut[h2 + c]!;
+      const t2 = -signOut[2 * h2 + c]!;
+      for (let f = 0; f < FRAMES; f++) {
+        const i = o + f;
+        const x = x0[f]!;
+        let s = ms[i]!;
+        let p1 = m1[i]!;
+        let p2 = m2[i]!;
+        let c0 = p1 - p2;
+        let c1 = m3[i]! - p1 - 2 * p2;
+        re[q0 + f] = x + s + 2 * c0 - c1;
+        re[q1 + f] = x + s - c0 + 2 * c1;
+        re[q2 + f] = x + s - c0 - c1;
+        s = ns[i]!;
+        p1 = n1[i]!;
+        p2 = n2[i]!;
+        c0 = p1 - p2;
+        c1 = n3[i]! - p1 - 2 * p2;
+        im[q0 + f] = t0 * (s + 2 * c0 - c1);
+        im[q1 + f] = t1 * (s - c0 + 2 * c1);
+        im[q2 + f] = t2 * (s - c0 - c1);
+      }
+    }
   }
 
   /** The four circulants of a length-h kernel (1/3 of the reconstruction folded in). */

@@ -1,4 +1,5 @@
 import { RaderFft } from './rader.js';
+import { directMultiplyAdds } from './real-direct.js';
 import { BluesteinFft, smoothAtLeast } from './split-bluestein.js';
 import { radices, StockhamFft } from './stockham.js';
 
@@ -94,18 +95,18 @@ export function costOf(n: number): number {
 
 /**
  * Whether the STFT kernel should transform real frames of the odd length n with the direct real
- * DFT (2 h^2 multiply-adds per frame, h = (n - 1) / 2) instead of the FFT route (one complex FFT
- * per pair of frames plus the pair split, about half a transform per frame). Measured on Node 20
- * (STFT forward and backward per frame at odd n from 5 to 127): a multiply-add of the direct
- * product costs about DIRECT_COST units, and the per-sample work outside the transform (windowing,
- * packing, magnitudes) is about the same on both routes. So n = 67 goes direct (2178
- * multiply-adds against a Bluestein transform of 1368 units per pair) and n = 127 does not (7938
- * against a Rader transform of 1641 units).
+ * DFT (about 2 h^2 multiply-adds per frame, h = (n - 1) / 2, fewer in its convolution form)
+ * instead of the FFT route (one complex FFT per pair of frames plus the pair split, about half a
+ * transform per frame). Measured on Node 20 (STFT forward and backward per frame at odd n from 5
+ * to 127): a multiply-add of the direct product costs about DIRECT_COST units, and the per-sample
+ * work outside the transform (windowing, packing, magnitudes) is about the same on both routes.
+ * So n = 67 goes direct (1188 multiply-adds in the convolution form against a Bluestein
+ * transform of 1368 units per pair) and n = 127 does not (7938 against a Rader transform of
+ * 1641 units).
  */
 export function useDirectRealDft(n: number): boolean {
   if (n % 2 !== 1 || n < 3) return false;
-  const h = (n - 1) / 2;
-  return DIRECT_COST * 2 * h * h < costOf(n) / 2;
+  return DIRECT_COST * directMultiplyAdds(n) < costOf(n) / 2;
 }
 
 const DIRECT_COST = 0.2;
