@@ -145,16 +145,12 @@ export class StftKernel {
       if (pair) {
         const g2 = g + 1;
         const s2 = Math.floor(g2 / frames) * paddedLength + (g2 % frames) * hop;
-        for (let j = 0; j < n; j++) {
-          const w = window[j]!;
-          zr[j] = w * padded[s1 + j]!;
-          zi[j] = w * padded[s2 + j]!;
-        }
+        fft.forwardWindowed(padded, s1, s2, window, zr, zi);
       } else {
         for (let j = 0; j < n; j++) zr[j] = window[j]! * padded[s1 + j]!;
         zi.fill(0);
+        fft.forward(zr, zi);
       }
-      fft.forward(zr, zi);
       if (pair && mags !== null) {
         // |A|^2 = |Z[k] + conj Z[n-k]|^2 / 4, |B|^2 = |Z[k] - conj Z[n-k]|^2 / 4, written directly.
         const o1 = g * bins;

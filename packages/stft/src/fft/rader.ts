@@ -87,7 +87,7 @@ export class RaderFft implements SplitTransform {
   }
 
   forward(re: Float64Array, im: Float64Array): void {
-    const { n, gather, scatter, kRe, kIm, aRe, aIm } = this;
+    const { n, gather, aRe, aIm } = this;
     const L = n - 1;
     const x0r = re[0]!;
     const x0i = im[0]!;
@@ -102,6 +102,47 @@ export class RaderFft implements SplitTransform {
       sr += vr;
       si += vi;
     }
+    this.convolve(x0r, x0i, sr, si, re, im);
+  }
+
+  forwardWindowed(
+    src: Float64Array,
+    s1: number,
+    s2: number,
+    window: Float64Array,
+    re: Float64Array,
+    im: Float64Array,
+  ): void {
+    const { n, gather, aRe, aIm } = this;
+    const L = n - 1;
+    const x0r = window[0]! * src[s1]!;
+    const x0i = window[0]! * src[s2]!;
+    let sr = x0r;
+    let si = x0i;
+    for (let r = 0; r < L; r++) {
+      const j = gather[r]!;
+      const w = window[j]!;
+      const vr = w * src[s1 + j]!;
+      const vi = w * src[s2 + j]!;
+      aRe[r] = vr;
+      aIm[r] = vi;
+      sr += vr;
+      si += vi;
+    }
+    this.convolve(x0r, x0i, sr, si, re, im);
+  }
+
+  /** The cyclic convolution of the gathered input (in aRe, aIm) and the outputs. */
+  private convolve(
+    x0r: number,
+    x0i: number,
+    sr: number,
+    si: number,
+    re: Float64Array,
+    im: Float64Array,
+  ): void {
+    const { n, scatter, kRe, kIm, aRe, aIm } = this;
+    const L = n - 1;
     this.inner.forward(aRe, aIm);
     // conj(A * K): a forward FFT of it, conjugated, is the (normalised) cyclic convolution.
     for (let r = 0; r < L; r++) {

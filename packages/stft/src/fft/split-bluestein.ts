@@ -1,5 +1,7 @@
 import type { SplitTransform } from './split.js';
-import { StockhamFft } from './stockham.js';
+import { StockhamFft, type WindowedInput } from './stockham.js';
+
+const EMPTY = new Float64Array(0);
 
 /** Smallest m >= n of the form 2^a 3^b 5^c. */
 export function smoothAtLeast(n: number): number {
@@ -36,6 +38,8 @@ export class BluesteinFft implements SplitTransform {
   private readonly kIm: Float64Array;
   private readonly aRe: Float64Array;
   private readonly aIm: Float64Array;
+  /** The frames of {@link BluesteinFft.forwardWindowed} (reused, released after each call). */
+  private readonly input: WindowedInput = { src: EMPTY, s1: 0, s2: 0, window: EMPTY };
 
   /**
    * @param n Transform length.
@@ -71,6 +75,31 @@ export class BluesteinFft implements SplitTransform {
     }
     this.aRe = new Float64Array(m);
     this.aIm = new Float64Array(m);
+  }
+
+  forwardWindowed(
+    src: Float64Array,
+    s1: number,
+    s2: number,
+    window: Float64Array,
+    re: Float64Array,
+    im: Float64Array,
+  ): void {
+    const { n, wRe, wIm, kRe, kIm, aRe, aIm, input } = this;
+    const pruned = this.inner instanceof StockhamFft ? this.inner : null;
+    input.src = src;
+    input.s1 = s1;
+    input.s2 = s2;
+    input.window = window;
+    const done = pruned?.bluestein(re, im, n, wRe, wIm, kRe, kIm, aRe, aIm, input) ?? false;
+    input.src = input.window = EMPTY;
+    if (done) return;
+    for (let j = 0; j < n; j++) {
+      const w = window[j]!;
+      re[j] = w * src[s1 + j]!;
+      im[j] = w * src[s2 + j]!;
+    }
+    this.forward(re, im);
   }
 
   forward(re: Float64Array, im: Float64Array): void {

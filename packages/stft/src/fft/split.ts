@@ -8,6 +8,18 @@ export interface SplitTransform {
   readonly n: number;
   /** X[k] = sum_j x[j] exp(-2 pi i j k / n), written over (re, im). */
   forward(re: Float64Array, im: Float64Array): void;
+  /**
+   * The same transform of x[j] = window[j] (src[s1 + j] + i src[s2 + j]) (two windowed real
+   * frames), written into (re, im): the windowing fused into the transform's first pass.
+   */
+  forwardWindowed(
+    src: Float64Array,
+    s1: number,
+    s2: number,
+    window: Float64Array,
+    re: Float64Array,
+    im: Float64Array,
+  ): void;
 }
 
 /** How a length is transformed. */

@@ -58,6 +58,14 @@ export function largestPrimeFactor(n: number): number {
   return best;
 }
 
+/** Two real frames read as one complex input: x[j] = window[j] (src[s1 + j] + i src[s2 + j]). */
+export interface WindowedInput {
+  src: Float64Array;
+  s1: number;
+  s2: number;
+  window: Float64Array;
+}
+
 /** A complex FFT of fixed length n on split arrays, computed in place (with internal scratch). */
 export class StockhamFft {
   readonly n: number;
@@ -125,7 +133,8 @@ export class StockhamFft {
    * computes only the first n outputs, conjugates them and multiplies by the chirp, writing over
    * (re, im): X[k] = w[k] conj(FFT(conj(FFT(x w) K)))[k]. Returns false (doing nothing) when the
    * passes do not allow it (first pass radix 4 over a zero upper half, last pass radix 4 or 2
-   * whose lower outputs cover n); `aRe`, `aIm` are work arrays of length M.
+   * whose lower outputs cover n); `aRe`, `aIm` are work arrays of length M. With `input`, x is
+   * read from there (x[j] = window[j] (src[s1 + j] + i src[s2 + j])) instead of (re, im).
    */
   bluestein(
     re: Float64Array,
@@ -137,6 +146,7 @@ export class StockhamFft {
     kIm: Float64Array,
     aRe: Float64Array,
     aIm: Float64Array,
+    input: WindowedInput | null = null,
   ): boolean {
     const passes = this.passes;
     const count = passes.length;
@@ -149,7 +159,11 @@ export class StockhamFft {
     let xi = aIm;
     let yr = this.sRe;
     let yi = this.sIm;
-    radix4FirstChirp(first, re, im, n, wRe, wIm, xr, xi);
+    if (input === null) radix4FirstChirp(first, re, 0, im, 0, null, n, wRe, wIm, xr, xi);
+    else {
+      const { src, s1, s2, window } = input;
+      radix4FirstChirp(first, src, s1, src, s2, window, n, wRe, wIm, xr, xi);
+    }
     for (let round = 0; round < 2; round++) {
       for (let index = round === 0 ? 1 : 0; index < count - 1; index++) {
         this.pass(passes[index]!, xr, xi, yr, yi);
@@ -175,6 +189,48 @@ export class StockhamFft {
     return true;
   }
 
+  /**
+   * The forward DFT of x[j] = window[j] (src[s1 + j] + i src[s2 + j]) into (re, im): the windowing
+   * done by a first radix-4 pass that reads the frames, and the passes arranged so that the last
+   * one writes into (re, im) (no copy).
+   */
+  forwardWindowed(
+    src: Float64Array,
+    s1: number,
+    s2: number,
+    window: Float64Array,
+    re: Float64Array,
+    im: Float64Array,
+  ): void {
+    const passes = this.passes;
+    const count = passes.length;
+    const first = passes[0];
+    if (first === undefined || first.r !== 4 || count < 2) {
+      for (let j = 0; j < this.n; j++) {
+        const w = window[j]!;
+        re[j] = w * src[s1 + j]!;
+        im[j] = w * src[s2 + j]!;
+      }
+      this.run(re, im, this.n, this.n);
+      return;
+    }
+    // count passes end in (re, im) if the first one writes there when count is odd
+    let xr = count % 2 === 1 ? re : this.sRe;
+    let xi = count % 2 === 1 ? im : this.sIm;
+    let yr = count % 2 === 1 ? this.sRe : re;
+    let yi = count % 2 === 1 ? this.sIm : im;
+    radix4FirstWindowed(first, src, s1, s2, window, xr, xi);
+    for (let index = 1; index < count; index++) {
+      this.step(passes[index]!, index, xr, xi, yr, yi, this.n, this.n);
+      const tr = xr;
+      const ti = xi;
+      xr = yr;
+      xi = yi;
+      yr = tr;
+      yi = ti;
+    }
+  }
+
   private run(re: Float64Array, im: Float64Array, inputLength: number, outputLength: number): void {
     let xr = re;
     let xi = im;
@@ -182,32 +238,7 @@ export class StockhamFft {
     let yi = this.sIm;
     const passes = this.passes;
     for (let index = 0; index < passes.length; index++) {
-      const pass = passes[index]!;
-      const last = pass.m === 1;
-      if (index === 0 && !last && pass.r === 4 && 2 * pass.m >= inputLength) {
-        radix4FirstHalfZero(pass, xr, xi, yr, yi);
-      } else if (index > 0 && last && pass.r === 4 && 2 * pass.s >= outputLength) {
-        radix4LastLow(pass.s, xr, xi, yr, yi);
-      } else
-        switch (last ? pass.r : 0) {
-          case 4:
-            radix4Last(pass.s, xr, xi, yr, yi);
-            break;
-          case 2:
-            radix2Last(pass.s, xr, xi, yr, yi);
-            break;
-          case 3:
-            radix3Last(pass.s, xr, xi, yr, yi);
-            break;
-          case 5:
-            radix5Last(pass.s, xr, xi, yr, yi);
-            break;
-          case 7:
-            radix7(pass, xr, xi, yr, yi, false);
-            break;
-          default:
-            this.pass(pass, xr, xi, yr, yi);
-        }
+      this.step(passes[index]!, index, xr, xi, yr, yi, inputLength, outputLength);
       const tr = xr;
       const ti = xi;
       xr = yr;
@@ -219,6 +250,44 @@ export class StockhamFft {
       re.set(xr.subarray(0, outputLength));
       im.set(xi.subarray(0, outputLength));
     }
+  }
+
+  /** Pass number `index` from (xr, xi) to (yr, yi), the first and last ones pruned if they can. */
+  private step(
+    pass: Pass,
+    index: number,
+    xr: Float64Array,
+    xi: Float64Array,
+    yr: Float64Array,
+    yi: Float64Array,
+    inputLength: number,
+    outputLength: number,
+  ): void {
+    const last = pass.m === 1;
+    if (index === 0 && !last && pass.r === 4 && 2 * pass.m >= inputLength) {
+      radix4FirstHalfZero(pass, xr, xi, yr, yi);
+    } else if (index > 0 && last && pass.r === 4 && 2 * pass.s >= outputLength) {
+      radix4LastLow(pass.s, xr, xi, yr, yi);
+    } else
+      switch (last ? pass.r : 0) {
+        case 4:
+          radix4Last(pass.s, xr, xi, yr, yi);
+          break;
+        case 2:
+          radix2Last(pass.s, xr, xi, yr, yi);
+          break;
+        case 3:
+          radix3Last(pass.s, xr, xi, yr, yi);
+          break;
+        case 5:
+          radix5Last(pass.s, xr, xi, yr, yi);
+          break;
+        case 7:
+          radix7(pass, xr, xi, yr, yi, false);
+          break;
+        default:
+          this.pass(pass, xr, xi, yr, yi);
+      }
   }
 
   private pass(
@@ -850,12 +919,15 @@ function radix4LastLow(
 
 /**
  * First radix-4 pass (s = 1) over x w, x of length n <= 2 m (x[j] w[j] = 0 from j = n on), as
- * {@link radix4FirstHalfZero}.
+ * {@link radix4FirstHalfZero}; x[j] = v[j] (re[o1 + j] + i im[o2 + j]) with v the window (or 1).
  */
 function radix4FirstChirp(
   pass: Pass,
   re: Float64Array,
+  o1: number,
   im: Float64Array,
+  o2: number,
+  window: Float64Array | null,
   n: number,
   wRe: Float64Array,
   wIm: Float64Array,
@@ -864,8 +936,9 @@ function radix4FirstChirp(
 ): void {
   const { m, twRe, twIm } = pass;
   for (let p = 0; p < m; p++) {
-    let xr = re[p]!;
-    let xi = im[p]!;
+    let v = window === null ? 1 : window[p]!;
+    let xr = v * re[o1 + p]!;
+    let xi = v * im[o2 + p]!;
     let cr = wRe[p]!;
     let ci = wIm[p]!;
     const a0r = xr * cr - xi * ci;
@@ -874,8 +947,9 @@ function radix4FirstChirp(
     let a1i = 0;
     const j = p + m;
     if (j < n) {
-      xr = re[j]!;
-      xi = im[j]!;
+      v = window === null ? 1 : window[j]!;
+      xr = v * re[o1 + j]!;
+      xi = v * im[o2 + j]!;
       cr = wRe[j]!;
       ci = wIm[j]!;
       a1r = xr * cr - xi * ci;
@@ -1043,5 +1117,64 @@ function radix2LastChirp(
     const wi = wIm[q]!;
     re[q] = cr * wr - ci * wi;
     im[q] = cr * wi + ci * wr;
+  }
+}
+
+/** First radix-4 pass (s = 1) reading x[j] = window[j] (src[s1 + j] + i src[s2 + j]). */
+function radix4FirstWindowed(
+  pass: Pass,
+  src: Float64Array,
+  s1: number,
+  s2: number,
+  window: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+): void {
+  const { m, twRe, twIm } = pass;
+  for (let p = 0; p < m; p++) {
+    const i1 = p + m;
+    const i2 = i1 + m;
+    const i3 = i2 + m;
+    const v0 = window[p]!;
+    const v1 = window[i1]!;
+    const v2 = window[i2]!;
+    const v3 = window[i3]!;
+    const a0r = v0 * src[s1 + p]!;
+    const a0i = v0 * src[s2 + p]!;
+    const a1r = v1 * src[s1 + i1]!;
+    const a1i = v1 * src[s2 + i1]!;
+    const a2r = v2 * src[s1 + i2]!;
+    const a2i = v2 * src[s2 + i2]!;
+    const a3r = v3 * src[s1 + i3]!;
+    const a3i = v3 * src[s2 + i3]!;
+    const t0r = a0r + a2r;
+    const t0i = a0i + a2i;
+    const t1r = a0r - a2r;
+    const t1i = a0i - a2i;
+    const t2r = a1r + a3r;
+    const t2i = a1i + a3i;
+    const t3r = a1r - a3r;
+    const t3i = a1i - a3i;
+    const o = 4 * p;
+    yr[o] = t0r + t2r;
+    yi[o] = t0i + t2i;
+    const y1r = t1r + t3i;
+    const y1i = t1i - t3r;
+    const y2r = t0r - t2r;
+    const y2i = t0i - t2i;
+    const y3r = t1r - t3i;
+    const y3i = t1i + t3r;
+    const w1r = twRe[3 * p]!;
+    const w1i = twIm[3 * p]!;
+    const w2r = twRe[3 * p + 1]!;
+    const w2i = twIm[3 * p + 1]!;
+    const w3r = twRe[3 * p + 2]!;
+    const w3i = twIm[3 * p + 2]!;
+    yr[o + 1] = y1r * w1r - y1i * w1i;
+    yi[o + 1] = y1r * w1i + y1i * w1r;
+    yr[o + 2] = y2r * w2r - y2i * w2i;
+    yi[o + 2] = y2r * w2i + y2i * w2r;
+    yr[o + 3] = y3r * w3r - y3i * w3i;
+    yi[o + 3] = y3r * w3i + y3i * w3r;
   }
 }
