@@ -31,3 +31,18 @@ export function expNeg(v: number): number {
   const ki = k | 0;
   return EXP_INT[(ki >> 8) + 1075]! * (EXP_FRAC[ki & 255]! * p);
 }
+
+/**
+ * exp(v) for v <= 0 by the table method alone, the argument clamped at -745 (no Math.exp
+ * fallback, so no call: this is the form inlined in the forward pass of recursion.ts). Equal to
+ * {@link expNeg} on [-708, 0]; below, the subnormal result is within 2 units of the smallest
+ * subnormal of Math.exp, and 0 at -745 and below (also for -Infinity).
+ */
+export function expNegClamped(v0: number): number {
+  const v = Math.max(v0, -745);
+  const k = Math.floor(v * INV_STEP + 0.5);
+  const r = v - k * STEP_HI - k * STEP_LO;
+  const p = 1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * 0.041666666666666664)));
+  const ki = k | 0;
+  return EXP_INT[(ki >> 8) + 1075]! * (EXP_FRAC[ki & 255]! * p);
+}

@@ -56,6 +56,10 @@ export class Workspace {
   scaleB = new Float64Array(0);
   cost = new Float64Array(0);
   e = new Float64Array(0);
+  /** (m, s) of one row of D, interleaved: D(., j) = state[2j] - gamma log state[2j+1]. */
+  state = new Float64Array(0);
+  /** Step weights, 1 / gamma and gamma ln 8 as float64 (see softDtwForward). */
+  readonly params = new Float64Array(5);
 
   /** Makes room for an N x M problem; `withWeights` also sizes the soft-min weight store. */
   ensure(N: number, M: number, withWeights: boolean): void {
@@ -69,12 +73,20 @@ export class Workspace {
       this.scaleB = new Float64Array(M + 2);
       this.cost = new Float64Array(M);
       this.e = new Float64Array(M);
+      this.state = new Float64Array(2 * (M + 1));
     }
   }
 
   /** Float64 words held (for memory accounting). */
   words(): number {
-    return this.q.length + this.rowA.length + this.rowB.length + this.cost.length + this.e.length;
+    return (
+      this.q.length +
+      this.rowA.length +
+      this.rowB.length +
+      this.cost.length +
+      this.e.length +
+      this.state.length
+    );
   }
 }
 
@@ -187,8 +199,16 @@ const LN8 = 3 * Math.LN2;
  *   D(i, j) = P - gamma log S,  q_k = t_k / S   (= exp(-(s_k' - D(i, j)) / gamma) exactly),
  *
  * and when S >= 8 the pair is rescaled to (P - gamma ln 8, S / 8). Every exponent is <= 0 and S
- * is in [1, 24): the same stability as the log-sum-exp form, with 2 exp (table method of
- * fast-math.ts, inlined by hand: V8 does not inline the call here) and no log per cell.
+ * is in [1, 24): the same stability as the log-sum-exp form, with 2 exp and no log per cell.
+ *
+ * The exp is fast-math.ts's expNegClamped inlined by hand (V8 does not inline the call here): the
+ * table method with the argument clamped at -745 instead of a Math.exp fallback below -708 (a
+ * call in the loop made V8 spill live values on every cell). It equals expNeg on [-708, 0], is
+ * within 2 subnormal units of exp below, and gives 0 from -745 on (tested in fast-math.test.ts).
+ *
+ * One row of (m, s) is updated in place (`ws.state`, interleaved), the diagonal predecessor
+ * (i-1, j-1) carried in registers from the previous column: fewer typed arrays in the loop, each
+ * of which V8 re-checks on every access.
  */
 export function softDtwForward(
   N: number,
@@ -199,46 +219,64 @@ export function softDtwForward(
   ws: Workspace,
 ): number {
   ws.ensure(N, M, true);
-  const { gamma, wv, wh, wd } = steps;
-  const invG = 1 / gamma;
-  const shift = gamma * LN8;
+  const gamma = steps.gamma;
+  // Read back from a Float64Array so that V8 types them as float64: integer-valued weights (the
+  // default 1) would otherwise stay small integers, converted to float on every cell.
+  const par = ws.params;
+  par[0] = steps.wv;
+  par[1] = steps.wh;
+  par[2] = steps.wd;
+  par[3] = 1 / gamma;
+  par[4] = gamma * LN8;
+  const wv = par[0]!;
+  const wh = par[1]!;
+  const wd = par[2]!;
+  const invG = par[3]!;
+  const shift = par[4]!;
   const q = ws.q;
   const crow = ws.cost;
+  const st = ws.state;
   const W = M + 1;
   const EF = EXP_FRAC;
   const EI = EXP_INT;
-  let prevM = ws.rowA;
-  let curM = ws.rowB;
-  let prevS = ws.scaleA;
-  let curS = ws.scaleB;
-  prevM.fill(Number.POSITIVE_INFINITY, 0, M + 1);
-  prevS.fill(1, 0, M + 1);
-  curS.fill(1, 0, M + 1);
-  prevM[0] = 0;
+  const INF = Number.POSITIVE_INFINITY;
+  // Row 0: D(0, 0) = 0, D(0, j) = +inf.
+  st[0] = 0;
+  st[1] = 1;
+  for (let j = 1; j <= M; j++) {
+    st[2 * j] = INF;
+    st[2 * j + 1] = 1;
+  }
   for (let i = 1; i <= N; i++) {
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
-    // Cells left and right of the band (and column 0) are +inf (with s = 1).
-    curM.fill(Number.POSITIVE_INFINITY, 0, lo);
-    curM.fill(Number.POSITIVE_INFINITY, hi + 1, M + 1);
-    curS.fill(1, 0, lo);
-    curS.fill(1, hi + 1, M + 1);
     rows(i - 1, crow, lo - 1, hi - 1);
-    let leftM = Number.POSITIVE_INFINITY;
+    let diagM = st[2 * lo - 2]!;
+    let diagS = st[2 * lo - 1]!;
+    // Row i left of the band (and column 0) is +inf (with s = 1); D(i-1, lo-1) is read above.
+    for (let j = 0; j < lo; j++) {
+      st[2 * j] = INF;
+      st[2 * j + 1] = 1;
+    }
+    let leftM = INF;
     let leftS = 1;
     let k = 3 * ((i - 1) * W + lo - 1);
     for (let j = lo; j <= hi; j++, k += 3) {
       const c = crow[j - 1]!;
+      const upM = st[2 * j]!;
+      const upS = st[2 * j + 1]!;
       // Offsets 0, 1, 2 = vertical, horizontal, diagonal; p = pivot, a and b the others.
-      let p = prevM[j]! + wv * c;
-      let sp = prevS[j]!;
+      let p = upM + wv * c;
+      let sp = upS;
       let ip = 0;
       let a = leftM + wh * c;
       let sa = leftS;
       let ia = 1;
-      let b = prevM[j - 1]! + wd * c;
-      let sb = prevS[j - 1]!;
+      let b = diagM + wd * c;
+      let sb = diagS;
       let ib = 2;
+      diagM = upM;
+      diagS = upS;
       if (a < p) {
         const t = p;
         p = a;
@@ -260,63 +298,52 @@ export function softDtwForward(
         ip = ib;
         ib = v;
       }
-      if (p === Number.POSITIVE_INFINITY) {
+      if (p === INF) {
         // Unreachable cell (cannot happen inside a connected band; kept for safety).
         q[k] = 0;
         q[k + 1] = 0;
         q[k + 2] = 0;
-        curM[j] = p;
-        curS[j] = 1;
-        leftM = p;
+        leftM = INF;
         leftS = 1;
-        continue;
-      }
-      // exp(va), exp(vb) for va, vb <= 0 (expNeg of fast-math.ts, inlined).
-      const va = (p - a) * invG;
-      let ea: number;
-      if (va < -708) ea = Math.exp(va);
-      else {
-        const kk = Math.floor(va * INV_STEP + 0.5);
-        const r = va - kk * STEP_HI - kk * STEP_LO;
-        const poly = 1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * 0.041666666666666664)));
-        const ki = kk | 0;
-        ea = EI[(ki >> 8) + 1075]! * (EF[ki & 255]! * poly);
-      }
-      const vb = (p - b) * invG;
-      let eb: number;
-      if (vb < -708) eb = Math.exp(vb);
-      else {
-        const kk = Math.floor(vb * INV_STEP + 0.5);
-        const r = vb - kk * STEP_HI - kk * STEP_LO;
-        const poly = 1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * 0.041666666666666664)));
-        const ki = kk | 0;
-        eb = EI[(ki >> 8) + 1075]! * (EF[ki & 255]! * poly);
-      }
-      const ta = ea * sa;
-      const tb = eb * sb;
-      const sum = sp + ta + tb;
-      const inv = 1 / sum;
-      q[k + ip] = sp * inv;
-      q[k + ia] = ta * inv;
-      q[k + ib] = tb * inv;
-      if (sum >= 8) {
-        leftM = p - shift;
-        leftS = sum * 0.125;
       } else {
-        leftM = p;
-        leftS = sum;
+        // exp(va), exp(vb) for va, vb <= 0 (expNegClamped, inlined).
+        const va = Math.max((p - a) * invG, -745);
+        const ka = Math.floor(va * INV_STEP + 0.5);
+        const ra = va - ka * STEP_HI - ka * STEP_LO;
+        const pa =
+          1 + ra * (1 + ra * (0.5 + ra * (0.16666666666666666 + ra * 0.041666666666666664)));
+        const ia32 = ka | 0;
+        const ta = EI[(ia32 >> 8) + 1075]! * (EF[ia32 & 255]! * pa) * sa;
+        const vb = Math.max((p - b) * invG, -745);
+        const kb = Math.floor(vb * INV_STEP + 0.5);
+        const rb = vb - kb * STEP_HI - kb * STEP_LO;
+        const pb =
+          1 + rb * (1 + rb * (0.5 + rb * (0.16666666666666666 + rb * 0.041666666666666664)));
+        const ib32 = kb | 0;
+        const tb = EI[(ib32 >> 8) + 1075]! * (EF[ib32 & 255]! * pb) * sb;
+        const sum = sp + ta + tb;
+        const inv = 1 / sum;
+        q[k + ip] = sp * inv;
+        q[k + ia] = ta * inv;
+        q[k + ib] = tb * inv;
+        if (sum >= 8) {
+          leftM = p - shift;
+          leftS = sum * 0.125;
+        } else {
+          leftM = p;
+          leftS = sum;
+        }
       }
-      curM[j] = leftM;
-      curS[j] = leftS;
+      st[2 * j] = leftM;
+      st[2 * j + 1] = leftS;
     }
-    let t = prevM;
-    prevM = curM;
-    curM = t;
-    t = prevS;
-    prevS = curS;
-    curS = t;
+    // Row i right of the band is +inf.
+    for (let j = hi + 1; j <= M; j++) {
+      st[2 * j] = INF;
+      st[2 * j + 1] = 1;
+    }
   }
-  return prevM[M]! - gamma * Math.log(prevS[M]!);
+  return st[2 * M]! - gamma * Math.log(st[2 * M + 1]!);
 }
 
 /**
