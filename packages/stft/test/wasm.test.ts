@@ -4,7 +4,7 @@ import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { StftKernel } from '../src/kernel.js';
 import { resolveStftOptions, type StftOptions } from '../src/options.js';
 import {
-  isPowerOfTwo,
+  isSmooth3,
   setWasmEnabled,
   type WasmAlgorithm,
   WasmStft,
@@ -39,7 +39,7 @@ function kernels(opts: StftOptions, algorithm?: WasmAlgorithm) {
 /** Each size with every algorithm that serves it. */
 function cases(sizes: number[]): [number, WasmAlgorithm][] {
   return sizes.flatMap((n): [number, WasmAlgorithm][] =>
-    isPowerOfTwo(n)
+    isSmooth3(n)
       ? [[n, 'radix']]
       : n % 2 === 1
         ? [
@@ -67,17 +67,18 @@ describe('WebAssembly kernel', () => {
     setWasmEnabled(was);
   });
 
-  // Powers of two (Stockham radix 4 and 2) and the rest through Bluestein: odd, even, prime.
-  const sizes = [4, 5, 6, 7, 8, 12, 16, 32, 64, 67, 96, 127, 128, 256, 257, 509, 512, 1021, 1024];
+  // 3^a 2^b (Stockham radix 3, 4 and 2) and the rest through Bluestein: odd, even, prime.
+  const sizes = [4, 5, 6, 7, 8, 9, 12, 16, 27, 32, 64, 67, 96, 127, 128, 162, 256, 257, 509, 512];
   it('picks the direct DFT for small odd sizes and Bluestein above (by the cost model)', () => {
     expect(wasmAlgorithm(64)).toBe('radix');
     expect(wasmAlgorithm(67)).toBe('direct');
-    expect(wasmAlgorithm(96)).toBe('bluestein');
+    expect(wasmAlgorithm(96)).toBe('radix');
+    expect(wasmAlgorithm(100)).toBe('bluestein');
     expect(wasmAlgorithm(127)).toBe('bluestein');
     expect(wasmAlgorithm(2053)).toBe('bluestein');
   });
 
-  for (const [n, algorithm] of cases([...sizes, 2048, 2053, 4096, 4099])) {
+  for (const [n, algorithm] of cases([...sizes, 1021, 1024, 2048, 2053, 4096, 4099, 4608])) {
     it(`spectra equal a naive DFT to 1e-12 relative and the JS kernel to 1e-14, n = ${n} (${algorithm})`, () => {
       const opts: StftOptions = { size: n, hop: Math.max(1, n >> 2), window: 'hann', center: true };
       const { js, wasm, cfg } = kernels(opts, algorithm);

@@ -11,9 +11,9 @@
 (module
   (memory (export "memory") 1)
 
-  ;; In-place forward DFT X[k] = sum_j x[j] exp(-2 pi i j k / n) of n = 2^m >= 2 complex numbers at
-  ;; $x, using $y (n complex) as work. Stockham autosort (no bit reversal), radix 4 passes and one
-  ;; radix-2 pass when m is odd. Pass with length L and stride s (L s = n), for p < L/4, q < s,
+  ;; In-place forward DFT X[k] = sum_j x[j] exp(-2 pi i j k / n) of n = 3^a 2^b >= 2 complex numbers
+  ;; at $x, using $y (n complex) as work. Stockham autosort (no bit reversal): radix-3 passes, radix-4
+  ;; passes and one radix-2 pass when b is odd. Pass with length L and stride s (L s = n), for p < L/4, q < s,
   ;; with w = exp(-2 pi i p / L) and a, b, c, d = x[q + s (p + j L/4)], j = 0..3:
   ;;   y[q + s 4p]       = (a + c) + (b + d)
   ;;   y[q + s (4p + 1)] = w   ((a - c) - i (b - d))
@@ -31,6 +31,65 @@
     (local.set $sb (i32.const 16))
     (local.set $src (local.get $x))
     (local.set $dst (local.get $y))
+    ;; Radix-3 passes first while 3 divides L: with w = exp(-2 pi i p / L) and a, b, c =
+    ;; x[q + s (p + j L/3)], j = 0..2, t = a - (b + c)/2 and u = -i (sqrt(3)/2) (b - c):
+    ;;   y[q + s 3p] = a + b + c,  y[q + s (3p + 1)] = w (t + u),  y[q + s (3p + 2)] = w^2 (t - u).
+    ;; $tw holds w, w^2 per p (64 bytes), before the radix-4 passes' entries.
+    (block $radix4
+      (loop $pass3
+        (br_if $radix4 (i32.rem_u (local.get $len) (i32.const 3)))
+        (local.set $n1 (i32.div_u (local.get $len) (i32.const 3)))
+        (local.set $q1 (i32.mul (local.get $sb) (local.get $n1)))
+        (local.set $p (i32.const 0))
+        (loop $ploop3
+          (local.set $w1r (v128.load offset=0 (local.get $tw)))
+          (local.set $w1i (v128.load offset=16 (local.get $tw)))
+          (local.set $w2r (v128.load offset=32 (local.get $tw)))
+          (local.set $w2i (v128.load offset=48 (local.get $tw)))
+          (local.set $tw (i32.add (local.get $tw) (i32.const 64)))
+          (local.set $ip (i32.add (local.get $src) (i32.mul (local.get $sb) (local.get $p))))
+          (local.set $op
+            (i32.add (local.get $dst) (i32.mul (local.get $sb) (i32.mul (local.get $p) (i32.const 3)))))
+          (local.set $qe (i32.add (local.get $ip) (local.get $sb)))
+          (loop $qloop3
+            (local.set $a (v128.load (local.get $ip)))
+            (local.set $b (v128.load (i32.add (local.get $ip) (local.get $q1))))
+            (local.set $c (v128.load (i32.add (local.get $ip) (i32.shl (local.get $q1) (i32.const 1)))))
+            (local.set $apc (f64x2.add (local.get $b) (local.get $c)))
+            (local.set $amc
+              (f64x2.sub (local.get $a) (f64x2.mul (local.get $apc) (v128.const f64x2 0.5 0.5))))
+            ;; u = -i (sqrt(3)/2) (b - c) = (sqrt(3)/2) [(b - c).im, -(b - c).re]
+            (local.set $v (f64x2.sub (local.get $b) (local.get $c)))
+            (local.set $jbmd
+              (f64x2.mul
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+                (v128.const f64x2 0.8660254037844386 -0.8660254037844386)))
+            (v128.store (local.get $op) (f64x2.add (local.get $a) (local.get $apc)))
+            (local.set $v (f64x2.add (local.get $amc) (local.get $jbmd)))
+            (v128.store (i32.add (local.get $op) (local.get $sb))
+              (f64x2.add
+                (f64x2.mul (local.get $v) (local.get $w1r))
+                (f64x2.mul
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+                  (local.get $w1i))))
+            (local.set $v (f64x2.sub (local.get $amc) (local.get $jbmd)))
+            (v128.store (i32.add (local.get $op) (i32.shl (local.get $sb) (i32.const 1)))
+              (f64x2.add
+                (f64x2.mul (local.get $v) (local.get $w2r))
+                (f64x2.mul
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+                  (local.get $w2i))))
+            (local.set $ip (i32.add (local.get $ip) (i32.const 16)))
+            (local.set $op (i32.add (local.get $op) (i32.const 16)))
+            (br_if $qloop3 (i32.lt_u (local.get $ip) (local.get $qe))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br_if $ploop3 (i32.lt_u (local.get $p) (local.get $n1))))
+        (local.set $len (local.get $n1))
+        (local.set $sb (i32.mul (local.get $sb) (i32.const 3)))
+        (local.set $t (local.get $src))
+        (local.set $src (local.get $dst))
+        (local.set $dst (local.get $t))
+        (br $pass3)))
     (block $radix2
       (loop $pass
         (br_if $radix2 (i32.lt_u (local.get $len) (i32.const 4)))

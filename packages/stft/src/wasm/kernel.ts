@@ -69,34 +69,95 @@ export function setWasmEnabled(on: boolean): boolean {
   return was;
 }
 
-/** Whether n is a power of two. */
-export function isPowerOfTwo(n: number): boolean {
-  return n >= 1 && (n & (n - 1)) === 0;
+/** Whether n = 3^a 2^b (sizes the module's Stockham FFT runs directly). */
+export function isSmooth3(n: number): boolean {
+  if (!(n >= 1)) return false;
+  let m = n;
+  while (m % 3 === 0) m /= 3;
+  return (m & (m - 1)) === 0;
 }
 
-/** How the module transforms a size: Stockham radix 4 (powers of two), by the definition (small
- * odd sizes, where 2 ((n - 1) / 2)^2 multiply-adds beat an FFT), or Bluestein. */
+/** How the module transforms a size: Stockham (n = 3^a 2^b), by the definition (small odd sizes,
+ * where 2 ((n - 1) / 2)^2 multiply-adds beat an FFT), or Bluestein. */
 export type WasmAlgorithm = 'radix' | 'direct' | 'bluestein';
 
-/** Bluestein's convolution length for n: the power of two >= 2n - 1. */
-export function bluesteinSize(n: number): number {
-  let m = 1;
-  while (m < 2 * n - 1) m *= 2;
-  return m;
+/**
+ * The Stockham passes of the module's FFT for n = 3^a 2^b: radix 3 while 3 divides the length,
+ * then radix 4, then one radix 2 when b is odd (wasm/stft.wat).
+ */
+function passes(n: number): number[] {
+  const out: number[] = [];
+  let len = n;
+  while (len >= 3 && len % 3 === 0) {
+    out.push(3);
+    len /= 3;
+  }
+  while (len >= 4) {
+    out.push(4);
+    len /= 4;
+  }
+  if (len === 2) out.push(2);
+  return out;
+}
+
+/** Float64 values of the twiddle table of an FFT of size n: 8 per p of a radix-3 pass, 12 of radix 4. */
+function twiddleCount(n: number): number {
+  let count = 0;
+  let len = n;
+  for (const r of passes(n)) {
+    if (r !== 2) count += (len / r) * (r === 3 ? 8 : 12);
+    len /= r;
+  }
+  return count;
+}
+
+/** Writes the twiddles of an FFT of size n at f[o]: w^j = exp(-2 pi i p j / L), j = 1..r-1. */
+function writeTwiddles(f: Float64Array, o: number, n: number): void {
+  let len = n;
+  for (const r of passes(n)) {
+    if (r === 2) break;
+    for (let p = 0; p < len / r; p++) {
+      for (let j = 1; j < r; j++) {
+        const angle = (-2 * Math.PI * ((p * j) % len)) / len;
+        o = putFactor(f, o, Math.cos(angle), Math.sin(angle));
+      }
+    }
+    len /= r;
+  }
 }
 
 /**
- * The algorithm {@link WasmStft} uses for size n: the cheaper of the direct DFT (odd n) and
- * Bluestein by a cost model measured on Node 20 (per pair of frames, about 3.8e-4 us per
- * multiply-add of the direct DFT, h^2 of them with h = (n - 1) / 2, and 4.2e-4 us per m log2 m of
- * Bluestein's two FFTs of length m): 67 runs direct (0.44 us per frame vs 0.84), 127 Bluestein.
+ * Relative cost of the module's FFT of size n = 3^a 2^b per element and pass (measured on
+ * Node 20: a radix-3 pass costs about 1.1 radix-4 passes per element, radix 2 about 0.6).
+ */
+function fftCost(n: number): number {
+  let perElement = 0;
+  for (const r of passes(n)) perElement += r === 3 ? 1.1 : r === 4 ? 1 : 0.6;
+  return n * perElement;
+}
+
+/** Bluestein's convolution length for n: the cheapest 3^a 2^b >= 2n - 1 by {@link fftCost}. */
+export function bluesteinSize(n: number): number {
+  let best = 0;
+  for (let pow3 = 1; pow3 < 4 * n; pow3 *= 3) {
+    let m = pow3;
+    while (m < 2 * n - 1) m *= 2;
+    if (best === 0 || fftCost(m) < fftCost(best)) best = m;
+  }
+  return best;
+}
+
+/**
+ * The algorithm {@link WasmStft} uses for size n: Stockham for n = 3^a 2^b, else the cheaper of
+ * the direct DFT (odd n) and Bluestein by a cost model measured on Node 20 (per pair of frames,
+ * about 3.8e-4 us per multiply-add of the direct DFT, h^2 of them with h = (n - 1) / 2, and
+ * 8.4e-4 us per unit of {@link fftCost} for Bluestein's two FFTs): 67 runs direct, 127 Bluestein.
  */
 export function wasmAlgorithm(n: number): WasmAlgorithm {
-  if (isPowerOfTwo(n)) return 'radix';
+  if (isSmooth3(n)) return 'radix';
   if (n % 2 === 0) return 'bluestein';
   const h = (n - 1) / 2;
-  const m = bluesteinSize(n);
-  return 3.8 * h * h < 4.2 * m * Math.log2(m) ? 'direct' : 'bluestein';
+  return 3.8 * h * h < 8.4 * fftCost(bluesteinSize(n)) ? 'direct' : 'bluestein';
 }
 
 /** Whether {@link WasmStft} can serve an FFT of size n here (any n >= 4). */
@@ -135,10 +196,7 @@ export class WasmStft {
     const h = (n - 1) >> 1;
     const m = algorithm === 'bluestein' ? bluesteinSize(n) : 0;
     const fftSize = algorithm === 'radix' ? n : m;
-    // Twiddles: for each radix-4 pass of length L = fftSize, fftSize/4, ... >= 4: L/4 entries of
-    // 96 bytes.
-    let twBytes = 0;
-    for (let len = fftSize; len >= 4; len >>= 2) twBytes += (len / 4) * 96;
+    const twBytes = 8 * twiddleCount(fftSize);
     const tw = 32;
     this.win = tw + twBytes;
     this.x = this.win + 16 * n;
@@ -150,23 +208,14 @@ export class WasmStft {
     const f = this.f64(this.base);
     const plan = new Int32Array(this.ex.memory.buffer, this.plan, 8);
     plan.set([n, algorithm === 'direct' ? -1 : m, tw, y, table, khat, work]);
-    let o = tw / 8;
-    for (let len = fftSize; len >= 4; len >>= 2) {
-      for (let p = 0; p < len / 4; p++) {
-        for (let r = 1; r <= 3; r++) {
-          // w^r = exp(-2 pi i p r / L) as [c, c], [-d, d] with w = c + i d.
-          const angle = (-2 * Math.PI * ((p * r) % len)) / len;
-          o = putFactor(f, o, Math.cos(angle), Math.sin(angle));
-        }
-      }
-    }
+    writeTwiddles(f, tw / 8, fftSize);
     for (let j = 0; j < n; j++) {
       f[this.win / 8 + 2 * j] = window[j]!;
       f[this.win / 8 + 2 * j + 1] = window[j]!;
     }
     if (algorithm === 'direct') {
       // [cos, cos], [sin, sin] of 2 pi j k / n (j k reduced mod n, exactly), k and j from 1 to h.
-      o = table / 8;
+      let o = table / 8;
       for (let k = 1; k <= h; k++) {
         for (let j = 1; j <= h; j++) {
           const angle = (2 * Math.PI * ((j * k) % n)) / n;
