@@ -20,6 +20,7 @@
  */
 import type { BandLimits } from './band.js';
 import * as fastMath from './fast-math.js';
+import { createRowKernel, type RowKernel, WASM_DATA_START } from './wasm-row.js';
 
 // Module-level copies of fast-math's constants, read in the inlined exp of the hot loops below.
 // TurboFan folds a module's own `const` bindings into the code as constants, but not imported
@@ -49,6 +50,7 @@ export interface Steps {
 
 /** Reusable buffers, grown on demand (one allocation per batch, none per cell). */
 export class Workspace {
+  /** Soft-min weights (in the WebAssembly memory when the row kernel is used). */
   q = new Float64Array(0);
   rowA = new Float64Array(0);
   rowB = new Float64Array(0);
@@ -60,12 +62,22 @@ export class Workspace {
   state = new Float64Array(0);
   /** Step weights, 1 / gamma and gamma ln 8 as float64 (see softDtwForward). */
   readonly params = new Float64Array(5);
+  /** The WebAssembly row kernel of the forward pass (null: the JavaScript loop). */
+  readonly kernel: RowKernel | null;
+  /** Cost row and (m, s) row of the forward pass, views of the kernel's memory. */
+  private kCost = new Float64Array(0);
+  private kState = new Float64Array(0);
+  private kN = -1;
+  private kM = -1;
+  private kCap = 0;
+
+  /** `useWasm = false` forces the JavaScript forward loop (for tests). */
+  constructor(useWasm = true) {
+    this.kernel = useWasm ? createRowKernel() : null;
+  }
 
   /** Makes room for an N x M problem; `withWeights` also sizes the soft-min weight store. */
   ensure(N: number, M: number, withWeights: boolean): void {
-    if (withWeights && this.q.length < 3 * (N + 1) * (M + 1)) {
-      this.q = new Float64Array(3 * (N + 1) * (M + 1));
-    }
     if (this.rowA.length < M + 2) {
       this.rowA = new Float64Array(M + 2);
       this.rowB = new Float64Array(M + 2);
@@ -75,18 +87,56 @@ export class Workspace {
       this.e = new Float64Array(M);
       this.state = new Float64Array(2 * (M + 1));
     }
+    if (!withWeights) return;
+    const words = 3 * (N + 1) * (M + 1);
+    if (this.kernel === null) {
+      if (this.q.length < words) this.q = new Float64Array(words);
+      return;
+    }
+    // Kernel memory: exp tables, then room for a cost row and an (m, s) row of kCap columns, then
+    // the weights. kCap only grows, so the weight region only ever covers memory that held
+    // weights before (finite) or fresh zeros: the backward pass multiplies weights outside the
+    // band (and of the virtual row N + 1) by G = 0, which must not meet an infinite m.
+    if (M > this.kCap) this.kCap = M;
+    const memory = this.kernel.memory;
+    const qOffset = WASM_DATA_START + 8 * this.kCap + 16 * (this.kCap + 1);
+    const bytes = qOffset + 8 * words;
+    if (memory.buffer.byteLength < bytes) {
+      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    }
+    const buffer = memory.buffer;
+    if (
+      this.q.buffer !== buffer ||
+      this.kN !== N ||
+      this.kM !== M ||
+      this.q.byteOffset !== qOffset
+    ) {
+      this.kCost = new Float64Array(buffer, WASM_DATA_START, M);
+      this.kState = new Float64Array(buffer, WASM_DATA_START + 8 * M, 2 * (M + 1));
+      this.q = new Float64Array(buffer, qOffset, words);
+      this.kN = N;
+      this.kM = M;
+    }
+  }
+
+  /** The cost row and (m, s) row the forward pass uses. */
+  forwardRows(): { cost: Float64Array; state: Float64Array } {
+    return this.kernel === null
+      ? { cost: this.cost, state: this.state }
+      : { cost: this.kCost, state: this.kState };
   }
 
   /** Float64 words held (for memory accounting). */
   words(): number {
-    return (
-      this.q.length +
+    const js =
       this.rowA.length +
       this.rowB.length +
+      this.scaleA.length +
+      this.scaleB.length +
       this.cost.length +
       this.e.length +
-      this.state.length
-    );
+      this.state.length;
+    return js + (this.kernel === null ? this.q.length : this.kernel.memory.buffer.byteLength / 8);
   }
 }
 
@@ -234,11 +284,9 @@ export function softDtwForward(
   const invG = par[3]!;
   const shift = par[4]!;
   const q = ws.q;
-  const crow = ws.cost;
-  const st = ws.state;
+  const { cost: crow, state: st } = ws.forwardRows();
+  const kernel = ws.kernel;
   const W = M + 1;
-  const EF = EXP_FRAC;
-  const EI = EXP_INT;
   const INF = Number.POSITIVE_INFINITY;
   // Row 0: D(0, 0) = 0, D(0, j) = +inf.
   st[0] = 0;
@@ -251,91 +299,32 @@ export function softDtwForward(
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
     rows(i - 1, crow, lo - 1, hi - 1);
-    let diagM = st[2 * lo - 2]!;
-    let diagS = st[2 * lo - 1]!;
+    const diagM = st[2 * lo - 2]!;
+    const diagS = st[2 * lo - 1]!;
     // Row i left of the band (and column 0) is +inf (with s = 1); D(i-1, lo-1) is read above.
     for (let j = 0; j < lo; j++) {
       st[2 * j] = INF;
       st[2 * j + 1] = 1;
     }
-    let leftM = INF;
-    let leftS = 1;
-    let k = 3 * ((i - 1) * W + lo - 1);
-    for (let j = lo; j <= hi; j++, k += 3) {
-      const c = crow[j - 1]!;
-      const upM = st[2 * j]!;
-      const upS = st[2 * j + 1]!;
-      // Offsets 0, 1, 2 = vertical, horizontal, diagonal; p = pivot, a and b the others.
-      let p = upM + wv * c;
-      let sp = upS;
-      let ip = 0;
-      let a = leftM + wh * c;
-      let sa = leftS;
-      let ia = 1;
-      let b = diagM + wd * c;
-      let sb = diagS;
-      let ib = 2;
-      diagM = upM;
-      diagS = upS;
-      if (a < p) {
-        const t = p;
-        p = a;
-        a = t;
-        const u = sp;
-        sp = sa;
-        sa = u;
-        ip = 1;
-        ia = 0;
-      }
-      if (b < p) {
-        const t = p;
-        p = b;
-        b = t;
-        const u = sp;
-        sp = sb;
-        sb = u;
-        const v = ip;
-        ip = ib;
-        ib = v;
-      }
-      if (p === INF) {
-        // Unreachable cell (cannot happen inside a connected band; kept for safety).
-        q[k] = 0;
-        q[k + 1] = 0;
-        q[k + 2] = 0;
-        leftM = INF;
-        leftS = 1;
-      } else {
-        // exp(va), exp(vb) for va, vb <= 0 (expNegClamped, inlined).
-        const va = Math.max((p - a) * invG, -745);
-        const ka = Math.floor(va * INV_STEP + 0.5);
-        const ra = va - ka * STEP_HI - ka * STEP_LO;
-        const pa =
-          1 + ra * (1 + ra * (0.5 + ra * (0.16666666666666666 + ra * 0.041666666666666664)));
-        const ia32 = ka | 0;
-        const ta = EI[(ia32 >> 8) + 1075]! * (EF[ia32 & 255]! * pa) * sa;
-        const vb = Math.max((p - b) * invG, -745);
-        const kb = Math.floor(vb * INV_STEP + 0.5);
-        const rb = vb - kb * STEP_HI - kb * STEP_LO;
-        const pb =
-          1 + rb * (1 + rb * (0.5 + rb * (0.16666666666666666 + rb * 0.041666666666666664)));
-        const ib32 = kb | 0;
-        const tb = EI[(ib32 >> 8) + 1075]! * (EF[ib32 & 255]! * pb) * sb;
-        const sum = sp + ta + tb;
-        const inv = 1 / sum;
-        q[k + ip] = sp * inv;
-        q[k + ia] = ta * inv;
-        q[k + ib] = tb * inv;
-        if (sum >= 8) {
-          leftM = p - shift;
-          leftS = sum * 0.125;
-        } else {
-          leftM = p;
-          leftS = sum;
-        }
-      }
-      st[2 * j] = leftM;
-      st[2 * j + 1] = leftS;
+    const k = 3 * ((i - 1) * W + lo - 1);
+    if (kernel !== null) {
+      // The same loop in WebAssembly (wasm-row.ts); addresses in bytes.
+      kernel.row(
+        lo,
+        hi,
+        q.byteOffset + 8 * k,
+        st.byteOffset,
+        crow.byteOffset - 8,
+        wv,
+        wh,
+        wd,
+        invG,
+        shift,
+        diagM,
+        diagS,
+      );
+    } else {
+      forwardRowJs(lo, hi, k, q, st, crow, wv, wh, wd, invG, shift, diagM, diagS);
     }
     // Row i right of the band is +inf.
     for (let j = hi + 1; j <= M; j++) {
@@ -344,6 +333,110 @@ export function softDtwForward(
     }
   }
   return st[2 * M]! - gamma * Math.log(st[2 * M + 1]!);
+}
+
+/**
+ * Cells (i, lo..hi) of one row of {@link softDtwForward} in JavaScript; wasm-row.ts has the same
+ * loop in WebAssembly. `k`: index of the weights of (i, lo) in q; `st` holds the (m, s) row i-1
+ * on entry and row i on exit (columns lo..hi); `crow[j-1]` = C(i, j); (diagM, diagS) = (m, s) of
+ * cell (i-1, lo-1).
+ */
+function forwardRowJs(
+  lo: number,
+  hi: number,
+  k0: number,
+  q: Float64Array,
+  st: Float64Array,
+  crow: Float64Array,
+  wv: number,
+  wh: number,
+  wd: number,
+  invG: number,
+  shift: number,
+  diagM0: number,
+  diagS0: number,
+): void {
+  const EF = EXP_FRAC;
+  const EI = EXP_INT;
+  const INF = Number.POSITIVE_INFINITY;
+  let diagM = diagM0;
+  let diagS = diagS0;
+  let leftM = INF;
+  let leftS = 1;
+  for (let j = lo, k = k0; j <= hi; j++, k += 3) {
+    const c = crow[j - 1]!;
+    const upM = st[2 * j]!;
+    const upS = st[2 * j + 1]!;
+    // Offsets 0, 1, 2 = vertical, horizontal, diagonal; p = pivot, a and b the others.
+    let p = upM + wv * c;
+    let sp = upS;
+    let ip = 0;
+    let a = leftM + wh * c;
+    let sa = leftS;
+    let ia = 1;
+    let b = diagM + wd * c;
+    let sb = diagS;
+    let ib = 2;
+    diagM = upM;
+    diagS = upS;
+    if (a < p) {
+      const t = p;
+      p = a;
+      a = t;
+      const u = sp;
+      sp = sa;
+      sa = u;
+      ip = 1;
+      ia = 0;
+    }
+    if (b < p) {
+      const t = p;
+      p = b;
+      b = t;
+      const u = sp;
+      sp = sb;
+      sb = u;
+      const v = ip;
+      ip = ib;
+      ib = v;
+    }
+    if (p === INF) {
+      // Unreachable cell (cannot happen inside a connected band; kept for safety).
+      q[k] = 0;
+      q[k + 1] = 0;
+      q[k + 2] = 0;
+      leftM = INF;
+      leftS = 1;
+    } else {
+      // exp(va), exp(vb) for va, vb <= 0 (expNegClamped, inlined).
+      const va = Math.max((p - a) * invG, -745);
+      const ka = Math.floor(va * INV_STEP + 0.5);
+      const ra = va - ka * STEP_HI - ka * STEP_LO;
+      const pa = 1 + ra * (1 + ra * (0.5 + ra * (0.16666666666666666 + ra * 0.041666666666666664)));
+      const ia32 = ka | 0;
+      const ta = EI[(ia32 >> 8) + 1075]! * (EF[ia32 & 255]! * pa) * sa;
+      const vb = Math.max((p - b) * invG, -745);
+      const kb = Math.floor(vb * INV_STEP + 0.5);
+      const rb = vb - kb * STEP_HI - kb * STEP_LO;
+      const pb = 1 + rb * (1 + rb * (0.5 + rb * (0.16666666666666666 + rb * 0.041666666666666664)));
+      const ib32 = kb | 0;
+      const tb = EI[(ib32 >> 8) + 1075]! * (EF[ib32 & 255]! * pb) * sb;
+      const sum = sp + ta + tb;
+      const inv = 1 / sum;
+      q[k + ip] = sp * inv;
+      q[k + ia] = ta * inv;
+      q[k + ib] = tb * inv;
+      if (sum >= 8) {
+        leftM = p - shift;
+        leftS = sum * 0.125;
+      } else {
+        leftM = p;
+        leftS = sum;
+      }
+    }
+    st[2 * j] = leftM;
+    st[2 * j + 1] = leftS;
+  }
 }
 
 /**

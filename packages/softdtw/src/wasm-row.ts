@@ -1,0 +1,473 @@
+/**
+ * The inner loop of the forward pass (one row of Algorithm 1 with the soft-min weights, exactly
+ * as the JavaScript loop in recursion.ts computes it) as a small WebAssembly function, assembled
+ * here at load time from the instruction list below (no toolchain, no binary in the repository).
+ *
+ * Same operations in the same order as the JavaScript loop, so the results are bit for bit the
+ * same (test/wasm-row.test.ts compares both): IEEE-754 double arithmetic, f64.floor, f64.min/max
+ * and truncation agree with Math.floor, Math.min/max and `| 0` on the values met here. What it
+ * saves is V8's per-access typed-array checks and spills: the JavaScript loop runs about 230
+ * machine instructions per cell.
+ *
+ * Memory layout (bytes): EXP_INT (1100 float64) at 0, EXP_FRAC (256 float64) at 8800; the caller
+ * places the cost row, the (m, s) row and the weight store above {@link WASM_DATA_START}.
+ */
+import * as fastMath from './fast-math.js';
+
+/** First free byte after the exp tables (8-byte aligned). */
+export const WASM_DATA_START = 8 * (1100 + 256);
+
+/** The exported row kernel. */
+export interface RowKernel {
+  /**
+   * Cells (i, lo..hi) of one row. `q`: byte address of the weights of cell (i, lo); `st`: byte
+   * address of the (m, s) row (column j at st + 16 j; holds row i-1 on entry, row i on exit for
+   * columns lo..hi); `c`: byte address of the cost row minus 8 (column j at c + 8 j); `diagM`,
+   * `diagS`: (m, s) of cell (i-1, lo-1).
+   */
+  row(
+    lo: number,
+    hi: number,
+    q: number,
+    st: number,
+    c: number,
+    wv: number,
+    wh: number,
+    wd: number,
+    invG: number,
+    shift: number,
+    diagM: number,
+    diagS: number,
+  ): void;
+  memory: WebAssembly.Memory;
+}
+
+// --- a minimal assembler: opcodes, LEB128 immediates, sections -------------------------------
+
+const I32 = 0x7f;
+const F64 = 0x7c;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function f64bytes(v: number): number[] {
+  return Array.from(new Uint8Array(new Float64Array([v]).buffer));
+}
+
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const i32c = (v: number) => [0x41, ...sleb(v)];
+const f64c = (v: number) => [0x44, ...f64bytes(v)];
+const load = (offset: number) => [0x2b, 3, ...uleb(offset)]; // f64.load align=8
+const store = (offset: number) => [0x39, 3, ...uleb(offset)]; // f64.store align=8
+const f64 = { add: 0xa0, sub: 0xa1, mul: 0xa2, div: 0xa3, max: 0xa5, floor: 0x9c };
+const f64lt = 0x63;
+const f64eq = 0x61;
+const f64ge = 0x66;
+const i32 = { add: 0x6a, mul: 0x6c, and: 0x71, shl: 0x74, shrS: 0x75, gtS: 0x4a };
+const truncF64S = 0xaa;
+const IF = [0x04, 0x40];
+const ELSE = 0x05;
+const END = 0x0b;
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function name(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+}
+
+// --- the row kernel ---------------------------------------------------------------------------
+
+// Parameters.
+const LO = 0;
+const HI = 1;
+const Q = 2;
+const ST = 3;
+const C = 4;
+const WV = 5;
+const WH = 6;
+const WD = 7;
+const INVG = 8;
+const SHIFT = 9;
+const DIAGM = 10;
+const DIAGS = 11;
+// i32 locals.
+const J = 12;
+const IP = 13;
+const IA = 14;
+const IB = 15;
+const KI = 16;
+const TI = 17;
+const N_I32 = 6;
+// f64 locals.
+const LEFTM = 18;
+const LEFTS = 19;
+const CC = 20;
+const UPM = 21;
+const UPS = 22;
+const P = 23;
+const SP = 24;
+const A = 25;
+const SA = 26;
+const B = 27;
+const SB = 28;
+const T = 29;
+const V = 30;
+const KK = 31;
+const R = 32;
+const TA = 33;
+const TB = 34;
+const SUM = 35;
+const INV = 36;
+const N_F64 = 19;
+
+/** t = exp(max((p - x) / gamma, -745)) * s (expNegClamped of fast-math.ts, same operation order). */
+function expTimes(x: number, s: number, t: number): number[] {
+  return [
+    // v = max((p - x) * invG, -745)
+    ...get(P),
+    ...get(x),
+    f64.sub,
+    ...get(INVG),
+    f64.mul,
+    ...f64c(-745),
+    f64.max,
+    ...set(V),
+    // kk = floor(v * INV_STEP + 0.5)
+    ...get(V),
+    ...f64c(fastMath.INV_STEP),
+    f64.mul,
+    ...f64c(0.5),
+    f64.add,
+    f64.floor,
+    ...set(KK),
+    // r = v - kk * STEP_HI - kk * STEP_LO
+    ...get(V),
+    ...get(KK),
+    ...f64c(fastMath.STEP_HI),
+    f64.mul,
+    f64.sub,
+    ...get(KK),
+    ...f64c(fastMath.STEP_LO),
+    f64.mul,
+    f64.sub,
+    ...set(R),
+    // ki = kk | 0
+    ...get(KK),
+    truncF64S,
+    ...set(KI),
+    // t = EXP_INT[(ki >> 8) + 1075] * (EXP_FRAC[ki & 255] * poly(r)) * s
+    ...get(KI),
+    ...i32c(8),
+    i32.shrS,
+    ...i32c(1075),
+    i32.add,
+    ...i32c(3),
+    i32.shl,
+    ...load(0),
+    ...get(KI),
+    ...i32c(255),
+    i32.and,
+    ...i32c(3),
+    i32.shl,
+    ...load(8800),
+    // poly = 1 + r * (1 + r * (0.5 + r * (1/6 + r * (1/24))))
+    ...f64c(1),
+    ...get(R),
+    ...f64c(1),
+    ...get(R),
+    ...f64c(0.5),
+    ...get(R),
+    ...f64c(0.16666666666666666),
+    ...get(R),
+    ...f64c(0.041666666666666664),
+    f64.mul,
+    f64.add,
+    f64.mul,
+    f64.add,
+    f64.mul,
+    f64.add,
+    f64.mul,
+    f64.add,
+    // EXP_FRAC[.] * poly, then EXP_INT[.] * that, then * s
+    f64.mul,
+    f64.mul,
+    ...get(s),
+    f64.mul,
+    ...set(t),
+  ];
+}
+
+/** Swaps the f64 locals x and y through T. */
+const swap = (x: number, y: number) => [
+  ...get(x),
+  ...set(T),
+  ...get(y),
+  ...set(x),
+  ...get(T),
+  ...set(y),
+];
+
+/** The address q + 8 idx (idx an i32 local), pushed before the value of an f64.store. */
+const qAddr = (idx: number) => [...get(Q), ...get(idx), ...i32c(3), i32.shl, i32.add];
+
+const rowBody: number[] = [
+  // leftM = +inf, leftS = 1; j = lo
+  ...f64c(Number.POSITIVE_INFINITY),
+  ...set(LEFTM),
+  ...f64c(1),
+  ...set(LEFTS),
+  ...get(LO),
+  ...set(J),
+  0x02,
+  0x40, // block
+  0x03,
+  0x40, // loop
+  // if (j > hi) break
+  ...get(J),
+  ...get(HI),
+  i32.gtS,
+  0x0d,
+  1, // br_if 1
+  // c = C(i, j); (upM, upS) = (m, s)(i-1, j)
+  ...get(C),
+  ...get(J),
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...load(0),
+  ...set(CC),
+  ...get(ST),
+  ...get(J),
+  ...i32c(4),
+  i32.shl,
+  i32.add,
+  ...set(TI),
+  ...get(TI),
+  ...load(0),
+  ...set(UPM),
+  ...get(TI),
+  ...load(8),
+  ...set(UPS),
+  // p = upM + wv c (vertical, 0); a = leftM + wh c (horizontal, 1); b = diagM + wd c (diagonal, 2)
+  ...get(UPM),
+  ...get(WV),
+  ...get(CC),
+  f64.mul,
+  f64.add,
+  ...set(P),
+  ...get(UPS),
+  ...set(SP),
+  ...i32c(0),
+  ...set(IP),
+  ...get(LEFTM),
+  ...get(WH),
+  ...get(CC),
+  f64.mul,
+  f64.add,
+  ...set(A),
+  ...get(LEFTS),
+  ...set(SA),
+  ...i32c(1),
+  ...set(IA),
+  ...get(DIAGM),
+  ...get(WD),
+  ...get(CC),
+  f64.mul,
+  f64.add,
+  ...set(B),
+  ...get(DIAGS),
+  ...set(SB),
+  ...i32c(2),
+  ...set(IB),
+  ...get(UPM),
+  ...set(DIAGM),
+  ...get(UPS),
+  ...set(DIAGS),
+  // if (a < p) swap (p, a), (sp, sa); ip = 1; ia = 0
+  ...get(A),
+  ...get(P),
+  f64lt,
+  ...IF,
+  ...swap(P, A),
+  ...swap(SP, SA),
+  ...i32c(1),
+  ...set(IP),
+  ...i32c(0),
+  ...set(IA),
+  END,
+  // if (b < p) swap (p, b), (sp, sb), (ip, ib)
+  ...get(B),
+  ...get(P),
+  f64lt,
+  ...IF,
+  ...swap(P, B),
+  ...swap(SP, SB),
+  ...get(IP),
+  ...set(KI),
+  ...get(IB),
+  ...set(IP),
+  ...get(KI),
+  ...set(IB),
+  END,
+  // if (p === +inf): unreachable cell, zero weights, (m, s) = (+inf, 1)
+  ...get(P),
+  ...f64c(Number.POSITIVE_INFINITY),
+  f64eq,
+  ...IF,
+  ...get(Q),
+  ...f64c(0),
+  ...store(0),
+  ...get(Q),
+  ...f64c(0),
+  ...store(8),
+  ...get(Q),
+  ...f64c(0),
+  ...store(16),
+  ...f64c(Number.POSITIVE_INFINITY),
+  ...set(LEFTM),
+  ...f64c(1),
+  ...set(LEFTS),
+  ELSE,
+  ...expTimes(A, SA, TA),
+  ...expTimes(B, SB, TB),
+  // sum = sp + ta + tb; inv = 1 / sum; q[ip] = sp inv, q[ia] = ta inv, q[ib] = tb inv
+  ...get(SP),
+  ...get(TA),
+  f64.add,
+  ...get(TB),
+  f64.add,
+  ...set(SUM),
+  ...f64c(1),
+  ...get(SUM),
+  f64.div,
+  ...set(INV),
+  ...qAddr(IP),
+  ...get(SP),
+  ...get(INV),
+  f64.mul,
+  ...store(0),
+  ...qAddr(IA),
+  ...get(TA),
+  ...get(INV),
+  f64.mul,
+  ...store(0),
+  ...qAddr(IB),
+  ...get(TB),
+  ...get(INV),
+  f64.mul,
+  ...store(0),
+  // rescale: S >= 8 -> (P - gamma ln 8, S / 8)
+  ...get(SUM),
+  ...f64c(8),
+  f64ge,
+  ...IF,
+  ...get(P),
+  ...get(SHIFT),
+  f64.sub,
+  ...set(LEFTM),
+  ...get(SUM),
+  ...f64c(0.125),
+  f64.mul,
+  ...set(LEFTS),
+  ELSE,
+  ...get(P),
+  ...set(LEFTM),
+  ...get(SUM),
+  ...set(LEFTS),
+  END,
+  END,
+  // (m, s)(i, j) = (leftM, leftS)
+  ...get(TI),
+  ...get(LEFTM),
+  ...store(0),
+  ...get(TI),
+  ...get(LEFTS),
+  ...store(8),
+  // j++, q += 24; continue
+  ...get(J),
+  ...i32c(1),
+  i32.add,
+  ...set(J),
+  ...get(Q),
+  ...i32c(24),
+  i32.add,
+  ...set(Q),
+  0x0c,
+  0, // br 0
+  END, // loop
+  END, // block
+  END, // function
+];
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const params = [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64];
+  const type = section(1, [1, 0x60, ...uleb(params.length), ...params, 0]);
+  const func = section(3, [1, 0]);
+  const memory = section(5, [1, 0, 1]); // one memory, min 1 page, no max
+  const exports = section(7, [2, ...name('row'), 0, 0, ...name('memory'), 2, 0]);
+  const locals = [2, ...uleb(N_I32), I32, ...uleb(N_F64), F64];
+  const body = [...locals, ...rowBody];
+  const code = section(10, [1, ...uleb(body.length), ...body]);
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    ...type,
+    ...func,
+    ...memory,
+    ...exports,
+    ...code,
+  ]);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/**
+ * A new instance of the row kernel with its own memory (exp tables filled in), or null where
+ * WebAssembly is unavailable (the JavaScript loop is used then).
+ */
+export function createRowKernel(): RowKernel | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(moduleBytes());
+    } catch {
+      compiled = null;
+    }
+  }
+  if (compiled === null) return null;
+  const inst = new WebAssembly.Instance(compiled, {});
+  const exports = inst.exports as unknown as RowKernel;
+  const view = new Float64Array(exports.memory.buffer);
+  view.set(fastMath.EXP_INT, 0);
+  view.set(fastMath.EXP_FRAC, 1100);
+  return exports;
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { bandLimits } from '../src/band.js';
+import { type Steps, softDtwBackward, softDtwForward, Workspace } from '../src/recursion.js';
+import { createRowKernel } from '../src/wasm-row.js';
+import { forwardBackward, rng } from './reference.js';
+
+interface Case {
+  N: number;
+  M: number;
+  gamma: number;
+  weights: [number, number, number];
+  bandwidth: number | null;
+  scale: number;
+}
+
+/** Value and E (row-major N x M) of one cost matrix through the given workspace. */
+function run(ws: Workspace, C: Float64Array, c: Case): { value: number; E: Float64Array } {
+  const { N, M } = c;
+  const [wv, wh, wd] = c.weights;
+  const steps: Steps = { gamma: c.gamma, wv, wh, wd, unit: wv === 1 && wh === 1 && wd === 1 };
+  const band = bandLimits(N, M, c.bandwidth);
+  const E = new Float64Array(N * M);
+  const value = softDtwForward(
+    N,
+    M,
+    (i, out, lo, hi) => {
+      for (let j = lo; j <= hi; j++) out[j] = C[i * M + j]!;
+    },
+    band,
+    steps,
+    ws,
+  );
+  softDtwBackward(N, M, band, steps, ws, (i, e, lo, hi) => {
+    for (let j = lo; j <= hi; j++) E[i * M + j] = e[j]!;
+  });
+  return { value, E };
+}
+
+const CASES: Case[] = [];
+{
+  const r = rng(7);
+  const sizes = [
+    [1, 1],
+    [1, 9],
+    [9, 1],
+    [6, 6],
+    [23, 17],
+    [17, 23],
+    [40, 40],
+    [5, 31],
+  ];
+  const gammas = [1, 0.1, 1e-4, 10];
+  const weights: [number, number, number][] = [
+    [1, 1, 1],
+    [1, 1, 2],
+    [0.5, 2, 1],
+    [0, 1, 1],
+  ];
+  for (let k = 0; k < 48; k++) {
+    const [N, M] = sizes[k % sizes.length]!;
+    CASES.push({
+      N: N!,
+      M: M!,
+      gamma: gammas[k % gammas.length]!,
+      weights: weights[Math.floor(k / 4) % weights.length]!,
+      bandwidth: k % 3 === 0 ? null : Math.floor(r() * 4),
+      scale: k % 5 === 4 ? 1e6 : 10,
+    });
+  }
+}
+
+describe('forward pass: WebAssembly row kernel', () => {
+  it('is available in Node', () => {
+    expect(createRowKernel()).not.toBeNull();
+    expect(new Workspace().kernel).not.toBeNull();
+  });
+
+  it('gives bit for bit the values and alignments of the JavaScript loop (sizes, gamma, weights, bands, huge costs), one workspace reused throughout', () => {
+    const r = rng(8);
+    const wasm = new Workspace(true);
+    const js = new Workspace(false);
+    for (const c of CASES) {
+      const C = Float64Array.from({ length: c.N * c.M }, () => c.scale * r());
+      const a = run(wasm, C, c);
+      const b = run(js, C, c);
+      expect(Object.is(a.value, b.value)).toBe(true);
+      for (let k = 0; k < a.E.length; k++) {
+        expect(Number.isFinite(a.E[k]!)).toBe(true);
+        if (!Object.is(a.E[k], b.E[k]))
+          throw new Error(`E differs at ${k}: ${a.E[k]} vs ${b.E[k]}`);
+      }
+    }
+  });
+
+  it('matches the forward-backward reference after larger problems left the memory dirty', () => {
+    const r = rng(9);
+    const ws = new Workspace(true);
+    // Grow and dirty the kernel memory (cost rows, (m, s) rows with +inf, weights).
+    run(
+      ws,
+      Float64Array.from({ length: 60 * 50 }, () => 5 * r()),
+      {
+        N: 60,
+        M: 50,
+        gamma: 0.5,
+        weights: [1, 1, 1],
+        bandwidth: 2,
+        scale: 5,
+      },
+    );
+    for (const [N, M, bw] of [
+      [12, 9, 1],
+      [9, 12, null],
+      [20, 20, 0],
+    ] as const) {
+      const rows = Array.from({ length: N }, () => Array.from({ length: M }, () => 3 * r()));
+      const want = forwardBackward(rows, { gamma: 0.7, bandwidth: bw ?? undefined });
+      const got = run(ws, Float64Array.from(rows.flat()), {
+        N,
+        M,
+        gamma: 0.7,
+        weights: [1, 1, 1],
+        bandwidth: bw,
+        scale: 3,
+      });
+      expect(Math.abs(got.value - want.value)).toBeLessThan(1e-12 * Math.abs(want.value));
+      for (let i = 0; i < N; i++)
+        for (let j = 0; j < M; j++) {
+          expect(Math.abs(got.E[i * M + j]! - want.E[i]![j]!)).toBeLessThan(1e-12);
+        }
+    }
+  });
+});
