@@ -74,11 +74,16 @@ function term(
 ): number {
   const plan = planCost(r.cost, a, b, Na, Nb, D);
   const prior = r.prior === null ? null : new PriorRow(Na, Nb, r.prior.nu, r.prior.weight);
+  // Squared Euclidean rows for the forward pass from the WebAssembly kernel when there is one.
+  const costRows =
+    r.cost === 'sqeuclidean' && kind === 'softDtw' && (ga !== null || gb !== null)
+      ? ws.sqeuclideanRows(a, b, Na, Nb, D, plan.row)
+      : plan.row;
   const rows: CostRows =
     prior === null
-      ? plan.row
+      ? costRows
       : (i, out, lo, hi) => {
-          plan.row(i, out, lo, hi);
+          costRows(i, out, lo, hi);
           prior.addTo(i, out, lo, hi);
         };
   const band = bands.get(Na, Nb);

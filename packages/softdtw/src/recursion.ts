@@ -70,14 +70,18 @@ export class Workspace {
   private kN = -1;
   private kM = -1;
   private kCap = 0;
+  private kStage = 0;
 
   /** `useWasm = false` forces the JavaScript forward loop (for tests). */
   constructor(useWasm = true) {
     this.kernel = useWasm ? createRowKernel() : null;
   }
 
-  /** Makes room for an N x M problem; `withWeights` also sizes the soft-min weight store. */
-  ensure(N: number, M: number, withWeights: boolean): void {
+  /**
+   * Makes room for an N x M problem; `withWeights` also sizes the soft-min weight store, and
+   * `stageWords` (kernel only) the room for sequences staged by {@link sqeuclideanRows}.
+   */
+  ensure(N: number, M: number, withWeights: boolean, stageWords = 0): void {
     if (this.rowA.length < M + 2) {
       this.rowA = new Float64Array(M + 2);
       this.rowB = new Float64Array(M + 2);
@@ -98,8 +102,9 @@ export class Workspace {
     // weights before (finite) or fresh zeros: the backward pass multiplies weights outside the
     // band (and of the virtual row N + 1) by G = 0, which must not meet an infinite m.
     if (M > this.kCap) this.kCap = M;
+    if (stageWords > this.kStage) this.kStage = stageWords;
     const memory = this.kernel.memory;
-    const qOffset = WASM_DATA_START + 8 * this.kCap + 16 * (this.kCap + 1);
+    const qOffset = this.stageOffset() + 8 * this.kStage;
     const bytes = qOffset + 8 * words;
     if (memory.buffer.byteLength < bytes) {
       memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
@@ -117,6 +122,40 @@ export class Workspace {
       this.kN = N;
       this.kM = M;
     }
+  }
+
+  /** Byte offset of the staged sequences (after the cost and (m, s) rows). */
+  private stageOffset(): number {
+    return WASM_DATA_START + 8 * this.kCap + 16 * (this.kCap + 1);
+  }
+
+  /**
+   * Cost rows of the squared Euclidean cost from the kernel's SIMD row (wasm-row.ts: the same
+   * sums in the same order as `fallback`, the JavaScript row of costs.ts): copies x [N, D] and y
+   * transposed into the kernel memory. Rows asked for into another array, or without a kernel,
+   * go to `fallback`.
+   */
+  sqeuclideanRows(
+    x: Float64Array,
+    y: Float64Array,
+    N: number,
+    M: number,
+    D: number,
+    fallback: CostRows,
+  ): CostRows {
+    const kernel = this.kernel;
+    if (kernel === null) return fallback;
+    this.ensure(N, M, true, (N + M) * D);
+    const base = this.stageOffset();
+    const staged = new Float64Array(kernel.memory.buffer, base, (N + M) * D);
+    staged.set(x);
+    for (let j = 0; j < M; j++)
+      for (let d = 0; d < D; d++) staged[N * D + d * M + j] = y[j * D + d]!;
+    const yT = base + 8 * N * D;
+    return (i, out, lo, hi) => {
+      if (out.buffer !== kernel.memory.buffer) fallback(i, out, lo, hi);
+      else kernel.sqRow(base + 8 * i * D, yT, M, D, out.byteOffset, lo, hi);
+    };
   }
 
   /** The cost row and (m, s) row the forward pass uses. */

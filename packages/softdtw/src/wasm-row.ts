@@ -39,6 +39,13 @@ export interface RowKernel {
     diagM: number,
     diagS: number,
   ): void;
+  /**
+   * Squared Euclidean cost row C(i, j) = sum_d (x_i[d] - y_j[d])^2 for 0-based columns lo..hi:
+   * `x`: byte address of x_i (D float64); `yT`: byte address of y transposed ([D, M], y_j[d] at
+   * yT + 8 (d M + j)); `out`: byte address of column 0 of the row. Two columns per SIMD lane
+   * pair, four per step; each lane sums over d in order, as the JavaScript row of costs.ts.
+   */
+  sqRow(x: number, yT: number, M: number, D: number, out: number, lo: number, hi: number): void;
   memory: WebAssembly.Memory;
 }
 
@@ -87,6 +94,11 @@ const f64eq = 0x61;
 const f64ge = 0x66;
 const i32 = { add: 0x6a, mul: 0x6c, and: 0x71, shl: 0x74, shrS: 0x75, gtS: 0x4a };
 const truncF64S = 0xaa;
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const v128load = (offset: number) => [...simd(0), 3, ...uleb(offset)];
+const v128store = (offset: number) => [...simd(11), 3, ...uleb(offset)];
+const f64x2 = { splat: simd(20), add: simd(240), sub: simd(241), mul: simd(242) };
+const V128 = 0x7b;
 const IF = [0x04, 0x40];
 const ELSE = 0x05;
 const END = 0x0b;
@@ -423,15 +435,257 @@ const rowBody: number[] = [
   END, // function
 ];
 
+// --- the squared Euclidean cost row -----------------------------------------------------------
+
+// Parameters.
+const SX = 0;
+const SYT = 1;
+const SM = 2;
+const SD = 3;
+const SOUT = 4;
+const SLO = 5;
+const SHI = 6;
+// i32 locals.
+const SJ = 7;
+const SPX = 8;
+const SPY = 9;
+const SDD = 10;
+const SN_I32 = 4;
+// f64 locals.
+const SS = 11;
+const ST_ = 12;
+const SN_F64 = 2;
+// v128 locals.
+const SACC0 = 13;
+const SACC1 = 14;
+const SXV = 15;
+const ST0 = 16;
+const SN_V128 = 4;
+
+const sqRowBody: number[] = [
+  ...get(SLO),
+  ...set(SJ),
+  // Four columns at a time: lanes (j, j+1) and (j+2, j+3).
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  // while (j + 3 <= hi)
+  ...get(SJ),
+  ...i32c(3),
+  i32.add,
+  ...get(SHI),
+  i32.gtS,
+  0x0d,
+  1,
+  ...f64c(0),
+  ...f64x2.splat,
+  ...set(SACC0),
+  ...f64c(0),
+  ...f64x2.splat,
+  ...set(SACC1),
+  ...get(SX),
+  ...set(SPX),
+  ...get(SYT),
+  ...get(SJ),
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...set(SPY),
+  ...get(SD),
+  ...set(SDD),
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  // for d: xv = splat(x_i[d]); acc += (xv - yT[d, j..j+1])^2, (xv - yT[d, j+2..j+3])^2
+  ...get(SDD),
+  0x45, // i32.eqz
+  0x0d,
+  1,
+  ...get(SPX),
+  ...load(0),
+  ...f64x2.splat,
+  ...set(SXV),
+  ...get(SXV),
+  ...get(SPY),
+  ...v128load(0),
+  ...f64x2.sub,
+  ...set(ST0),
+  ...get(SACC0),
+  ...get(ST0),
+  ...get(ST0),
+  ...f64x2.mul,
+  ...f64x2.add,
+  ...set(SACC0),
+  ...get(SXV),
+  ...get(SPY),
+  ...v128load(16),
+  ...f64x2.sub,
+  ...set(ST0),
+  ...get(SACC1),
+  ...get(ST0),
+  ...get(ST0),
+  ...f64x2.mul,
+  ...f64x2.add,
+  ...set(SACC1),
+  ...get(SPX),
+  ...i32c(8),
+  i32.add,
+  ...set(SPX),
+  ...get(SPY),
+  ...get(SM),
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...set(SPY),
+  ...get(SDD),
+  ...i32c(-1),
+  i32.add,
+  ...set(SDD),
+  0x0c,
+  0,
+  END,
+  END,
+  // out[j..j+3] = sums
+  ...get(SOUT),
+  ...get(SJ),
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...set(SPY),
+  ...get(SPY),
+  ...get(SACC0),
+  ...v128store(0),
+  ...get(SPY),
+  ...get(SACC1),
+  ...v128store(16),
+  ...get(SJ),
+  ...i32c(4),
+  i32.add,
+  ...set(SJ),
+  0x0c,
+  0,
+  END,
+  END,
+  // Remaining columns one at a time.
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...get(SJ),
+  ...get(SHI),
+  i32.gtS,
+  0x0d,
+  1,
+  ...f64c(0),
+  ...set(SS),
+  ...get(SX),
+  ...set(SPX),
+  ...get(SYT),
+  ...get(SJ),
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...set(SPY),
+  ...get(SD),
+  ...set(SDD),
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...get(SDD),
+  0x45,
+  0x0d,
+  1,
+  ...get(SPX),
+  ...load(0),
+  ...get(SPY),
+  ...load(0),
+  f64.sub,
+  ...set(ST_),
+  ...get(SS),
+  ...get(ST_),
+  ...get(ST_),
+  f64.mul,
+  f64.add,
+  ...set(SS),
+  ...get(SPX),
+  ...i32c(8),
+  i32.add,
+  ...set(SPX),
+  ...get(SPY),
+  ...get(SM),
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...set(SPY),
+  ...get(SDD),
+  ...i32c(-1),
+  i32.add,
+  ...set(SDD),
+  0x0c,
+  0,
+  END,
+  END,
+  ...get(SOUT),
+  ...get(SJ),
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...get(SS),
+  ...store(0),
+  ...get(SJ),
+  ...i32c(1),
+  i32.add,
+  ...set(SJ),
+  0x0c,
+  0,
+  END,
+  END,
+  END, // function
+];
+
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const params = [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64];
-  const type = section(1, [1, 0x60, ...uleb(params.length), ...params, 0]);
-  const func = section(3, [1, 0]);
+  const rowParams = [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64];
+  const sqParams = [I32, I32, I32, I32, I32, I32, I32];
+  const type = section(1, [
+    2,
+    0x60,
+    ...uleb(rowParams.length),
+    ...rowParams,
+    0,
+    0x60,
+    ...uleb(sqParams.length),
+    ...sqParams,
+    0,
+  ]);
+  const func = section(3, [2, 0, 1]);
   const memory = section(5, [1, 0, 1]); // one memory, min 1 page, no max
-  const exports = section(7, [2, ...name('row'), 0, 0, ...name('memory'), 2, 0]);
-  const locals = [2, ...uleb(N_I32), I32, ...uleb(N_F64), F64];
-  const body = [...locals, ...rowBody];
-  const code = section(10, [1, ...uleb(body.length), ...body]);
+  const exports = section(7, [
+    3,
+    ...name('row'),
+    0,
+    0,
+    ...name('sqRow'),
+    0,
+    1,
+    ...name('memory'),
+    2,
+    0,
+  ]);
+  const rowFn = [2, ...uleb(N_I32), I32, ...uleb(N_F64), F64, ...rowBody];
+  const sqFn = [
+    3,
+    ...uleb(SN_I32),
+    I32,
+    ...uleb(SN_F64),
+    F64,
+    ...uleb(SN_V128),
+    V128,
+    ...sqRowBody,
+  ];
+  const code = section(10, [2, ...uleb(rowFn.length), ...rowFn, ...uleb(sqFn.length), ...sqFn]);
   return new Uint8Array([
     0x00,
     0x61,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bandLimits } from '../src/band.js';
+import { planCost } from '../src/costs.js';
 import { type Steps, softDtwBackward, softDtwForward, Workspace } from '../src/recursion.js';
-import { createRowKernel } from '../src/wasm-row.js';
+import { createRowKernel, WASM_DATA_START } from '../src/wasm-row.js';
 import { forwardBackward, rng } from './reference.js';
 
 interface Case {
@@ -128,6 +129,37 @@ describe('forward pass: WebAssembly row kernel', () => {
         for (let j = 0; j < M; j++) {
           expect(Math.abs(got.E[i * M + j]! - want.E[i]![j]!)).toBeLessThan(1e-12);
         }
+    }
+  });
+
+  it('computes squared Euclidean cost rows bit for bit as the JavaScript row (D odd and even, any column range)', () => {
+    const r = rng(10);
+    const kernel = createRowKernel()!;
+    for (const [N, M, D] of [
+      [3, 1, 1],
+      [5, 7, 2],
+      [9, 11, 7],
+      [4, 13, 12],
+      [6, 5, 3],
+    ] as const) {
+      const x = Float64Array.from({ length: N * D }, () => 4 * r() - 2);
+      const y = Float64Array.from({ length: M * D }, () => 4 * r() - 2);
+      const mem = new Float64Array(kernel.memory.buffer);
+      const base = WASM_DATA_START / 8;
+      mem.set(x, base);
+      for (let j = 0; j < M; j++)
+        for (let d = 0; d < D; d++) mem[base + N * D + d * M + j] = y[j * D + d]!;
+      const outAt = base + (N + M) * D;
+      const plan = planCost('sqeuclidean', x, y, N, M, D);
+      const want = new Float64Array(M);
+      for (let i = 0; i < N; i++) {
+        const lo = i % M;
+        const hi = M - 1 - (i % 2);
+        if (hi < lo) continue;
+        plan.row(i, want, lo, hi);
+        kernel.sqRow(8 * (base + i * D), 8 * (base + N * D), M, D, 8 * outAt, lo, hi);
+        for (let j = lo; j <= hi; j++) expect(Object.is(mem[outAt + j], want[j])).toBe(true);
+      }
     }
   });
 });
