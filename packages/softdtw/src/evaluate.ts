@@ -74,11 +74,12 @@ function term(
 ): number {
   const plan = planCost(r.cost, a, b, Na, Nb, D);
   const prior = r.prior === null ? null : new PriorRow(Na, Nb, r.prior.nu, r.prior.weight);
-  // Squared Euclidean rows for the forward pass from the WebAssembly kernel when there is one.
-  const costRows =
+  // Squared Euclidean cost and VJP rows from the WebAssembly kernels when there are.
+  const fast =
     r.cost === 'sqeuclidean' && kind === 'softDtw' && (ga !== null || gb !== null)
-      ? ws.sqeuclideanRows(a, b, Na, Nb, D, plan.row)
-      : plan.row;
+      ? ws.stageSqeuclidean(a, b, Na, Nb, D, plan)
+      : plan;
+  const costRows = fast.row;
   const rows: CostRows =
     prior === null
       ? costRows
@@ -93,7 +94,7 @@ function term(
   const sink = ga ?? (wantGrad ? new Float64Array(Na * D) : null);
   const emit = (i: number, e: Float64Array, lo: number, hi: number): void => {
     if (scale !== 1) for (let j = lo; j <= hi; j++) e[j] = e[j]! * scale;
-    plan.vjpRow(i, e, lo, hi, sink!, gb);
+    fast.vjpRow(i, e, lo, hi, sink!, gb);
   };
   let value: number;
   if (kind === 'sharp') {

@@ -19,6 +19,7 @@
  * weights plus a few rows; the cost and E are produced and consumed row by row.
  */
 import type { BandLimits } from './band.js';
+import type { CostPlan } from './costs.js';
 import * as fastMath from './fast-math.js';
 import { createRowKernel, type RowKernel, WASM_DATA_START } from './wasm-row.js';
 
@@ -62,24 +63,27 @@ export class Workspace {
   state = new Float64Array(0);
   /** Step weights, 1 / gamma and gamma ln 8 as float64 (see softDtwForward). */
   readonly params = new Float64Array(5);
-  /** The WebAssembly row kernel of the forward pass (null: the JavaScript loop). */
+  /** The WebAssembly kernels (wasm-row.ts); null: the JavaScript loops. */
   readonly kernel: RowKernel | null;
-  /** Cost row and (m, s) row of the forward pass, views of the kernel's memory. */
+  /** Views of the kernel memory: cost row, (m, s) row, G rows, E row (see ensure). */
   private kCost = new Float64Array(0);
   private kState = new Float64Array(0);
+  private kNext = new Float64Array(0);
+  private kCur = new Float64Array(0);
+  private kE = new Float64Array(0);
   private kN = -1;
   private kM = -1;
   private kCap = 0;
   private kStage = 0;
 
-  /** `useWasm = false` forces the JavaScript forward loop (for tests). */
+  /** `useWasm = false` forces the JavaScript loops (for tests). */
   constructor(useWasm = true) {
     this.kernel = useWasm ? createRowKernel() : null;
   }
 
   /**
    * Makes room for an N x M problem; `withWeights` also sizes the soft-min weight store, and
-   * `stageWords` (kernel only) the room for sequences staged by {@link sqeuclideanRows}.
+   * `stageWords` (kernel only) the room for sequences staged by {@link stageSqeuclidean}.
    */
   ensure(N: number, M: number, withWeights: boolean, stageWords = 0): void {
     if (this.rowA.length < M + 2) {
@@ -97,10 +101,11 @@ export class Workspace {
       if (this.q.length < words) this.q = new Float64Array(words);
       return;
     }
-    // Kernel memory: exp tables, then room for a cost row and an (m, s) row of kCap columns, then
-    // the weights. kCap only grows, so the weight region only ever covers memory that held
-    // weights before (finite) or fresh zeros: the backward pass multiplies weights outside the
-    // band (and of the virtual row N + 1) by G = 0, which must not meet an infinite m.
+    // Kernel memory (float64 words): exp tables; rows of kCap columns: cost (kCap), (m, s)
+    // (2 kCap + 2), G of two rows (2 kCap + 4), E (kCap); staged sequences (kStage); weights.
+    // kCap and kStage only grow, so the weight region only ever covers memory that held weights
+    // before (finite) or fresh zeros: the backward pass multiplies weights outside the band (and
+    // of the virtual row N + 1) by G = 0, which must not meet an infinite m.
     if (M > this.kCap) this.kCap = M;
     if (stageWords > this.kStage) this.kStage = stageWords;
     const memory = this.kernel.memory;
@@ -116,45 +121,73 @@ export class Workspace {
       this.kM !== M ||
       this.q.byteOffset !== qOffset
     ) {
-      this.kCost = new Float64Array(buffer, WASM_DATA_START, M);
-      this.kState = new Float64Array(buffer, WASM_DATA_START + 8 * M, 2 * (M + 1));
+      const cap = this.kCap;
+      let at = WASM_DATA_START;
+      this.kCost = new Float64Array(buffer, at, M);
+      at += 8 * cap;
+      this.kState = new Float64Array(buffer, at, 2 * (M + 1));
+      at += 8 * (2 * cap + 2);
+      this.kNext = new Float64Array(buffer, at, M + 2);
+      at += 8 * (cap + 2);
+      this.kCur = new Float64Array(buffer, at, M + 2);
+      at += 8 * (cap + 2);
+      this.kE = new Float64Array(buffer, at, M);
       this.q = new Float64Array(buffer, qOffset, words);
       this.kN = N;
       this.kM = M;
     }
   }
 
-  /** Byte offset of the staged sequences (after the cost and (m, s) rows). */
+  /** Byte offset of the staged sequences (after the rows). */
   private stageOffset(): number {
-    return WASM_DATA_START + 8 * this.kCap + 16 * (this.kCap + 1);
+    return WASM_DATA_START + 8 * (6 * this.kCap + 6);
   }
 
   /**
-   * Cost rows of the squared Euclidean cost from the kernel's SIMD row (wasm-row.ts: the same
-   * sums in the same order as `fallback`, the JavaScript row of costs.ts): copies x [N, D] and y
-   * transposed into the kernel memory. Rows asked for into another array, or without a kernel,
-   * go to `fallback`.
+   * The squared Euclidean cost rows and VJP rows from the kernel's SIMD functions (wasm-row.ts:
+   * the same sums in the same order as `plan`, the JavaScript rows of costs.ts): copies x
+   * [N, D], y transposed and y into the kernel memory. Cost rows asked for into another array,
+   * VJP rows of another array or with a gradient w.r.t. y, and everything without a kernel, go
+   * to `plan`.
    */
-  sqeuclideanRows(
+  stageSqeuclidean(
     x: Float64Array,
     y: Float64Array,
     N: number,
     M: number,
     D: number,
-    fallback: CostRows,
-  ): CostRows {
+    plan: CostPlan,
+  ): Pick<CostPlan, 'row' | 'vjpRow'> {
     const kernel = this.kernel;
-    if (kernel === null) return fallback;
-    this.ensure(N, M, true, (N + M) * D);
+    if (kernel === null) return plan;
+    const stage = (N + 2 * M) * D + D + 1;
+    this.ensure(N, M, true, stage);
     const base = this.stageOffset();
-    const staged = new Float64Array(kernel.memory.buffer, base, (N + M) * D);
+    const staged = new Float64Array(kernel.memory.buffer, base, stage);
     staged.set(x);
+    staged.set(y, (N + M) * D);
     for (let j = 0; j < M; j++)
       for (let d = 0; d < D; d++) staged[N * D + d * M + j] = y[j * D + d]!;
     const yT = base + 8 * N * D;
-    return (i, out, lo, hi) => {
-      if (out.buffer !== kernel.memory.buffer) fallback(i, out, lo, hi);
-      else kernel.sqRow(base + 8 * i * D, yT, M, D, out.byteOffset, lo, hi);
+    const yRows = yT + 8 * M * D;
+    const sums = yRows + 8 * M * D;
+    return {
+      row(i, out, lo, hi) {
+        if (out.buffer !== kernel.memory.buffer) plan.row(i, out, lo, hi);
+        else kernel.sqRow(base + 8 * i * D, yT, M, D, out.byteOffset, lo, hi);
+      },
+      vjpRow(i, e, lo, hi, gx, gy) {
+        if (gy !== null || e.buffer !== kernel.memory.buffer) {
+          plan.vjpRow(i, e, lo, hi, gx, gy);
+          return;
+        }
+        // dL/dx_i += 2 (r x_i - sum_j E(i, j) y_j), the sums from the kernel.
+        kernel.vjpSums(e.byteOffset, yRows, D, lo, hi, sums);
+        const out = new Float64Array(kernel.memory.buffer, sums, D + 1);
+        const r = out[0]!;
+        const xi = i * D;
+        for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - out[1 + d]!);
+      },
     };
   }
 
@@ -163,6 +196,13 @@ export class Workspace {
     return this.kernel === null
       ? { cost: this.cost, state: this.state }
       : { cost: this.kCost, state: this.kState };
+  }
+
+  /** The two G rows and the E row the backward pass uses. */
+  backwardRows(): { next: Float64Array; cur: Float64Array; e: Float64Array } {
+    return this.kernel === null
+      ? { next: this.rowA, cur: this.rowB, e: this.e }
+      : { next: this.kNext, cur: this.kCur, e: this.kE };
   }
 
   /** Float64 words held (for memory accounting). */
@@ -494,10 +534,12 @@ export function softDtwBackward(
 ): void {
   const { wv, wh, wd, unit } = steps;
   const q = ws.q;
-  const e = ws.e;
+  const kernel = ws.kernel;
+  const rows = ws.backwardRows();
+  const e = rows.e;
   const W = M + 1;
-  let next = ws.rowA;
-  let cur = ws.rowB;
+  let next = rows.next;
+  let cur = rows.cur;
   next.fill(0, 0, M + 2);
   next[M + 1] = 1;
   q[3 * (N * W + M) + 2] = 1;
@@ -505,6 +547,27 @@ export function softDtwBackward(
     cur.fill(0, 0, M + 2);
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
+    if (kernel !== null) {
+      // The same loop in WebAssembly (wasm-row.ts); addresses in bytes.
+      kernel.backRow(
+        lo,
+        hi,
+        q.byteOffset + 24 * ((i - 1) * W + hi - 1),
+        q.byteOffset + 24 * (i * W + hi - 1),
+        next.byteOffset,
+        cur.byteOffset,
+        e.byteOffset - 8,
+        unit ? 1 : 0,
+        wv,
+        wh,
+        wd,
+      );
+      emit(i - 1, e, lo - 1, hi - 1);
+      const t = next;
+      next = cur;
+      cur = t;
+      continue;
+    }
     let k = 3 * ((i - 1) * W + hi - 1); // cell (i, j)
     let kn = 3 * (i * W + hi - 1); // cell (i+1, j)
     // G(i, j+1), kept in a register: the only term on the dependency chain along the row, added

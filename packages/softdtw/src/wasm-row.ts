@@ -46,6 +46,30 @@ export interface RowKernel {
    * pair, four per step; each lane sums over d in order, as the JavaScript row of costs.ts.
    */
   sqRow(x: number, yT: number, M: number, D: number, out: number, lo: number, hi: number): void;
+  /**
+   * One row of Algorithm 2 on the stored weights, as softDtwBackward's JavaScript loop, columns
+   * hi down to lo: `q`, `qn`: byte addresses of the weights of cells (i, hi) and (i+1, hi);
+   * `next`, `cur`: G of rows i+1 and i (column j at + 8 j); `e`: E(i, j) goes to e + 8 j.
+   */
+  backRow(
+    lo: number,
+    hi: number,
+    q: number,
+    qn: number,
+    next: number,
+    cur: number,
+    e: number,
+    unit: number,
+    wv: number,
+    wh: number,
+    wd: number,
+  ): void;
+  /**
+   * The sums of the squared Euclidean VJP of one row of E (costs.ts): out[0] = r = sum_j e_j,
+   * out[1 + d] = sum_j e_j y_j[d] for 0-based columns lo..hi, each summed over j in order (two
+   * features per SIMD lane pair). `e`: byte address of e[0]; `y`: of y [M, D] row-major.
+   */
+  vjpSums(e: number, y: number, D: number, lo: number, hi: number, out: number): void;
   memory: WebAssembly.Memory;
 }
 
@@ -92,7 +116,7 @@ const f64 = { add: 0xa0, sub: 0xa1, mul: 0xa2, div: 0xa3, max: 0xa5, floor: 0x9c
 const f64lt = 0x63;
 const f64eq = 0x61;
 const f64ge = 0x66;
-const i32 = { add: 0x6a, mul: 0x6c, and: 0x71, shl: 0x74, shrS: 0x75, gtS: 0x4a };
+const i32 = { add: 0x6a, mul: 0x6c, and: 0x71, shl: 0x74, shrS: 0x75, gtS: 0x4a, ltS: 0x48 };
 const truncF64S = 0xaa;
 const simd = (op: number) => [0xfd, ...uleb(op)];
 const v128load = (offset: number) => [...simd(0), 3, ...uleb(offset)];
@@ -646,46 +670,313 @@ const sqRowBody: number[] = [
   END, // function
 ];
 
+// --- one row of the backward pass -------------------------------------------------------------
+
+// Parameters: lo, hi, q, qn, next, cur, e, unit (i32), wv, wh, wd (f64).
+const BLO = 0;
+const BHI = 1;
+const BQ = 2;
+const BQN = 3;
+const BNEXT = 4;
+const BCUR = 5;
+const BE = 6;
+const BUNIT = 7;
+const BWV = 8;
+const BWH = 9;
+const BWD = 10;
+// Locals: j (i32); g, right (f64).
+const BJ = 11;
+const BG = 12;
+const BRIGHT = 13;
+
+/** Byte address base + 8 j (j an i32 local). */
+const at = (base: number, j: number) => [...get(base), ...get(j), ...i32c(3), i32.shl, i32.add];
+
+const backRowBody: number[] = [
+  // right = G(i, hi + 1); j = hi
+  ...at(BCUR, BHI),
+  ...load(8),
+  ...set(BRIGHT),
+  ...get(BHI),
+  ...set(BJ),
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...get(BJ),
+  ...get(BLO),
+  i32.ltS,
+  0x0d,
+  1,
+  // g = q_v(i+1, j) G(i+1, j) + q_d(i+1, j+1) G(i+1, j+1) + q_h(i, j+1) right
+  ...get(BQN),
+  ...load(0),
+  ...at(BNEXT, BJ),
+  ...load(0),
+  f64.mul,
+  ...get(BQN),
+  ...load(40),
+  ...at(BNEXT, BJ),
+  ...load(8),
+  f64.mul,
+  f64.add,
+  ...get(BQ),
+  ...load(32),
+  ...get(BRIGHT),
+  f64.mul,
+  f64.add,
+  ...set(BG),
+  // cur[j] = g; right = g
+  ...at(BCUR, BJ),
+  ...get(BG),
+  ...store(0),
+  ...get(BG),
+  ...set(BRIGHT),
+  // e[j] = unit ? g : g (wv q_v + wh q_h + wd q_d)
+  ...at(BE, BJ),
+  ...get(BUNIT),
+  0x04,
+  F64, // if with an f64 result
+  ...get(BG),
+  ELSE,
+  ...get(BG),
+  ...get(BWV),
+  ...get(BQ),
+  ...load(0),
+  f64.mul,
+  ...get(BWH),
+  ...get(BQ),
+  ...load(8),
+  f64.mul,
+  f64.add,
+  ...get(BWD),
+  ...get(BQ),
+  ...load(16),
+  f64.mul,
+  f64.add,
+  f64.mul,
+  END,
+  ...store(0),
+  // j--, q -= 24, qn -= 24
+  ...get(BJ),
+  ...i32c(-1),
+  i32.add,
+  ...set(BJ),
+  ...get(BQ),
+  ...i32c(-24),
+  i32.add,
+  ...set(BQ),
+  ...get(BQN),
+  ...i32c(-24),
+  i32.add,
+  ...set(BQN),
+  0x0c,
+  0,
+  END,
+  END,
+  END, // function
+];
+
+// --- sums of the squared Euclidean VJP of one row ---------------------------------------------
+
+// Parameters: e, y, D, lo, hi, out (i32).
+const VE = 0;
+const VY = 1;
+const VD = 2;
+const VLO = 3;
+const VHI = 4;
+const VOUT = 5;
+// Locals: j, d, py (i32); r (f64); w, a0, a1, a2 (v128).
+const VJ = 6;
+const VDD = 7;
+const VPY = 8;
+const VR = 9;
+const VW = 10;
+const VA0 = 11;
+const VA1 = 12;
+const VA2 = 13;
+
+/** py = y + 8 (lo D + d), j = lo. */
+const vjpStart = [
+  ...get(VY),
+  ...get(VLO),
+  ...get(VD),
+  i32.mul,
+  ...get(VDD),
+  i32.add,
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...set(VPY),
+  ...get(VLO),
+  ...set(VJ),
+];
+
+/** py += 8 D, j += 1. */
+const vjpStep = [
+  ...get(VPY),
+  ...get(VD),
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...set(VPY),
+  ...get(VJ),
+  ...i32c(1),
+  i32.add,
+  ...set(VJ),
+];
+
+/** Loop header: block, loop, exit when j > hi. */
+const whileJ = [0x02, 0x40, 0x03, 0x40, ...get(VJ), ...get(VHI), i32.gtS, 0x0d, 1];
+
+/** One pass over j summing e_j y_j[d .. d + 2 lanes - 1] in `lanes` v128 accumulators. */
+function vjpPass(lanes: number): number[] {
+  const accs = [VA0, VA1, VA2].slice(0, lanes);
+  return [
+    ...accs.flatMap((a) => [...f64c(0), ...f64x2.splat, ...set(a)]),
+    ...vjpStart,
+    ...whileJ,
+    ...at(VE, VJ),
+    ...load(0),
+    ...f64x2.splat,
+    ...set(VW),
+    ...accs.flatMap((a, k) => [
+      ...get(a),
+      ...get(VW),
+      ...get(VPY),
+      ...v128load(16 * k),
+      ...f64x2.mul,
+      ...f64x2.add,
+      ...set(a),
+    ]),
+    ...vjpStep,
+    0x0c,
+    0,
+    END,
+    END,
+    // out[1 + d ...] = sums; d += 2 lanes
+    ...accs.flatMap((a, k) => [...at(VOUT, VDD), ...get(a), ...v128store(8 + 16 * k)]),
+    ...get(VDD),
+    ...i32c(2 * lanes),
+    i32.add,
+    ...set(VDD),
+  ];
+}
+
+/** While d + width <= D: a pass of width / 2 accumulators. */
+const vjpPasses = (width: number) => [
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...get(VDD),
+  ...i32c(width),
+  i32.add,
+  ...get(VD),
+  i32.gtS,
+  0x0d,
+  1,
+  ...vjpPass(width / 2),
+  0x0c,
+  0,
+  END,
+  END,
+];
+
+const vjpSumsBody: number[] = [
+  // r = sum_j e_j
+  ...f64c(0),
+  ...set(VR),
+  ...get(VLO),
+  ...set(VJ),
+  ...whileJ,
+  ...get(VR),
+  ...at(VE, VJ),
+  ...load(0),
+  f64.add,
+  ...set(VR),
+  ...get(VJ),
+  ...i32c(1),
+  i32.add,
+  ...set(VJ),
+  0x0c,
+  0,
+  END,
+  END,
+  ...get(VOUT),
+  ...get(VR),
+  ...store(0),
+  // Six features per pass while they last, then two, then the last one alone.
+  ...i32c(0),
+  ...set(VDD),
+  ...vjpPasses(6),
+  ...vjpPasses(2),
+  ...get(VDD),
+  ...get(VD),
+  i32.ltS,
+  ...IF,
+  ...f64c(0),
+  ...set(VR),
+  ...vjpStart,
+  ...whileJ,
+  ...get(VR),
+  ...at(VE, VJ),
+  ...load(0),
+  ...get(VPY),
+  ...load(0),
+  f64.mul,
+  f64.add,
+  ...set(VR),
+  ...vjpStep,
+  0x0c,
+  0,
+  END,
+  END,
+  ...at(VOUT, VDD),
+  ...get(VR),
+  ...store(8),
+  END,
+  END, // function
+];
+
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const rowParams = [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64];
   const sqParams = [I32, I32, I32, I32, I32, I32, I32];
+  const backParams = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64];
+  const vjpParams = [I32, I32, I32, I32, I32, I32];
+  const types = [rowParams, sqParams, backParams, vjpParams];
   const type = section(1, [
-    2,
-    0x60,
-    ...uleb(rowParams.length),
-    ...rowParams,
-    0,
-    0x60,
-    ...uleb(sqParams.length),
-    ...sqParams,
-    0,
+    types.length,
+    ...types.flatMap((t) => [0x60, ...uleb(t.length), ...t, 0]),
   ]);
-  const func = section(3, [2, 0, 1]);
+  const func = section(3, [4, 0, 1, 2, 3]);
   const memory = section(5, [1, 0, 1]); // one memory, min 1 page, no max
   const exports = section(7, [
-    3,
+    5,
     ...name('row'),
     0,
     0,
     ...name('sqRow'),
     0,
     1,
+    ...name('backRow'),
+    0,
+    2,
+    ...name('vjpSums'),
+    0,
+    3,
     ...name('memory'),
     2,
     0,
   ]);
-  const rowFn = [2, ...uleb(N_I32), I32, ...uleb(N_F64), F64, ...rowBody];
-  const sqFn = [
-    3,
-    ...uleb(SN_I32),
-    I32,
-    ...uleb(SN_F64),
-    F64,
-    ...uleb(SN_V128),
-    V128,
-    ...sqRowBody,
+  // Locals: groups of (count, type).
+  const bodies = [
+    [2, ...uleb(N_I32), I32, ...uleb(N_F64), F64, ...rowBody],
+    [3, ...uleb(SN_I32), I32, ...uleb(SN_F64), F64, ...uleb(SN_V128), V128, ...sqRowBody],
+    [2, 1, I32, 2, F64, ...backRowBody],
+    [3, 3, I32, 1, F64, 4, V128, ...vjpSumsBody],
   ];
-  const code = section(10, [2, ...uleb(rowFn.length), ...rowFn, ...uleb(sqFn.length), ...sqFn]);
+  const code = section(10, [bodies.length, ...bodies.flatMap((f) => [...uleb(f.length), ...f])]);
   return new Uint8Array([
     0x00,
     0x61,

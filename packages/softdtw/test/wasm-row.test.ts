@@ -162,4 +162,36 @@ describe('forward pass: WebAssembly row kernel', () => {
       }
     }
   });
+
+  it('stages the squared Euclidean cost: rows and VJP rows bit for bit as the JavaScript plan', () => {
+    const r = rng(11);
+    const ws = new Workspace(true);
+    for (const [N, M, D] of [
+      [7, 5, 1],
+      [6, 9, 5],
+      [10, 8, 12],
+      [3, 4, 13],
+    ] as const) {
+      const x = Float64Array.from({ length: N * D }, () => 4 * r() - 2);
+      const y = Float64Array.from({ length: M * D }, () => 4 * r() - 2);
+      const plan = planCost('sqeuclidean', x, y, N, M, D);
+      const fast = ws.stageSqeuclidean(x, y, N, M, D, plan);
+      const { cost } = ws.forwardRows();
+      const { e } = ws.backwardRows();
+      const want = new Float64Array(M);
+      const gxWant = Float64Array.from({ length: N * D }, () => r());
+      const gxGot = Float64Array.from(gxWant);
+      for (let i = 0; i < N; i++) {
+        const lo = i % 2;
+        const hi = M - 1 - (i % 3 === 0 ? 1 : 0);
+        plan.row(i, want, lo, hi);
+        fast.row(i, cost, lo, hi);
+        for (let j = lo; j <= hi; j++) expect(Object.is(cost[j], want[j])).toBe(true);
+        for (let j = 0; j < M; j++) e[j] = r();
+        plan.vjpRow(i, e, lo, hi, gxWant, null);
+        fast.vjpRow(i, e, lo, hi, gxGot, null);
+      }
+      for (let k = 0; k < N * D; k++) expect(Object.is(gxGot[k], gxWant[k])).toBe(true);
+    }
+  });
 });
