@@ -191,6 +191,86 @@ export class Workspace {
     };
   }
 
+  /**
+   * Soft-DTW of one pair under the squared Euclidean cost without a band or prior, with its
+   * gradient w.r.t. x added to `gx`: both passes in WebAssembly with one call each
+   * (forwardSq, backwardSq of wasm-row.ts: the same row functions as softDtwForward and
+   * softDtwBackward with the staged cost, so the same numbers). Null without a kernel.
+   */
+  sqeuclideanValueAndGrad(
+    x: Float64Array,
+    y: Float64Array,
+    N: number,
+    M: number,
+    D: number,
+    steps: Steps,
+    gx: Float64Array,
+  ): number | null {
+    const kernel = this.kernel;
+    if (kernel === null) return null;
+    const stage = (N + 2 * M) * D + D + 1 + N * D;
+    this.ensure(N, M, true, stage);
+    const base = this.stageOffset();
+    const staged = new Float64Array(kernel.memory.buffer, base, stage);
+    staged.set(x);
+    for (let j = 0; j < M; j++)
+      for (let d = 0; d < D; d++) staged[N * D + d * M + j] = y[j * D + d]!;
+    staged.set(y, (N + M) * D);
+    const sumsAt = (N + 2 * M) * D;
+    const gxAt = sumsAt + D + 1;
+    staged.fill(0, gxAt, gxAt + N * D);
+    const { gamma, wv, wh, wd, unit } = steps;
+    const q = this.q;
+    const W = M + 1;
+    // Forward: row 0 is D(0, 0) = 0, D(0, j) = +inf.
+    const st = this.kState;
+    st[0] = 0;
+    st[1] = 1;
+    for (let j = 1; j <= M; j++) {
+      st[2 * j] = Number.POSITIVE_INFINITY;
+      st[2 * j + 1] = 1;
+    }
+    kernel.forwardSq(
+      N,
+      M,
+      D,
+      base,
+      base + 8 * N * D,
+      q.byteOffset,
+      st.byteOffset,
+      this.kCost.byteOffset,
+      wv,
+      wh,
+      wd,
+      1 / gamma,
+      gamma * LN8,
+    );
+    const value = st[2 * M]! - gamma * Math.log(st[2 * M + 1]!);
+    // Backward: G of the virtual cell (N+1, M+1) is 1, reached with q_d = 1.
+    this.kNext.fill(0, 0, M + 2);
+    this.kNext[M + 1] = 1;
+    q[3 * (N * W + M) + 2] = 1;
+    kernel.backwardSq(
+      N,
+      M,
+      D,
+      q.byteOffset,
+      this.kNext.byteOffset,
+      this.kCur.byteOffset,
+      this.kE.byteOffset,
+      base + 8 * (N + M) * D,
+      base,
+      base + 8 * gxAt,
+      base + 8 * sumsAt,
+      unit ? 1 : 0,
+      wv,
+      wh,
+      wd,
+    );
+    for (let k = 0; k < N * D; k++) gx[k] = gx[k]! + staged[gxAt + k]!;
+    return value;
+  }
+
   /** The cost row and (m, s) row the forward pass uses. */
   forwardRows(): { cost: Float64Array; state: Float64Array } {
     return this.kernel === null

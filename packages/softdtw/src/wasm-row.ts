@@ -70,6 +70,48 @@ export interface RowKernel {
    * features per SIMD lane pair). `e`: byte address of e[0]; `y`: of y [M, D] row-major.
    */
   vjpSums(e: number, y: number, D: number, lo: number, hi: number, out: number): void;
+  /**
+   * The forward pass of one pair without a band, squared Euclidean cost (sqRow, then row, for
+   * each row i). `x`, `yT` staged as for sqRow; `q`: weights of (1, 1); `st`: (m, s) row (row 0
+   * on entry, row N on exit); `c`: a cost row.
+   */
+  forwardSq(
+    N: number,
+    M: number,
+    D: number,
+    x: number,
+    yT: number,
+    q: number,
+    st: number,
+    c: number,
+    wv: number,
+    wh: number,
+    wd: number,
+    invG: number,
+    shift: number,
+  ): void;
+  /**
+   * The backward pass of one pair without a band with the squared Euclidean VJP w.r.t. x (for
+   * each row from N down: backRow, vjpSums, gx_i += 2 (r x_i - sums)). `next` holds G of the
+   * virtual row N + 1 on entry; `gx`: [N, D] accumulated; `sums`: D + 1 scratch.
+   */
+  backwardSq(
+    N: number,
+    M: number,
+    D: number,
+    q: number,
+    next: number,
+    cur: number,
+    e: number,
+    y: number,
+    x: number,
+    gx: number,
+    sums: number,
+    unit: number,
+    wv: number,
+    wh: number,
+    wd: number,
+  ): void;
   memory: WebAssembly.Memory;
 }
 
@@ -939,20 +981,293 @@ const vjpSumsBody: number[] = [
   END, // function
 ];
 
+// --- whole pairs (squared Euclidean cost, no band): the row functions called from a loop here,
+// saving a JavaScript-to-WebAssembly call per row and function ------------------------------
+
+const CALL = 0x10;
+const FN_ROW = 0;
+const FN_SQROW = 1;
+const FN_BACKROW = 2;
+const FN_VJPSUMS = 3;
+
+// forwardSq(N, M, D, x, yT, q, st, c, wv, wh, wd, invG, shift); locals i (i32), diagM, diagS.
+const FN = 0;
+const FM = 1;
+const FD = 2;
+const FX = 3;
+const FYT = 4;
+const FQ = 5;
+const FST = 6;
+const FC = 7;
+const FI = 13;
+const FDM = 14;
+const FDS = 15;
+
+const forwardSqBody: number[] = [
+  ...i32c(0),
+  ...set(FI),
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...get(FI),
+  ...get(FN),
+  i32.ltS,
+  0x45,
+  0x0d,
+  1,
+  // cost row i: sqRow(x + 8 i D, yT, M, D, c, 0, M - 1)
+  ...get(FX),
+  ...get(FI),
+  ...get(FD),
+  i32.mul,
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...get(FYT),
+  ...get(FM),
+  ...get(FD),
+  ...get(FC),
+  ...i32c(0),
+  ...get(FM),
+  ...i32c(-1),
+  i32.add,
+  CALL,
+  FN_SQROW,
+  // (diagM, diagS) = (m, s)(i - 1, 0); column 0 of row i is (+inf, 1)
+  ...get(FST),
+  ...load(0),
+  ...set(FDM),
+  ...get(FST),
+  ...load(8),
+  ...set(FDS),
+  ...get(FST),
+  ...f64c(Number.POSITIVE_INFINITY),
+  ...store(0),
+  ...get(FST),
+  ...f64c(1),
+  ...store(8),
+  // row(1, M, q + 24 i (M + 1), st, c - 8, wv, wh, wd, invG, shift, diagM, diagS)
+  ...i32c(1),
+  ...get(FM),
+  ...get(FQ),
+  ...get(FI),
+  ...get(FM),
+  ...i32c(1),
+  i32.add,
+  i32.mul,
+  ...i32c(24),
+  i32.mul,
+  i32.add,
+  ...get(FST),
+  ...get(FC),
+  ...i32c(-8),
+  i32.add,
+  ...get(8),
+  ...get(9),
+  ...get(10),
+  ...get(11),
+  ...get(12),
+  ...get(FDM),
+  ...get(FDS),
+  CALL,
+  FN_ROW,
+  ...get(FI),
+  ...i32c(1),
+  i32.add,
+  ...set(FI),
+  0x0c,
+  0,
+  END,
+  END,
+  END, // function
+];
+
+// backwardSq(N, M, D, q, next, cur, e, y, x, gx, sums, unit, wv, wh, wd); locals i, t, d (i32),
+// r (f64). Rows N down to 1: backRow, vjpSums, then gx_i[d] += 2 (r x_i[d] - sums[1 + d]).
+const BN = 0;
+const BM = 1;
+const BD = 2;
+const BQ2 = 3;
+const BNX = 4;
+const BCU = 5;
+const BE2 = 6;
+const BY = 7;
+const BX = 8;
+const BGX = 9;
+const BSUMS = 10;
+const BUN = 11;
+const BI = 15;
+const BT = 16;
+const BDD = 17;
+const BR = 18;
+
+/** Byte address base + 8 (i D + d) (i, d i32 locals; base a local). */
+const rowElem = (base: number) => [
+  ...get(base),
+  ...get(BI),
+  ...get(BD),
+  i32.mul,
+  ...get(BDD),
+  i32.add,
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+];
+
+const backwardSqBody: number[] = [
+  ...get(BN),
+  ...set(BI),
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...get(BI),
+  ...i32c(1),
+  i32.ltS,
+  0x0d,
+  1,
+  // cur[0 .. M + 1] = 0 (memory.fill)
+  ...get(BCU),
+  ...i32c(0),
+  ...get(BM),
+  ...i32c(2),
+  i32.add,
+  ...i32c(3),
+  i32.shl,
+  0xfc,
+  11,
+  0,
+  // backRow(1, M, q + 24 ((i - 1)(M + 1) + M - 1), q + 24 (i (M + 1) + M - 1), next, cur, e - 8,
+  //         unit, wv, wh, wd)
+  ...i32c(1),
+  ...get(BM),
+  ...get(BQ2),
+  ...get(BI),
+  ...i32c(-1),
+  i32.add,
+  ...get(BM),
+  ...i32c(1),
+  i32.add,
+  i32.mul,
+  ...get(BM),
+  i32.add,
+  ...i32c(-1),
+  i32.add,
+  ...i32c(24),
+  i32.mul,
+  i32.add,
+  ...get(BQ2),
+  ...get(BI),
+  ...get(BM),
+  ...i32c(1),
+  i32.add,
+  i32.mul,
+  ...get(BM),
+  i32.add,
+  ...i32c(-1),
+  i32.add,
+  ...i32c(24),
+  i32.mul,
+  i32.add,
+  ...get(BNX),
+  ...get(BCU),
+  ...get(BE2),
+  ...i32c(-8),
+  i32.add,
+  ...get(BUN),
+  ...get(12),
+  ...get(13),
+  ...get(14),
+  CALL,
+  FN_BACKROW,
+  // vjpSums(e, y, D, 0, M - 1, sums)
+  ...get(BE2),
+  ...get(BY),
+  ...get(BD),
+  ...i32c(0),
+  ...get(BM),
+  ...i32c(-1),
+  i32.add,
+  ...get(BSUMS),
+  CALL,
+  FN_VJPSUMS,
+  // row i - 1 of gx (0-based): gx[d] += 2 (r x[d] - sums[1 + d])
+  ...get(BI),
+  ...i32c(-1),
+  i32.add,
+  ...set(BI),
+  ...get(BSUMS),
+  ...load(0),
+  ...set(BR),
+  ...i32c(0),
+  ...set(BDD),
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...get(BDD),
+  ...get(BD),
+  i32.ltS,
+  0x45,
+  0x0d,
+  1,
+  ...rowElem(BGX),
+  ...rowElem(BGX),
+  ...load(0),
+  ...f64c(2),
+  ...get(BR),
+  ...rowElem(BX),
+  ...load(0),
+  f64.mul,
+  ...get(BSUMS),
+  ...get(BDD),
+  ...i32c(3),
+  i32.shl,
+  i32.add,
+  ...load(8),
+  f64.sub,
+  f64.mul,
+  f64.add,
+  ...store(0),
+  ...get(BDD),
+  ...i32c(1),
+  i32.add,
+  ...set(BDD),
+  0x0c,
+  0,
+  END,
+  END,
+  // swap next and cur
+  ...get(BNX),
+  ...set(BT),
+  ...get(BCU),
+  ...set(BNX),
+  ...get(BT),
+  ...set(BCU),
+  0x0c,
+  0,
+  END,
+  END,
+  END, // function
+];
+
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const rowParams = [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64];
   const sqParams = [I32, I32, I32, I32, I32, I32, I32];
   const backParams = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64];
   const vjpParams = [I32, I32, I32, I32, I32, I32];
-  const types = [rowParams, sqParams, backParams, vjpParams];
+  const fwdParams = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64];
+  const bwdParams = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64];
+  const types = [rowParams, sqParams, backParams, vjpParams, fwdParams, bwdParams];
   const type = section(1, [
     types.length,
     ...types.flatMap((t) => [0x60, ...uleb(t.length), ...t, 0]),
   ]);
-  const func = section(3, [4, 0, 1, 2, 3]);
+  const func = section(3, [6, 0, 1, 2, 3, 4, 5]);
   const memory = section(5, [1, 0, 1]); // one memory, min 1 page, no max
   const exports = section(7, [
-    5,
+    7,
     ...name('row'),
     0,
     0,
@@ -965,6 +1280,12 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     ...name('vjpSums'),
     0,
     3,
+    ...name('forwardSq'),
+    0,
+    4,
+    ...name('backwardSq'),
+    0,
+    5,
     ...name('memory'),
     2,
     0,
@@ -975,6 +1296,8 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     [3, ...uleb(SN_I32), I32, ...uleb(SN_F64), F64, ...uleb(SN_V128), V128, ...sqRowBody],
     [2, 1, I32, 2, F64, ...backRowBody],
     [3, 3, I32, 1, F64, 4, V128, ...vjpSumsBody],
+    [2, 1, I32, 2, F64, ...forwardSqBody],
+    [2, 3, I32, 1, F64, ...backwardSqBody],
   ];
   const code = section(10, [bodies.length, ...bodies.flatMap((f) => [...uleb(f.length), ...f])]);
   return new Uint8Array([

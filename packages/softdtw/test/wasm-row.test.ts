@@ -194,4 +194,38 @@ describe('forward pass: WebAssembly row kernel', () => {
       for (let k = 0; k < N * D; k++) expect(Object.is(gxGot[k], gxWant[k])).toBe(true);
     }
   });
+
+  it('runs whole squared Euclidean pairs (forwardSq, backwardSq) bit for bit as the JavaScript row loops', () => {
+    const r = rng(12);
+    const ws = new Workspace(true);
+    const js = new Workspace(false);
+    for (const [N, M, D, gamma, weights] of [
+      [1, 1, 1, 1, [1, 1, 1]],
+      [7, 5, 3, 0.5, [1, 1, 1]],
+      [5, 9, 12, 1, [1, 1, 2]],
+      [16, 16, 12, 1e-4, [0.5, 2, 1]],
+      [33, 20, 4, 10, [1, 1, 1]],
+    ] as const) {
+      const x = Float64Array.from({ length: N * D }, () => 4 * r() - 2);
+      const y = Float64Array.from({ length: M * D }, () => 4 * r() - 2);
+      const steps: Steps = {
+        gamma,
+        wv: weights[0],
+        wh: weights[1],
+        wd: weights[2],
+        unit: weights.every((w) => w === 1),
+      };
+      const gx = new Float64Array(N * D);
+      const value = ws.sqeuclideanValueAndGrad(x, y, N, M, D, steps, gx);
+      const plan = planCost('sqeuclidean', x, y, N, M, D);
+      const band = bandLimits(N, M, null);
+      const want = softDtwForward(N, M, plan.row, band, steps, js);
+      const gxWant = new Float64Array(N * D);
+      softDtwBackward(N, M, band, steps, js, (i, e, lo, hi) =>
+        plan.vjpRow(i, e, lo, hi, gxWant, null),
+      );
+      expect(value !== null && Object.is(value, want)).toBe(true);
+      for (let k = 0; k < N * D; k++) expect(Object.is(gx[k], gxWant[k])).toBe(true);
+    }
+  });
 });
