@@ -248,13 +248,89 @@ export class WasmStft {
     }
   }
 
-  /** A float64 view of the memory after growing it to at least `bytes`. */
-  private f64(bytes: number): Float64Array {
+  /** The instance's memory (a loss's own module may import it to work on the same data). */
+  get memory(): WebAssembly.Memory {
+    return this.ex.memory;
+  }
+
+  /**
+   * A float64 view of the memory after growing it to at least `bytes`. Views made before a call
+   * that grows the memory are detached: take a new one after every call that may grow it.
+   */
+  f64(bytes: number): Float64Array {
     const mem = this.ex.memory;
     if (mem.buffer.byteLength < bytes) {
       mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / PAGE));
     }
     return new Float64Array(mem.buffer);
+  }
+
+  /**
+   * Byte offsets of a work layout from the start of the free memory: one region per entry of
+   * `doubles` (float64 counts), each 16-byte aligned. The memory is grown to hold them.
+   */
+  layout(...doubles: number[]): number[] {
+    const at: number[] = [];
+    let o = this.base;
+    for (const d of doubles) {
+      at.push(o);
+      o += 8 * (d + (d % 2));
+    }
+    this.f64(o);
+    return at;
+  }
+
+  /**
+   * One-sided spectra (`[total, bins, 2]` at byte offset `spec`) of the `total = batch * frames`
+   * frames of the padded signals at `sig` (`[batch, plen]` float64).
+   */
+  spectraAt(sig: number, frames: number, total: number, plen: number, spec: number): void {
+    this.ex.spectra(
+      this.plan,
+      this.bins,
+      this.hop,
+      frames,
+      total,
+      plen,
+      sig,
+      this.win,
+      this.x,
+      spec,
+    );
+  }
+
+  /** |X| = sqrt(max(re^2 + im^2, floor)) of `count` complex numbers at `spec` into `mag`. */
+  magnitudesAt(spec: number, count: number, floor: number, mag: number): void {
+    this.ex.magnitudes(spec, count, floor, mag);
+  }
+
+  /**
+   * Adds to the padded-signal gradient at `gp` (`[batch, plen]`) the adjoint of
+   * {@link WasmStft.spectraAt} followed by |.|, given dL/d|X| at `dmag` and the spectra at `spec`.
+   */
+  backwardAt(
+    spec: number,
+    dmag: number,
+    frames: number,
+    total: number,
+    plen: number,
+    floor: number,
+    gp: number,
+  ): void {
+    this.ex.backward(
+      this.plan,
+      this.bins,
+      this.hop,
+      frames,
+      total,
+      plen,
+      spec,
+      dmag,
+      floor,
+      this.win,
+      this.x,
+      gp,
+    );
   }
 
   /**
@@ -268,22 +344,10 @@ export class WasmStft {
     plen: number,
     out: Float64Array,
   ): void {
-    const sig = this.base;
-    const spec = sig + 8 * padded.length + (padded.length % 2 === 0 ? 0 : 8);
-    const f = this.f64(spec + 16 * total * this.bins);
+    const [sig, spec] = this.layout(padded.length, 2 * total * this.bins) as [number, number];
+    const f = this.f64(0);
     f.set(padded, sig / 8);
-    this.ex.spectra(
-      this.plan,
-      this.bins,
-      this.hop,
-      frames,
-      total,
-      plen,
-      sig,
-      this.win,
-      this.x,
-      spec,
-    );
+    this.spectraAt(sig, frames, total, plen, spec);
     out.set(f.subarray(spec / 8, spec / 8 + 2 * total * this.bins));
   }
 
@@ -296,26 +360,17 @@ export class WasmStft {
     floor: number,
     out: FloatArray,
   ): void {
-    const sig = this.base;
-    const spec = sig + 8 * padded.length + (padded.length % 2 === 0 ? 0 : 8);
     const count = total * this.bins;
-    const mags = spec + 16 * count;
-    const f = this.f64(mags + 8 * count);
+    const [sig, spec, mag] = this.layout(padded.length, 2 * count, count) as [
+      number,
+      number,
+      number,
+    ];
+    const f = this.f64(0);
     f.set(padded, sig / 8);
-    this.ex.spectra(
-      this.plan,
-      this.bins,
-      this.hop,
-      frames,
-      total,
-      plen,
-      sig,
-      this.win,
-      this.x,
-      spec,
-    );
-    this.ex.magnitudes(spec, count, floor, mags);
-    out.set(f.subarray(mags / 8, mags / 8 + count));
+    this.spectraAt(sig, frames, total, plen, spec);
+    this.magnitudesAt(spec, count, floor, mag);
+    out.set(f.subarray(mag / 8, mag / 8 + count));
   }
 
   /**
@@ -332,28 +387,13 @@ export class WasmStft {
     gp: Float64Array,
   ): void {
     const count = total * this.bins;
-    const specAt = this.base;
-    const dAt = specAt + 16 * count;
-    const gAt = dAt + 8 * count + (count % 2 === 0 ? 0 : 8);
-    const f = this.f64(gAt + 8 * gp.length);
-    f.set(spec.subarray(0, 2 * count), specAt / 8);
-    f.set(dMag.subarray(0, count), dAt / 8);
-    f.fill(0, gAt / 8, gAt / 8 + gp.length);
-    this.ex.backward(
-      this.plan,
-      this.bins,
-      this.hop,
-      frames,
-      total,
-      plen,
-      specAt,
-      dAt,
-      floor,
-      this.win,
-      this.x,
-      gAt,
-    );
-    gp.set(f.subarray(gAt / 8, gAt / 8 + gp.length));
+    const [s, d, g] = this.layout(2 * count, count, gp.length) as [number, number, number];
+    const f = this.f64(0);
+    f.set(spec.subarray(0, 2 * count), s / 8);
+    f.set(dMag.subarray(0, count), d / 8);
+    f.fill(0, g / 8, g / 8 + gp.length);
+    this.backwardAt(s, d, frames, total, plen, floor, g);
+    gp.set(f.subarray(g / 8, g / 8 + gp.length));
   }
 }
 
