@@ -1,7 +1,7 @@
 import { RaderFft } from './rader.js';
 import { directMultiplyAdds } from './real-direct.js';
 import { BluesteinFft, smoothAtLeast } from './split-bluestein.js';
-import { radices, StockhamFft } from './stockham.js';
+import { passCost, radices, StockhamFft } from './stockham.js';
 
 /** A complex forward FFT of fixed length on split (re, im) arrays, in place. */
 export interface SplitTransform {
@@ -24,28 +24,6 @@ export interface SplitTransform {
 
 /** How a length is transformed. */
 export type Algorithm = 'identity' | 'radix' | 'rader' | 'bluestein';
-
-/**
- * Relative cost per element of one Stockham pass of radix r, relative to a radix-4 pass (measured
- * on Node 20; radices 2-7 have hand-written butterflies, the generic odd-prime butterfly costs
- * about r^2 / 2 multiply-adds per r outputs).
- */
-function passCost(r: number): number {
-  switch (r) {
-    case 4:
-      return 1;
-    case 2:
-      return 0.8;
-    case 3:
-      return 1;
-    case 5:
-      return 1.3;
-    case 7:
-      return 2.2;
-    default:
-      return 0.65 * r;
-  }
-}
 
 function isPrime(n: number): boolean {
   if (n < 2) return false;
@@ -86,7 +64,7 @@ function choose(n: number): { algorithm: Algorithm; cost: number; m?: number } {
     const factors = radices(n);
     const direct = n * factors.reduce((s, r) => s + passCost(r), 0);
     best = { algorithm: 'radix', cost: direct };
-    if (factors.some((r) => r > 5)) {
+    if (factors.some((r) => r > 5 && r !== 8)) {
       const { m, cost } = cheapestSmooth(2 * n - 1);
       const bluestein = 2 * cost + 1.5 * m;
       if (bluestein < best.cost) best = { algorithm: 'bluestein', cost: bluestein, m };

@@ -24,14 +24,65 @@ interface Pass {
   work: Float64Array[];
 }
 
-/** Prime factors of n in the order the passes use them (4s first, then 2, 3, 5, others). */
-export function radices(n: number): number[] {
-  const out: number[] = [];
-  while (n % 4 === 0) {
-    out.push(4);
-    n /= 4;
+/**
+ * Relative cost per element of one Stockham pass of radix r, relative to a radix-4 pass (measured
+ * on Node 20; radices 2-8 have hand-written butterflies, the generic odd-prime butterfly costs
+ * about r^2 / 2 multiply-adds per r outputs).
+ */
+export function passCost(r: number): number {
+  switch (r) {
+    case 4:
+      return 1;
+    case 2:
+      return 0.8;
+    case 3:
+      return 1;
+    case 5:
+      return 1.3;
+    case 7:
+      return 2.2;
+    case 8:
+      return 1.5;
+    default:
+      return 0.65 * r;
   }
-  for (const p of [2, 3, 5]) {
+}
+
+/** Radices of 2^e (e >= 2): a first 4, then 8s while `eights`, then 4s, then a 2 if e is odd. */
+function powerOfTwoRadices(e: number, eights: boolean): number[] {
+  const out = [4];
+  let left = e - 2;
+  while (eights && left >= 3) {
+    out.push(8);
+    left -= 3;
+  }
+  while (left >= 2) {
+    out.push(4);
+    left -= 2;
+  }
+  if (left === 1) out.push(2);
+  return out;
+}
+
+/**
+ * The radices of n in the order the passes use them: the power of two as a first 4 (the passes
+ * fused with windowing and Bluestein's chirp are radix 4), then 8s if the cost model says they pay
+ * (2048 = 4 8 8 8; 1024 stays 4 4 4 4 4), then 4s and a 2, then 3, 5 and any other prime factors.
+ */
+export function radices(n: number): number[] {
+  let out: number[] = [];
+  let e = 0;
+  while (n % 2 === 0) {
+    e++;
+    n /= 2;
+  }
+  if (e >= 2) {
+    const cost = (rs: number[]) => rs.reduce((sum, r) => sum + passCost(r), 0);
+    const fours = powerOfTwoRadices(e, false);
+    const eights = powerOfTwoRadices(e, true);
+    out = cost(eights) < cost(fours) ? eights : fours;
+  } else if (e === 1) out.push(2);
+  for (const p of [3, 5]) {
     while (n % p === 0) {
       out.push(p);
       n /= p;
@@ -54,7 +105,7 @@ export function radices(n: number): number[] {
 export function largestPrimeFactor(n: number): number {
   const r = radices(n);
   let best = 1;
-  for (const f of r) best = Math.max(best, f === 4 ? 2 : f);
+  for (const f of r) best = Math.max(best, f === 4 || f === 8 ? 2 : f);
   return best;
 }
 
@@ -73,12 +124,13 @@ export class StockhamFft {
   private readonly sRe: Float64Array;
   private readonly sIm: Float64Array;
 
-  constructor(n: number) {
+  /** @param order The radices, first to last (default {@link radices}: their product must be n). */
+  constructor(n: number, order: readonly number[] = radices(n)) {
     this.n = n;
     this.passes = [];
     let length = n;
     let s = 1;
-    for (const r of radices(n)) {
+    for (const r of order) {
       const m = length / r;
       const twRe = new Float64Array(m * (r - 1));
       const twIm = new Float64Array(m * (r - 1));
@@ -154,7 +206,8 @@ export class StockhamFft {
     const first = passes[0]!;
     const last = passes[count - 1]!;
     if (first.r !== 4 || 2 * first.m < n || first.m >= n) return false;
-    if (!((last.r === 4 && 2 * last.s >= n) || (last.r === 2 && last.s >= n))) return false;
+    if (last.r !== 8 && last.r !== 4 && last.r !== 2) return false;
+    if ((last.r === 4 && 2 * last.s < n) || (last.r === 2 && last.s < n)) return false;
     let xr = aRe;
     let xi = aIm;
     let yr = this.sRe;
@@ -175,7 +228,8 @@ export class StockhamFft {
         yi = ti;
       }
       if (round === 1) break;
-      if (last.r === 4) radix4LastTimes(last.s, xr, xi, yr, yi, kRe, kIm);
+      if (last.r === 8) radix8LastTimes(last.s, xr, xi, yr, yi, kRe, kIm);
+      else if (last.r === 4) radix4LastTimes(last.s, xr, xi, yr, yi, kRe, kIm);
       else radix2LastTimes(last.s, xr, xi, yr, yi, kRe, kIm);
       const tr = xr;
       const ti = xi;
@@ -184,7 +238,8 @@ export class StockhamFft {
       yr = tr;
       yi = ti;
     }
-    if (last.r === 4) radix4LastChirp(last.s, xr, xi, re, im, n, wRe, wIm);
+    if (last.r === 8) radix8LastChirp(last.s, xr, xi, re, im, n, wRe, wIm);
+    else if (last.r === 4) radix4LastChirp(last.s, xr, xi, re, im, n, wRe, wIm);
     else radix2LastChirp(last.s, xr, xi, re, im, n, wRe, wIm);
     return true;
   }
@@ -285,6 +340,9 @@ export class StockhamFft {
         case 7:
           radix7(pass, xr, xi, yr, yi, false);
           break;
+        case 8:
+          radix8(pass, xr, xi, yr, yi, false);
+          break;
         default:
           this.pass(pass, xr, xi, yr, yi);
       }
@@ -312,6 +370,9 @@ export class StockhamFft {
         break;
       case 7:
         radix7(pass, xr, xi, yr, yi, true);
+        break;
+      case 8:
+        radix8(pass, xr, xi, yr, yi, true);
         break;
       default:
         radixGeneric(pass, xr, xi, yr, yi);
@@ -1176,5 +1237,422 @@ function radix4FirstWindowed(
     yi[o + 2] = y2r * w2i + y2i * w2r;
     yr[o + 3] = y3r * w3r - y3i * w3i;
     yi[o + 3] = y3r * w3i + y3i * w3r;
+  }
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+
+/**
+ * Radix 8 as 2 x 4: b_t = a_t + a_(t+4), c_t = a_t - a_(t+4) (t < 4); the even outputs are the
+ * 4-point DFT of b, the odd ones that of c_t w8^t (w8 = exp(-i pi / 4)). Without `twiddled` (the
+ * last pass, m = 1) the twiddles are skipped.
+ */
+function radix8(
+  pass: Pass,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+  twiddled: boolean,
+): void {
+  const { m, s, twRe, twIm } = pass;
+  const sm = s * m;
+  for (let p = 0; p < m; p++) {
+    const ib = s * p;
+    const ob = 8 * s * p;
+    const tw = 7 * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = ib + q;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      const a1r = xr[i0 + 1 * sm]!;
+      const a1i = xi[i0 + 1 * sm]!;
+      const a2r = xr[i0 + 2 * sm]!;
+      const a2i = xi[i0 + 2 * sm]!;
+      const a3r = xr[i0 + 3 * sm]!;
+      const a3i = xi[i0 + 3 * sm]!;
+      const a4r = xr[i0 + 4 * sm]!;
+      const a4i = xi[i0 + 4 * sm]!;
+      const a5r = xr[i0 + 5 * sm]!;
+      const a5i = xi[i0 + 5 * sm]!;
+      const a6r = xr[i0 + 6 * sm]!;
+      const a6i = xi[i0 + 6 * sm]!;
+      const a7r = xr[i0 + 7 * sm]!;
+      const a7i = xi[i0 + 7 * sm]!;
+      const b0r = a0r + a4r;
+      const b0i = a0i + a4i;
+      const b1r = a1r + a5r;
+      const b1i = a1i + a5i;
+      const b2r = a2r + a6r;
+      const b2i = a2i + a6i;
+      const b3r = a3r + a7r;
+      const b3i = a3i + a7i;
+      const c0r = a0r - a4r;
+      const c0i = a0i - a4i;
+      const c1r = a1r - a5r;
+      const c1i = a1i - a5i;
+      // d2 = -i (a2 - a6), d1 = w8 (a1 - a5), d3 = w8^3 (a3 - a7), w8 = (1 - i) / sqrt 2
+      const d2r = a2i - a6i;
+      const d2i = a6r - a2r;
+      const c3r = a3r - a7r;
+      const c3i = a3i - a7i;
+      const d1r = SQRT1_2 * (c1r + c1i);
+      const d1i = SQRT1_2 * (c1i - c1r);
+      const d3r = SQRT1_2 * (c3i - c3r);
+      const d3i = -SQRT1_2 * (c3r + c3i);
+      const t0r = b0r + b2r;
+      const t0i = b0i + b2i;
+      const t1r = b0r - b2r;
+      const t1i = b0i - b2i;
+      const t2r = b1r + b3r;
+      const t2i = b1i + b3i;
+      const t3r = b1r - b3r;
+      const t3i = b1i - b3i;
+      const u0r = c0r + d2r;
+      const u0i = c0i + d2i;
+      const u1r = c0r - d2r;
+      const u1i = c0i - d2i;
+      const u2r = d1r + d3r;
+      const u2i = d1i + d3i;
+      const u3r = d1r - d3r;
+      const u3i = d1i - d3i;
+      // y_2u from t, y_2u+1 from u (z - i w = (zr + wi, zi - wr))
+      const y0r = t0r + t2r;
+      const y0i = t0i + t2i;
+      const y4r = t0r - t2r;
+      const y4i = t0i - t2i;
+      const y2r = t1r + t3i;
+      const y2i = t1i - t3r;
+      const y6r = t1r - t3i;
+      const y6i = t1i + t3r;
+      const y1r = u0r + u2r;
+      const y1i = u0i + u2i;
+      const y5r = u0r - u2r;
+      const y5i = u0i - u2i;
+      const y3r = u1r + u3i;
+      const y3i = u1i - u3r;
+      const y7r = u1r - u3i;
+      const y7i = u1i + u3r;
+      const o = ob + q;
+      yr[o] = y0r;
+      yi[o] = y0i;
+      if (!twiddled) {
+        yr[o + 1 * s] = y1r;
+        yi[o + 1 * s] = y1i;
+        yr[o + 2 * s] = y2r;
+        yi[o + 2 * s] = y2i;
+        yr[o + 3 * s] = y3r;
+        yi[o + 3 * s] = y3i;
+        yr[o + 4 * s] = y4r;
+        yi[o + 4 * s] = y4i;
+        yr[o + 5 * s] = y5r;
+        yi[o + 5 * s] = y5i;
+        yr[o + 6 * s] = y6r;
+        yi[o + 6 * s] = y6i;
+        yr[o + 7 * s] = y7r;
+        yi[o + 7 * s] = y7i;
+        continue;
+      }
+      let wr = twRe[tw + 0]!;
+      let wi = twIm[tw + 0]!;
+      yr[o + 1 * s] = y1r * wr - y1i * wi;
+      yi[o + 1 * s] = y1r * wi + y1i * wr;
+      wr = twRe[tw + 1]!;
+      wi = twIm[tw + 1]!;
+      yr[o + 2 * s] = y2r * wr - y2i * wi;
+      yi[o + 2 * s] = y2r * wi + y2i * wr;
+      wr = twRe[tw + 2]!;
+      wi = twIm[tw + 2]!;
+      yr[o + 3 * s] = y3r * wr - y3i * wi;
+      yi[o + 3 * s] = y3r * wi + y3i * wr;
+      wr = twRe[tw + 3]!;
+      wi = twIm[tw + 3]!;
+      yr[o + 4 * s] = y4r * wr - y4i * wi;
+      yi[o + 4 * s] = y4r * wi + y4i * wr;
+      wr = twRe[tw + 4]!;
+      wi = twIm[tw + 4]!;
+      yr[o + 5 * s] = y5r * wr - y5i * wi;
+      yi[o + 5 * s] = y5r * wi + y5i * wr;
+      wr = twRe[tw + 5]!;
+      wi = twIm[tw + 5]!;
+      yr[o + 6 * s] = y6r * wr - y6i * wi;
+      yi[o + 6 * s] = y6r * wi + y6i * wr;
+      wr = twRe[tw + 6]!;
+      wi = twIm[tw + 6]!;
+      yr[o + 7 * s] = y7r * wr - y7i * wi;
+      yi[o + 7 * s] = y7r * wi + y7i * wr;
+    }
+  }
+}
+
+/** Last radix-8 pass (m = 1), each output v replaced by conj(v K). */
+function radix8LastTimes(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  yr: Float64Array,
+  yi: Float64Array,
+  kRe: Float64Array,
+  kIm: Float64Array,
+): void {
+  for (let q = 0; q < s; q++) {
+    const a0r = xr[q]!;
+    const a0i = xi[q]!;
+    const a1r = xr[q + 1 * s]!;
+    const a1i = xi[q + 1 * s]!;
+    const a2r = xr[q + 2 * s]!;
+    const a2i = xi[q + 2 * s]!;
+    const a3r = xr[q + 3 * s]!;
+    const a3i = xi[q + 3 * s]!;
+    const a4r = xr[q + 4 * s]!;
+    const a4i = xi[q + 4 * s]!;
+    const a5r = xr[q + 5 * s]!;
+    const a5i = xi[q + 5 * s]!;
+    const a6r = xr[q + 6 * s]!;
+    const a6i = xi[q + 6 * s]!;
+    const a7r = xr[q + 7 * s]!;
+    const a7i = xi[q + 7 * s]!;
+    const b0r = a0r + a4r;
+    const b0i = a0i + a4i;
+    const b1r = a1r + a5r;
+    const b1i = a1i + a5i;
+    const b2r = a2r + a6r;
+    const b2i = a2i + a6i;
+    const b3r = a3r + a7r;
+    const b3i = a3i + a7i;
+    const c0r = a0r - a4r;
+    const c0i = a0i - a4i;
+    const c1r = a1r - a5r;
+    const c1i = a1i - a5i;
+    // d2 = -i (a2 - a6), d1 = w8 (a1 - a5), d3 = w8^3 (a3 - a7), w8 = (1 - i) / sqrt 2
+    const d2r = a2i - a6i;
+    const d2i = a6r - a2r;
+    const c3r = a3r - a7r;
+    const c3i = a3i - a7i;
+    const d1r = SQRT1_2 * (c1r + c1i);
+    const d1i = SQRT1_2 * (c1i - c1r);
+    const d3r = SQRT1_2 * (c3i - c3r);
+    const d3i = -SQRT1_2 * (c3r + c3i);
+    const t0r = b0r + b2r;
+    const t0i = b0i + b2i;
+    const t1r = b0r - b2r;
+    const t1i = b0i - b2i;
+    const t2r = b1r + b3r;
+    const t2i = b1i + b3i;
+    const t3r = b1r - b3r;
+    const t3i = b1i - b3i;
+    const u0r = c0r + d2r;
+    const u0i = c0i + d2i;
+    const u1r = c0r - d2r;
+    const u1i = c0i - d2i;
+    const u2r = d1r + d3r;
+    const u2i = d1i + d3i;
+    const u3r = d1r - d3r;
+    const u3i = d1i - d3i;
+    // y_2u from t, y_2u+1 from u (z - i w = (zr + wi, zi - wr))
+    const y0r = t0r + t2r;
+    const y0i = t0i + t2i;
+    const y4r = t0r - t2r;
+    const y4i = t0i - t2i;
+    const y2r = t1r + t3i;
+    const y2i = t1i - t3r;
+    const y6r = t1r - t3i;
+    const y6i = t1i + t3r;
+    const y1r = u0r + u2r;
+    const y1i = u0i + u2i;
+    const y5r = u0r - u2r;
+    const y5i = u0i - u2i;
+    const y3r = u1r + u3i;
+    const y3i = u1i - u3r;
+    const y7r = u1r - u3i;
+    const y7i = u1i + u3r;
+    let i = q;
+    let kr = kRe[i]!;
+    let ki = kIm[i]!;
+    yr[i] = y0r * kr - y0i * ki;
+    yi[i] = -(y0r * ki + y0i * kr);
+    i = q + 1 * s;
+    kr = kRe[i]!;
+    ki = kIm[i]!;
+    yr[i] = y1r * kr - y1i * ki;
+    yi[i] = -(y1r * ki + y1i * kr);
+    i = q + 2 * s;
+    kr = kRe[i]!;
+    ki = kIm[i]!;
+    yr[i] = y2r * kr - y2i * ki;
+    yi[i] = -(y2r * ki + y2i * kr);
+    i = q + 3 * s;
+    kr = kRe[i]!;
+    ki = kIm[i]!;
+    yr[i] = y3r * kr - y3i * ki;
+    yi[i] = -(y3r * ki + y3i * kr);
+    i = q + 4 * s;
+    kr = kRe[i]!;
+    ki = kIm[i]!;
+    yr[i] = y4r * kr - y4i * ki;
+    yi[i] = -(y4r * ki + y4i * kr);
+    i = q + 5 * s;
+    kr = kRe[i]!;
+    ki = kIm[i]!;
+    yr[i] = y5r * kr - y5i * ki;
+    yi[i] = -(y5r * ki + y5i * kr);
+    i = q + 6 * s;
+    kr = kRe[i]!;
+    ki = kIm[i]!;
+    yr[i] = y6r * kr - y6i * ki;
+    yi[i] = -(y6r * ki + y6i * kr);
+    i = q + 7 * s;
+    kr = kRe[i]!;
+    ki = kIm[i]!;
+    yr[i] = y7r * kr - y7i * ki;
+    yi[i] = -(y7r * ki + y7i * kr);
+  }
+}
+
+/** Outputs k < n of the last radix-8 pass (m = 1), conjugated, times w[k], into (re, im). */
+function radix8LastChirp(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  re: Float64Array,
+  im: Float64Array,
+  n: number,
+  wRe: Float64Array,
+  wIm: Float64Array,
+): void {
+  for (let q = 0; q < s; q++) {
+    const a0r = xr[q]!;
+    const a0i = xi[q]!;
+    const a1r = xr[q + 1 * s]!;
+    const a1i = xi[q + 1 * s]!;
+    const a2r = xr[q + 2 * s]!;
+    const a2i = xi[q + 2 * s]!;
+    const a3r = xr[q + 3 * s]!;
+    const a3i = xi[q + 3 * s]!;
+    const a4r = xr[q + 4 * s]!;
+    const a4i = xi[q + 4 * s]!;
+    const a5r = xr[q + 5 * s]!;
+    const a5i = xi[q + 5 * s]!;
+    const a6r = xr[q + 6 * s]!;
+    const a6i = xi[q + 6 * s]!;
+    const a7r = xr[q + 7 * s]!;
+    const a7i = xi[q + 7 * s]!;
+    const b0r = a0r + a4r;
+    const b0i = a0i + a4i;
+    const b1r = a1r + a5r;
+    const b1i = a1i + a5i;
+    const b2r = a2r + a6r;
+    const b2i = a2i + a6i;
+    const b3r = a3r + a7r;
+    const b3i = a3i + a7i;
+    const c0r = a0r - a4r;
+    const c0i = a0i - a4i;
+    const c1r = a1r - a5r;
+    const c1i = a1i - a5i;
+    // d2 = -i (a2 - a6), d1 = w8 (a1 - a5), d3 = w8^3 (a3 - a7), w8 = (1 - i) / sqrt 2
+    const d2r = a2i - a6i;
+    const d2i = a6r - a2r;
+    const c3r = a3r - a7r;
+    const c3i = a3i - a7i;
+    const d1r = SQRT1_2 * (c1r + c1i);
+    const d1i = SQRT1_2 * (c1i - c1r);
+    const d3r = SQRT1_2 * (c3i - c3r);
+    const d3i = -SQRT1_2 * (c3r + c3i);
+    const t0r = b0r + b2r;
+    const t0i = b0i + b2i;
+    const t1r = b0r - b2r;
+    const t1i = b0i - b2i;
+    const t2r = b1r + b3r;
+    const t2i = b1i + b3i;
+    const t3r = b1r - b3r;
+    const t3i = b1i - b3i;
+    const u0r = c0r + d2r;
+    const u0i = c0i + d2i;
+    const u1r = c0r - d2r;
+    const u1i = c0i - d2i;
+    const u2r = d1r + d3r;
+    const u2i = d1i + d3i;
+    const u3r = d1r - d3r;
+    const u3i = d1i - d3i;
+    // y_2u from t, y_2u+1 from u (z - i w = (zr + wi, zi - wr))
+    const y0r = t0r + t2r;
+    const y0i = t0i + t2i;
+    const y4r = t0r - t2r;
+    const y4i = t0i - t2i;
+    const y2r = t1r + t3i;
+    const y2i = t1i - t3r;
+    const y6r = t1r - t3i;
+    const y6i = t1i + t3r;
+    const y1r = u0r + u2r;
+    const y1i = u0i + u2i;
+    const y5r = u0r - u2r;
+    const y5i = u0i - u2i;
+    const y3r = u1r + u3i;
+    const y3i = u1i - u3r;
+    const y7r = u1r - u3i;
+    const y7i = u1i + u3r;
+    let k = q;
+    let cr = y0r;
+    let ci = -y0i;
+    let wr = wRe[k]!;
+    let wi = wIm[k]!;
+    re[k] = cr * wr - ci * wi;
+    im[k] = cr * wi + ci * wr;
+    k += s;
+    if (k >= n) continue;
+    cr = y1r;
+    ci = -y1i;
+    wr = wRe[k]!;
+    wi = wIm[k]!;
+    re[k] = cr * wr - ci * wi;
+    im[k] = cr * wi + ci * wr;
+    k += s;
+    if (k >= n) continue;
+    cr = y2r;
+    ci = -y2i;
+    wr = wRe[k]!;
+    wi = wIm[k]!;
+    re[k] = cr * wr - ci * wi;
+    im[k] = cr * wi + ci * wr;
+    k += s;
+    if (k >= n) continue;
+    cr = y3r;
+    ci = -y3i;
+    wr = wRe[k]!;
+    wi = wIm[k]!;
+    re[k] = cr * wr - ci * wi;
+    im[k] = cr * wi + ci * wr;
+    k += s;
+    if (k >= n) continue;
+    cr = y4r;
+    ci = -y4i;
+    wr = wRe[k]!;
+    wi = wIm[k]!;
+    re[k] = cr * wr - ci * wi;
+    im[k] = cr * wi + ci * wr;
+    k += s;
+    if (k >= n) continue;
+    cr = y5r;
+    ci = -y5i;
+    wr = wRe[k]!;
+    wi = wIm[k]!;
+    re[k] = cr * wr - ci * wi;
+    im[k] = cr * wi + ci * wr;
+    k += s;
+    if (k >= n) continue;
+    cr = y6r;
+    ci = -y6i;
+    wr = wRe[k]!;
+    wi = wIm[k]!;
+    re[k] = cr * wr - ci * wi;
+    im[k] = cr * wi + ci * wr;
+    k += s;
+    if (k >= n) continue;
+    cr = y7r;
+    ci = -y7i;
+    wr = wRe[k]!;
+    wi = wIm[k]!;
+    re[k] = cr * wr - ci * wi;
+    im[k] = cr * wi + ci * wr;
   }
 }
