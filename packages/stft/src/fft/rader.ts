@@ -1,4 +1,5 @@
 import type { SplitTransform } from './split.js';
+import { radices, StockhamFft } from './stockham.js';
 
 /** Smallest generator of the multiplicative group modulo the prime p. */
 export function primitiveRoot(p: number): number {
@@ -52,11 +53,26 @@ export class RaderFft implements SplitTransform {
   private readonly kIm: Float64Array;
   private readonly aRe: Float64Array;
   private readonly aIm: Float64Array;
+  /** The inner transform with its last pass radix 2 or 4 (null: unfused convolution). */
+  private readonly fused: StockhamFft | null = null;
 
   constructor(p: number, makeInner: (m: number) => SplitTransform) {
     this.n = p;
     const L = p - 1;
     this.inner = makeInner(L);
+    // For the fused convolution (StockhamFft.rader) the last pass must be radix 2 or 4: a
+    // transform of its own with the radix 2 moved last when the inner one ends otherwise.
+    if (this.inner instanceof StockhamFft) {
+      const order = radices(L);
+      const end = order[order.length - 1];
+      const two = order.indexOf(2);
+      if (end === 2 || end === 4) this.fused = this.inner;
+      else if (two >= 0) {
+        order.splice(two, 1);
+        order.push(2);
+        this.fused = new StockhamFft(L, order);
+      }
+    }
     const g = primitiveRoot(p);
     const gInv = powMod(g, p - 2, p);
     this.gather = new Int32Array(L);
@@ -143,6 +159,9 @@ export class RaderFft implements SplitTransform {
   ): void {
     const { n, scatter, kRe, kIm, aRe, aIm } = this;
     const L = n - 1;
+    re[0] = sr;
+    im[0] = si;
+    if (this.fused?.rader(aRe, aIm, kRe, kIm, re, im, scatter, x0r, x0i)) return;
     this.inner.forward(aRe, aIm);
     // conj(A * K): a forward FFT of it, conjugated, is the (normalised) cyclic convolution.
     for (let r = 0; r < L; r++) {
@@ -154,8 +173,6 @@ export class RaderFft implements SplitTransform {
       aIm[r] = -(ar * ki + ai * kr);
     }
     this.inner.forward(aRe, aIm);
-    re[0] = sr;
-    im[0] = si;
     for (let q = 0; q < L; q++) {
       const k = scatter[q]!;
       re[k] = x0r + aRe[q]!;

@@ -286,6 +286,58 @@ export class StockhamFft {
     }
   }
 
+  /**
+   * Rader's cyclic convolution with this transform (length L = p - 1) fused: the last pass of the
+   * first FFT multiplies by the kernel spectrum K and conjugates, and the last pass of the second
+   * FFT conjugates, adds x_0 and scatters: (re, im)[scatter[q]] = x_0 + conj(FFT(conj(FFT(a) K)))[q].
+   * Returns false (doing nothing) unless the last pass is radix 2 or 4. `a` (aRe, aIm) is
+   * overwritten.
+   */
+  rader(
+    aRe: Float64Array,
+    aIm: Float64Array,
+    kRe: Float64Array,
+    kIm: Float64Array,
+    re: Float64Array,
+    im: Float64Array,
+    scatter: Int32Array,
+    x0r: number,
+    x0i: number,
+  ): boolean {
+    const passes = this.passes;
+    const count = passes.length;
+    const last = passes[count - 1];
+    if (count < 2 || last === undefined || (last.r !== 2 && last.r !== 4)) return false;
+    const n = this.n;
+    let xr = aRe;
+    let xi = aIm;
+    let yr = this.sRe;
+    let yi = this.sIm;
+    for (let round = 0; round < 2; round++) {
+      for (let index = 0; index < count - 1; index++) {
+        this.step(passes[index]!, index, xr, xi, yr, yi, n, n);
+        const tr = xr;
+        const ti = xi;
+        xr = yr;
+        xi = yi;
+        yr = tr;
+        yi = ti;
+      }
+      if (round === 1) break;
+      if (last.r === 4) radix4LastTimes(last.s, xr, xi, yr, yi, kRe, kIm);
+      else radix2LastTimes(last.s, xr, xi, yr, yi, kRe, kIm);
+      const tr = xr;
+      const ti = xi;
+      xr = yr;
+      xi = yi;
+      yr = tr;
+      yi = ti;
+    }
+    if (last.r === 4) radix4LastScatter(last.s, xr, xi, re, im, scatter, x0r, x0i);
+    else radix2LastScatter(last.s, xr, xi, re, im, scatter, x0r, x0i);
+    return true;
+  }
+
   private run(re: Float64Array, im: Float64Array, inputLength: number, outputLength: number): void {
     let xr = re;
     let xi = im;
@@ -1654,5 +1706,68 @@ function radix8LastChirp(
     wi = wIm[k]!;
     re[k] = cr * wr - ci * wi;
     im[k] = cr * wi + ci * wr;
+  }
+}
+
+/** The last radix-2 pass, conjugated, plus x_0, output q written at scatter[q] of (re, im). */
+function radix2LastScatter(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  re: Float64Array,
+  im: Float64Array,
+  scatter: Int32Array,
+  x0r: number,
+  x0i: number,
+): void {
+  for (let q = 0; q < s; q++) {
+    const ar = xr[q]!;
+    const ai = xi[q]!;
+    const br = xr[q + s]!;
+    const bi = xi[q + s]!;
+    let k = scatter[q]!;
+    re[k] = x0r + (ar + br);
+    im[k] = x0i - (ai + bi);
+    k = scatter[q + s]!;
+    re[k] = x0r + (ar - br);
+    im[k] = x0i - (ai - bi);
+  }
+}
+
+/** The last radix-4 pass, conjugated, plus x_0, output q written at scatter[q] of (re, im). */
+function radix4LastScatter(
+  s: number,
+  xr: Float64Array,
+  xi: Float64Array,
+  re: Float64Array,
+  im: Float64Array,
+  scatter: Int32Array,
+  x0r: number,
+  x0i: number,
+): void {
+  for (let q = 0; q < s; q++) {
+    const i1 = q + s;
+    const i2 = i1 + s;
+    const i3 = i2 + s;
+    const t0r = xr[q]! + xr[i2]!;
+    const t0i = xi[q]! + xi[i2]!;
+    const t1r = xr[q]! - xr[i2]!;
+    const t1i = xi[q]! - xi[i2]!;
+    const t2r = xr[i1]! + xr[i3]!;
+    const t2i = xi[i1]! + xi[i3]!;
+    const t3r = xr[i1]! - xr[i3]!;
+    const t3i = xi[i1]! - xi[i3]!;
+    let k = scatter[q]!;
+    re[k] = x0r + (t0r + t2r);
+    im[k] = x0i - (t0i + t2i);
+    k = scatter[i1]!;
+    re[k] = x0r + (t1r + t3i);
+    im[k] = x0i - (t1i - t3r);
+    k = scatter[i2]!;
+    re[k] = x0r + (t0r - t2r);
+    im[k] = x0i - (t0i - t2i);
+    k = scatter[i3]!;
+    re[k] = x0r + (t1r - t3i);
+    im[k] = x0i - (t1i + t3r);
   }
 }
