@@ -25,7 +25,7 @@ import { createRowKernel, type RowKernel, WASM_DATA_START } from './wasm-row.js'
 
 // Module-level copies of fast-math's constants, read in the inlined exp of the hot loops below.
 // TurboFan folds a module's own `const` bindings into the code as constants, but not imported
-// bindings: with the imports read directly, the forward pass ran about 1.5x slower (register
+// bindings: with the imports read directly, the forward pass ran 1.3-1.5x slower (register
 // pressure from three more live float values per cell).
 const EXP_FRAC = fastMath.EXP_FRAC;
 const EXP_INT = fastMath.EXP_INT;
@@ -415,9 +415,11 @@ const LN8 = 3 * Math.LN2;
  * call in the loop made V8 spill live values on every cell). It equals expNeg on [-708, 0], is
  * within 2 subnormal units of exp below, and gives 0 from -745 on (tested in fast-math.test.ts).
  *
- * One row of (m, s) is updated in place (`ws.state`, interleaved), the diagonal predecessor
- * (i-1, j-1) carried in registers from the previous column: fewer typed arrays in the loop, each
- * of which V8 re-checks on every access.
+ * One row of (m, s) is updated in place (interleaved), the diagonal predecessor (i-1, j-1)
+ * carried in registers from the previous column: fewer typed arrays in the loop, each of which
+ * V8 re-checks on every access. The cells of a row are computed by the WebAssembly `row` of
+ * wasm-row.ts when the workspace has the kernel (the same operations in the same order), else
+ * by {@link forwardRowJs}; this function does the cost rows and the band's +inf cells.
  */
 export function softDtwForward(
   N: number,
@@ -602,7 +604,8 @@ function forwardRowJs(
  * Algorithm 2 on the weights stored by {@link softDtwForward}: emits the rows of E from the last
  * to the first. Uses a virtual cell (N+1, M+1) with G = 1 and q_d = 1 so that every cell follows
  * the same three-term rule; cells outside the band have G = 0, so stale weights there never
- * contribute.
+ * contribute (they are finite: see Workspace.ensure). Rows run in the WebAssembly `backRow` of
+ * wasm-row.ts when the workspace has the kernel (the same operations in the same order).
  */
 export function softDtwBackward(
   N: number,
