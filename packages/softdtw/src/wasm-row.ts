@@ -1252,7 +1252,11 @@ const backwardSqBody: number[] = [
   END, // function
 ];
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+/**
+ * The module's bytes (about 2.4 KB: under the 4 KB up to which browsers allow synchronous
+ * compilation on the main thread, which createRowKernel uses).
+ */
+export function moduleBytes(): Uint8Array<ArrayBuffer> {
   const rowParams = [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64];
   const sqParams = [I32, I32, I32, I32, I32, I32, I32];
   const backParams = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64];

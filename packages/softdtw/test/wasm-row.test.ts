@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bandLimits } from '../src/band.js';
 import { planCost } from '../src/costs.js';
 import { type Steps, softDtwBackward, softDtwForward, Workspace } from '../src/recursion.js';
-import { createRowKernel, WASM_DATA_START } from '../src/wasm-row.js';
+import { createRowKernel, moduleBytes, WASM_DATA_START } from '../src/wasm-row.js';
 import { forwardBackward, rng } from './reference.js';
 
 interface Case {
@@ -71,9 +71,10 @@ const CASES: Case[] = [];
 }
 
 describe('forward pass: WebAssembly row kernel', () => {
-  it('is available in Node', () => {
+  it('is available in Node, and small enough for synchronous compilation in browsers (< 4 KB)', () => {
     expect(createRowKernel()).not.toBeNull();
     expect(new Workspace().kernel).not.toBeNull();
+    expect(moduleBytes().length).toBeLessThan(4096);
   });
 
   it('gives bit for bit the values and alignments of the JavaScript loop (sizes, gamma, weights, bands, huge costs), one workspace reused throughout', () => {
