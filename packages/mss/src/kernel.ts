@@ -18,6 +18,7 @@ import { distance } from './distance.js';
 import { fusedSum } from './fused.js';
 import type { MssConfig } from './options.js';
 import { minLength } from './options.js';
+import { type Signals, WasmPipeline } from './wasm/pipeline.js';
 
 /** One scale of a prepared target: its spectrograms for every item. */
 interface TargetScale {
@@ -39,6 +40,8 @@ interface TargetScale {
 export interface PreparedTarget {
   readonly items: number;
   readonly length: number;
+  /** A transient target's samples, for the WebAssembly pipeline (which computes its spectra). */
+  readonly signals?: Signals;
   /** The spectrograms of scale `s` (a transient target computes them here, once per scale). */
   scale(s: number): TargetScale;
 }
@@ -88,9 +91,12 @@ export class MssKernel {
   private readonly dMag = new Scratch();
   private readonly dMagT = new Scratch();
   private readonly buffers: Float64Array[] = [];
+  /** The loss in WebAssembly, for the configurations it serves where the runtime has SIMD. */
+  readonly pipeline: WasmPipeline | undefined;
 
   constructor(config: MssConfig) {
     this.config = config;
+    this.pipeline = WasmPipeline.create(config);
     this.plans = config.sizes.map((size, s) =>
       createStft({
         size,
@@ -147,6 +153,26 @@ export class MssKernel {
    */
   prepareTarget(target: Tensor, withVjp: boolean, transient = false): PreparedTarget {
     const [items, length] = target.shape as [number, number];
+    const pipeline = this.pipeline;
+    if (pipeline && !withVjp) {
+      const signals: Signals = { data: dataOf(target), items, length };
+      if (transient) {
+        return { items, length, signals, scale: (s) => this.prepareScale(s, target, false, true) };
+      }
+      const scales = this.plans.map((_, s): TargetScale => {
+        const { frames, bins, compressed } = pipeline.compressed(s, signals);
+        return {
+          frames,
+          bins,
+          mag: undefined,
+          norm: undefined,
+          compressed,
+          deriv: undefined,
+          vjp: undefined,
+        };
+      });
+      return { items, length, scale: (s) => scales[s]! };
+    }
     if (transient) {
       // Computed scale by scale inside evaluate, next to the estimate's STFT of the same scale:
       // in V8 that runs markedly faster than all target STFTs first (less live memory).
@@ -226,6 +252,27 @@ export class MssKernel {
     const perItem = new Float64Array(items);
     const nScales = this.plans.length;
     const scaleWeight = c.scaleReduction === 'mean' ? 1 / nScales : 1;
+    if (this.pipeline && !wantTargetGrad) {
+      const gradAcc = wantGrad ? new Float64Array(items * length) : undefined;
+      const signals: Signals = { data: dataOf(est), items, length };
+      for (let s = 0; s < nScales; s++) {
+        const scaleTarget = target.signals
+          ? { signals: target.signals }
+          : { compressed: target.scale(s).compressed, items: target.items };
+        this.pipeline.evaluateScale(
+          s,
+          signals,
+          scaleTarget,
+          itemWeight,
+          scaleWeight,
+          perItem,
+          gradAcc,
+        );
+      }
+      const out: Evaluation = { perItem };
+      if (gradAcc) out.grad = tensor(toDtype(gradAcc, dtypeOf(est.data)), est.shape);
+      return out;
+    }
     const nComp = c.compressions.length;
     const wsc = c.spectralConvergence;
     const eps = c.magnitudeEps;

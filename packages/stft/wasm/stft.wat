@@ -23,6 +23,7 @@
   (func $fft (export "fft") (param $n i32) (param $x i32) (param $y i32) (param $tw i32)
     (local $len i32) (local $sb i32) (local $src i32) (local $dst i32) (local $t i32)
     (local $n1 i32) (local $p i32) (local $ip i32) (local $op i32) (local $qe i32) (local $q1 i32)
+    (local $q2 i32) (local $q3 i32) (local $s2 i32) (local $s3 i32)
     (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $v v128)
     (local $apc v128) (local $amc v128) (local $bpd v128) (local $jbmd v128)
     (local $w1r v128) (local $w1i v128) (local $w2r v128) (local $w2i v128)
@@ -40,6 +41,7 @@
         (br_if $radix4 (i32.rem_u (local.get $len) (i32.const 3)))
         (local.set $n1 (i32.div_u (local.get $len) (i32.const 3)))
         (local.set $q1 (i32.mul (local.get $sb) (local.get $n1)))
+        (local.set $s2 (i32.shl (local.get $sb) (i32.const 1)))
         (local.set $p (i32.const 0))
         (loop $ploop3
           (local.set $w1r (v128.load offset=0 (local.get $tw)))
@@ -73,7 +75,7 @@
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
                   (local.get $w1i))))
             (local.set $v (f64x2.sub (local.get $amc) (local.get $jbmd)))
-            (v128.store (i32.add (local.get $op) (i32.shl (local.get $sb) (i32.const 1)))
+            (v128.store (i32.add (local.get $op) (local.get $s2))
               (f64x2.add
                 (f64x2.mul (local.get $v) (local.get $w2r))
                 (f64x2.mul
@@ -95,6 +97,42 @@
         (br_if $radix2 (i32.lt_u (local.get $len) (i32.const 4)))
         (local.set $n1 (i32.shr_u (local.get $len) (i32.const 2)))
         (local.set $q1 (i32.mul (local.get $sb) (local.get $n1)))
+        (local.set $q2 (i32.shl (local.get $q1) (i32.const 1)))
+        (local.set $q3 (i32.add (local.get $q2) (local.get $q1)))
+        (local.set $s2 (i32.shl (local.get $sb) (i32.const 1)))
+        (local.set $s3 (i32.add (local.get $s2) (local.get $sb)))
+        ;; The last pass (L = 4, so p = 0 and w = 1): no twiddles.
+        (if (i32.eq (local.get $n1) (i32.const 1))
+          (then
+            (local.set $ip (local.get $src))
+            (local.set $op (local.get $dst))
+            (local.set $qe (i32.add (local.get $src) (local.get $sb)))
+            (loop $last
+              (local.set $a (v128.load (local.get $ip)))
+              (local.set $b (v128.load (i32.add (local.get $ip) (local.get $q1))))
+              (local.set $c (v128.load (i32.add (local.get $ip) (local.get $q2))))
+              (local.set $d (v128.load (i32.add (local.get $ip) (local.get $q3))))
+              (local.set $apc (f64x2.add (local.get $a) (local.get $c)))
+              (local.set $amc (f64x2.sub (local.get $a) (local.get $c)))
+              (local.set $bpd (f64x2.add (local.get $b) (local.get $d)))
+              (local.set $v (f64x2.sub (local.get $b) (local.get $d)))
+              (local.set $jbmd
+                (v128.xor
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
+                  (v128.const i64x2 0x8000000000000000 0)))
+              (v128.store (local.get $op) (f64x2.add (local.get $apc) (local.get $bpd)))
+              (v128.store (i32.add (local.get $op) (local.get $sb))
+                (f64x2.sub (local.get $amc) (local.get $jbmd)))
+              (v128.store (i32.add (local.get $op) (local.get $s2))
+                (f64x2.sub (local.get $apc) (local.get $bpd)))
+              (v128.store (i32.add (local.get $op) (local.get $s3))
+                (f64x2.add (local.get $amc) (local.get $jbmd)))
+              (local.set $ip (i32.add (local.get $ip) (i32.const 16)))
+              (local.set $op (i32.add (local.get $op) (i32.const 16)))
+              (br_if $last (i32.lt_u (local.get $ip) (local.get $qe))))
+            (local.set $len (i32.const 1))
+            (local.set $src (local.get $dst))
+            (br $radix2)))
         (local.set $p (i32.const 0))
         (loop $ploop
           (local.set $w1r (v128.load offset=0 (local.get $tw)))
@@ -111,8 +149,8 @@
           (loop $qloop
             (local.set $a (v128.load (local.get $ip)))
             (local.set $b (v128.load (i32.add (local.get $ip) (local.get $q1))))
-            (local.set $c (v128.load (i32.add (local.get $ip) (i32.shl (local.get $q1) (i32.const 1)))))
-            (local.set $d (v128.load (i32.add (local.get $ip) (i32.mul (local.get $q1) (i32.const 3)))))
+            (local.set $c (v128.load (i32.add (local.get $ip) (local.get $q2))))
+            (local.set $d (v128.load (i32.add (local.get $ip) (local.get $q3))))
             (local.set $apc (f64x2.add (local.get $a) (local.get $c)))
             (local.set $amc (f64x2.sub (local.get $a) (local.get $c)))
             (local.set $bpd (f64x2.add (local.get $b) (local.get $d)))
@@ -131,14 +169,14 @@
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
                   (local.get $w1i))))
             (local.set $v (f64x2.sub (local.get $apc) (local.get $bpd)))
-            (v128.store (i32.add (local.get $op) (i32.shl (local.get $sb) (i32.const 1)))
+            (v128.store (i32.add (local.get $op) (local.get $s2))
               (f64x2.add
                 (f64x2.mul (local.get $v) (local.get $w2r))
                 (f64x2.mul
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))
                   (local.get $w2i))))
             (local.set $v (f64x2.add (local.get $amc) (local.get $jbmd)))
-            (v128.store (i32.add (local.get $op) (i32.mul (local.get $sb) (i32.const 3)))
+            (v128.store (i32.add (local.get $op) (local.get $s3))
               (f64x2.add
                 (f64x2.mul (local.get $v) (local.get $w3r))
                 (f64x2.mul

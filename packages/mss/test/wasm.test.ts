@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { tensor } from '@losses/tensor';
+import { describe, expect, it } from 'vitest';
+import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
+import { createMssLoss, type MssOptions, mssPresets } from '../src/index.js';
+import { kernelOf } from '../src/loss.js';
+import { setWasmPipelineEnabled } from '../src/wasm/pipeline.js';
+import { signal } from './helpers.js';
+
+/** The loss through the WebAssembly pipeline and through the JavaScript kernel. */
+function both(options: MssOptions) {
+  const wasm = createMssLoss(options);
+  const was = setWasmPipelineEnabled(false);
+  const js = createMssLoss(options);
+  setWasmPipelineEnabled(was);
+  expect(kernelOf(wasm).pipeline).toBeDefined();
+  expect(kernelOf(js).pipeline).toBeUndefined();
+  return { wasm, js };
+}
+
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return num / den;
+}
+
+const T = 2300;
+const est = tensor(signal(T, 11, 3), [3, T]);
+const tgt = tensor(signal(T, 12, 3), [3, T]);
+
+const grid: [string, MssOptions][] = [
+  ['standard', mssPresets.standard],
+  ['smooth', mssPresets.smooth],
+  ['ddsp (padEnd, safeLog)', mssPresets.ddsp],
+  [
+    'centred, reflect, db + log1p, l2sq',
+    {
+      sizes: [64, 100, 67],
+      center: true,
+      padMode: 'reflect',
+      compressions: [
+        { kind: 'db', eps: 1e-6 },
+        { kind: 'log1p', gamma: 3, weight: 0.5 },
+      ],
+      distance: 'l2sq',
+    },
+  ],
+  [
+    'centred, constant, linear, l1, sum, magnitudeEps',
+    {
+      sizes: [48, 127],
+      windowLengths: [40, 127],
+      window: 'hamming',
+      center: true,
+      padMode: 'constant',
+      compressions: ['linear'],
+      reduction: 'sum',
+      scaleReduction: 'mean',
+      magnitudeEps: 1e-6,
+    },
+  ],
+];
+
+describe('WebAssembly pipeline', () => {
+  it('is the assembly of wasm/mss.wat (run `pnpm wasm` in packages/mss after editing it)', async () => {
+    const committed = readFileSync(new URL('../src/wasm/module.ts', import.meta.url), 'utf8');
+    const wat = new URL('../wasm/mss.wat', import.meta.url);
+    expect(committed).toBe(moduleSource(await assemble(wat.pathname), 'wasm/mss.wat'));
+  });
+
+  it('serves l1 and l2sq without spectral convergence; the rest runs in JavaScript', () => {
+    expect(kernelOf(createMssLoss({ sizes: [64], distance: 'l2' })).pipeline).toBeUndefined();
+    expect(kernelOf(createMssLoss('auraloss')).pipeline).toBeUndefined();
+    expect(kernelOf(createMssLoss('ddsp')).pipeline).toBeDefined();
+  });
+
+  for (const [name, options] of grid) {
+    it(`gives the JavaScript kernel's value and gradient: ${name}`, () => {
+      const { wasm, js } = both(options);
+      const a = wasm.valueAndGrad(est, tgt);
+      const b = js.valueAndGrad(est, tgt);
+      expect(Math.abs(a.value - b.value) / Math.abs(b.value)).toBeLessThan(1e-12);
+      expect(relativeError(a.grad.data, b.grad.data)).toBeLessThan(1e-10);
+      expect(relativeError(wasm.perItem(est, tgt).data, js.perItem(est, tgt).data)).toBeLessThan(
+        1e-12,
+      );
+      // A fixed target, one item against every item of the estimate.
+      const one = tensor(signal(T, 13), [T]);
+      const fa = wasm.withTarget(one).valueAndGrad(est);
+      const fb = js.withTarget(one).valueAndGrad(est);
+      expect(Math.abs(fa.value - fb.value) / Math.abs(fb.value)).toBeLessThan(1e-12);
+      expect(relativeError(fa.grad.data, fb.grad.data)).toBeLessThan(1e-10);
+    });
+  }
+
+  it('keeps float32 in and out, and its values agree with float64 to float32 precision', () => {
+    const { wasm } = both(mssPresets.smooth);
+    const e32 = tensor(new Float32Array(est.data), [3, T]);
+    const t32 = tensor(new Float32Array(tgt.data), [3, T]);
+    const a = wasm.valueAndGrad(e32, t32);
+    const b = wasm.valueAndGrad(est, tgt);
+    expect(a.grad.data).toBeInstanceOf(Float32Array);
+    expect(Math.abs(a.value - b.value) / b.value).toBeLessThan(1e-5);
+    expect(relativeError(a.grad.data, b.grad.data)).toBeLessThan(1e-4);
+  });
+
+  it('is silent-signal safe: zero estimate and target give 0 and a zero gradient, never NaN', () => {
+    const { wasm } = both(mssPresets.standard);
+    const z = tensor(new Float64Array(3 * T), [3, T]);
+    const r = wasm.valueAndGrad(z, z);
+    expect(r.value).toBe(0);
+    expect(Array.from(r.grad.data).every((v) => v === 0)).toBe(true);
+  });
+});
