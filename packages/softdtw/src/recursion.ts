@@ -64,7 +64,7 @@ export class Workspace {
   /** Step weights, 1 / gamma and gamma ln 8 as float64 (see softDtwForward). */
   readonly params = new Float64Array(5);
   /** The WebAssembly kernels (wasm-row.ts); null: the JavaScript loops. */
-  readonly kernel: RowKernel | null;
+  kernel: RowKernel | null;
   /** Views of the kernel memory: cost row, (m, s) row, G rows, E row (see ensure). */
   private kCost = new Float64Array(0);
   private kState = new Float64Array(0);
@@ -76,8 +76,14 @@ export class Workspace {
   private kCap = 0;
   private kStage = 0;
 
-  /** `useWasm = false` forces the JavaScript loops (for tests). */
-  constructor(useWasm = true) {
+  /**
+   * `useWasm = false` forces the JavaScript loops (for tests); `maxKernelBytes` caps the kernel
+   * memory (32-bit WebAssembly: 4 GiB), beyond which the workspace continues in JavaScript.
+   */
+  constructor(
+    useWasm = true,
+    private readonly maxKernelBytes = 2 ** 32,
+  ) {
     this.kernel = useWasm ? createRowKernel() : null;
   }
 
@@ -111,8 +117,13 @@ export class Workspace {
     const memory = this.kernel.memory;
     const qOffset = this.stageOffset() + 8 * this.kStage;
     const bytes = qOffset + 8 * words;
-    if (memory.buffer.byteLength < bytes) {
-      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    if (memory.buffer.byteLength < bytes && !this.grow(memory, bytes)) {
+      // More than the kernel memory can hold, or out of memory: this workspace continues with
+      // the JavaScript loops and arrays (the same numbers).
+      this.kernel = null;
+      this.q = new Float64Array(0);
+      this.ensure(N, M, true);
+      return;
     }
     const buffer = memory.buffer;
     if (
@@ -138,6 +149,17 @@ export class Workspace {
     }
   }
 
+  /** Grows the kernel memory to `bytes`; false when over the cap or when growing fails. */
+  private grow(memory: WebAssembly.Memory, bytes: number): boolean {
+    if (bytes > this.maxKernelBytes) return false;
+    try {
+      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Byte offset of the staged sequences (after the rows). */
   private stageOffset(): number {
     return WASM_DATA_START + 8 * (6 * this.kCap + 6);
@@ -158,10 +180,11 @@ export class Workspace {
     D: number,
     plan: CostPlan,
   ): Pick<CostPlan, 'row' | 'vjpRow'> {
-    const kernel = this.kernel;
-    if (kernel === null) return plan;
+    if (this.kernel === null) return plan;
     const stage = (N + 2 * M) * D + D + 1;
     this.ensure(N, M, true, stage);
+    const kernel = this.kernel;
+    if (kernel === null) return plan;
     const base = this.stageOffset();
     const staged = new Float64Array(kernel.memory.buffer, base, stage);
     staged.set(x);
@@ -206,10 +229,11 @@ export class Workspace {
     steps: Steps,
     gx: Float64Array,
   ): number | null {
-    const kernel = this.kernel;
-    if (kernel === null) return null;
+    if (this.kernel === null) return null;
     const stage = (N + 2 * M) * D + D + 1 + N * D;
     this.ensure(N, M, true, stage);
+    const kernel = this.kernel;
+    if (kernel === null) return null;
     const base = this.stageOffset();
     const staged = new Float64Array(kernel.memory.buffer, base, stage);
     staged.set(x);

@@ -229,4 +229,41 @@ describe('forward pass: WebAssembly row kernel', () => {
       for (let k = 0; k < N * D; k++) expect(Object.is(gx[k], gxWant[k])).toBe(true);
     }
   });
+
+  it('continues in JavaScript (same numbers) when a problem outgrows the kernel memory cap', () => {
+    const r = rng(13);
+    const ws = new Workspace(true, 128 * 1024); // room for about 14,000 weights
+    const js = new Workspace(false);
+    const D = 3;
+    const usedKernel: boolean[] = [];
+    for (const [N, M] of [
+      [20, 20],
+      [100, 90],
+      [20, 20],
+    ] as const) {
+      const x = Float64Array.from({ length: N * D }, () => r());
+      const y = Float64Array.from({ length: M * D }, () => r());
+      const steps: Steps = { gamma: 1, wv: 1, wh: 1, wd: 1, unit: true };
+      const gx = new Float64Array(N * D);
+      let value = ws.sqeuclideanValueAndGrad(x, y, N, M, D, steps, gx);
+      usedKernel.push(value !== null);
+      const plan = planCost('sqeuclidean', x, y, N, M, D);
+      const band = bandLimits(N, M, null);
+      if (value === null) {
+        value = softDtwForward(N, M, plan.row, band, steps, ws);
+        softDtwBackward(N, M, band, steps, ws, (i, e, lo, hi) =>
+          plan.vjpRow(i, e, lo, hi, gx, null),
+        );
+      }
+      const want = softDtwForward(N, M, plan.row, band, steps, js);
+      const gxWant = new Float64Array(N * D);
+      softDtwBackward(N, M, band, steps, js, (i, e, lo, hi) =>
+        plan.vjpRow(i, e, lo, hi, gxWant, null),
+      );
+      expect(Object.is(value, want)).toBe(true);
+      for (let k = 0; k < N * D; k++) expect(Object.is(gx[k], gxWant[k])).toBe(true);
+    }
+    expect(usedKernel).toEqual([true, false, false]);
+    expect(ws.kernel).toBeNull();
+  });
 });
