@@ -1,23 +1,31 @@
 /**
- * The inner loop of the forward pass (one row of Algorithm 1 with the soft-min weights, exactly
- * as the JavaScript loop in recursion.ts computes it) as a small WebAssembly function, assembled
- * here at load time from the instruction list below (no toolchain, no binary in the repository).
+ * The row loops of soft-DTW as a small WebAssembly module, assembled here at load time from the
+ * instruction lists below (no toolchain, no binary in the repository):
  *
- * Same operations in the same order as the JavaScript loop, so the results are bit for bit the
- * same (test/wasm-row.test.ts compares both): IEEE-754 double arithmetic, f64.floor, f64.min/max
- * and truncation agree with Math.floor, Math.min/max and `| 0` on the values met here. What it
- * saves is V8's per-access typed-array checks and spills: the JavaScript loop runs about 230
- * machine instructions per cell.
+ * - `row`: one row of the forward pass (Algorithm 1 with the soft-min weights), as
+ *   forwardRowJs in recursion.ts;
+ * - `backRow`: one row of the backward pass (Algorithm 2 on the weights), as softDtwBackward;
+ * - `sqRow`, `vjpSums`: the squared Euclidean cost row and the sums of its VJP row, as the
+ *   sqeuclidean plan of costs.ts (f64x2 SIMD, each lane summing in the same order);
+ * - `forwardSq`, `backwardSq`: a whole pair without a band, calling the row functions row by row
+ *   (one call from JavaScript per pass instead of one per row).
+ *
+ * Same operations in the same order as the JavaScript loops, so the results are bit for bit the
+ * same (test/wasm-row.test.ts compares them): IEEE-754 double arithmetic, and f64.floor, f64.max
+ * and truncation agree with Math.floor, Math.max and `| 0` on the values met here. What it saves
+ * is V8's per-access typed-array checks and spills (the JavaScript forward loop runs about 230
+ * machine instructions per cell) and, for the SIMD functions, half of the arithmetic instructions.
  *
  * Memory layout (bytes): EXP_INT (1100 float64) at 0, EXP_FRAC (256 float64) at 8800; the caller
- * places the cost row, the (m, s) row and the weight store above {@link WASM_DATA_START}.
+ * (Workspace in recursion.ts) places its rows, staged sequences and the weight store above
+ * {@link WASM_DATA_START}.
  */
 import * as fastMath from './fast-math.js';
 
 /** First free byte after the exp tables (8-byte aligned). */
 export const WASM_DATA_START = 8 * (1100 + 256);
 
-/** The exported row kernel. */
+/** The module's exports. */
 export interface RowKernel {
   /**
    * Cells (i, lo..hi) of one row. `q`: byte address of the weights of cell (i, lo); `st`: byte
