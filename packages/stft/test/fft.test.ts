@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RaderFft } from '../src/fft/rader.js';
 import { splitFft } from '../src/fft/split.js';
 import { BluesteinFft, smoothAtLeast } from '../src/fft/split-bluestein.js';
@@ -137,6 +137,31 @@ describe('getFftPlan', () => {
         out[2 * k + 1] = im[k]!;
       }
       expect(relativeError(out, naiveDft(x, -1)), `n = ${n}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it('reorders a convolution length ending in an odd radix for the fused passes (144, 4320)', () => {
+    const spy = vi.spyOn(StockhamFft.prototype, 'bluestein');
+    try {
+      for (const [n, m] of [
+        [67, 144],
+        [2053, 4320],
+      ] as const) {
+        const x = noise(2 * n, 17 * n);
+        const re = Float64Array.from({ length: n }, (_, j) => x[2 * j]!);
+        const im = Float64Array.from({ length: n }, (_, j) => x[2 * j + 1]!);
+        spy.mockClear();
+        new BluesteinFft(n, m, (len) => new StockhamFft(len)).forward(re, im);
+        expect(spy.mock.results[0]?.value, `n = ${n}`).toBe(true);
+        const out = new Float64Array(2 * n);
+        for (let k = 0; k < n; k++) {
+          out[2 * k] = re[k]!;
+          out[2 * k + 1] = im[k]!;
+        }
+        expect(relativeError(out, naiveDft(x, -1)), `n = ${n}`).toBeLessThan(1e-12);
+      }
+    } finally {
+      spy.mockRestore();
     }
   });
 

@@ -1,5 +1,5 @@
 import type { SplitTransform } from './split.js';
-import { StockhamFft, type WindowedInput } from './stockham.js';
+import { radices, StockhamFft, type WindowedInput } from './stockham.js';
 
 const EMPTY = new Float64Array(0);
 
@@ -51,6 +51,20 @@ export class BluesteinFft implements SplitTransform {
     if (m < 2 * n - 1) throw new RangeError(`Bluestein length ${m} < 2n - 1 = ${2 * n - 1}`);
     this.m = m;
     this.inner = makeInner(m);
+    // The fused passes (StockhamFft.bluestein) need a first radix 4 and a last radix 8, 4 or 2:
+    // with other factors last (e.g. 4320 = 4 8 3 3 3 5), a transform of its own that moves the
+    // powers of two after the first 4 to the end (4 3 3 3 5 8).
+    if (this.inner instanceof StockhamFft) {
+      const order = radices(m);
+      const end = order[order.length - 1]!;
+      if (order[0] === 4 && end !== 8 && end !== 4 && end !== 2 && order.length > 2) {
+        const twos = order.slice(1).filter((r) => r === 8 || r === 4 || r === 2);
+        if (twos.length > 0) {
+          const odd = order.slice(1).filter((r) => r % 2 === 1);
+          this.inner = new StockhamFft(m, [4, ...odd, ...twos]);
+        }
+      }
+    }
     this.wRe = new Float64Array(n);
     this.wIm = new Float64Array(n);
     const twoN = 2 * n;
