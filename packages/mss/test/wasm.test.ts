@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { createMssLoss, type MssOptions, mssPresets } from '../src/index.js';
 import { kernelOf } from '../src/loss.js';
+import { LOG_TABLE_LENGTH, MssWasm, mssModule } from '../src/wasm/kernel.js';
 import { setWasmPipelineEnabled } from '../src/wasm/pipeline.js';
 import { signal } from './helpers.js';
 
@@ -70,6 +71,40 @@ describe('WebAssembly pipeline', () => {
     const committed = readFileSync(new URL('../src/wasm/module.ts', import.meta.url), 'utf8');
     const wat = new URL('../wasm/mss.wat', import.meta.url);
     expect(committed).toBe(moduleSource(await assemble(wat.pathname), 'wasm/mss.wat'));
+  });
+
+  it('computes log within 1 ulp of Math.log, to the last place next to 1, and Math.log of 0 and subnormals', () => {
+    const mod = mssModule();
+    expect(mod).not.toBeNull();
+    const memory = new WebAssembly.Memory({ initial: 8 });
+    const loss = new MssWasm(mod!, memory, 0, [{ kind: 'log', eps: 0, weight: 1 }]);
+    const xs: number[] = [0, 5e-324, 2.2e-308, 1, 2, 0.5, 1.375, 0.6875, Number.MAX_VALUE];
+    let s = 12345;
+    const rand = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+    for (let i = 0; i < 20000; i++) xs.push(2 ** (1400 * rand() - 700) * (1 + rand()));
+    for (let i = 0; i < 10000; i++) xs.push(1 + (rand() - 0.5) * 2 ** (-40 * rand()));
+    const x = 8 * LOG_TABLE_LENGTH;
+    const y = x + 8 * xs.length;
+    new Float64Array(memory.buffer, x, xs.length).set(xs);
+    loss.compress(0, x, xs.length, y);
+    const got = new Float64Array(memory.buffer, y, xs.length);
+    const bits = new BigInt64Array(2);
+    const as = new Float64Array(bits.buffer);
+    let worst = 0n;
+    xs.forEach((v, i) => {
+      as[0] = got[i]!;
+      as[1] = Math.log(v);
+      if (!Number.isFinite(as[1]!)) {
+        expect(got[i]).toBe(as[1]);
+        return;
+      }
+      const d = bits[0]! > bits[1]! ? bits[0]! - bits[1]! : bits[1]! - bits[0]!;
+      if (d > worst) worst = d;
+    });
+    expect(worst).toBeLessThanOrEqual(1n);
   });
 
   it('serves l1 and l2sq without spectral convergence; the rest runs in JavaScript', () => {

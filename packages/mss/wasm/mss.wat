@@ -14,87 +14,88 @@
   ;; The memory of the scale's STFT module (@losses/stft's WasmStft), shared.
   (import "env" "memory" (memory 1))
 
-  ;; log of both lanes. fdlibm's method (e_log.c, Sun Microsystems 1993, as V8's Math.log): x =
-  ;; 2^k m with m in [sqrt(2)/2, sqrt(2)), f = m - 1, s = f / (2 + f), and
-  ;;   log x = k ln2_hi - ((f^2/2 - (s (f^2/2 + R(s^2)) + k ln2_lo)) - f)
-  ;; with R the degree-7 minimax polynomial Lg1 z + ... + Lg7 z^7 in z = s^2 (error below 2^-58.45).
-  ;; Lanes that are not positive normal finite numbers (0, subnormal, negative, inf, NaN) go to the
-  ;; imported Math.log.
+  ;; log of both lanes, by the table method of Tang ("Table-driven implementation of the logarithm
+  ;; function in IEEE floating-point arithmetic", ACM TOMS 16(4), 1990), in the layout of the ARM
+  ;; optimized-routines log: x = 2^k z with z in [0.6875, 1.375), the top 7 mantissa bits of x pick
+  ;; one of 128 subintervals with centre c, and
+  ;;   log x = k ln2_hi + log c + (r + (P(r) + k ln2_lo)),  r = (z - c) (1/c),  |r| <= 2^-7,
+  ;; with P(r) = -r^2/2 + r^3/3 - ... - r^8/8 (truncation below 2^-66). z - c is exact (Sterbenz).
+  ;; The two subintervals next to 1 use c = 1, so log x = log1p(x - 1) there without cancellation.
+  ;; The table ($table, set once by `setTable`, written by src/wasm/kernel.ts) holds c, 1/c and
+  ;; log c per subinterval (24 bytes each). Lanes that are not positive normal finite numbers (0,
+  ;; subnormal, negative, inf, NaN) go to the imported Math.log. Within 1 ulp of Math.log (tested).
+  (global $table (mut i32) (i32.const 0))
+  (func (export "setTable") (param $p i32) (global.set $table (local.get $p)))
+
   (func $log (param $x v128) (result v128)
-    (local $bits v128) (local $m v128) (local $big v128) (local $k v128) (local $f v128)
-    (local $s v128) (local $z v128) (local $w v128) (local $r v128) (local $hfsq v128)
-    (local.set $bits (local.get $x))
+    (local $tmp v128) (local $k v128) (local $c v128) (local $ic v128) (local $lc v128) (local $r v128)
+    (local $a0 i32) (local $a1 i32)
     ;; As signed integers, positive normal finite numbers are those in [2^52, 0x7ff0000000000000).
-    (if (i32.eqz
-          (v128.any_true
-            (v128.not
-              (v128.and
-                (i64x2.ge_s (local.get $bits) (v128.const i64x2 0x0010000000000000 0x0010000000000000))
-                (i64x2.lt_s (local.get $bits) (v128.const i64x2 0x7ff0000000000000 0x7ff0000000000000))))))
-      (then)
-      (else
+    (if (v128.any_true
+          (v128.not
+            (v128.and
+              (i64x2.ge_s (local.get $x) (v128.const i64x2 0x0010000000000000 0x0010000000000000))
+              (i64x2.lt_s (local.get $x) (v128.const i64x2 0x7ff0000000000000 0x7ff0000000000000)))))
+      (then
         (return
           (f64x2.replace_lane 1
             (f64x2.splat (call $scalarLog (f64x2.extract_lane 0 (local.get $x))))
             (call $scalarLog (f64x2.extract_lane 1 (local.get $x)))))))
-    ;; m in [1, 2): the mantissa with the exponent of 1; k the unbiased exponent.
-    (local.set $m
-      (v128.or
-        (v128.and (local.get $bits) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff))
-        (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
-    (local.set $k
-      (i64x2.sub
-        (i64x2.shr_u (local.get $bits) (i32.const 52))
-        (v128.const i64x2 1023 1023)))
-    ;; m > sqrt(2): m / 2 and k + 1 (the mask is -1 where true).
-    (local.set $big (f64x2.gt (local.get $m) (v128.const f64x2 1.4142135623730951 1.4142135623730951)))
-    (local.set $m
-      (v128.bitselect
-        (f64x2.mul (local.get $m) (v128.const f64x2 0.5 0.5))
-        (local.get $m)
-        (local.get $big)))
+    (local.set $tmp (i64x2.sub (local.get $x) (v128.const i64x2 0x3fe6000000000000 0x3fe6000000000000)))
+    (local.set $a0
+      (i32.add (global.get $table)
+        (i32.mul (i32.const 24)
+          (i32.wrap_i64
+            (i64.and (i64.shr_u (i64x2.extract_lane 0 (local.get $tmp)) (i64.const 45)) (i64.const 127))))))
+    (local.set $a1
+      (i32.add (global.get $table)
+        (i32.mul (i32.const 24)
+          (i32.wrap_i64
+            (i64.and (i64.shr_u (i64x2.extract_lane 1 (local.get $tmp)) (i64.const 45)) (i64.const 127))))))
+    (local.set $c (v128.load64_lane 1 (local.get $a1) (v128.load64_zero (local.get $a0))))
+    (local.set $ic
+      (v128.load64_lane offset=8 1 (local.get $a1) (v128.load64_zero offset=8 (local.get $a0))))
+    (local.set $lc
+      (v128.load64_lane offset=16 1 (local.get $a1) (v128.load64_zero offset=16 (local.get $a0))))
+    ;; k = tmp >> 52 (arithmetic), as float64 through the low 32 bits of each lane.
+    (local.set $k (i64x2.shr_s (local.get $tmp) (i32.const 52)))
     (local.set $k
       (f64x2.convert_low_i32x4_s
-        (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
-          (i64x2.sub (local.get $k) (local.get $big))
-          (local.get $k))))
-    (local.set $f (f64x2.sub (local.get $m) (v128.const f64x2 1 1)))
-    (local.set $s (f64x2.div (local.get $f) (f64x2.add (local.get $f) (v128.const f64x2 2 2))))
-    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
-    (local.set $w (f64x2.mul (local.get $z) (local.get $z)))
-    ;; R = z (Lg1 + w (Lg3 + w (Lg5 + w Lg7))) + w (Lg2 + w (Lg4 + w Lg6))
+        (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get $k) (local.get $k))))
+    ;; r = (z - c) / c with z = x / 2^k (the exponent field lowered by k).
     (local.set $r
-      (f64x2.add
-        (f64x2.mul (local.get $z)
-          (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01)
-            (f64x2.mul (local.get $w)
-              (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01)
-                (f64x2.mul (local.get $w)
-                  (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01)
-                    (f64x2.mul (local.get $w)
-                      (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01))))))))
-        (f64x2.mul (local.get $w)
-          (f64x2.add (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01)
-            (f64x2.mul (local.get $w)
-              (f64x2.add (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01)
-                (f64x2.mul (local.get $w)
-                  (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))))))))
-    (local.set $hfsq (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $f) (local.get $f))))
-    (f64x2.sub
-      (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
-      (f64x2.sub
+      (f64x2.mul
         (f64x2.sub
-          (local.get $hfsq)
-          (f64x2.add
-            (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $r)))
-            (f64x2.mul (local.get $k)
-              (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
-        (local.get $f))))
+          (i64x2.sub (local.get $x)
+            (v128.and (local.get $tmp) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000)))
+          (local.get $c))
+        (local.get $ic)))
+    (f64x2.add
+      (f64x2.add
+        (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+        (local.get $lc))
+      (f64x2.add (local.get $r)
+        (f64x2.add
+          (f64x2.mul (f64x2.mul (local.get $r) (local.get $r))
+            (f64x2.add (v128.const f64x2 -0.5 -0.5)
+              (f64x2.mul (local.get $r)
+                (f64x2.add (v128.const f64x2 0.3333333333333333 0.3333333333333333)
+                  (f64x2.mul (local.get $r)
+                    (f64x2.add (v128.const f64x2 -0.25 -0.25)
+                      (f64x2.mul (local.get $r)
+                        (f64x2.add (v128.const f64x2 0.2 0.2)
+                          (f64x2.mul (local.get $r)
+                            (f64x2.add (v128.const f64x2 -0.16666666666666666 -0.16666666666666666)
+                              (f64x2.mul (local.get $r)
+                                (f64x2.add (v128.const f64x2 0.14285714285714285 0.14285714285714285)
+                                  (f64x2.mul (local.get $r) (v128.const f64x2 -0.125 -0.125)))))))))))))))
+          (f64x2.mul (local.get $k)
+            (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))))
 
-  ;; The compression y = p(x) of both lanes and, in $d, dy/dx (see the kinds above).
+  ;; The compression y = p(x) of both lanes and, with $deriv, dy/dx in $dydx (see the kinds above).
   (global $dydx (mut v128) (v128.const i64x2 0 0))
   (func $compress (param $kind i32) (param $x v128) (param $a v128) (param $b v128) (param $c v128)
-    (param $logEps v128) (result v128)
+    (param $logEps v128) (param $deriv i32) (result v128)
     (local $arg v128) (local $pos v128)
     (if (i32.eq (local.get $kind) (i32.const 2))
       (then
@@ -105,11 +106,14 @@
         ;; x <= 0 (or NaN) lanes: log eps, derivative 0; log of 1 computed there instead.
         (local.set $pos (f64x2.gt (local.get $x) (v128.const f64x2 0 0)))
         (local.set $arg (v128.bitselect (local.get $x) (v128.const f64x2 1 1) (local.get $pos)))
-        (global.set $dydx
-          (v128.and (f64x2.div (v128.const f64x2 1 1) (local.get $arg)) (local.get $pos)))
+        (if (local.get $deriv)
+          (then
+            (global.set $dydx
+              (v128.and (f64x2.div (v128.const f64x2 1 1) (local.get $arg)) (local.get $pos)))))
         (return (v128.bitselect (call $log (local.get $arg)) (local.get $logEps) (local.get $pos)))))
     (local.set $arg (f64x2.add (local.get $b) (f64x2.mul (local.get $c) (local.get $x))))
-    (global.set $dydx (f64x2.div (f64x2.mul (local.get $a) (local.get $c)) (local.get $arg)))
+    (if (local.get $deriv)
+      (then (global.set $dydx (f64x2.div (f64x2.mul (local.get $a) (local.get $c)) (local.get $arg)))))
     (f64x2.mul (local.get $a) (call $log (local.get $arg))))
 
   ;; y[i] = p(x[i]) for i < n ($x and $y float64 arrays; $y may be $x).
@@ -127,7 +131,7 @@
         (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))
           (call $compress (local.get $kind)
             (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))
-            (local.get $va) (local.get $vb) (local.get $vc) (local.get $ve)))
+            (local.get $va) (local.get $vb) (local.get $vc) (local.get $ve) (i32.const 0)))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $pairs)))
     (if (i32.lt_u (local.get $i) (local.get $n))
@@ -135,7 +139,7 @@
         (local.set $v
           (call $compress (local.get $kind)
             (v128.load64_zero (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))
-            (local.get $va) (local.get $vb) (local.get $vc) (local.get $ve)))
+            (local.get $va) (local.get $vb) (local.get $vc) (local.get $ve) (i32.const 0)))
         (f64.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))
           (f64x2.extract_lane 0 (local.get $v))))))
 
@@ -168,14 +172,14 @@
               (f64x2.sub
                 (call $compress (local.get $kind)
                   (v128.load64_splat (i32.add (local.get $x) (local.get $at)))
-                  (local.get $va) (local.get $vb) (local.get $vc) (local.get $ve))
+                  (local.get $va) (local.get $vb) (local.get $vc) (local.get $ve) (local.get $grad))
                 (v128.load64_zero (i32.add (local.get $t) (local.get $at))))))
           (else
             (local.set $d
               (f64x2.sub
                 (call $compress (local.get $kind)
                   (v128.load (i32.add (local.get $x) (local.get $at)))
-                  (local.get $va) (local.get $vb) (local.get $vc) (local.get $ve))
+                  (local.get $va) (local.get $vb) (local.get $vc) (local.get $ve) (local.get $grad))
                 (v128.load (i32.add (local.get $t) (local.get $at)))))))
         (local.set $d (v128.and (local.get $d) (local.get $lane)))
         (if (local.get $squared)

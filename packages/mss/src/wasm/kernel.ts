@@ -1,6 +1,6 @@
 /**
  * The loss's hot loop in WebAssembly (SIMD): wasm/mss.wat computes the compressions (with a
- * two-lane version of fdlibm's log), the distance and the gradient w.r.t. the magnitudes, the
+ * two-lane table-driven log), the distance and the gradient w.r.t. the magnitudes, the
  * numbers of src/fused.ts and src/compression.ts to rounding. It works in the memory of a scale's
  * STFT module (see src/wasm/pipeline.ts).
  */
@@ -8,6 +8,7 @@ import type { ResolvedCompression } from '../compression.js';
 import { WASM_BASE64 } from './module.js';
 
 interface Exports {
+  setTable(p: number): void;
   compress(
     kind: number,
     x: number,
@@ -76,19 +77,51 @@ function wasmCompression(c: ResolvedCompression): WasmCompression {
   }
 }
 
+/** Float64 values of the log table (wasm/mss.wat): c, 1/c and log c for 128 subintervals. */
+export const LOG_TABLE_LENGTH = 3 * 128;
+
+/**
+ * The log table at f[o]: subinterval i holds the x whose high word lies in
+ * [0x3fe60000 + i 2^13, 0x3fe60000 + (i + 1) 2^13) once scaled into [0.6875, 1.375); c is its centre
+ * (exact: 9 significant bits), or 1 for the two subintervals that touch 1.
+ */
+function writeLogTable(f: Float64Array, o: number): void {
+  const bits = new BigUint64Array(1);
+  const asDouble = new Float64Array(bits.buffer);
+  const at = (hi: number): number => {
+    bits[0] = BigInt(hi) << 32n;
+    return asDouble[0]!;
+  };
+  for (let i = 0; i < 128; i++) {
+    const lo = at(0x3fe60000 + i * 8192);
+    const hi = at(0x3fe60000 + (i + 1) * 8192);
+    const c = lo === 1 || hi === 1 ? 1 : (lo + hi) / 2;
+    f[o + 3 * i] = c;
+    f[o + 3 * i + 1] = 1 / c;
+    f[o + 3 * i + 2] = Math.log(c);
+  }
+}
+
 /** The loss loop of one scale, on the given memory (byte offsets into it). */
 export class MssWasm {
   private readonly ex: Exports;
   private readonly comps: WasmCompression[];
 
+  /**
+   * @param table Byte offset of LOG_TABLE_LENGTH float64 values in `memory` reserved for the log
+   *   table (written here).
+   */
   constructor(
     mod: WebAssembly.Module,
     memory: WebAssembly.Memory,
+    table: number,
     compressions: readonly ResolvedCompression[],
   ) {
     this.ex = new WebAssembly.Instance(mod, { env: { log: Math.log, memory } })
       .exports as unknown as Exports;
     this.comps = compressions.map(wasmCompression);
+    writeLogTable(new Float64Array(memory.buffer), table / 8);
+    this.ex.setTable(table);
   }
 
   /** y[i] = p_k(x[i]) for i < n (compression k of the loss; float64 at byte offsets x, y). */

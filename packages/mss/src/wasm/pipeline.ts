@@ -16,7 +16,7 @@ import {
 import type { FloatArray } from '@losses/tensor';
 import { LossInputError } from '@losses/tensor';
 import type { MssConfig } from '../options.js';
-import { MssWasm, mssModule } from './kernel.js';
+import { LOG_TABLE_LENGTH, MssWasm, mssModule } from './kernel.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
 interface Scale {
@@ -83,10 +83,11 @@ export class WasmPipeline {
         padEnd: config.padEnd,
       });
       const stft = new WasmStft(cfg.size, cfg.hop, cfg.window);
+      const table = stft.reserve(LOG_TABLE_LENGTH);
       return {
         frame: new StftKernel(cfg),
         stft,
-        loss: new MssWasm(mod, stft.memory, config.compressions),
+        loss: new MssWasm(mod, stft.memory, table, config.compressions),
       };
     });
     return new WasmPipeline(config, scales);

@@ -183,7 +183,7 @@ export class WasmStft {
   private readonly win: number;
   private readonly x: number;
   /** Start of the per-call region (16-byte aligned). */
-  private readonly base: number;
+  private base: number;
 
   /** How the module transforms this size. */
   readonly algorithm: WasmAlgorithm;
@@ -265,6 +265,17 @@ export class WasmStft {
       mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / PAGE));
     }
     return new Float64Array(mem.buffer);
+  }
+
+  /**
+   * A region of `doubles` float64 values that no later {@link WasmStft.layout} overwrites (for
+   * tables of a module sharing this memory). Returns its byte offset.
+   */
+  reserve(doubles: number): number {
+    const at = this.base;
+    this.base += 8 * (doubles + (doubles % 2));
+    this.f64(this.base);
+    return at;
   }
 
   /**
