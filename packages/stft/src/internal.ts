@@ -7,4 +7,4 @@
  */
 export { type Framed, StftKernel } from './kernel.js';
 export { frameCountOf, type ResolvedStft, resolveStftOptions } from './options.js';
-export { addUnpadded, WasmStft, wasmSupports } from './wasm/kernel.js';
+export { addUnpadded, setWasmEnabled, WasmStft, wasmSupports } from './wasm/kernel.js';

@@ -10,7 +10,7 @@ import {
   tensor,
   toTensor,
 } from '@losses/tensor';
-import { magnitudesOf, StftKernel } from './kernel.js';
+import { magnitudesOf, type StftKernel } from './kernel.js';
 import {
   checkSignalLength,
   frameCountOf,
@@ -18,6 +18,7 @@ import {
   resolveStftOptions,
   type StftOptions,
 } from './options.js';
+import { createKernel } from './wasm/stft-kernel.js';
 
 /** A magnitude spectrogram with the vector-Jacobian product of the same forward pass. */
 export interface MagnitudeWithVjp {
@@ -177,7 +178,7 @@ class Plan implements StftPlan {
  *   array of the wrong length), `NON_FINITE` (window samples).
  */
 export function createStft(options: StftOptions): StftPlan {
-  return new Plan(new StftKernel(resolveStftOptions(options)));
+  return new Plan(createKernel(resolveStftOptions(options)));
 }
 
 /**
@@ -206,7 +207,7 @@ export function planAndEps(options: MagnitudeOptions): {
   const cfg = resolveStftOptions(options, 'options', ['eps']);
   const eps =
     options.eps === undefined ? undefined : checkNumber(options.eps, 'options.eps', { min: 0 });
-  return { plan: new Plan(new StftKernel(cfg)), eps };
+  return { plan: new Plan(createKernel(cfg)), eps };
 }
 
 /**
