@@ -10,6 +10,8 @@
  *    backend, per frame, in the same run (tf on fewer frames: it is slow).
  *
  * Every time is the fastest of several rounds. Prints Markdown for docs/benchmarks.md.
+ * `-- --js` measures the JavaScript kernel (the fallback where WebAssembly SIMD is missing)
+ * instead of the WebAssembly one.
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,8 +19,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import { tensor } from '@losses/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import { createStft, rfft } from '../src/index.js';
+import { setWasmEnabled, wasmSupports } from '../src/wasm/kernel.js';
 
 const quick = process.argv.includes('--quick');
+const js = process.argv.includes('--js');
+if (js) setWasmEnabled(false);
 const POW2 = [64, 128, 256, 512, 1024, 2048];
 const PRIMES = [67, 127, 257, 509, 1021, 2053];
 const SIZES = [...POW2, ...PRIMES].sort((a, b) => a - b);
@@ -81,7 +86,7 @@ async function main(): Promise<void> {
     ),
   ).version;
   console.log(
-    `Node ${process.version}, ${cpu} (${cpus().length} cores), tfjs-core ${tfVersion} (cpu backend)${quick ? ', quick run' : ''}.\n`,
+    `Node ${process.version}, ${cpu} (${cpus().length} cores), tfjs-core ${tfVersion} (cpu backend), ${wasmSupports(64) ? 'WebAssembly' : 'JavaScript'} STFT kernel${quick ? ', quick run' : ''}.\n`,
   );
 
   const x = tensor(signal(B * T, 1), [B, T]);
