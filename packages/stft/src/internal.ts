@@ -5,6 +5,6 @@
  * per call (the multi-scale spectral loss) uses them to keep its spectra in one WebAssembly memory
  * instead of passing them through JavaScript arrays.
  */
-export { type Framed, StftKernel } from './kernel.js';
+export { addUnpadded, type Framed, StftKernel } from './kernel.js';
 export { frameCountOf, type ResolvedStft, resolveStftOptions } from './options.js';
-export { addUnpadded, setWasmEnabled, WasmStft, wasmSupports } from './wasm/kernel.js';
+export { setWasmEnabled, WasmStft, wasmSupports } from './wasm/kernel.js';

@@ -268,9 +268,9 @@ export class StftKernel {
    * frames' sums as its real and imaginary parts. Returns `[batch, length]` float64.
    */
   backward(f: Framed, spec: Float64Array, dMag: FloatArray, eps: number | undefined): Float64Array {
-    const { size: n, hop, window, bins, center, padMode } = this.cfg;
+    const { size: n, hop, window, bins } = this.cfg;
     const { zr, zi, fft } = this;
-    const { batch, frames, paddedLength, length, left } = f;
+    const { batch, frames, paddedLength, length } = f;
     const total = batch * frames;
     const floor = eps ?? 0;
     const gp = this.scratch('grad', batch * paddedLength);
@@ -322,18 +322,7 @@ export class StftKernel {
       }
     }
     const gx = new Float64Array(batch * length);
-    const reflect = center && padMode === 'reflect';
-    for (let b = 0; b < batch; b++) {
-      const src = b * paddedLength;
-      const dst = b * length;
-      for (let t = 0; t < length; t++) gx[dst + t] = gp[src + left + t]!;
-      if (reflect) {
-        for (let i = 1; i <= left; i++) {
-          gx[dst + i]! += gp[src + left - i]!;
-          gx[dst + length - 1 - i]! += gp[src + left + length - 1 + i]!;
-        }
-      }
-    }
+    addUnpadded(this.cfg, f, gp, gx);
     return gx;
   }
 
@@ -408,5 +397,31 @@ export function magnitudesOf(spec: Float64Array, out: FloatArray, eps: number | 
     const im = spec[2 * i + 1]!;
     const p = re * re + im * im;
     out[i] = Math.sqrt(Math.max(p, floor));
+  }
+}
+
+/**
+ * The adjoint of the framing's padding: adds the gradient w.r.t. the padded signals (`gp`,
+ * `[batch, paddedLength]`) to the gradient w.r.t. the signals (`out`, `[batch, length]`). Reflect
+ * padding folds the mirrored samples back onto their sources; constant padding drops the pad.
+ */
+export function addUnpadded(
+  cfg: ResolvedStft,
+  f: Framed,
+  gp: Float64Array,
+  out: Float64Array,
+): void {
+  const { batch, paddedLength, length, left } = f;
+  const reflect = cfg.center && cfg.padMode === 'reflect';
+  for (let b = 0; b < batch; b++) {
+    const src = b * paddedLength + left;
+    const dst = b * length;
+    for (let t = 0; t < length; t++) out[dst + t]! += gp[src + t]!;
+    if (reflect) {
+      for (let i = 1; i <= left; i++) {
+        out[dst + i]! += gp[src - i]!;
+        out[dst + length - 1 - i]! += gp[src + length - 1 + i]!;
+      }
+    }
   }
 }

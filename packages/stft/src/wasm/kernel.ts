@@ -6,8 +6,6 @@
  * (to rounding: the two FFTs round differently, both well within 1e-15 relative).
  */
 import type { FloatArray } from '@losses/tensor';
-import type { Framed } from '../kernel.js';
-import type { ResolvedStft } from '../options.js';
 import { WASM_BASE64 } from './module.js';
 
 interface Exports {
@@ -407,32 +405,6 @@ export class WasmStft {
     f.fill(0, g / 8, g / 8 + gp.length);
     this.backwardAt(s, d, frames, total, plen, floor, g);
     gp.set(f.subarray(g / 8, g / 8 + gp.length));
-  }
-}
-
-/**
- * The adjoint of the framing's padding: adds the gradient w.r.t. the padded signals (`gp`,
- * `[batch, paddedLength]`) to the gradient w.r.t. the signals (`out`, `[batch, length]`). Reflect
- * padding folds the mirrored samples back onto their sources; constant padding drops the pad.
- */
-export function addUnpadded(
-  cfg: ResolvedStft,
-  f: Framed,
-  gp: Float64Array,
-  out: Float64Array,
-): void {
-  const { batch, paddedLength, length, left } = f;
-  const reflect = cfg.center && cfg.padMode === 'reflect';
-  for (let b = 0; b < batch; b++) {
-    const src = b * paddedLength + left;
-    const dst = b * length;
-    for (let t = 0; t < length; t++) out[dst + t]! += gp[src + t]!;
-    if (reflect) {
-      for (let i = 1; i <= left; i++) {
-        out[dst + i]! += gp[src - i]!;
-        out[dst + length - 1 - i]! += gp[src + length - 1 + i]!;
-      }
-    }
   }
 }
 

@@ -4,9 +4,9 @@
  * the runtime has WebAssembly SIMD; {@link setWasmEnabled} turns it off (tests of the fallback).
  */
 import type { FloatArray } from '@losses/tensor';
-import { type Framed, StftKernel } from '../kernel.js';
+import { addUnpadded, type Framed, StftKernel } from '../kernel.js';
 import type { ResolvedStft } from '../options.js';
-import { addUnpadded, WasmStft, wasmSupports } from './kernel.js';
+import { WasmStft, wasmSupports } from './kernel.js';
 
 class WasmStftKernel extends StftKernel {
   private readonly wasm: WasmStft;
