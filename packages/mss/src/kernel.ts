@@ -17,7 +17,7 @@ import { compress } from './compression.js';
 import { distance } from './distance.js';
 import { fusedSum } from './fused.js';
 import type { MssConfig } from './options.js';
-import { minLength } from './options.js';
+import { minLength, stftOptionsOf } from './options.js';
 import { type Signals, WasmPipeline } from './wasm/pipeline.js';
 
 /** One scale of a prepared target: its spectrograms for every item. */
@@ -97,17 +97,7 @@ export class MssKernel {
   constructor(config: MssConfig) {
     this.config = config;
     this.pipeline = WasmPipeline.create(config);
-    this.plans = config.sizes.map((size, s) =>
-      createStft({
-        size,
-        hop: config.hops[s]!,
-        window: typeof config.window === 'string' ? config.window : config.window[s]!,
-        windowLength: config.windowLengths[s]!,
-        center: config.center,
-        padMode: config.padMode,
-        padEnd: config.padEnd,
-      }),
-    );
+    this.plans = config.sizes.map((_, s) => createStft(stftOptionsOf(config, s)));
   }
 
   /** A reusable buffer of at least n elements, per slot (transient target spectrograms). */

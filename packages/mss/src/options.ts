@@ -2,7 +2,7 @@
  * The options of the multi-scale spectral loss, their defaults and their validation (done once,
  * by `createMssLoss`).
  */
-import type { WindowKind } from '@losses/stft';
+import type { StftOptions, WindowKind } from '@losses/stft';
 import type { FloatArray } from '@losses/tensor';
 import {
   checkBoolean,
@@ -350,4 +350,17 @@ export function minLength(config: MssConfig, scale: number): number {
   const n = config.sizes[scale]!;
   if (config.center) return config.padMode === 'reflect' ? Math.floor(n / 2) + 1 : 1;
   return config.padEnd ? 1 : n;
+}
+
+/** The STFT options of scale `s` of a validated configuration. */
+export function stftOptionsOf(config: MssConfig, s: number): StftOptions {
+  return {
+    size: config.sizes[s]!,
+    hop: config.hops[s]!,
+    window: typeof config.window === 'string' ? config.window : config.window[s]!,
+    windowLength: config.windowLengths[s]!,
+    center: config.center,
+    padMode: config.padMode,
+    padEnd: config.padEnd,
+  };
 }

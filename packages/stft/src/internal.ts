@@ -7,4 +7,4 @@
  */
 export { addUnpadded, type Framed, StftKernel } from './kernel.js';
 export { frameCountOf, type ResolvedStft, resolveStftOptions } from './options.js';
-export { setWasmEnabled, WasmStft, wasmSupports } from './wasm/kernel.js';
+export { compileWasm, setWasmEnabled, WasmStft, wasmSupports } from './wasm/kernel.js';

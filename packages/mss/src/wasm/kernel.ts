@@ -4,6 +4,7 @@
  * numbers of src/fused.ts and src/compression.ts to rounding. It works in the memory of a scale's
  * STFT module (see src/wasm/pipeline.ts).
  */
+import { compileWasm } from '@losses/stft/internal';
 import type { ResolvedCompression } from '../compression.js';
 import { WASM_BASE64 } from './module.js';
 
@@ -39,17 +40,7 @@ let compiled: WebAssembly.Module | null | undefined;
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable. */
 export function mssModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const text = atob(WASM_BASE64);
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      // Synchronous compilation is allowed for modules under 4 KiB on a browser's main thread.
-      compiled = new WebAssembly.Module(bytes);
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileWasm(WASM_BASE64);
   return compiled;
 }
 

@@ -15,7 +15,7 @@ import {
 } from '@losses/stft/internal';
 import type { FloatArray } from '@losses/tensor';
 import { LossInputError } from '@losses/tensor';
-import type { MssConfig } from '../options.js';
+import { type MssConfig, stftOptionsOf } from '../options.js';
 import { LOG_TABLE_LENGTH, MssWasm, mssModule } from './kernel.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
@@ -72,16 +72,8 @@ export class WasmPipeline {
       config.spectralConvergence === 0 &&
       config.sizes.every((n) => wasmSupports(n));
     if (!eligible) return undefined;
-    const scales = config.sizes.map((size, s): Scale => {
-      const cfg = resolveStftOptions({
-        size,
-        hop: config.hops[s]!,
-        window: typeof config.window === 'string' ? config.window : config.window[s]!,
-        windowLength: config.windowLengths[s]!,
-        center: config.center,
-        padMode: config.padMode,
-        padEnd: config.padEnd,
-      });
+    const scales = config.sizes.map((_, s): Scale => {
+      const cfg = resolveStftOptions(stftOptionsOf(config, s));
       const stft = new WasmStft(cfg.size, cfg.hop, cfg.window);
       const table = stft.reserve(LOG_TABLE_LENGTH);
       return {

@@ -40,22 +40,28 @@ interface Exports {
   ): void;
 }
 
+/**
+ * Compiles a WebAssembly module from its base64 bytes; null where WebAssembly (or a feature the
+ * module uses, such as SIMD) is unavailable. Synchronous: browsers allow that on the main thread for
+ * modules under 4 KiB, which the modules of @losses are.
+ */
+export function compileWasm(base64: string): WebAssembly.Module | null {
+  try {
+    const text = atob(base64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return new WebAssembly.Module(bytes);
+  } catch {
+    return null;
+  }
+}
+
 let compiled: WebAssembly.Module | null | undefined;
 let enabled = true;
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable. */
 function compiledModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const text = atob(WASM_BASE64);
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      // Synchronous compilation is allowed for modules under 4 KiB on a browser's main thread.
-      compiled = new WebAssembly.Module(bytes);
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileWasm(WASM_BASE64);
   return compiled;
 }
 
