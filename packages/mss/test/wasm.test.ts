@@ -5,6 +5,7 @@ import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { createMssLoss, type MssOptions, mssPresets } from '../src/index.js';
 import { kernelOf } from '../src/loss.js';
 import { LOG_TABLE_LENGTH, MssWasm, mssModule } from '../src/wasm/kernel.js';
+import { WASM_BASE64 } from '../src/wasm/module.js';
 import { setWasmPipelineEnabled } from '../src/wasm/pipeline.js';
 import { signal } from './helpers.js';
 
@@ -71,6 +72,10 @@ describe('WebAssembly pipeline', () => {
     const committed = readFileSync(new URL('../src/wasm/module.ts', import.meta.url), 'utf8');
     const wat = new URL('../wasm/mss.wat', import.meta.url);
     expect(committed).toBe(moduleSource(await assemble(wat.pathname), 'wasm/mss.wat'));
+  });
+
+  it('stays under 4 KiB (browsers compile larger modules synchronously only off the main thread)', () => {
+    expect(atob(WASM_BASE64).length).toBeLessThan(4096);
   });
 
   it('computes log within 1 ulp of Math.log, to the last place next to 1, and Math.log of 0 and subnormals', () => {

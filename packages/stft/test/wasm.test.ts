@@ -11,6 +11,7 @@ import {
   wasmAlgorithm,
   wasmSupports,
 } from '../src/wasm/kernel.js';
+import { WASM_BASE64 } from '../src/wasm/module.js';
 import { maxAbsDiff, noise } from './helpers.js';
 
 /** One-sided DFT of a real frame, summed naively with exactly reduced angles. */
@@ -54,6 +55,10 @@ describe('WebAssembly kernel', () => {
     const committed = readFileSync(new URL('../src/wasm/module.ts', import.meta.url), 'utf8');
     const wat = new URL('../wasm/stft.wat', import.meta.url);
     expect(committed).toBe(moduleSource(await assemble(wat.pathname), 'wasm/stft.wat'));
+  });
+
+  it('stays under 4 KiB (browsers compile larger modules synchronously only off the main thread)', () => {
+    expect(atob(WASM_BASE64).length).toBeLessThan(4096);
   });
 
   it('is available here (Node 20 has WebAssembly SIMD) for sizes >= 4', () => {
