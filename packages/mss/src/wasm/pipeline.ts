@@ -85,7 +85,7 @@ export class WasmPipeline {
     return new WasmPipeline(config, scales);
   }
 
-  /** Frames `x` and copies its padded signals to `sig` (grown by {@link WasmStft.layout} first). */
+  /** Copies the framed (padded) signals of `f` to `sig` (a region from {@link WasmStft.layout}). */
   private load(sc: Scale, f: Framed, sig: number): void {
     sc.stft.f64(0).set(f.padded, sig / 8);
   }
