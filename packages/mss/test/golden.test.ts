@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createMssLoss, type MssOptions, type MssPresetName } from '../src/index.js';
+import { relMaxError } from './helpers.js';
 
 interface GoldenCase {
   name: string;
@@ -21,17 +22,6 @@ const golden = JSON.parse(
   auraloss: { estimate: number[]; target: number[]; float64: number; float32: number };
   ddsp: { estimate: number[][]; target: number[][]; value: number };
 };
-
-/** Largest |a - b| relative to the largest |b|. */
-function relMaxError(a: ArrayLike<number>, b: readonly number[]): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return err / scale;
-}
 
 function expectMatches(c: GoldenCase): void {
   const loss = createMssLoss(c.options);

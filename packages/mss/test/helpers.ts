@@ -49,3 +49,14 @@ export function bothGradients(
   const value = r.perItem.reduce((a, b) => a + b, 0) / shape[0];
   return { value, grad: r.grad!.data, targetGrad: r.targetGrad!.data };
 }
+
+/** Largest |a - b| relative to the largest |b|. */
+export function relMaxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    err = Math.max(err, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return err / scale;
+}

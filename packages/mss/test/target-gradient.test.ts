@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type MssOptions, mssPresets } from '../src/index.js';
-import { bothGradients } from './helpers.js';
+import { bothGradients, relMaxError } from './helpers.js';
 
 interface GoldenCase {
   name: string;
@@ -20,16 +20,6 @@ const golden = JSON.parse(
   presets: GoldenCase[];
   variants: GoldenCase[];
 };
-
-function relMaxError(a: ArrayLike<number>, b: readonly number[]): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return err / scale;
-}
 
 describe('the gradient w.r.t. the target (the tfjs op) matches PyTorch autograd (float64)', () => {
   for (const c of [...golden.presets, ...golden.variants]) {

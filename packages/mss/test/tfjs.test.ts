@@ -2,21 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMssLoss, type MssOptions } from '../src/index.js';
 import { mssLoss, mssLossWithTarget } from '../src/tfjs/index.js';
-import { bothGradients, signal } from './helpers.js';
+import { bothGradients, relMaxError, signal } from './helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-function relMaxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return err / scale;
-}
 
 const T = 2100;
 const est32 = Float32Array.from(signal(T, 3, 2));
