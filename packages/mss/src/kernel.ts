@@ -24,11 +24,14 @@ import { type Signals, WasmPipeline } from './wasm/pipeline.js';
 interface TargetScale {
   readonly frames: number;
   readonly bins: number;
-  /** Linear magnitudes [items * frames * bins] (kept when the spectral convergence needs them). */
+  /**
+   * Linear magnitudes [items * frames * bins] (kept when the spectral convergence needs them, and
+   * all the WebAssembly pipeline needs).
+   */
   readonly mag: Float64Array | undefined;
   /** ||Y||_F per item (spectral convergence). */
   readonly norm: Float64Array | undefined;
-  /** p(|Y|) per compression [items * frames * bins]. */
+  /** p(|Y|) per compression [items * frames * bins] (none for the WebAssembly pipeline). */
   readonly compressed: readonly Float64Array[];
   /** p'(|Y|) per compression (only when the target's gradient is wanted). */
   readonly deriv: readonly Float64Array[] | undefined;
@@ -150,13 +153,13 @@ export class MssKernel {
         return { items, length, signals, scale: (s) => this.prepareScale(s, target, false, true) };
       }
       const scales = this.plans.map((_, s): TargetScale => {
-        const { frames, bins, compressed } = pipeline.compressed(s, signals);
+        const { frames, bins, mag } = pipeline.magnitudesOf(s, signals);
         return {
           frames,
           bins,
-          mag: undefined,
+          mag,
           norm: undefined,
-          compressed,
+          compressed: [],
           deriv: undefined,
           vjp: undefined,
         };
@@ -248,7 +251,7 @@ export class MssKernel {
       for (let s = 0; s < nScales; s++) {
         const scaleTarget = target.signals
           ? { signals: target.signals }
-          : { compressed: target.scale(s).compressed, items: target.items };
+          : { mag: target.scale(s).mag!, items: target.items };
         this.pipeline.evaluateScale(
           s,
           signals,

@@ -81,14 +81,25 @@ export class StftKernel {
     this.dim = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
   }
 
-  /** Pads `batch` signals of `length` samples (row-major in `x`) as the configuration says. */
-  frame(x: FloatArray, batch: number, length: number): Framed {
-    const { size, hop, center, padMode, padEnd } = this.cfg;
+  /** Samples per padded signal for signals of `length` samples. */
+  paddedLength(length: number): number {
+    const { size, hop, center, padEnd } = this.cfg;
+    if (padEnd) return Math.max(length, (frameCountOf(this.cfg, length) - 1) * hop + size);
+    return length + 2 * (center ? Math.floor(size / 2) : 0);
+  }
+
+  /**
+   * Pads `batch` signals of `length` samples (row-major in `x`) as the configuration says, into
+   * `into` (at least `batch * paddedLength(length)` values) or else the kernel's work memory.
+   */
+  frame(x: FloatArray, batch: number, length: number, into?: Float64Array): Framed {
+    const { size, center, padMode } = this.cfg;
     const frames = frameCountOf(this.cfg, length);
     const left = center ? Math.floor(size / 2) : 0;
-    let paddedLength = length + 2 * left;
-    if (padEnd) paddedLength = Math.max(length, (frames - 1) * hop + size);
-    const padded = this.scratch('pad', batch * paddedLength);
+    const paddedLength = this.paddedLength(length);
+    const padded = into
+      ? into.subarray(0, batch * paddedLength)
+      : this.scratch('pad', batch * paddedLength);
     const reflect = center && padMode === 'reflect';
     for (let b = 0; b < batch; b++) {
       const src = b * length;

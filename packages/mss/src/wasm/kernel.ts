@@ -1,7 +1,7 @@
 /**
- * The loss's hot loop in WebAssembly (SIMD): wasm/mss.wat computes the compressions (with a
- * two-lane table-driven log), the distance and the gradient w.r.t. the magnitudes, the
- * numbers of src/fused.ts and src/compression.ts to rounding. It works in the memory of a scale's
+ * The loss's hot loop in WebAssembly (SIMD): wasm/mss.wat computes the compressions' difference
+ * (one two-lane table-driven log of a ratio per element), the distance and the gradient w.r.t. the
+ * magnitudes, the numbers of src/fused.ts and src/compression.ts to rounding. It works in the memory of a scale's
  * STFT module (see src/wasm/pipeline.ts).
  */
 import { compileWasm } from '@losses/stft/internal';
@@ -10,20 +10,11 @@ import { WASM_BASE64 } from './module.js';
 
 interface Exports {
   setTable(p: number): void;
-  compress(
-    kind: number,
-    x: number,
-    n: number,
-    y: number,
-    a: number,
-    b: number,
-    c: number,
-    logEps: number,
-  ): void;
   fused(
     kind: number,
     squared: number,
     grad: number,
+    add: number,
     x: number,
     t: number,
     n: number,
@@ -32,7 +23,7 @@ interface Exports {
     a: number,
     b: number,
     c: number,
-    logEps: number,
+    eps: number,
   ): number;
 }
 
@@ -44,27 +35,27 @@ export function mssModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** A compression as the module's (kind, A, b, c, log eps) (see wasm/mss.wat). */
+/** A compression as the module's (kind, A, b, c, eps) (see wasm/mss.wat). */
 interface WasmCompression {
   kind: number;
   a: number;
   b: number;
   c: number;
-  logEps: number;
+  eps: number;
 }
 
 function wasmCompression(c: ResolvedCompression): WasmCompression {
   switch (c.kind) {
     case 'linear':
-      return { kind: 2, a: 1, b: 0, c: 1, logEps: 0 };
+      return { kind: 2, a: 1, b: 0, c: 1, eps: 0 };
     case 'log':
-      return { kind: 0, a: 1, b: c.eps, c: 1, logEps: 0 };
+      return { kind: 0, a: 1, b: c.eps, c: 1, eps: 0 };
     case 'db':
-      return { kind: 0, a: 20 / Math.LN10, b: c.eps, c: 1, logEps: 0 };
+      return { kind: 0, a: 20 / Math.LN10, b: c.eps, c: 1, eps: 0 };
     case 'log1p':
-      return { kind: 0, a: 1, b: 1, c: c.gamma, logEps: 0 };
+      return { kind: 0, a: 1, b: 1, c: c.gamma, eps: 0 };
     case 'safeLog':
-      return { kind: 1, a: 1, b: 0, c: 1, logEps: Math.log(c.eps) };
+      return { kind: 1, a: 1, b: 0, c: 1, eps: c.eps };
   }
 }
 
@@ -115,20 +106,16 @@ export class MssWasm {
     this.ex.setTable(table);
   }
 
-  /** y[i] = p_k(x[i]) for i < n (compression k of the loss; float64 at byte offsets x, y). */
-  compress(k: number, x: number, n: number, y: number): void {
-    const c = this.comps[k]!;
-    this.ex.compress(c.kind, x, n, y, c.a, c.b, c.c, c.logEps);
-  }
-
   /**
-   * sum over i < n of dist(p_k(x[i]) - t[i]) (|.| or squared), and with `grad` the gradient of
-   * `weight` times it w.r.t. x added to g.
+   * sum over i < n of dist(p_k(x[i]) - p_k(t[i])) (|.| or squared) for the magnitudes x (estimate)
+   * and t (target), and with `grad` the gradient of `weight` times it w.r.t. x, stored into g (or
+   * added to it with `add`).
    */
   fused(
     k: number,
     squared: boolean,
     grad: boolean,
+    add: boolean,
     x: number,
     t: number,
     n: number,
@@ -140,6 +127,7 @@ export class MssWasm {
       c.kind,
       squared ? 1 : 0,
       grad ? 1 : 0,
+      add ? 1 : 0,
       x,
       t,
       n,
@@ -148,7 +136,7 @@ export class MssWasm {
       c.a,
       c.b,
       c.c,
-      c.logEps,
+      c.eps,
     );
   }
 }

@@ -8,6 +8,7 @@
 import {
   addUnpadded,
   type Framed,
+  frameCountOf,
   resolveStftOptions,
   StftKernel,
   WasmStft,
@@ -32,14 +33,10 @@ export interface Signals {
   readonly length: number;
 }
 
-/** A target as the pipeline takes it: its samples, or its compressed spectrograms of this scale. */
+/** A target as the pipeline takes it: its samples, or its magnitudes at this scale. */
 export type ScaleTarget =
-  | { readonly signals: Signals; readonly compressed?: undefined }
-  | {
-      readonly compressed: readonly Float64Array[];
-      readonly items: number;
-      readonly signals?: undefined;
-    };
+  | { readonly signals: Signals; readonly mag?: undefined }
+  | { readonly mag: Float64Array; readonly items: number; readonly signals?: undefined };
 
 let enabled = true;
 
@@ -85,11 +82,6 @@ export class WasmPipeline {
     return new WasmPipeline(config, scales);
   }
 
-  /** Copies the framed (padded) signals of `f` to `sig` (a region from {@link WasmStft.layout}). */
-  private load(sc: Scale, f: Framed, sig: number): void {
-    sc.stft.f64(0).set(f.padded, sig / 8);
-  }
-
   /** Spectra (at `spec`) and magnitudes (at `mag`) of the framed signals at `sig`. */
   private magnitudes(sc: Scale, f: Framed, sig: number, spec: number, mag: number): void {
     const total = f.batch * f.frames;
@@ -97,28 +89,31 @@ export class WasmPipeline {
     sc.stft.magnitudesAt(spec, total * sc.frame.cfg.bins, this.config.magnitudeEps ?? 0, mag);
   }
 
-  /** p_k(|STFT_s(x)|) of every item of `x`, per compression k (`[items * frames * bins]`). */
-  compressed(s: number, x: Signals): { frames: number; bins: number; compressed: Float64Array[] } {
+  /** Frames the signals `x` into the memory at byte offset `sig` (from a layout). */
+  private load(sc: Scale, x: Signals, sig: number): Framed {
+    const plen = sc.frame.paddedLength(x.length);
+    const into = sc.stft.f64(0).subarray(sig / 8, sig / 8 + x.items * plen);
+    return sc.frame.frame(x.data, x.items, x.length, into);
+  }
+
+  /**
+   * |STFT_s(x)| of every item of `x` (`[items * frames * bins]`): the form of a fixed target that
+   * {@link WasmPipeline.evaluateScale} takes.
+   */
+  magnitudesOf(s: number, x: Signals): { frames: number; bins: number; mag: Float64Array } {
     const sc = this.scales[s]!;
     const bins = sc.frame.cfg.bins;
-    const f = sc.frame.frame(x.data, x.items, x.length);
-    const count = x.items * f.frames * bins;
-    const nComp = this.config.compressions.length;
-    const [sig, spec, mag, out] = sc.stft.layout(
-      f.padded.length,
-      2 * count,
-      count,
-      nComp * count,
-    ) as [number, number, number, number];
-    this.load(sc, f, sig);
+    const plen = sc.frame.paddedLength(x.length);
+    const frames = frameCountOf(sc.frame.cfg, x.length);
+    const count = x.items * frames * bins;
+    const [sig, spec, mag] = sc.stft.layout(x.items * plen, 2 * count, count) as [
+      number,
+      number,
+      number,
+    ];
+    const f = this.load(sc, x, sig);
     this.magnitudes(sc, f, sig, spec, mag);
-    const compressed: Float64Array[] = [];
-    for (let k = 0; k < nComp; k++) {
-      sc.loss.compress(k, mag, count, out + 8 * k * count);
-      const view = sc.stft.f64(0);
-      compressed.push(view.slice(out / 8 + k * count, out / 8 + (k + 1) * count));
-    }
-    return { frames: f.frames, bins, compressed };
+    return { frames, bins, mag: sc.stft.f64(0).slice(mag / 8, mag / 8 + count) };
   }
 
   /**
@@ -138,9 +133,7 @@ export class WasmPipeline {
     const c = this.config;
     const sc = this.scales[s]!;
     const bins = sc.frame.cfg.bins;
-    const fe = sc.frame.frame(est.data, est.items, est.length);
-    const { frames, paddedLength: plen } = fe;
-    const tItems = target.compressed ? target.items : target.signals.items;
+    const tItems = target.mag ? target.items : target.signals.items;
     if (target.signals && target.signals.length !== est.length) {
       throw new LossInputError(
         'SHAPE_MISMATCH',
@@ -148,41 +141,37 @@ export class WasmPipeline {
         'estimate',
       );
     }
+    const plen = sc.frame.paddedLength(est.length);
+    const frames = frameCountOf(sc.frame.cfg, est.length);
     const m = frames * bins;
     const count = est.items * m;
     const tCount = tItems * m;
-    const nComp = c.compressions.length;
-    const [sigE, sigT, spec, mag, tcomp, dmag, gp] = sc.stft.layout(
+    if (target.mag && target.mag.length !== tCount) {
+      throw new LossInputError(
+        'SHAPE_MISMATCH',
+        `estimate: its spectrogram at FFT size ${sc.frame.cfg.size} has ${frames} frames, the target's ${target.mag.length / (tItems * bins)}`,
+        'estimate',
+      );
+    }
+    const [sigE, sigT, spec, magT, magE, dmag, gp] = sc.stft.layout(
       est.items * plen,
-      target.compressed ? 0 : tItems * plen,
+      target.mag ? 0 : tItems * plen,
       2 * Math.max(count, tCount),
-      Math.max(count, tCount),
-      nComp * tCount,
+      tCount,
+      count,
       count,
       est.items * plen,
     ) as [number, number, number, number, number, number, number];
-    this.load(sc, fe, sigE);
-    if (target.compressed) {
-      const view = sc.stft.f64(0);
-      target.compressed.forEach((t, k) => {
-        if (t.length !== tCount) {
-          throw new LossInputError(
-            'SHAPE_MISMATCH',
-            `estimate: its spectrogram at FFT size ${sc.frame.cfg.size} has ${frames} frames, the target's ${t.length / (tItems * bins)}`,
-            'estimate',
-          );
-        }
-        view.set(t, tcomp / 8 + k * tCount);
-      });
+    const fe = this.load(sc, est, sigE);
+    if (target.mag) {
+      sc.stft.f64(0).set(target.mag, magT / 8);
     } else {
-      const ft = sc.frame.frame(target.signals.data, tItems, target.signals.length);
-      this.load(sc, ft, sigT);
-      this.magnitudes(sc, ft, sigT, spec, mag);
-      for (let k = 0; k < nComp; k++) sc.loss.compress(k, mag, tCount, tcomp + 8 * k * tCount);
+      const ft = this.load(sc, target.signals, sigT);
+      this.magnitudes(sc, ft, sigT, spec, magT);
     }
-    this.magnitudes(sc, fe, sigE, spec, mag);
+    this.magnitudes(sc, fe, sigE, spec, magE);
     const grad = gradAcc !== undefined;
-    if (grad) sc.stft.f64(0).fill(0, dmag / 8, dmag / 8 + count);
+    const nComp = c.compressions.length;
     const norm = c.reduction === 'mean' ? 1 / m : 1;
     const squared = c.distance === 'l2sq';
     for (let b = 0; b < est.items; b++) {
@@ -192,8 +181,8 @@ export class WasmPipeline {
       for (let k = 0; k < nComp; k++) {
         const w = c.compressions[k]!.weight;
         const g = itemWeight * scaleWeight * w * norm;
-        const t = tcomp + 8 * k * tCount + toff;
-        const sum = sc.loss.fused(k, squared, grad, mag + off, t, m, dmag + off, g);
+        const x = magE + off;
+        const sum = sc.loss.fused(k, squared, grad, k > 0, x, magT + toff, m, dmag + off, g);
         itemLoss += w * (sum * norm);
       }
       perItem[b]! += scaleWeight * itemLoss;
