@@ -93,6 +93,7 @@ export class MssKernel {
   private readonly gy = new Scratch();
   private readonly dMag = new Scratch();
   private readonly dMagT = new Scratch();
+  private readonly gradSum = new Scratch();
   private readonly buffers: Float64Array[] = [];
   /** The loss in WebAssembly, for the configurations it serves where the runtime has SIMD. */
   readonly pipeline: WasmPipeline | undefined;
@@ -246,7 +247,14 @@ export class MssKernel {
     const nScales = this.plans.length;
     const scaleWeight = c.scaleReduction === 'mean' ? 1 / nScales : 1;
     if (this.pipeline && !wantTargetGrad) {
-      const gradAcc = wantGrad ? new Float64Array(items * length) : undefined;
+      // float32 out: the sum goes through a reused float64 buffer (a fresh one costs more in page
+      // faults than the sum itself); float64 out: straight into the result.
+      const f64 = dtypeOf(est.data) === 'float64';
+      let gradAcc: Float64Array | undefined;
+      if (wantGrad) {
+        gradAcc = f64 ? new Float64Array(items * length) : this.gradSum.get(items * length);
+        if (!f64) gradAcc = gradAcc.subarray(0, items * length).fill(0);
+      }
       const signals: Signals = { data: dataOf(est), items, length };
       for (let s = 0; s < nScales; s++) {
         const scaleTarget = target.signals
@@ -263,7 +271,14 @@ export class MssKernel {
         );
       }
       const out: Evaluation = { perItem };
-      if (gradAcc) out.grad = tensor(toDtype(gradAcc, dtypeOf(est.data)), est.shape);
+      if (gradAcc) {
+        let g: FloatArray = gradAcc;
+        if (!f64) {
+          g = new Float32Array(gradAcc.length);
+          g.set(gradAcc);
+        }
+        out.grad = tensor(g, est.shape);
+      }
       return out;
     }
     const nComp = c.compressions.length;

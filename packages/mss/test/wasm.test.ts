@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { createMssLoss, type MssOptions, mssPresets } from '../src/index.js';
 import { kernelOf } from '../src/loss.js';
-import { LOG_TABLE_LENGTH, MssWasm, mssModule } from '../src/wasm/kernel.js';
+import { TABLE_DOUBLES, MssWasm, mssModule } from '../src/wasm/kernel.js';
 import { WASM_BASE64 } from '../src/wasm/module.js';
 import { setWasmPipelineEnabled } from '../src/wasm/pipeline.js';
 import { relMaxError, signal } from './helpers.js';
@@ -83,7 +83,7 @@ describe('WebAssembly pipeline', () => {
     for (let i = 0; i < 10000; i++) xs.push(1 + (rand() - 0.5) * 2 ** (-40 * rand()));
     // |log(x / 1)| through the loss loop (l1, no gradient), one element and two at a time: the
     // log runs on the ratio of the estimate's and the target's u = eps + |X| with eps = 0.
-    const x = 8 * LOG_TABLE_LENGTH;
+    const x = 8 * TABLE_DOUBLES;
     const t = x + 16;
     const f = new Float64Array(memory.buffer);
     f[t / 8] = 1;

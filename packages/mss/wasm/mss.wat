@@ -10,19 +10,41 @@
 ;;      (log: A = 1, b = eps, c = 1; db: A = 20 / ln 10, b = eps, c = 1; log1p: A = 1, b = 1,
 ;;      c = gamma)
 ;;   1: safeLog, p(v) = log(u(v)), u(v) = v for v > 0 and eps otherwise: d = log(u(x) / u(t)),
-;;      p'(x) = 1 / x for x > 0, else 0
+;;      p'(x) = 1 / x for x > 0, else 0 (called with b = 0, c = 1, A = 1)
 ;;   2: linear, d = x - t, p' = 1
 ;; One log per element instead of two, and exactly 0 where x = t (u(x) / u(t) = 1). Its rounding
 ;; differs from log u(x) - log u(t) by about 1e-16 in absolute terms, and is never larger.
+;;
+;; V8 (TurboFan) rebuilds a v128.const or a splat at every use inside a loop (three instructions
+;; each). So the constants and the splatted parameters live in memory, in the region `setTable`
+;; is given, and `fused` loads them into locals once, before its loop.
 (module
   (import "env" "log" (func $scalarLog (param f64) (result f64)))
   ;; The memory of the scale's STFT module (@losses/stft's WasmStft), shared.
   (import "env" "memory" (memory 1))
 
-  ;; The log table: c, 1/c and log c of 128 subintervals (24 bytes each), set once by `setTable`
-  ;; (written by src/wasm/kernel.ts).
+  ;; The region (16-byte aligned): at 0 the log table, 128 subintervals of 32 bytes (c, 1/c,
+  ;; log c, unused), which src/wasm/kernel.ts writes; at 4096 the constants below, written here;
+  ;; at 4352 the splatted parameters of the running call (112 bytes).
   (global $table (mut i32) (i32.const 0))
-  (func (export "setTable") (param $p i32) (global.set $table (local.get $p)))
+  (func (export "setTable") (param $p i32)
+    (global.set $table (local.get $p))
+    (v128.store offset=4096 (local.get $p) (v128.const f64x2 1 1))
+    (v128.store offset=4112 (local.get $p) (v128.const i64x2 0x8000000000000000 0x8000000000000000))
+    (v128.store offset=4128 (local.get $p) (v128.const f64x2 0x1p-1022 0x1p-1022))
+    (v128.store offset=4144 (local.get $p) (v128.const f64x2 inf inf))
+    (v128.store offset=4160 (local.get $p) (v128.const i64x2 0x3fe6000000000000 0x3fe6000000000000))
+    (v128.store offset=4176 (local.get $p) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000))
+    (v128.store offset=4192 (local.get $p) (v128.const i64x2 0xfe0 0xfe0))
+    (v128.store offset=4208 (local.get $p) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+    (v128.store offset=4224 (local.get $p) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))
+    (v128.store offset=4240 (local.get $p) (v128.const f64x2 -0.5 -0.5))
+    (v128.store offset=4256 (local.get $p) (v128.const f64x2 0.3333333333333333 0.3333333333333333))
+    (v128.store offset=4272 (local.get $p) (v128.const f64x2 -0.25 -0.25))
+    (v128.store offset=4288 (local.get $p) (v128.const f64x2 0.2 0.2))
+    (v128.store offset=4304 (local.get $p) (v128.const f64x2 -0.16666666666666666 -0.16666666666666666))
+    (v128.store offset=4320 (local.get $p) (v128.const f64x2 0.14285714285714285 0.14285714285714285))
+    (v128.store offset=4336 (local.get $p) (v128.const f64x2 -0.125 -0.125)))
 
   ;; sum_i dist(d_i) over i < n (d_i as above; dist |.| or (.)^2 when $squared) and, with $grad,
   ;; the gradient weight dist'(d_i) p'(x_i) (sign(d) weight, or 2 weight d) stored into g[i], or
@@ -41,21 +63,51 @@
   (func (export "fused") (param $kind i32) (param $squared i32) (param $grad i32) (param $add i32)
     (param $x i32) (param $t i32) (param $n i32) (param $g i32) (param $weight f64) (param $a f64)
     (param $b f64) (param $c f64) (param $eps f64) (result f64)
-    (local $i i32) (local $at i32) (local $a0 i32) (local $a1 i32)
-    (local $va v128) (local $vb v128) (local $vc v128) (local $ve v128) (local $vw v128)
-    (local $vac v128) (local $all v128) (local $lane v128) (local $acc v128)
-    (local $xv v128) (local $tv v128) (local $pos v128) (local $ue v128) (local $q v128)
-    (local $tmp v128) (local $k v128) (local $r v128) (local $r2 v128) (local $lq v128)
-    (local $d v128) (local $dy v128) (local $dd v128)
-    (local.set $va (f64x2.splat (local.get $a)))
-    (local.set $vb (f64x2.splat (local.get $b)))
-    (local.set $vc (f64x2.splat (local.get $c)))
-    (local.set $ve (f64x2.splat (local.get $eps)))
-    (local.set $vac (f64x2.splat (f64.mul (local.get $a) (local.get $c))))
-    (local.set $vw
+    (local $i i32) (local $at i32) (local $tb i32) (local $a0 i32) (local $a1 i32)
+    (local $va v128) (local $vb v128) (local $vc v128) (local $ve v128) (local $vac v128)
+    (local $vw v128) (local $all v128)
+    (local $one v128) (local $sign v128) (local $min v128) (local $inf v128) (local $off v128)
+    (local $expmask v128) (local $idxmask v128) (local $ln2hi v128) (local $ln2lo v128)
+    (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128)
+    (local $c7 v128) (local $c8 v128)
+    (local $lane v128) (local $acc v128) (local $xv v128) (local $tv v128) (local $pos v128)
+    (local $ue v128) (local $q v128) (local $tmp v128) (local $ix v128) (local $k v128)
+    (local $r v128) (local $r2 v128) (local $lq v128) (local $d v128) (local $dy v128)
+    (local $dd v128)
+    (local.set $tb (global.get $table))
+    (v128.store offset=4352 (local.get $tb) (f64x2.splat (local.get $a)))
+    (v128.store offset=4368 (local.get $tb) (f64x2.splat (local.get $b)))
+    (v128.store offset=4384 (local.get $tb) (f64x2.splat (local.get $c)))
+    (v128.store offset=4400 (local.get $tb) (f64x2.splat (local.get $eps)))
+    (v128.store offset=4416 (local.get $tb) (f64x2.splat (f64.mul (local.get $a) (local.get $c))))
+    (v128.store offset=4432 (local.get $tb)
       (f64x2.splat (select (f64.mul (f64.const 2) (local.get $weight)) (local.get $weight) (local.get $squared))))
     ;; kind 0: every lane has u = b + c v (all ones); kind 1: only positive ones (from the data).
-    (local.set $all (i8x16.splat (select (i32.const -1) (i32.const 0) (i32.eqz (local.get $kind)))))
+    (v128.store offset=4448 (local.get $tb)
+      (i8x16.splat (select (i32.const -1) (i32.const 0) (i32.eqz (local.get $kind)))))
+    (local.set $va (v128.load offset=4352 (local.get $tb)))
+    (local.set $vb (v128.load offset=4368 (local.get $tb)))
+    (local.set $vc (v128.load offset=4384 (local.get $tb)))
+    (local.set $ve (v128.load offset=4400 (local.get $tb)))
+    (local.set $vac (v128.load offset=4416 (local.get $tb)))
+    (local.set $vw (v128.load offset=4432 (local.get $tb)))
+    (local.set $all (v128.load offset=4448 (local.get $tb)))
+    (local.set $one (v128.load offset=4096 (local.get $tb)))
+    (local.set $sign (v128.load offset=4112 (local.get $tb)))
+    (local.set $min (v128.load offset=4128 (local.get $tb)))
+    (local.set $inf (v128.load offset=4144 (local.get $tb)))
+    (local.set $off (v128.load offset=4160 (local.get $tb)))
+    (local.set $expmask (v128.load offset=4176 (local.get $tb)))
+    (local.set $idxmask (v128.load offset=4192 (local.get $tb)))
+    (local.set $ln2hi (v128.load offset=4208 (local.get $tb)))
+    (local.set $ln2lo (v128.load offset=4224 (local.get $tb)))
+    (local.set $c2 (v128.load offset=4240 (local.get $tb)))
+    (local.set $c3 (v128.load offset=4256 (local.get $tb)))
+    (local.set $c4 (v128.load offset=4272 (local.get $tb)))
+    (local.set $c5 (v128.load offset=4288 (local.get $tb)))
+    (local.set $c6 (v128.load offset=4304 (local.get $tb)))
+    (local.set $c7 (v128.load offset=4320 (local.get $tb)))
+    (local.set $c8 (v128.load offset=4336 (local.get $tb)))
     (local.set $acc (v128.const i64x2 0 0))
     (local.set $i (i32.const 0))
     (block $done
@@ -74,7 +126,7 @@
         (if (i32.eq (local.get $kind) (i32.const 2))
           (then
             (local.set $d (f64x2.sub (local.get $xv) (local.get $tv)))
-            (local.set $dy (v128.const f64x2 1 1)))
+            (local.set $dy (local.get $one)))
           (else
             ;; q = u(x) / u(t)
             (local.set $pos (v128.or (local.get $all) (f64x2.gt (local.get $xv) (v128.const f64x2 0 0))))
@@ -90,74 +142,51 @@
                   (v128.or (local.get $all) (f64x2.gt (local.get $tv) (v128.const f64x2 0 0))))))
             (if (local.get $grad)
               (then (local.set $dy (v128.and (f64x2.div (local.get $vac) (local.get $ue)) (local.get $pos)))))
-            ;; log q. As signed integers, positive normal finite numbers are those in
-            ;; [2^52, 0x7ff0000000000000).
-            (if (v128.any_true
-                  (v128.not
-                    (v128.and
-                      (i64x2.ge_s (local.get $q) (v128.const i64x2 0x0010000000000000 0x0010000000000000))
-                      (i64x2.lt_s (local.get $q) (v128.const i64x2 0x7ff0000000000000 0x7ff0000000000000)))))
+            (if (i64x2.all_true
+                  (v128.and (f64x2.ge (local.get $q) (local.get $min)) (f64x2.lt (local.get $q) (local.get $inf))))
               (then
-                (local.set $lq
-                  (f64x2.replace_lane 1
-                    (f64x2.splat (call $scalarLog (f64x2.extract_lane 0 (local.get $q))))
-                    (call $scalarLog (f64x2.extract_lane 1 (local.get $q))))))
-              (else
-                (local.set $tmp
-                  (i64x2.sub (local.get $q) (v128.const i64x2 0x3fe6000000000000 0x3fe6000000000000)))
-                (local.set $a0
-                  (i32.add (global.get $table)
-                    (i32.mul (i32.const 24)
-                      (i32.wrap_i64
-                        (i64.and (i64.shr_u (i64x2.extract_lane 0 (local.get $tmp)) (i64.const 45))
-                          (i64.const 127))))))
-                (local.set $a1
-                  (i32.add (global.get $table)
-                    (i32.mul (i32.const 24)
-                      (i32.wrap_i64
-                        (i64.and (i64.shr_u (i64x2.extract_lane 1 (local.get $tmp)) (i64.const 45))
-                          (i64.const 127))))))
-                ;; k = tmp >> 52 (arithmetic), as float64 through the low 32 bits of each lane.
-                (local.set $k (i64x2.shr_s (local.get $tmp) (i32.const 52)))
+                ;; tmp = q - bits(0.6875): its exponent field is k, bits 45..51 the subinterval.
+                (local.set $tmp (i64x2.sub (local.get $q) (local.get $off)))
+                (local.set $ix (v128.and (i64x2.shr_u (local.get $tmp) (i32.const 40)) (local.get $idxmask)))
+                (local.set $a0 (i32.add (local.get $tb) (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $ix)))))
+                (local.set $a1 (i32.add (local.get $tb) (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $ix)))))
+                ;; k = tmp >> 52 (arithmetic): the high words shifted by 20, to float64.
                 (local.set $k
                   (f64x2.convert_low_i32x4_s
-                    (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get $k) (local.get $k))))
+                    (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15
+                      (i32x4.shr_s (local.get $tmp) (i32.const 20)) (local.get $tmp))))
                 ;; r = (z - c) / c with z = q / 2^k (the exponent field lowered by k).
                 (local.set $r
                   (f64x2.mul
                     (f64x2.sub
-                      (i64x2.sub (local.get $q)
-                        (v128.and (local.get $tmp) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000)))
+                      (i64x2.sub (local.get $q) (v128.and (local.get $tmp) (local.get $expmask)))
                       (v128.load64_lane 1 (local.get $a1) (v128.load64_zero (local.get $a0))))
                     (v128.load64_lane offset=8 1 (local.get $a1) (v128.load64_zero offset=8 (local.get $a0)))))
                 (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
                 (local.set $lq
                   (f64x2.add
                     (f64x2.add
-                      (f64x2.mul (local.get $k)
-                        (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
-                      (v128.load64_lane offset=16 1 (local.get $a1)
-                        (v128.load64_zero offset=16 (local.get $a0))))
+                      (f64x2.mul (local.get $k) (local.get $ln2hi))
+                      (v128.load64_lane offset=16 1 (local.get $a1) (v128.load64_zero offset=16 (local.get $a0))))
                     (f64x2.add (local.get $r)
                       (f64x2.add
-                        ;; P(r) = r^2 ((-1/2 + r/3) + r^2 (-1/4 + r/5) + r^4 ((-1/6 + r/7) - r^2/8))
+                        ;; P(r) = r^2 ((c2 + c3 r) + r^2 (c4 + c5 r) + r^4 ((c6 + c7 r) + c8 r^2))
                         (f64x2.mul (local.get $r2)
                           (f64x2.add
                             (f64x2.add
-                              (f64x2.add (v128.const f64x2 -0.5 -0.5)
-                                (f64x2.mul (local.get $r)
-                                  (v128.const f64x2 0.3333333333333333 0.3333333333333333)))
+                              (f64x2.add (local.get $c2) (f64x2.mul (local.get $r) (local.get $c3)))
                               (f64x2.mul (local.get $r2)
-                                (f64x2.add (v128.const f64x2 -0.25 -0.25)
-                                  (f64x2.mul (local.get $r) (v128.const f64x2 0.2 0.2)))))
+                                (f64x2.add (local.get $c4) (f64x2.mul (local.get $r) (local.get $c5)))))
                             (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2))
                               (f64x2.add
-                                (f64x2.add (v128.const f64x2 -0.16666666666666666 -0.16666666666666666)
-                                  (f64x2.mul (local.get $r)
-                                    (v128.const f64x2 0.14285714285714285 0.14285714285714285)))
-                                (f64x2.mul (local.get $r2) (v128.const f64x2 -0.125 -0.125))))))
-                        (f64x2.mul (local.get $k)
-                          (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))))))
+                                (f64x2.add (local.get $c6) (f64x2.mul (local.get $r) (local.get $c7)))
+                                (f64x2.mul (local.get $r2) (local.get $c8))))))
+                        (f64x2.mul (local.get $k) (local.get $ln2lo)))))))
+              (else
+                (local.set $lq
+                  (f64x2.replace_lane 1
+                    (f64x2.splat (call $scalarLog (f64x2.extract_lane 0 (local.get $q))))
+                    (call $scalarLog (f64x2.extract_lane 1 (local.get $q)))))))
             (local.set $d (f64x2.mul (local.get $va) (local.get $lq)))))
         (local.set $d (v128.and (local.get $d) (local.get $lane)))
         (if (local.get $squared)
@@ -165,28 +194,31 @@
             (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))
             (local.set $dd (local.get $d)))
           (else
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.abs (local.get $d))))
-            ;; sign(d): +1, -1 or 0
+            (local.set $acc (f64x2.add (local.get $acc) (v128.andnot (local.get $d) (local.get $sign))))
+            ;; sign(d): +1, -1 or 0 (the sign bit of d on 1, where d is not 0)
             (local.set $dd
-              (f64x2.sub
-                (v128.and (f64x2.gt (local.get $d) (v128.const f64x2 0 0)) (v128.const f64x2 1 1))
-                (v128.and (f64x2.lt (local.get $d) (v128.const f64x2 0 0)) (v128.const f64x2 1 1))))))
+              (v128.and
+                (v128.or (v128.and (local.get $d) (local.get $sign)) (local.get $one))
+                (f64x2.ne (local.get $d) (v128.const f64x2 0 0))))))
         (if (local.get $grad)
           (then
             (local.set $dd
               (v128.and
                 (f64x2.mul (f64x2.mul (local.get $vw) (local.get $dd)) (local.get $dy))
                 (local.get $lane)))
-            (if (local.get $add)
-              (then
-                (local.set $dd
-                  (f64x2.add (local.get $dd)
-                    (if (result v128) (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n))
-                      (then (v128.load64_zero (i32.add (local.get $g) (local.get $at))))
-                      (else (v128.load (i32.add (local.get $g) (local.get $at)))))))))
             (if (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n))
-              (then (v128.store64_lane 0 (i32.add (local.get $g) (local.get $at)) (local.get $dd)))
-              (else (v128.store (i32.add (local.get $g) (local.get $at)) (local.get $dd))))))
+              (then
+                (if (local.get $add)
+                  (then
+                    (local.set $dd
+                      (f64x2.add (local.get $dd) (v128.load64_zero (i32.add (local.get $g) (local.get $at)))))))
+                (v128.store64_lane 0 (i32.add (local.get $g) (local.get $at)) (local.get $dd)))
+              (else
+                (if (local.get $add)
+                  (then
+                    (local.set $dd
+                      (f64x2.add (local.get $dd) (v128.load (i32.add (local.get $g) (local.get $at)))))))
+                (v128.store (i32.add (local.get $g) (local.get $at)) (local.get $dd))))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $pairs)))
     (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))

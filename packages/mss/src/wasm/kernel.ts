@@ -59,8 +59,11 @@ function wasmCompression(c: ResolvedCompression): WasmCompression {
   }
 }
 
-/** Float64 values of the log table (wasm/mss.wat): c, 1/c and log c for 128 subintervals. */
-export const LOG_TABLE_LENGTH = 3 * 128;
+/**
+ * Float64 values of the region the module works in (wasm/mss.wat): the log table (c, 1/c and
+ * log c for 128 subintervals, 32 bytes each), the module's constants and its parameters.
+ */
+export const TABLE_DOUBLES = 558;
 
 /**
  * The log table at f[o]: subinterval i holds the x whose high word lies in
@@ -78,9 +81,10 @@ function writeLogTable(f: Float64Array, o: number): void {
     const lo = at(0x3fe60000 + i * 8192);
     const hi = at(0x3fe60000 + (i + 1) * 8192);
     const c = lo === 1 || hi === 1 ? 1 : (lo + hi) / 2;
-    f[o + 3 * i] = c;
-    f[o + 3 * i + 1] = 1 / c;
-    f[o + 3 * i + 2] = Math.log(c);
+    f[o + 4 * i] = c;
+    f[o + 4 * i + 1] = 1 / c;
+    f[o + 4 * i + 2] = Math.log(c);
+    f[o + 4 * i + 3] = 0;
   }
 }
 
@@ -90,8 +94,8 @@ export class MssWasm {
   private readonly comps: WasmCompression[];
 
   /**
-   * @param table Byte offset of LOG_TABLE_LENGTH float64 values in `memory` reserved for the log
-   *   table (written here).
+   * @param table Byte offset of TABLE_DOUBLES float64 values in `memory` (16-byte aligned) reserved
+   *   for the module (the log table is written here).
    */
   constructor(
     mod: WebAssembly.Module,

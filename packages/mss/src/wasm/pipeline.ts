@@ -17,7 +17,7 @@ import {
 import type { FloatArray } from '@losses/tensor';
 import { LossInputError } from '@losses/tensor';
 import { type MssConfig, stftOptionsOf } from '../options.js';
-import { LOG_TABLE_LENGTH, MssWasm, mssModule } from './kernel.js';
+import { TABLE_DOUBLES, MssWasm, mssModule } from './kernel.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
 interface Scale {
@@ -72,7 +72,7 @@ export class WasmPipeline {
     const scales = config.sizes.map((_, s): Scale => {
       const cfg = resolveStftOptions(stftOptionsOf(config, s));
       const stft = new WasmStft(cfg.size, cfg.hop, cfg.window);
-      const table = stft.reserve(LOG_TABLE_LENGTH);
+      const table = stft.reserve(TABLE_DOUBLES);
       return {
         frame: new StftKernel(cfg),
         stft,
