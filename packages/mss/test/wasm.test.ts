@@ -103,11 +103,11 @@ describe('WebAssembly pipeline', () => {
     };
     xs.forEach((v, i) => {
       f[x / 8] = v;
-      check(loss.fused(0, false, false, false, x, t, 1, 0, 1), v);
+      check(loss.fused(false, false, x, t, 1, 0, 1), v);
       // Lane 1 of a pair (lane 0 holds 1, whose log is exactly 0).
       f[x / 8] = 1;
       f[x / 8 + 1] = v;
-      if (i % 7 === 0) check(loss.fused(0, false, false, false, x, t, 2, 0, 1), v);
+      if (i % 7 === 0) check(loss.fused(false, false, x, t, 2, 0, 1), v);
     });
     expect(worst).toBeLessThanOrEqual(1n);
   });

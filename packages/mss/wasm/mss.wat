@@ -4,14 +4,15 @@
 ;; src/wasm/module.ts (a test checks that the two agree). Pointers are byte offsets into the
 ;; imported memory, that of the scale's STFT module, which src/wasm/pipeline.ts lays out.
 ;;
-;; It takes the magnitudes of both spectrograms, x (estimate) and t (target), and computes the
-;; difference of their compressions d = p(x) - p(t) as (the `kind` argument):
+;; It takes the magnitudes of both spectrograms, x (estimate) and t (target), and computes in one
+;; pass a linear term (d = x - t) and one log-type compression's term, d = p(x) - p(t) as (the
+;; `kind` argument):
 ;;   0: p(v) = A log(u(v)), u(v) = b + c v:  d = A log(u(x) / u(t)),  p'(x) = A c / u(x)
 ;;      (log: A = 1, b = eps, c = 1; db: A = 20 / ln 10, b = eps, c = 1; log1p: A = 1, b = 1,
 ;;      c = gamma)
 ;;   1: safeLog, p(v) = log(u(v)), u(v) = v for v > 0 and eps otherwise: d = log(u(x) / u(t)),
 ;;      p'(x) = 1 / x for x > 0, else 0 (called with b = 0, c = 1, A = 1)
-;;   2: linear, d = x - t, p' = 1
+;;   2: none (the linear term alone)
 ;; One log per element instead of two, and exactly 0 where x = t (u(x) / u(t) = 1). Its rounding
 ;; differs from log u(x) - log u(t) by about 1e-16 in absolute terms, and is never larger.
 ;;
@@ -25,7 +26,7 @@
 
   ;; The region (16-byte aligned): at 0 the log table, 128 subintervals of 32 bytes (c, 1/c,
   ;; log c, unused), which src/wasm/kernel.ts writes; at 4096 the constants below, written here;
-  ;; at 4352 the splatted parameters of the running call (112 bytes).
+  ;; at 4352 the splatted parameters of the running call (144 bytes).
   (global $table (mut i32) (i32.const 0))
   (func (export "setTable") (param $p i32)
     (global.set $table (local.get $p))
@@ -46,10 +47,10 @@
     (v128.store offset=4320 (local.get $p) (v128.const f64x2 0.14285714285714285 0.14285714285714285))
     (v128.store offset=4336 (local.get $p) (v128.const f64x2 -0.125 -0.125)))
 
-  ;; sum_i dist(d_i) over i < n (d_i as above; dist |.| or (.)^2 when $squared) and, with $grad,
-  ;; the gradient weight dist'(d_i) p'(x_i) (sign(d) weight, or 2 weight d) stored into g[i], or
-  ;; added to it with $add. The two lanes sum the even and the odd elements; the total is their
-  ;; sum. A last element alone goes through the same code in both lanes, the second masked out.
+  ;; sum_i wlin dist(x_i - t_i) + wlog dist(d_i) over i < n (d_i as above; dist |.| or (.)^2 when
+  ;; $squared) and, with $grad, its gradient w.r.t. x_i times $weight, stored into g[i] or added to
+  ;; it with $add. The two lanes sum the even and the odd elements; the total is their sum. A last
+  ;; element alone goes through the same code in both lanes, the second masked out.
   ;;
   ;; The log of both lanes of q = u(x) / u(t) is inline, by the table method of Tang
   ;; ("Table-driven implementation of the logarithm function in IEEE floating-point arithmetic",
@@ -61,8 +62,8 @@
   ;; without cancellation. Lanes that are not positive normal finite numbers (0, subnormal, inf,
   ;; NaN) go to the imported Math.log. Within 1 ulp of Math.log (tested).
   (func (export "fused") (param $kind i32) (param $squared i32) (param $grad i32) (param $add i32)
-    (param $x i32) (param $t i32) (param $n i32) (param $g i32) (param $weight f64) (param $a f64)
-    (param $b f64) (param $c f64) (param $eps f64) (result f64)
+    (param $x i32) (param $t i32) (param $n i32) (param $g i32) (param $wlin f64) (param $wlog f64)
+    (param $weight f64) (param $a f64) (param $b f64) (param $c f64) (param $eps f64) (result f64)
     (local $i i32) (local $at i32) (local $tb i32) (local $a0 i32) (local $a1 i32)
     (local $va v128) (local $vb v128) (local $vc v128) (local $ve v128) (local $vac v128)
     (local $vw v128) (local $all v128)
@@ -73,7 +74,7 @@
     (local $lane v128) (local $acc v128) (local $xv v128) (local $tv v128) (local $pos v128)
     (local $ue v128) (local $q v128) (local $tmp v128) (local $ix v128) (local $k v128)
     (local $r v128) (local $r2 v128) (local $lq v128) (local $d v128) (local $dy v128)
-    (local $dd v128)
+    (local $dd v128) (local $d1 v128) (local $s1 v128) (local $vwl v128) (local $vwg v128)
     (local.set $tb (global.get $table))
     (v128.store offset=4352 (local.get $tb) (f64x2.splat (local.get $a)))
     (v128.store offset=4368 (local.get $tb) (f64x2.splat (local.get $b)))
@@ -85,6 +86,10 @@
     ;; kind 0: every lane has u = b + c v (all ones); kind 1: only positive ones (from the data).
     (v128.store offset=4448 (local.get $tb)
       (i8x16.splat (select (i32.const -1) (i32.const 0) (i32.eqz (local.get $kind)))))
+    (v128.store offset=4464 (local.get $tb) (f64x2.splat (local.get $wlin)))
+    (v128.store offset=4480 (local.get $tb) (f64x2.splat (local.get $wlog)))
+    (local.set $vwl (v128.load offset=4464 (local.get $tb)))
+    (local.set $vwg (v128.load offset=4480 (local.get $tb)))
     (local.set $va (v128.load offset=4352 (local.get $tb)))
     (local.set $vb (v128.load offset=4368 (local.get $tb)))
     (local.set $vc (v128.load offset=4384 (local.get $tb)))
@@ -123,10 +128,11 @@
             (local.set $lane (v128.const i64x2 -1 -1))
             (local.set $xv (v128.load (i32.add (local.get $x) (local.get $at))))
             (local.set $tv (v128.load (i32.add (local.get $t) (local.get $at))))))
+        (local.set $d1 (v128.and (f64x2.sub (local.get $xv) (local.get $tv)) (local.get $lane)))
         (if (i32.eq (local.get $kind) (i32.const 2))
           (then
-            (local.set $d (f64x2.sub (local.get $xv) (local.get $tv)))
-            (local.set $dy (local.get $one)))
+            (local.set $d (v128.const i64x2 0 0))
+            (local.set $dy (v128.const i64x2 0 0)))
           (else
             ;; q = u(x) / u(t)
             (local.set $pos (v128.or (local.get $all) (f64x2.gt (local.get $xv) (v128.const f64x2 0 0))))
@@ -187,15 +193,27 @@
                   (f64x2.replace_lane 1
                     (f64x2.splat (call $scalarLog (f64x2.extract_lane 0 (local.get $q))))
                     (call $scalarLog (f64x2.extract_lane 1 (local.get $q)))))))
-            (local.set $d (f64x2.mul (local.get $va) (local.get $lq)))))
-        (local.set $d (v128.and (local.get $d) (local.get $lane)))
+            (local.set $d (v128.and (f64x2.mul (local.get $va) (local.get $lq)) (local.get $lane)))))
         (if (local.get $squared)
           (then
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $acc
+              (f64x2.add (local.get $acc)
+                (f64x2.add
+                  (f64x2.mul (local.get $vwl) (f64x2.mul (local.get $d1) (local.get $d1)))
+                  (f64x2.mul (local.get $vwg) (f64x2.mul (local.get $d) (local.get $d))))))
+            (local.set $s1 (local.get $d1))
             (local.set $dd (local.get $d)))
           (else
-            (local.set $acc (f64x2.add (local.get $acc) (v128.andnot (local.get $d) (local.get $sign))))
+            (local.set $acc
+              (f64x2.add (local.get $acc)
+                (f64x2.add
+                  (f64x2.mul (local.get $vwl) (v128.andnot (local.get $d1) (local.get $sign)))
+                  (f64x2.mul (local.get $vwg) (v128.andnot (local.get $d) (local.get $sign))))))
             ;; sign(d): +1, -1 or 0 (the sign bit of d on 1, where d is not 0)
+            (local.set $s1
+              (v128.and
+                (v128.or (v128.and (local.get $d1) (local.get $sign)) (local.get $one))
+                (f64x2.ne (local.get $d1) (v128.const f64x2 0 0))))
             (local.set $dd
               (v128.and
                 (v128.or (v128.and (local.get $d) (local.get $sign)) (local.get $one))
@@ -204,7 +222,10 @@
           (then
             (local.set $dd
               (v128.and
-                (f64x2.mul (f64x2.mul (local.get $vw) (local.get $dd)) (local.get $dy))
+                (f64x2.mul (local.get $vw)
+                  (f64x2.add
+                    (f64x2.mul (local.get $vwl) (local.get $s1))
+                    (f64x2.mul (f64x2.mul (local.get $vwg) (local.get $dd)) (local.get $dy))))
                 (local.get $lane)))
             (if (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n))
               (then

@@ -19,6 +19,8 @@ interface Exports {
     t: number,
     n: number,
     g: number,
+    wlin: number,
+    wlog: number,
     weight: number,
     a: number,
     b: number,
@@ -35,35 +37,57 @@ export function mssModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** A compression as the module's (kind, A, b, c, eps) (see wasm/mss.wat). */
-interface WasmCompression {
+/**
+ * One pass of the loss loop (wasm/mss.wat): a linear term of weight `wlin` plus a log-type
+ * compression (kind 0 or 1, with A, b, c, eps) of weight `wlog`, or none (kind 2).
+ */
+interface Pass {
   kind: number;
   a: number;
   b: number;
   c: number;
   eps: number;
+  wlin: number;
+  wlog: number;
 }
 
-function wasmCompression(c: ResolvedCompression): WasmCompression {
-  switch (c.kind) {
-    case 'linear':
-      return { kind: 2, a: 1, b: 0, c: 1, eps: 0 };
-    case 'log':
-      return { kind: 0, a: 1, b: c.eps, c: 1, eps: 0 };
-    case 'db':
-      return { kind: 0, a: 20 / Math.LN10, b: c.eps, c: 1, eps: 0 };
-    case 'log1p':
-      return { kind: 0, a: 1, b: 1, c: c.gamma, eps: 0 };
-    case 'safeLog':
-      return { kind: 1, a: 1, b: 0, c: 1, eps: c.eps };
+/**
+ * The passes of a list of compressions: every log-type compression gets its own pass, and the
+ * linear ones (their weights summed) ride along with the first.
+ */
+function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
+  let wlin = 0;
+  const passes: Pass[] = [];
+  for (const c of compressions) {
+    const w = c.weight;
+    switch (c.kind) {
+      case 'linear':
+        wlin += w;
+        break;
+      case 'log':
+        passes.push({ kind: 0, a: 1, b: c.eps, c: 1, eps: 0, wlin: 0, wlog: w });
+        break;
+      case 'db':
+        passes.push({ kind: 0, a: 20 / Math.LN10, b: c.eps, c: 1, eps: 0, wlin: 0, wlog: w });
+        break;
+      case 'log1p':
+        passes.push({ kind: 0, a: 1, b: 1, c: c.gamma, eps: 0, wlin: 0, wlog: w });
+        break;
+      case 'safeLog':
+        passes.push({ kind: 1, a: 1, b: 0, c: 1, eps: c.eps, wlin: 0, wlog: w });
+        break;
+    }
   }
+  if (passes.length === 0) passes.push({ kind: 2, a: 1, b: 0, c: 1, eps: 0, wlin: 0, wlog: 0 });
+  passes[0]!.wlin = wlin;
+  return passes;
 }
 
 /**
  * Float64 values of the region the module works in (wasm/mss.wat): the log table (c, 1/c and
  * log c for 128 subintervals, 32 bytes each), the module's constants and its parameters.
  */
-export const TABLE_DOUBLES = 558;
+export const TABLE_DOUBLES = 562;
 
 /**
  * The log table at f[o]: subinterval i holds the x whose high word lies in
@@ -91,7 +115,7 @@ function writeLogTable(f: Float64Array, o: number): void {
 /** The loss loop of one scale, on the given memory (byte offsets into it). */
 export class MssWasm {
   private readonly ex: Exports;
-  private readonly comps: WasmCompression[];
+  private readonly passes: Pass[];
 
   /**
    * @param table Byte offset of TABLE_DOUBLES float64 values in `memory` (16-byte aligned) reserved
@@ -105,42 +129,45 @@ export class MssWasm {
   ) {
     this.ex = new WebAssembly.Instance(mod, { env: { log: Math.log, memory } })
       .exports as unknown as Exports;
-    this.comps = compressions.map(wasmCompression);
+    this.passes = passesOf(compressions);
     writeLogTable(new Float64Array(memory.buffer), table / 8);
     this.ex.setTable(table);
   }
 
   /**
-   * sum over i < n of dist(p_k(x[i]) - p_k(t[i])) (|.| or squared) for the magnitudes x (estimate)
-   * and t (target), and with `grad` the gradient of `weight` times it w.r.t. x, stored into g (or
-   * added to it with `add`).
+   * sum over i < n and compressions k of w_k dist(p_k(x[i]) - p_k(t[i])) (|.| or squared, w_k the
+   * compression's weight) for the magnitudes x (estimate) and t (target), and with `grad` the
+   * gradient of `weight` times it w.r.t. x stored into g.
    */
   fused(
-    k: number,
     squared: boolean,
     grad: boolean,
-    add: boolean,
     x: number,
     t: number,
     n: number,
     g: number,
     weight: number,
   ): number {
-    const c = this.comps[k]!;
-    return this.ex.fused(
-      c.kind,
-      squared ? 1 : 0,
-      grad ? 1 : 0,
-      add ? 1 : 0,
-      x,
-      t,
-      n,
-      g,
-      weight,
-      c.a,
-      c.b,
-      c.c,
-      c.eps,
-    );
+    let sum = 0;
+    this.passes.forEach((p, j) => {
+      sum += this.ex.fused(
+        p.kind,
+        squared ? 1 : 0,
+        grad ? 1 : 0,
+        j > 0 ? 1 : 0,
+        x,
+        t,
+        n,
+        g,
+        p.wlin,
+        p.wlog,
+        weight,
+        p.a,
+        p.b,
+        p.c,
+        p.eps,
+      );
+    });
+    return sum;
   }
 }

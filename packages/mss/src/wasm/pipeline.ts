@@ -171,21 +171,14 @@ export class WasmPipeline {
     }
     this.magnitudes(sc, fe, sigE, spec, magE);
     const grad = gradAcc !== undefined;
-    const nComp = c.compressions.length;
     const norm = c.reduction === 'mean' ? 1 / m : 1;
     const squared = c.distance === 'l2sq';
+    const weight = itemWeight * scaleWeight * norm;
     for (let b = 0; b < est.items; b++) {
       const off = 8 * b * m;
       const toff = 8 * (tItems === 1 ? 0 : b) * m;
-      let itemLoss = 0;
-      for (let k = 0; k < nComp; k++) {
-        const w = c.compressions[k]!.weight;
-        const g = itemWeight * scaleWeight * w * norm;
-        const x = magE + off;
-        const sum = sc.loss.fused(k, squared, grad, k > 0, x, magT + toff, m, dmag + off, g);
-        itemLoss += w * (sum * norm);
-      }
-      perItem[b]! += scaleWeight * itemLoss;
+      const sum = sc.loss.fused(squared, grad, magE + off, magT + toff, m, dmag + off, weight);
+      perItem[b]! += scaleWeight * (sum * norm);
     }
     if (gradAcc) {
       sc.stft.f64(0).fill(0, gp / 8, gp / 8 + est.items * plen);
