@@ -356,14 +356,18 @@
       (i32.const 3)))
 
   ;; One-sided spectra of `total` frames of size n (the plan's; bins = floor(n / 2) + 1) into $out
-  ;; ([total][bins] complex). $sig: the padded signals (float64); $win: the window, each value
-  ;; twice ([w, w], 16 bytes per sample); $x: n complex of work memory.
+  ;; ([total][bins] complex), and with $mag (not 0) their magnitudes sqrt(max(re^2 + im^2, floor))
+  ;; into $mag ([total][bins] float64), as `magnitudes` computes them. $sig: the padded signals
+  ;; (float64); $win: the window, each value twice ([w, w], 16 bytes per sample); $x: n complex of
+  ;; work memory.
   (func (export "spectra")
     (param $plan i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
     (param $plen i32) (param $sig i32) (param $win i32) (param $x i32) (param $out i32)
+    (param $mag i32) (param $floor f64)
     (local $n i32) (local $g i32) (local $pair i32) (local $s1 i32) (local $s2 i32) (local $j i32) (local $k i32)
-    (local $o1 i32) (local $o2 i32) (local $pk i32) (local $qk i32) (local $end i32)
-    (local $v v128) (local $s v128) (local $d v128)
+    (local $o1 i32) (local $o2 i32) (local $pk i32) (local $qk i32) (local $end i32) (local $m1 i32)
+    (local $v v128) (local $s v128) (local $d v128) (local $fl v128)
+    (local.set $fl (f64x2.splat (local.get $floor)))
     (local.set $n (i32.load (local.get $plan)))
     (local.set $g (i32.const 0))
     (block $done
@@ -419,15 +423,37 @@
                 (f64x2.mul
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $s) (local.get $d))
                   (v128.const f64x2 0.5 -0.5)))
+              ;; [|A|^2, |B|^2] = ([S.re^2, S.im^2] + [D.im^2, D.re^2]) / 4 (exactly (S.re/2)^2 +
+              ;; (D.im/2)^2 and (S.im/2)^2 + (D.re/2)^2, as `magnitudes` has them).
+              (if (local.get $mag)
+                (then
+                  (local.set $s (f64x2.mul (local.get $s) (local.get $s)))
+                  (local.set $d (f64x2.mul (local.get $d) (local.get $d)))
+                  (local.set $v
+                    (f64x2.sqrt
+                      (f64x2.pmax
+                        (f64x2.mul
+                          (f64x2.add (local.get $s)
+                            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $d) (local.get $d)))
+                          (v128.const f64x2 0.25 0.25))
+                        (local.get $fl))))
+                  (local.set $m1 (i32.add (local.get $mag) (i32.shr_u (local.get $k) (i32.const 1))))
+                  (v128.store64_lane 0 (local.get $m1) (local.get $v))
+                  (v128.store64_lane 1 (i32.add (local.get $m1) (i32.shl (local.get $bins) (i32.const 3)))
+                    (local.get $v))))
               (local.set $k (i32.add (local.get $k) (i32.const 16)))
               (br_if $split (i32.lt_u (local.get $k) (local.get $end)))))
           (else
-            (memory.copy (local.get $o1) (local.get $x) (local.get $end))))
+            (memory.copy (local.get $o1) (local.get $x) (local.get $end))
+            (if (local.get $mag)
+              (then (call $magnitudes (local.get $o1) (local.get $bins) (local.get $floor) (local.get $mag))))))
+        (if (local.get $mag)
+          (then (local.set $mag (i32.add (local.get $mag) (i32.shl (local.get $bins) (i32.const 4))))))
         (local.set $g (i32.add (local.get $g) (i32.const 2)))
         (br $frames))))
 
   ;; |X| = sqrt(max(re^2 + im^2, floor)) of `count` complex numbers at $spec into $out (float64).
-  (func (export "magnitudes") (param $spec i32) (param $count i32) (param $floor f64) (param $out i32)
+  (func $magnitudes (export "magnitudes") (param $spec i32) (param $count i32) (param $floor f64) (param $out i32)
     (local $i i32) (local $t1 v128) (local $t2 v128) (local $fl v128)
     (local.set $fl (f64x2.splat (local.get $floor)))
     (local.set $i (i32.const 0))

@@ -85,8 +85,8 @@ export class WasmPipeline {
   /** Spectra (at `spec`) and magnitudes (at `mag`) of the framed signals at `sig`. */
   private magnitudes(sc: Scale, f: Framed, sig: number, spec: number, mag: number): void {
     const total = f.batch * f.frames;
-    sc.stft.spectraAt(sig, f.frames, total, f.paddedLength, spec);
-    sc.stft.magnitudesAt(spec, total * sc.frame.cfg.bins, this.config.magnitudeEps ?? 0, mag);
+    const floor = this.config.magnitudeEps ?? 0;
+    sc.stft.spectraAt(sig, f.frames, total, f.paddedLength, spec, mag, floor);
   }
 
   /** Frames the signals `x` into the memory at byte offset `sig` (from a layout). */

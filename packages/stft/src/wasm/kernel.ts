@@ -22,8 +22,9 @@ interface Exports {
     win: number,
     x: number,
     out: number,
+    mag: number,
+    floor: number,
   ): void;
-  magnitudes(spec: number, count: number, floor: number, out: number): void;
   backward(
     plan: number,
     bins: number,
@@ -299,9 +300,18 @@ export class WasmStft {
 
   /**
    * One-sided spectra (`[total, bins, 2]` at byte offset `spec`) of the `total = batch * frames`
-   * frames of the padded signals at `sig` (`[batch, plen]` float64).
+   * frames of the padded signals at `sig` (`[batch, plen]` float64), and with `mag` (a byte
+   * offset, not 0) their magnitudes |X| = sqrt(max(re^2 + im^2, floor)) (`[total, bins]`).
    */
-  spectraAt(sig: number, frames: number, total: number, plen: number, spec: number): void {
+  spectraAt(
+    sig: number,
+    frames: number,
+    total: number,
+    plen: number,
+    spec: number,
+    mag = 0,
+    floor = 0,
+  ): void {
     this.ex.spectra(
       this.plan,
       this.bins,
@@ -313,12 +323,9 @@ export class WasmStft {
       this.win,
       this.x,
       spec,
+      mag,
+      floor,
     );
-  }
-
-  /** |X| = sqrt(max(re^2 + im^2, floor)) of `count` complex numbers at `spec` into `mag`. */
-  magnitudesAt(spec: number, count: number, floor: number, mag: number): void {
-    this.ex.magnitudes(spec, count, floor, mag);
   }
 
   /**
@@ -385,8 +392,7 @@ export class WasmStft {
     ];
     const f = this.f64(0);
     f.set(padded, sig / 8);
-    this.spectraAt(sig, frames, total, plen, spec);
-    this.magnitudesAt(spec, count, floor, mag);
+    this.spectraAt(sig, frames, total, plen, spec, mag, floor);
     out.set(f.subarray(mag / 8, mag / 8 + count));
   }
 
