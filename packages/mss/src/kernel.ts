@@ -18,16 +18,13 @@ import { distance } from './distance.js';
 import { fusedSum } from './fused.js';
 import type { MssConfig } from './options.js';
 import { minLength, stftOptionsOf } from './options.js';
-import { type Signals, WasmPipeline } from './wasm/pipeline.js';
+import { type Signals, type TargetSpectrogram, WasmPipeline } from './wasm/pipeline.js';
 
 /** One scale of a prepared target: its spectrograms for every item. */
 interface TargetScale {
   readonly frames: number;
   readonly bins: number;
-  /**
-   * Linear magnitudes [items * frames * bins] (kept when the spectral convergence needs them, and
-   * all the WebAssembly pipeline needs).
-   */
+  /** Linear magnitudes [items * frames * bins] (kept when the spectral convergence needs them). */
   readonly mag: Float64Array | undefined;
   /** ||Y||_F per item (spectral convergence). */
   readonly norm: Float64Array | undefined;
@@ -37,6 +34,8 @@ interface TargetScale {
   readonly deriv: readonly Float64Array[] | undefined;
   /** dL/d(target) from dL/d|Y| (only when the target's gradient is wanted). */
   readonly vjp: ((dMag: Tensor) => Tensor) | undefined;
+  /** The WebAssembly pipeline's form of the target (only for the pipeline). */
+  readonly spectrogram?: TargetSpectrogram;
 }
 
 /** A target whose spectrograms have been computed once (or, transient, are computed on use). */
@@ -93,7 +92,6 @@ export class MssKernel {
   private readonly gy = new Scratch();
   private readonly dMag = new Scratch();
   private readonly dMagT = new Scratch();
-  private readonly gradSum = new Scratch();
   private readonly buffers: Float64Array[] = [];
   /** The loss in WebAssembly, for the configurations it serves where the runtime has SIMD. */
   readonly pipeline: WasmPipeline | undefined;
@@ -154,15 +152,16 @@ export class MssKernel {
         return { items, length, signals, scale: (s) => this.prepareScale(s, target, false, true) };
       }
       const scales = this.plans.map((_, s): TargetScale => {
-        const { frames, bins, mag } = pipeline.magnitudesOf(s, signals);
+        const spectrogram = pipeline.spectrogramOf(s, signals);
         return {
-          frames,
-          bins,
-          mag,
+          frames: spectrogram.frames,
+          bins: spectrogram.bins,
+          mag: undefined,
           norm: undefined,
           compressed: [],
           deriv: undefined,
           vjp: undefined,
+          spectrogram,
         };
       });
       return { items, length, scale: (s) => scales[s]! };
@@ -247,38 +246,21 @@ export class MssKernel {
     const nScales = this.plans.length;
     const scaleWeight = c.scaleReduction === 'mean' ? 1 / nScales : 1;
     if (this.pipeline && !wantTargetGrad) {
-      // float32 out: the sum goes through a reused float64 buffer (a fresh one costs more in page
-      // faults than the sum itself); float64 out: straight into the result.
-      const f64 = dtypeOf(est.data) === 'float64';
-      let gradAcc: Float64Array | undefined;
-      if (wantGrad) {
-        gradAcc = f64 ? new Float64Array(items * length) : this.gradSum.get(items * length);
-        if (!f64) gradAcc = gradAcc.subarray(0, items * length).fill(0);
-      }
+      const pipeline = this.pipeline;
       const signals: Signals = { data: dataOf(est), items, length };
-      for (let s = 0; s < nScales; s++) {
-        const scaleTarget = target.signals
-          ? { signals: target.signals }
-          : { mag: target.scale(s).mag!, items: target.items };
-        this.pipeline.evaluateScale(
-          s,
-          signals,
-          scaleTarget,
-          itemWeight,
-          scaleWeight,
-          perItem,
-          gradAcc,
-        );
-      }
+      const grad = pipeline.evaluate(
+        signals,
+        (s) =>
+          target.signals
+            ? { signals: target.signals }
+            : { spectrogram: target.scale(s).spectrogram!, items: target.items },
+        itemWeight,
+        scaleWeight,
+        perItem,
+        wantGrad ? dtypeOf(est.data) : undefined,
+      );
       const out: Evaluation = { perItem };
-      if (gradAcc) {
-        let g: FloatArray = gradAcc;
-        if (!f64) {
-          g = new Float32Array(gradAcc.length);
-          g.set(gradAcc);
-        }
-        out.grad = tensor(g, est.shape);
-      }
+      if (grad) out.grad = tensor(grad, est.shape);
       return out;
     }
     const nComp = c.compressions.length;

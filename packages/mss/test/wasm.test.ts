@@ -81,19 +81,16 @@ describe('WebAssembly pipeline', () => {
     };
     for (let i = 0; i < 20000; i++) xs.push(2 ** (1400 * rand() - 700) * (1 + rand()));
     for (let i = 0; i < 10000; i++) xs.push(1 + (rand() - 0.5) * 2 ** (-40 * rand()));
-    // |log(x / 1)| through the loss loop (l1, no gradient), one element and two at a time: the
-    // log runs on the ratio of the estimate's and the target's u = eps + |X| with eps = 0.
+    // log u(x) with u(x) = eps + x, eps = 0: a last element alone and the second lane of a pair.
     const x = 8 * TABLE_DOUBLES;
-    const t = x + 16;
+    const y = x + 16;
     const f = new Float64Array(memory.buffer);
-    f[t / 8] = 1;
-    f[t / 8 + 1] = 1;
     const bits = new BigInt64Array(2);
     const as = new Float64Array(bits.buffer);
     let worst = 0n;
     const check = (got: number, v: number) => {
       as[0] = got;
-      as[1] = Math.abs(Math.log(v));
+      as[1] = Math.log(v);
       if (!Number.isFinite(as[1]!)) {
         expect(got).toBe(as[1]);
         return;
@@ -103,11 +100,15 @@ describe('WebAssembly pipeline', () => {
     };
     xs.forEach((v, i) => {
       f[x / 8] = v;
-      check(loss.fused(false, false, x, t, 1, 0, 1), v);
+      loss.logs(0, x, 1, y);
+      check(f[y / 8]!, v);
       // Lane 1 of a pair (lane 0 holds 1, whose log is exactly 0).
       f[x / 8] = 1;
       f[x / 8 + 1] = v;
-      if (i % 7 === 0) check(loss.fused(false, false, x, t, 2, 0, 1), v);
+      if (i % 7 === 0) {
+        loss.logs(0, x, 2, y);
+        check(f[y / 8 + 1]!, v);
+      }
     });
     expect(worst).toBeLessThanOrEqual(1n);
   });
@@ -136,6 +137,31 @@ describe('WebAssembly pipeline', () => {
       expect(relMaxError(fa.grad.data, fb.grad.data)).toBeLessThan(1e-10);
     });
   }
+
+  it('keeps a fixed target in WebAssembly memory between calls, and never a stale one', () => {
+    const { wasm } = both(mssPresets.standard);
+    const other = tensor(signal(T, 14, 3), [3, T]);
+    const a = wasm.withTarget(tgt);
+    const b = wasm.withTarget(other);
+    const first = a.valueAndGrad(est);
+    // Other targets and two-argument calls in between overwrite the memory the target sits in.
+    const sequence = [
+      () => a.valueAndGrad(est),
+      () => b.valueAndGrad(est),
+      () => a.valueAndGrad(est),
+      () => wasm.valueAndGrad(est, other),
+      () => a.valueAndGrad(est),
+      () => wasm.withTarget(other).value(est),
+      () => a.valueAndGrad(est),
+    ];
+    const results = sequence.map((f) => f());
+    for (const i of [0, 2, 4, 6]) {
+      expect(results[i]!.value).toBe(first.value);
+      expect(Array.from(results[i]!.grad.data)).toEqual(Array.from(first.grad.data));
+    }
+    expect(results[1]!.value).toBe(wasm.valueAndGrad(est, other).value);
+    expect(results[1]!.value).not.toBe(first.value);
+  });
 
   it('keeps float32 in and out, and its values agree with float64 to float32 precision', () => {
     const { wasm } = both(mssPresets.smooth);

@@ -1,24 +1,21 @@
-;; The hot loop of the multi-scale spectral loss in WebAssembly with 128-bit SIMD (two float64
-;; lanes): compression, distance and the gradient w.r.t. the estimate's magnitudes, the numbers
-;; src/fused.ts computes in JavaScript. `pnpm --filter @losses/mss wasm` assembles this file into
-;; src/wasm/module.ts (a test checks that the two agree). Pointers are byte offsets into the
-;; imported memory, that of the scale's STFT module, which src/wasm/pipeline.ts lays out.
+;; The hot loops of the multi-scale spectral loss in WebAssembly with 128-bit SIMD (two float64
+;; lanes): the log-type compressions, the distance and the gradient w.r.t. the estimate's
+;; magnitudes, the numbers src/fused.ts computes in JavaScript. `pnpm --filter @losses/mss wasm`
+;; assembles this file into src/wasm/module.ts (a test checks that the two agree). Pointers are
+;; byte offsets into the imported memory, that of the scale's STFT module, which
+;; src/wasm/pipeline.ts lays out.
 ;;
-;; It takes the magnitudes of both spectrograms, x (estimate) and t (target), and computes in one
-;; pass a linear term (d = x - t) and one log-type compression's term, d = p(x) - p(t) as (the
-;; `kind` argument):
-;;   0: p(v) = A log(u(v)), u(v) = b + c v:  d = A log(u(x) / u(t)),  p'(x) = A c / u(x)
-;;      (log: A = 1, b = eps, c = 1; db: A = 20 / ln 10, b = eps, c = 1; log1p: A = 1, b = 1,
-;;      c = gamma)
-;;   1: safeLog, p(v) = log(u(v)), u(v) = v for v > 0 and eps otherwise: d = log(u(x) / u(t)),
-;;      p'(x) = 1 / x for x > 0, else 0 (called with b = 0, c = 1, A = 1)
-;;   2: none (the linear term alone)
-;; One log per element instead of two, and exactly 0 where x = t (u(x) / u(t) = 1). Its rounding
-;; differs from log u(x) - log u(t) by about 1e-16 in absolute terms, and is never larger.
+;; A log-type compression is p(v) = A log(u(v)), by `kind`:
+;;   0: u(v) = b + c v, p'(v) = A c / u(v)  (log: A = 1, b = eps, c = 1; db: A = 20 / ln 10,
+;;      b = eps, c = 1; log1p: A = 1, b = 1, c = gamma)
+;;   1: safeLog, u(v) = v for v > 0 and eps otherwise, p'(v) = 1 / v for v > 0, else 0 (A = 1,
+;;      called with b = 0, c = 1)
+;; `logs` computes log u of a spectrogram (the target's once when it is fixed), and `fused` the
+;; distance from both spectrograms' magnitudes and logs.
 ;;
 ;; V8 (TurboFan) rebuilds a v128.const or a splat at every use inside a loop (three instructions
 ;; each). So the constants and the splatted parameters live in memory, in the region `setTable`
-;; is given, and `fused` loads them into locals once, before its loop.
+;; is given, and the loops load them into locals once, before they start.
 (module
   (import "env" "log" (func $scalarLog (param f64) (result f64)))
   ;; The memory of the scale's STFT module (@losses/stft's WasmStft), shared.
@@ -47,58 +44,50 @@
     (v128.store offset=4320 (local.get $p) (v128.const f64x2 0.14285714285714285 0.14285714285714285))
     (v128.store offset=4336 (local.get $p) (v128.const f64x2 -0.125 -0.125)))
 
-  ;; sum_i wlin dist(x_i - t_i) + wlog dist(d_i) over i < n (d_i as above; dist |.| or (.)^2 when
-  ;; $squared) and, with $grad, its gradient w.r.t. x_i times $weight, stored into g[i] or added to
-  ;; it with $add. The two lanes sum the even and the odd elements; the total is their sum. A last
-  ;; element alone goes through the same code in both lanes, the second masked out.
-  ;;
-  ;; The log of both lanes of q = u(x) / u(t) is inline, by the table method of Tang
-  ;; ("Table-driven implementation of the logarithm function in IEEE floating-point arithmetic",
-  ;; ACM TOMS 16(4), 1990) in the layout of the ARM optimized-routines log: q = 2^k z with z in
-  ;; [0.6875, 1.375), the top 7 mantissa bits of q pick one of 128 subintervals with centre c, and
-  ;;   log q = k ln2_hi + log c + (r + (P(r) + k ln2_lo)),  r = (z - c) (1/c),  |r| <= 2^-7,
-  ;; with P(r) = -r^2/2 + r^3/3 - ... - r^8/8 (truncation below 2^-66; Estrin's scheme). z - c is
-  ;; exact (Sterbenz). The two subintervals next to 1 use c = 1, so log q = log1p(q - 1) there
-  ;; without cancellation. Lanes that are not positive normal finite numbers (0, subnormal, inf,
-  ;; NaN) go to the imported Math.log. Within 1 ulp of Math.log (tested).
-  (func (export "fused") (param $kind i32) (param $squared i32) (param $grad i32) (param $add i32)
-    (param $x i32) (param $t i32) (param $n i32) (param $g i32) (param $wlin f64) (param $wlog f64)
-    (param $weight f64) (param $a f64) (param $b f64) (param $c f64) (param $eps f64) (result f64)
-    (local $i i32) (local $at i32) (local $tb i32) (local $a0 i32) (local $a1 i32)
-    (local $va v128) (local $vb v128) (local $vc v128) (local $ve v128) (local $vac v128)
-    (local $vw v128) (local $all v128)
-    (local $one v128) (local $sign v128) (local $min v128) (local $inf v128) (local $off v128)
-    (local $expmask v128) (local $idxmask v128) (local $ln2hi v128) (local $ln2lo v128)
-    (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128)
-    (local $c7 v128) (local $c8 v128)
-    (local $lane v128) (local $acc v128) (local $xv v128) (local $tv v128) (local $pos v128)
-    (local $ue v128) (local $q v128) (local $tmp v128) (local $ix v128) (local $k v128)
-    (local $r v128) (local $r2 v128) (local $lq v128) (local $d v128) (local $dy v128)
-    (local $dd v128) (local $d1 v128) (local $s1 v128) (local $vwl v128) (local $vwg v128)
-    (local.set $tb (global.get $table))
+  ;; Splats the parameters into the region (see above).
+  (func $params (param $tb i32) (param $kind i32) (param $a f64) (param $b f64) (param $c f64)
+    (param $eps f64) (param $weight f64) (param $wlin f64) (param $wlog f64)
     (v128.store offset=4352 (local.get $tb) (f64x2.splat (local.get $a)))
     (v128.store offset=4368 (local.get $tb) (f64x2.splat (local.get $b)))
     (v128.store offset=4384 (local.get $tb) (f64x2.splat (local.get $c)))
     (v128.store offset=4400 (local.get $tb) (f64x2.splat (local.get $eps)))
     (v128.store offset=4416 (local.get $tb) (f64x2.splat (f64.mul (local.get $a) (local.get $c))))
-    (v128.store offset=4432 (local.get $tb)
-      (f64x2.splat (select (f64.mul (f64.const 2) (local.get $weight)) (local.get $weight) (local.get $squared))))
+    (v128.store offset=4432 (local.get $tb) (f64x2.splat (local.get $weight)))
     ;; kind 0: every lane has u = b + c v (all ones); kind 1: only positive ones (from the data).
     (v128.store offset=4448 (local.get $tb)
       (i8x16.splat (select (i32.const -1) (i32.const 0) (i32.eqz (local.get $kind)))))
     (v128.store offset=4464 (local.get $tb) (f64x2.splat (local.get $wlin)))
-    (v128.store offset=4480 (local.get $tb) (f64x2.splat (local.get $wlog)))
-    (local.set $vwl (v128.load offset=4464 (local.get $tb)))
-    (local.set $vwg (v128.load offset=4480 (local.get $tb)))
-    (local.set $va (v128.load offset=4352 (local.get $tb)))
+    (v128.store offset=4480 (local.get $tb) (f64x2.splat (local.get $wlog))))
+
+  ;; y[i] = log u(x[i]) for i < n ($x and $y float64 arrays; $y may be $x), two at a time, a last
+  ;; element alone in both lanes.
+  ;;
+  ;; The log is the table method of Tang ("Table-driven implementation of the logarithm function
+  ;; in IEEE floating-point arithmetic", ACM TOMS 16(4), 1990) in the layout of the ARM
+  ;; optimized-routines log: v = 2^k z with z in [0.6875, 1.375), the top 7 mantissa bits of v pick
+  ;; one of 128 subintervals with centre c, and
+  ;;   log v = k ln2_hi + log c + (r + (P(r) + k ln2_lo)),  r = (z - c) (1/c),  |r| <= 2^-7,
+  ;; with P(r) = -r^2/2 + r^3/3 - ... - r^8/8 (truncation below 2^-66; Estrin's scheme). z - c is
+  ;; exact (Sterbenz). The two subintervals next to 1 use c = 1, so log v = log1p(v - 1) there
+  ;; without cancellation. Lanes that are not positive normal finite numbers (0, subnormal, inf,
+  ;; NaN) go to the imported Math.log. Within 1 ulp of Math.log (tested).
+  (func (export "logs") (param $kind i32) (param $x i32) (param $n i32) (param $y i32)
+    (param $b f64) (param $c f64) (param $eps f64)
+    (local $i i32) (local $at i32) (local $tb i32) (local $a0 i32) (local $a1 i32)
+    (local $vb v128) (local $vc v128) (local $ve v128) (local $all v128)
+    (local $min v128) (local $inf v128) (local $off v128) (local $expmask v128)
+    (local $idxmask v128) (local $ln2hi v128) (local $ln2lo v128)
+    (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128)
+    (local $c7 v128) (local $c8 v128)
+    (local $xv v128) (local $u v128) (local $tmp v128) (local $ix v128) (local $k v128)
+    (local $r v128) (local $r2 v128) (local $l v128)
+    (local.set $tb (global.get $table))
+    (call $params (local.get $tb) (local.get $kind) (f64.const 1) (local.get $b) (local.get $c)
+      (local.get $eps) (f64.const 0) (f64.const 0) (f64.const 0))
     (local.set $vb (v128.load offset=4368 (local.get $tb)))
     (local.set $vc (v128.load offset=4384 (local.get $tb)))
     (local.set $ve (v128.load offset=4400 (local.get $tb)))
-    (local.set $vac (v128.load offset=4416 (local.get $tb)))
-    (local.set $vw (v128.load offset=4432 (local.get $tb)))
     (local.set $all (v128.load offset=4448 (local.get $tb)))
-    (local.set $one (v128.load offset=4096 (local.get $tb)))
-    (local.set $sign (v128.load offset=4112 (local.get $tb)))
     (local.set $min (v128.load offset=4128 (local.get $tb)))
     (local.set $inf (v128.load offset=4144 (local.get $tb)))
     (local.set $off (v128.load offset=4160 (local.get $tb)))
@@ -113,87 +102,143 @@
     (local.set $c6 (v128.load offset=4304 (local.get $tb)))
     (local.set $c7 (v128.load offset=4320 (local.get $tb)))
     (local.set $c8 (v128.load offset=4336 (local.get $tb)))
-    (local.set $acc (v128.const i64x2 0 0))
     (local.set $i (i32.const 0))
     (block $done
       (loop $pairs
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $at (i32.shl (local.get $i) (i32.const 3)))
         (if (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n))
+          (then (local.set $xv (v128.load64_splat (i32.add (local.get $x) (local.get $at)))))
+          (else (local.set $xv (v128.load (i32.add (local.get $x) (local.get $at))))))
+        (local.set $u
+          (v128.bitselect
+            (f64x2.add (local.get $vb) (f64x2.mul (local.get $vc) (local.get $xv)))
+            (local.get $ve)
+            (v128.or (local.get $all) (f64x2.gt (local.get $xv) (v128.const f64x2 0 0)))))
+        (if (i64x2.all_true
+              (v128.and (f64x2.ge (local.get $u) (local.get $min)) (f64x2.lt (local.get $u) (local.get $inf))))
+          (then
+            ;; tmp = u - bits(0.6875): its exponent field is k, bits 45..51 the subinterval.
+            (local.set $tmp (i64x2.sub (local.get $u) (local.get $off)))
+            (local.set $ix (v128.and (i64x2.shr_u (local.get $tmp) (i32.const 40)) (local.get $idxmask)))
+            (local.set $a0 (i32.add (local.get $tb) (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $ix)))))
+            (local.set $a1 (i32.add (local.get $tb) (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $ix)))))
+            ;; k = tmp >> 52 (arithmetic): the high words shifted by 20, to float64.
+            (local.set $k
+              (f64x2.convert_low_i32x4_s
+                (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15
+                  (i32x4.shr_s (local.get $tmp) (i32.const 20)) (local.get $tmp))))
+            ;; r = (z - c) / c with z = u / 2^k (the exponent field lowered by k).
+            (local.set $r
+              (f64x2.mul
+                (f64x2.sub
+                  (i64x2.sub (local.get $u) (v128.and (local.get $tmp) (local.get $expmask)))
+                  (v128.load64_lane 1 (local.get $a1) (v128.load64_zero (local.get $a0))))
+                (v128.load64_lane offset=8 1 (local.get $a1) (v128.load64_zero offset=8 (local.get $a0)))))
+            (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+            (local.set $l
+              (f64x2.add
+                (f64x2.add
+                  (f64x2.mul (local.get $k) (local.get $ln2hi))
+                  (v128.load64_lane offset=16 1 (local.get $a1) (v128.load64_zero offset=16 (local.get $a0))))
+                (f64x2.add (local.get $r)
+                  (f64x2.add
+                    ;; P(r) = r^2 ((c2 + c3 r) + r^2 (c4 + c5 r) + r^4 ((c6 + c7 r) + c8 r^2))
+                    (f64x2.mul (local.get $r2)
+                      (f64x2.add
+                        (f64x2.add
+                          (f64x2.add (local.get $c2) (f64x2.mul (local.get $r) (local.get $c3)))
+                          (f64x2.mul (local.get $r2)
+                            (f64x2.add (local.get $c4) (f64x2.mul (local.get $r) (local.get $c5)))))
+                        (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2))
+                          (f64x2.add
+                            (f64x2.add (local.get $c6) (f64x2.mul (local.get $r) (local.get $c7)))
+                            (f64x2.mul (local.get $r2) (local.get $c8))))))
+                    (f64x2.mul (local.get $k) (local.get $ln2lo)))))))
+          (else
+            (local.set $l
+              (f64x2.replace_lane 1
+                (f64x2.splat (call $scalarLog (f64x2.extract_lane 0 (local.get $u))))
+                (call $scalarLog (f64x2.extract_lane 1 (local.get $u)))))))
+        (if (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n))
+          (then (v128.store64_lane 0 (i32.add (local.get $y) (local.get $at)) (local.get $l)))
+          (else (v128.store (i32.add (local.get $y) (local.get $at)) (local.get $l))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs))))
+
+  ;; sum_i wlin dist(x_i - t_i) + wlog dist(A (lx_i - lt_i)) over i < n, with dist |.| or (.)^2
+  ;; ($squared), x and t the magnitudes and lx and lt their logs from `logs` (kind 0 or 1; kind 2:
+  ;; no log term), and with $grad its gradient w.r.t. x_i times $weight, stored into g[i] or added
+  ;; to it with $add. The two lanes sum the even and the odd elements; the total is their sum. A
+  ;; last element alone goes through the same code in both lanes, the second masked out.
+  (func (export "fused") (param $kind i32) (param $squared i32) (param $grad i32) (param $add i32)
+    (param $x i32) (param $t i32) (param $lx i32) (param $lt i32) (param $n i32) (param $g i32)
+    (param $wlin f64) (param $wlog f64) (param $weight f64) (param $a f64) (param $b f64)
+    (param $c f64) (param $eps f64) (result f64)
+    (local $i i32) (local $at i32) (local $tb i32) (local $tail i32)
+    (local $va v128) (local $vb v128) (local $vc v128) (local $ve v128) (local $vac v128)
+    (local $vw v128) (local $all v128) (local $vwl v128) (local $vwg v128) (local $one v128)
+    (local $sign v128)
+    (local $lane v128) (local $acc v128) (local $xv v128) (local $pos v128) (local $d v128)
+    (local $d1 v128) (local $s1 v128) (local $dy v128) (local $dd v128)
+    (local.set $tb (global.get $table))
+    (call $params (local.get $tb) (local.get $kind) (local.get $a) (local.get $b) (local.get $c)
+      (local.get $eps)
+      (select (f64.mul (f64.const 2) (local.get $weight)) (local.get $weight) (local.get $squared))
+      (local.get $wlin) (local.get $wlog))
+    (local.set $va (v128.load offset=4352 (local.get $tb)))
+    (local.set $vb (v128.load offset=4368 (local.get $tb)))
+    (local.set $vc (v128.load offset=4384 (local.get $tb)))
+    (local.set $ve (v128.load offset=4400 (local.get $tb)))
+    (local.set $vac (v128.load offset=4416 (local.get $tb)))
+    (local.set $vw (v128.load offset=4432 (local.get $tb)))
+    (local.set $all (v128.load offset=4448 (local.get $tb)))
+    (local.set $vwl (v128.load offset=4464 (local.get $tb)))
+    (local.set $vwg (v128.load offset=4480 (local.get $tb)))
+    (local.set $one (v128.load offset=4096 (local.get $tb)))
+    (local.set $sign (v128.load offset=4112 (local.get $tb)))
+    (local.set $acc (v128.const i64x2 0 0))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $tail (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+        (if (local.get $tail)
           (then
             (local.set $lane (v128.const i64x2 -1 0))
             (local.set $xv (v128.load64_splat (i32.add (local.get $x) (local.get $at))))
-            (local.set $tv (v128.load64_splat (i32.add (local.get $t) (local.get $at)))))
+            (local.set $d1 (f64x2.sub (local.get $xv) (v128.load64_splat (i32.add (local.get $t) (local.get $at))))))
           (else
             (local.set $lane (v128.const i64x2 -1 -1))
             (local.set $xv (v128.load (i32.add (local.get $x) (local.get $at))))
-            (local.set $tv (v128.load (i32.add (local.get $t) (local.get $at))))))
-        (local.set $d1 (v128.and (f64x2.sub (local.get $xv) (local.get $tv)) (local.get $lane)))
-        (if (i32.eq (local.get $kind) (i32.const 2))
+            (local.set $d1 (f64x2.sub (local.get $xv) (v128.load (i32.add (local.get $t) (local.get $at)))))))
+        (local.set $d1 (v128.and (local.get $d1) (local.get $lane)))
+        (local.set $d (v128.const i64x2 0 0))
+        (local.set $dy (v128.const i64x2 0 0))
+        (if (i32.ne (local.get $kind) (i32.const 2))
           (then
-            (local.set $d (v128.const i64x2 0 0))
-            (local.set $dy (v128.const i64x2 0 0)))
-          (else
-            ;; q = u(x) / u(t)
-            (local.set $pos (v128.or (local.get $all) (f64x2.gt (local.get $xv) (v128.const f64x2 0 0))))
-            (local.set $ue
-              (v128.bitselect
-                (f64x2.add (local.get $vb) (f64x2.mul (local.get $vc) (local.get $xv)))
-                (local.get $ve) (local.get $pos)))
-            (local.set $q
-              (f64x2.div (local.get $ue)
-                (v128.bitselect
-                  (f64x2.add (local.get $vb) (f64x2.mul (local.get $vc) (local.get $tv)))
-                  (local.get $ve)
-                  (v128.or (local.get $all) (f64x2.gt (local.get $tv) (v128.const f64x2 0 0))))))
-            (if (local.get $grad)
-              (then (local.set $dy (v128.and (f64x2.div (local.get $vac) (local.get $ue)) (local.get $pos)))))
-            (if (i64x2.all_true
-                  (v128.and (f64x2.ge (local.get $q) (local.get $min)) (f64x2.lt (local.get $q) (local.get $inf))))
+            (if (local.get $tail)
               (then
-                ;; tmp = q - bits(0.6875): its exponent field is k, bits 45..51 the subinterval.
-                (local.set $tmp (i64x2.sub (local.get $q) (local.get $off)))
-                (local.set $ix (v128.and (i64x2.shr_u (local.get $tmp) (i32.const 40)) (local.get $idxmask)))
-                (local.set $a0 (i32.add (local.get $tb) (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $ix)))))
-                (local.set $a1 (i32.add (local.get $tb) (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $ix)))))
-                ;; k = tmp >> 52 (arithmetic): the high words shifted by 20, to float64.
-                (local.set $k
-                  (f64x2.convert_low_i32x4_s
-                    (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15
-                      (i32x4.shr_s (local.get $tmp) (i32.const 20)) (local.get $tmp))))
-                ;; r = (z - c) / c with z = q / 2^k (the exponent field lowered by k).
-                (local.set $r
-                  (f64x2.mul
-                    (f64x2.sub
-                      (i64x2.sub (local.get $q) (v128.and (local.get $tmp) (local.get $expmask)))
-                      (v128.load64_lane 1 (local.get $a1) (v128.load64_zero (local.get $a0))))
-                    (v128.load64_lane offset=8 1 (local.get $a1) (v128.load64_zero offset=8 (local.get $a0)))))
-                (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-                (local.set $lq
-                  (f64x2.add
-                    (f64x2.add
-                      (f64x2.mul (local.get $k) (local.get $ln2hi))
-                      (v128.load64_lane offset=16 1 (local.get $a1) (v128.load64_zero offset=16 (local.get $a0))))
-                    (f64x2.add (local.get $r)
-                      (f64x2.add
-                        ;; P(r) = r^2 ((c2 + c3 r) + r^2 (c4 + c5 r) + r^4 ((c6 + c7 r) + c8 r^2))
-                        (f64x2.mul (local.get $r2)
-                          (f64x2.add
-                            (f64x2.add
-                              (f64x2.add (local.get $c2) (f64x2.mul (local.get $r) (local.get $c3)))
-                              (f64x2.mul (local.get $r2)
-                                (f64x2.add (local.get $c4) (f64x2.mul (local.get $r) (local.get $c5)))))
-                            (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2))
-                              (f64x2.add
-                                (f64x2.add (local.get $c6) (f64x2.mul (local.get $r) (local.get $c7)))
-                                (f64x2.mul (local.get $r2) (local.get $c8))))))
-                        (f64x2.mul (local.get $k) (local.get $ln2lo)))))))
+                (local.set $d
+                  (f64x2.sub (v128.load64_splat (i32.add (local.get $lx) (local.get $at)))
+                    (v128.load64_splat (i32.add (local.get $lt) (local.get $at))))))
               (else
-                (local.set $lq
-                  (f64x2.replace_lane 1
-                    (f64x2.splat (call $scalarLog (f64x2.extract_lane 0 (local.get $q))))
-                    (call $scalarLog (f64x2.extract_lane 1 (local.get $q)))))))
-            (local.set $d (v128.and (f64x2.mul (local.get $va) (local.get $lq)) (local.get $lane)))))
+                (local.set $d
+                  (f64x2.sub (v128.load (i32.add (local.get $lx) (local.get $at)))
+                    (v128.load (i32.add (local.get $lt) (local.get $at)))))))
+            (local.set $d (v128.and (f64x2.mul (local.get $va) (local.get $d)) (local.get $lane)))
+            (if (local.get $grad)
+              (then
+                ;; p'(x) = A c / u(x), or 0 where safeLog's x <= 0
+                (local.set $pos (v128.or (local.get $all) (f64x2.gt (local.get $xv) (v128.const f64x2 0 0))))
+                (local.set $dy
+                  (v128.and
+                    (f64x2.div (local.get $vac)
+                      (v128.bitselect
+                        (f64x2.add (local.get $vb) (f64x2.mul (local.get $vc) (local.get $xv)))
+                        (local.get $ve) (local.get $pos)))
+                    (local.get $pos)))))))
         (if (local.get $squared)
           (then
             (local.set $acc
@@ -227,7 +272,7 @@
                     (f64x2.mul (local.get $vwl) (local.get $s1))
                     (f64x2.mul (f64x2.mul (local.get $vwg) (local.get $dd)) (local.get $dy))))
                 (local.get $lane)))
-            (if (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n))
+            (if (local.get $tail)
               (then
                 (if (local.get $add)
                   (then

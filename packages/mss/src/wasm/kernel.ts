@@ -10,6 +10,7 @@ import { WASM_BASE64 } from './module.js';
 
 interface Exports {
   setTable(p: number): void;
+  logs(kind: number, x: number, n: number, y: number, b: number, c: number, eps: number): void;
   fused(
     kind: number,
     squared: number,
@@ -17,6 +18,8 @@ interface Exports {
     add: number,
     x: number,
     t: number,
+    lx: number,
+    lt: number,
     n: number,
     g: number,
     wlin: number,
@@ -116,6 +119,8 @@ function writeLogTable(f: Float64Array, o: number): void {
 export class MssWasm {
   private readonly ex: Exports;
   private readonly passes: Pass[];
+  /** How many log arrays a spectrogram needs: one per log-type compression. */
+  readonly logCount: number;
 
   /**
    * @param table Byte offset of TABLE_DOUBLES float64 values in `memory` (16-byte aligned) reserved
@@ -130,13 +135,21 @@ export class MssWasm {
     this.ex = new WebAssembly.Instance(mod, { env: { log: Math.log, memory } })
       .exports as unknown as Exports;
     this.passes = passesOf(compressions);
+    this.logCount = this.passes.filter((p) => p.kind !== 2).length;
     writeLogTable(new Float64Array(memory.buffer), table / 8);
     this.ex.setTable(table);
   }
 
+  /** y[i] = log u_j(x[i]) for i < n, for the j-th log-type compression (float64 at byte offsets). */
+  logs(j: number, x: number, n: number, y: number): void {
+    const p = this.passes[j]!;
+    this.ex.logs(p.kind, x, n, y, p.b, p.c, p.eps);
+  }
+
   /**
    * sum over i < n and compressions k of w_k dist(p_k(x[i]) - p_k(t[i])) (|.| or squared, w_k the
-   * compression's weight) for the magnitudes x (estimate) and t (target), and with `grad` the
+   * compression's weight) for the magnitudes x (estimate) and t (target), given their logs from
+   * {@link MssWasm.logs} (`lx[j]`, `lt[j]` per log-type compression j), and with `grad` the
    * gradient of `weight` times it w.r.t. x stored into g.
    */
   fused(
@@ -144,6 +157,8 @@ export class MssWasm {
     grad: boolean,
     x: number,
     t: number,
+    lx: readonly number[],
+    lt: readonly number[],
     n: number,
     g: number,
     weight: number,
@@ -157,6 +172,8 @@ export class MssWasm {
         j > 0 ? 1 : 0,
         x,
         t,
+        lx[j] ?? 0,
+        lt[j] ?? 0,
         n,
         g,
         p.wlin,

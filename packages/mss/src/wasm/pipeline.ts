@@ -24,6 +24,11 @@ interface Scale {
   readonly frame: StftKernel;
   readonly stft: WasmStft;
   readonly loss: MssWasm;
+  /**
+   * The fixed target whose magnitudes and logs the start of the work memory holds from the last
+   * call (a loop over estimates against one target skips copying it in again), if any.
+   */
+  loaded: TargetSpectrogram | undefined;
 }
 
 /** A batch of signals: `items` rows of `length` samples, contiguous. */
@@ -33,10 +38,30 @@ export interface Signals {
   readonly length: number;
 }
 
-/** A target as the pipeline takes it: its samples, or its magnitudes at this scale. */
+/** A fixed target's spectrogram at one scale: its magnitudes and their logs (see MssWasm.logs). */
+export interface TargetSpectrogram {
+  readonly frames: number;
+  readonly bins: number;
+  readonly mag: Float64Array;
+  readonly logs: readonly Float64Array[];
+}
+
+/** A target as the pipeline takes it: its samples, or its spectrogram at this scale. */
 export type ScaleTarget =
-  | { readonly signals: Signals; readonly mag?: undefined }
-  | { readonly mag: Float64Array; readonly items: number; readonly signals?: undefined };
+  | { readonly signals: Signals; readonly spectrogram?: undefined }
+  | {
+      readonly spectrogram: TargetSpectrogram;
+      readonly items: number;
+      readonly signals?: undefined;
+    };
+
+/** Where the scales' gradients w.r.t. the signal gather (see WasmPipeline.evaluate). */
+interface GradSum {
+  /** The sum over the scales so far, when frames are padded (each scale's padding differs). */
+  readonly acc: Float64Array | undefined;
+  /** Otherwise: the last scale's gradient, in its WebAssembly memory (the sum so far). */
+  last: Float64Array | undefined;
+}
 
 let enabled = true;
 
@@ -77,6 +102,7 @@ export class WasmPipeline {
         frame: new StftKernel(cfg),
         stft,
         loss: new MssWasm(mod, stft.memory, table, config.compressions),
+        loaded: undefined,
       };
     });
     return new WasmPipeline(config, scales);
@@ -97,43 +123,78 @@ export class WasmPipeline {
   }
 
   /**
-   * |STFT_s(x)| of every item of `x` (`[items * frames * bins]`): the form of a fixed target that
-   * {@link WasmPipeline.evaluateScale} takes.
+   * The spectrogram of every item of `x` at scale `s` (`[items * frames * bins]` each): the form
+   * of a fixed target that {@link WasmPipeline.evaluateScale} takes.
    */
-  magnitudesOf(s: number, x: Signals): { frames: number; bins: number; mag: Float64Array } {
+  spectrogramOf(s: number, x: Signals): TargetSpectrogram {
     const sc = this.scales[s]!;
     const bins = sc.frame.cfg.bins;
     const plen = sc.frame.paddedLength(x.length);
     const frames = frameCountOf(sc.frame.cfg, x.length);
     const count = x.items * frames * bins;
-    const [sig, spec, mag] = sc.stft.layout(x.items * plen, 2 * count, count) as [
-      number,
-      number,
-      number,
-    ];
+    sc.loaded = undefined;
+    const [sig, spec, mag, ...logs] = sc.stft.layout(
+      x.items * plen,
+      2 * count,
+      count,
+      ...Array.from({ length: sc.loss.logCount }, () => count),
+    ) as [number, number, number, ...number[]];
     const f = this.load(sc, x, sig);
     this.magnitudes(sc, f, sig, spec, mag);
-    return { frames, bins, mag: sc.stft.f64(0).slice(mag / 8, mag / 8 + count) };
+    logs.forEach((l, j) => sc.loss.logs(j, mag, count, l));
+    const view = sc.stft.f64(0);
+    const copy = (at: number) => view.slice(at / 8, at / 8 + count);
+    return { frames, bins, mag: copy(mag), logs: logs.map(copy) };
   }
 
   /**
-   * Scale `s` of the loss of every item of `est` against `target` (1 or `est.items` items, the same
-   * length): adds scaleWeight times each item's loss to `perItem`, and with `gradAcc` the gradient
-   * of sum_b itemWeight * L_b w.r.t. `est` (`[items, length]`).
+   * The loss of every item of `est` against `target(s)` (1 or `est.items` items, the same length)
+   * at every scale s, times `scaleWeight`, added to `perItem`; with `dtype` it returns the gradient
+   * of sum_b itemWeight * L_b w.r.t. `est` (`[items, length]`) in that float type.
    */
-  evaluateScale(
+  evaluate(
+    est: Signals,
+    target: (s: number) => ScaleTarget,
+    itemWeight: number,
+    scaleWeight: number,
+    perItem: Float64Array,
+    dtype: 'float32' | 'float64' | undefined,
+  ): FloatArray | undefined {
+    const n = est.items * est.length;
+    let grad: GradSum | undefined;
+    if (dtype) {
+      // Frames that neither start before the signal nor run past it: every scale's padded-signal
+      // gradient is the signal's, and each adds to the last one's in place.
+      const inPlace = this.scales.every(
+        (sc) => !sc.frame.cfg.center && sc.frame.paddedLength(est.length) === est.length,
+      );
+      grad = { acc: inPlace ? undefined : new Float64Array(n), last: undefined };
+    }
+    for (let s = 0; s < this.scales.length; s++) {
+      this.evaluateScale(s, est, target(s), itemWeight, scaleWeight, perItem, grad);
+    }
+    if (!grad) return undefined;
+    if (grad.acc && dtype === 'float64') return grad.acc;
+    const out = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+    out.set(grad.acc ?? grad.last!);
+    return out;
+  }
+
+  /** Scale `s` of {@link WasmPipeline.evaluate}. */
+  private evaluateScale(
     s: number,
     est: Signals,
     target: ScaleTarget,
     itemWeight: number,
     scaleWeight: number,
     perItem: Float64Array,
-    gradAcc: Float64Array | undefined,
+    grad: GradSum | undefined,
   ): void {
     const c = this.config;
     const sc = this.scales[s]!;
     const bins = sc.frame.cfg.bins;
-    const tItems = target.mag ? target.items : target.signals.items;
+    const fixed = target.spectrogram;
+    const tItems = fixed ? target.items : target.signals.items;
     if (target.signals && target.signals.length !== est.length) {
       throw new LossInputError(
         'SHAPE_MISMATCH',
@@ -146,46 +207,78 @@ export class WasmPipeline {
     const m = frames * bins;
     const count = est.items * m;
     const tCount = tItems * m;
-    if (target.mag && target.mag.length !== tCount) {
+    if (fixed && fixed.frames !== frames) {
       throw new LossInputError(
         'SHAPE_MISMATCH',
-        `estimate: its spectrogram at FFT size ${sc.frame.cfg.size} has ${frames} frames, the target's ${target.mag.length / (tItems * bins)}`,
+        `estimate: its spectrogram at FFT size ${sc.frame.cfg.size} has ${frames} frames, the target's ${fixed.frames}`,
         'estimate',
       );
     }
-    const [sigE, sigT, spec, magT, magE, dmag, gp] = sc.stft.layout(
-      est.items * plen,
-      target.mag ? 0 : tItems * plen,
-      2 * Math.max(count, tCount),
+    const nLogs = sc.loss.logCount;
+    // The target's magnitudes and logs come first: a fixed target stays there for the next call.
+    const [magT, ...rest] = sc.stft.layout(
       tCount,
+      ...Array.from({ length: nLogs }, () => tCount),
+      est.items * plen,
+      fixed ? 0 : tItems * plen,
+      2 * Math.max(count, tCount),
       count,
       count,
       est.items * plen,
-    ) as [number, number, number, number, number, number, number];
+      ...Array.from({ length: nLogs }, () => count),
+    ) as [number, ...number[]];
+    const logT = rest.slice(0, nLogs);
+    const [sigE, sigT, spec, magE, dmag, gp] = rest.slice(nLogs) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const logE = rest.slice(nLogs + 6);
     const fe = this.load(sc, est, sigE);
-    if (target.mag) {
-      sc.stft.f64(0).set(target.mag, magT / 8);
+    if (fixed) {
+      if (sc.loaded !== fixed) {
+        const view = sc.stft.f64(0);
+        view.set(fixed.mag, magT / 8);
+        fixed.logs.forEach((l, j) => view.set(l, logT[j]! / 8));
+        sc.loaded = fixed;
+      }
     } else {
+      sc.loaded = undefined;
       const ft = this.load(sc, target.signals, sigT);
       this.magnitudes(sc, ft, sigT, spec, magT);
+      logT.forEach((l, j) => sc.loss.logs(j, magT, tCount, l));
     }
     this.magnitudes(sc, fe, sigE, spec, magE);
-    const grad = gradAcc !== undefined;
+    logE.forEach((l, j) => sc.loss.logs(j, magE, count, l));
     const norm = c.reduction === 'mean' ? 1 / m : 1;
     const squared = c.distance === 'l2sq';
     const weight = itemWeight * scaleWeight * norm;
     for (let b = 0; b < est.items; b++) {
       const off = 8 * b * m;
       const toff = 8 * (tItems === 1 ? 0 : b) * m;
-      const sum = sc.loss.fused(squared, grad, magE + off, magT + toff, m, dmag + off, weight);
+      const sum = sc.loss.fused(
+        squared,
+        grad !== undefined,
+        magE + off,
+        magT + toff,
+        logE.map((l) => l + off),
+        logT.map((l) => l + toff),
+        m,
+        dmag + off,
+        weight,
+      );
       perItem[b]! += scaleWeight * (sum * norm);
     }
-    if (gradAcc) {
-      sc.stft.f64(0).fill(0, gp / 8, gp / 8 + est.items * plen);
-      const total = est.items * frames;
-      sc.stft.backwardAt(spec, dmag, frames, total, plen, c.magnitudeEps ?? 0, gp);
-      const view = sc.stft.f64(0).subarray(gp / 8, gp / 8 + est.items * plen);
-      addUnpadded(sc.frame.cfg, fe, view, gradAcc);
+    if (grad) {
+      const gpView = sc.stft.f64(0).subarray(gp / 8, gp / 8 + est.items * plen);
+      if (grad.last) gpView.set(grad.last);
+      else gpView.fill(0);
+      sc.stft.backwardAt(spec, dmag, frames, est.items * frames, plen, c.magnitudeEps ?? 0, gp);
+      if (grad.acc) addUnpadded(sc.frame.cfg, fe, gpView, grad.acc);
+      else grad.last = gpView;
     }
   }
 }
