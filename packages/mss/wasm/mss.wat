@@ -168,8 +168,8 @@
 
   ;; sum_i wlin dist(x_i - t_i) + wlog dist(A (lx_i - lt_i)) over i < n, with dist |.| or (.)^2
   ;; ($squared), x and t the magnitudes and lx and lt their logs from `logs` (kind 0 or 1; kind 2:
-  ;; no log term), and with $grad its gradient w.r.t. x_i times $weight, stored into g[i] or added
-  ;; to it with $add. The two lanes sum the even and the odd elements; the total is their sum. A
+  ;; no log term), and with $grad its gradient w.r.t. x_i times $weight, divided by x_i (what the
+  ;; adjoint STFT multiplies X by), stored into g[i] or added to it with $add. The two lanes sum the even and the odd elements; the total is their sum. A
   ;; last element alone goes through the same code in both lanes, the second masked out.
   (func (export "fused") (param $kind i32) (param $squared i32) (param $grad i32) (param $add i32)
     (param $x i32) (param $t i32) (param $lx i32) (param $lt i32) (param $n i32) (param $g i32)
@@ -180,7 +180,7 @@
     (local $vw v128) (local $all v128) (local $vwl v128) (local $vwg v128) (local $one v128)
     (local $sign v128)
     (local $lane v128) (local $acc v128) (local $xv v128) (local $pos v128) (local $d v128)
-    (local $d1 v128) (local $s1 v128) (local $dy v128) (local $dd v128)
+    (local $d1 v128) (local $s1 v128) (local $dy v128) (local $dd v128) (local $ue v128)
     (local.set $tb (global.get $table))
     (call $params (local.get $tb) (local.get $kind) (local.get $a) (local.get $b) (local.get $c)
       (local.get $eps)
@@ -216,6 +216,7 @@
         (local.set $d1 (v128.and (local.get $d1) (local.get $lane)))
         (local.set $d (v128.const i64x2 0 0))
         (local.set $dy (v128.const i64x2 0 0))
+        (local.set $ue (local.get $one))
         (if (i32.ne (local.get $kind) (i32.const 2))
           (then
             (if (local.get $tail)
@@ -230,15 +231,13 @@
             (local.set $d (v128.and (f64x2.mul (local.get $va) (local.get $d)) (local.get $lane)))
             (if (local.get $grad)
               (then
-                ;; p'(x) = A c / u(x), or 0 where safeLog's x <= 0
+                ;; p'(x) = dy / u(x) with dy = A c, or 0 where safeLog's x <= 0
                 (local.set $pos (v128.or (local.get $all) (f64x2.gt (local.get $xv) (v128.const f64x2 0 0))))
-                (local.set $dy
-                  (v128.and
-                    (f64x2.div (local.get $vac)
-                      (v128.bitselect
-                        (f64x2.add (local.get $vb) (f64x2.mul (local.get $vc) (local.get $xv)))
-                        (local.get $ve) (local.get $pos)))
-                    (local.get $pos)))))))
+                (local.set $ue
+                  (v128.bitselect
+                    (f64x2.add (local.get $vb) (f64x2.mul (local.get $vc) (local.get $xv)))
+                    (local.get $ve) (local.get $pos)))
+                (local.set $dy (v128.and (local.get $vac) (local.get $pos)))))))
         (if (local.get $squared)
           (then
             (local.set $acc
@@ -265,12 +264,16 @@
                 (f64x2.ne (local.get $d) (v128.const f64x2 0 0))))))
         (if (local.get $grad)
           (then
+            ;; weight (wlin s1 + wlog s2 dy / u) / x = weight (wlin s1 u + wlog s2 dy) / (u x): one
+            ;; division (inf or NaN where x = 0, which the adjoint STFT masks).
             (local.set $dd
               (v128.and
-                (f64x2.mul (local.get $vw)
-                  (f64x2.add
-                    (f64x2.mul (local.get $vwl) (local.get $s1))
-                    (f64x2.mul (f64x2.mul (local.get $vwg) (local.get $dd)) (local.get $dy))))
+                (f64x2.div
+                  (f64x2.mul (local.get $vw)
+                    (f64x2.add
+                      (f64x2.mul (f64x2.mul (local.get $vwl) (local.get $s1)) (local.get $ue))
+                      (f64x2.mul (f64x2.mul (local.get $vwg) (local.get $dd)) (local.get $dy))))
+                  (f64x2.mul (local.get $ue) (local.get $xv)))
                 (local.get $lane)))
             (if (local.get $tail)
               (then

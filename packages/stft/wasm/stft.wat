@@ -485,15 +485,16 @@
               (local.get $floor)))))))
 
   ;; The adjoint of `spectra` followed by |.|: adds dL/d(frame sample) to the padded-signal
-  ;; gradient $gp (float64, laid out as $sig), given dL/d|X| ($dmag, [total][bins] float64) and the
-  ;; spectra. Per frame G[k] = dmag[k] X[k] / |X[k]| (0 where |X|^2 = 0 or < floor); two frames share
+  ;; gradient $gp (float64, laid out as $sig), given dL/d|X| ($dmag, [total][bins] float64; with
+  ;; $scaled, dL/d|X| / |X|) and the spectra. Per frame G[k] = dmag[k] X[k] / |X[k]| (0 where
+  ;; |X|^2 = 0 or < floor); two frames share
   ;; one FFT: with E the Hermitian part of each zero-extended G, z = conj(E1 + i E2) gives
   ;; conj(DFT(z)) = sum_k (E1 + i E2)[k] exp(+2 pi i j k / n), whose real and imaginary parts are the
   ;; two frames' sums; then frame[j] gets w[j] times its part (overlap-add).
   (func (export "backward")
     (param $plan i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
-    (param $plen i32) (param $spec i32) (param $dmag i32) (param $floor f64) (param $win i32)
-    (param $x i32) (param $gp i32)
+    (param $plen i32) (param $spec i32) (param $dmag i32) (param $scaled i32) (param $floor f64)
+    (param $win i32) (param $x i32) (param $gp i32)
     (local $n i32) (local $g i32) (local $pair i32) (local $k i32) (local $r i32) (local $j i32) (local $s1 i32)
     (local $s2 i32) (local $o1 i32) (local $o2 i32) (local $d1 i32) (local $d2 i32)
     (local $a1 v128) (local $a2 v128) (local $t1 v128) (local $t2 v128) (local $p v128) (local $sc v128)
@@ -521,7 +522,8 @@
                 (v128.load64_lane 1 (i32.add (local.get $d2) (i32.shl (local.get $k) (i32.const 3)))
                   (local.get $m))))
             (else (local.set $a2 (v128.const i64x2 0 0))))
-          ;; p = [|X1|^2, |X2|^2]; sc = dmag / sqrt(p) where p > 0 and p >= floor, else 0.
+          ;; p = [|X1|^2, |X2|^2]; sc = dmag / sqrt(p) (or dmag, $scaled) where p > 0 and
+          ;; p >= floor, else 0.
           (local.set $t1 (f64x2.mul (local.get $a1) (local.get $a1)))
           (local.set $t2 (f64x2.mul (local.get $a2) (local.get $a2)))
           (local.set $p
@@ -530,7 +532,9 @@
               (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t2))))
           (local.set $sc
             (v128.and
-              (f64x2.div (local.get $m) (f64x2.sqrt (local.get $p)))
+              (if (result v128) (local.get $scaled)
+                (then (local.get $m))
+                (else (f64x2.div (local.get $m) (f64x2.sqrt (local.get $p)))))
               (v128.and
                 (f64x2.gt (local.get $p) (v128.const f64x2 0 0))
                 (f64x2.ge (local.get $p) (local.get $fl)))))

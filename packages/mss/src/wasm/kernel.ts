@@ -150,7 +150,8 @@ export class MssWasm {
    * sum over i < n and compressions k of w_k dist(p_k(x[i]) - p_k(t[i])) (|.| or squared, w_k the
    * compression's weight) for the magnitudes x (estimate) and t (target), given their logs from
    * {@link MssWasm.logs} (`lx[j]`, `lt[j]` per log-type compression j), and with `grad` the
-   * gradient of `weight` times it w.r.t. x stored into g.
+   * gradient of `weight` times it w.r.t. x, divided by x (the adjoint STFT's `scaled` input),
+   * stored into g.
    */
   fused(
     squared: boolean,

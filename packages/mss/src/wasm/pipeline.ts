@@ -276,7 +276,8 @@ export class WasmPipeline {
       const gpView = sc.stft.f64(0).subarray(gp / 8, gp / 8 + est.items * plen);
       if (grad.last) gpView.set(grad.last);
       else gpView.fill(0);
-      sc.stft.backwardAt(spec, dmag, frames, est.items * frames, plen, c.magnitudeEps ?? 0, gp);
+      const floor = c.magnitudeEps ?? 0;
+      sc.stft.backwardAt(spec, dmag, frames, est.items * frames, plen, floor, gp, true);
       if (grad.acc) addUnpadded(sc.frame.cfg, fe, gpView, grad.acc);
       else grad.last = gpView;
     }

@@ -34,6 +34,7 @@ interface Exports {
     plen: number,
     spec: number,
     dmag: number,
+    scaled: number,
     floor: number,
     win: number,
     x: number,
@@ -330,7 +331,8 @@ export class WasmStft {
 
   /**
    * Adds to the padded-signal gradient at `gp` (`[batch, plen]`) the adjoint of
-   * {@link WasmStft.spectraAt} followed by |.|, given dL/d|X| at `dmag` and the spectra at `spec`.
+   * {@link WasmStft.spectraAt} followed by |.|, given dL/d|X| at `dmag` (with `scaled`,
+   * dL/d|X| / |X|, which saves a square root and a division per bin) and the spectra at `spec`.
    */
   backwardAt(
     spec: number,
@@ -340,6 +342,7 @@ export class WasmStft {
     plen: number,
     floor: number,
     gp: number,
+    scaled = false,
   ): void {
     this.ex.backward(
       this.plan,
@@ -350,6 +353,7 @@ export class WasmStft {
       plen,
       spec,
       dmag,
+      scaled ? 1 : 0,
       floor,
       this.win,
       this.x,
