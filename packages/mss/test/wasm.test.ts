@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { createMssLoss, type MssOptions, mssPresets } from '../src/index.js';
 import { kernelOf } from '../src/loss.js';
-import { TABLE_DOUBLES, MssWasm, mssModule } from '../src/wasm/kernel.js';
+import { MssWasm, mssModule, TABLE_DOUBLES } from '../src/wasm/kernel.js';
 import { WASM_BASE64 } from '../src/wasm/module.js';
 import { setWasmPipelineEnabled } from '../src/wasm/pipeline.js';
 import { relMaxError, signal } from './helpers.js';
@@ -151,7 +151,7 @@ describe('WebAssembly pipeline', () => {
       () => a.valueAndGrad(est),
       () => wasm.valueAndGrad(est, other),
       () => a.valueAndGrad(est),
-      () => wasm.withTarget(other).value(est),
+      () => wasm.withTarget(other).valueAndGrad(est),
       () => a.valueAndGrad(est),
     ];
     const results = sequence.map((f) => f());

@@ -1,9 +1,9 @@
 /**
  * The loss scale by scale in WebAssembly: the frames go into the memory of the scale's STFT module
- * (@losses/stft's WasmStft), and the spectra, magnitudes, compressed spectrograms, the gradient
- * w.r.t. the magnitudes and the adjoint STFT stay there; only the signals go in and the gradient
- * w.r.t. the signal comes out. Serves the l1 and l2sq distances without spectral convergence, the
- * estimate's gradient only (the presets standard, smooth and ddsp); src/kernel.ts does the rest.
+ * (@losses/stft's WasmStft), and the spectra, magnitudes, their logs, the gradient w.r.t. the
+ * magnitudes and the adjoint STFT stay there; only the signals go in and the gradient w.r.t. the
+ * signal comes out. Serves the l1 and l2sq distances without spectral convergence, the estimate's
+ * gradient only (the presets standard, smooth and ddsp); src/kernel.ts does the rest.
  */
 import {
   addUnpadded,
@@ -17,7 +17,7 @@ import {
 import type { FloatArray } from '@losses/tensor';
 import { LossInputError } from '@losses/tensor';
 import { type MssConfig, stftOptionsOf } from '../options.js';
-import { TABLE_DOUBLES, MssWasm, mssModule } from './kernel.js';
+import { MssWasm, mssModule, TABLE_DOUBLES } from './kernel.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
 interface Scale {
@@ -124,7 +124,7 @@ export class WasmPipeline {
 
   /**
    * The spectrogram of every item of `x` at scale `s` (`[items * frames * bins]` each): the form
-   * of a fixed target that {@link WasmPipeline.evaluateScale} takes.
+   * of a fixed target that {@link WasmPipeline.evaluate} takes.
    */
   spectrogramOf(s: number, x: Signals): TargetSpectrogram {
     const sc = this.scales[s]!;
@@ -141,7 +141,9 @@ export class WasmPipeline {
     ) as [number, number, number, ...number[]];
     const f = this.load(sc, x, sig);
     this.magnitudes(sc, f, sig, spec, mag);
-    logs.forEach((l, j) => sc.loss.logs(j, mag, count, l));
+    logs.forEach((l, j) => {
+      sc.loss.logs(j, mag, count, l);
+    });
     const view = sc.stft.f64(0);
     const copy = (at: number) => view.slice(at / 8, at / 8 + count);
     return { frames, bins, mag: copy(mag), logs: logs.map(copy) };
@@ -242,17 +244,23 @@ export class WasmPipeline {
       if (sc.loaded !== fixed) {
         const view = sc.stft.f64(0);
         view.set(fixed.mag, magT / 8);
-        fixed.logs.forEach((l, j) => view.set(l, logT[j]! / 8));
+        fixed.logs.forEach((l, j) => {
+          view.set(l, logT[j]! / 8);
+        });
         sc.loaded = fixed;
       }
     } else {
       sc.loaded = undefined;
       const ft = this.load(sc, target.signals, sigT);
       this.magnitudes(sc, ft, sigT, spec, magT);
-      logT.forEach((l, j) => sc.loss.logs(j, magT, tCount, l));
+      logT.forEach((l, j) => {
+        sc.loss.logs(j, magT, tCount, l);
+      });
     }
     this.magnitudes(sc, fe, sigE, spec, magE);
-    logE.forEach((l, j) => sc.loss.logs(j, magE, count, l));
+    logE.forEach((l, j) => {
+      sc.loss.logs(j, magE, count, l);
+    });
     const norm = c.reduction === 'mean' ? 1 / m : 1;
     const squared = c.distance === 'l2sq';
     const weight = itemWeight * scaleWeight * norm;
