@@ -169,8 +169,9 @@
   ;; sum_i wlin dist(x_i - t_i) + wlog dist(A (lx_i - lt_i)) over i < n, with dist |.| or (.)^2
   ;; ($squared), x and t the magnitudes and lx and lt their logs from `logs` (kind 0 or 1; kind 2:
   ;; no log term), and with $grad its gradient w.r.t. x_i times $weight, divided by x_i (what the
-  ;; adjoint STFT multiplies X by), stored into g[i] or added to it with $add. The two lanes sum the even and the odd elements; the total is their sum. A
-  ;; last element alone goes through the same code in both lanes, the second masked out.
+  ;; adjoint STFT multiplies X by), stored into g[i] or added to it with $add. The two lanes sum
+  ;; the even and the odd elements; the total is their sum. A last element alone goes through the
+  ;; same code in both lanes, the second masked out.
   (func (export "fused") (param $kind i32) (param $squared i32) (param $grad i32) (param $add i32)
     (param $x i32) (param $t i32) (param $lx i32) (param $lt i32) (param $n i32) (param $g i32)
     (param $wlin f64) (param $wlog f64) (param $weight f64) (param $a f64) (param $b f64)
