@@ -174,11 +174,28 @@ describe('WebAssembly pipeline', () => {
     expect(relMaxError(a.grad.data, b.grad.data)).toBeLessThan(1e-4);
   });
 
-  it('is silent-signal safe: zero estimate and target give 0 and a zero gradient, never NaN', () => {
-    const { wasm } = both(mssPresets.standard);
-    const z = tensor(new Float64Array(3 * T), [3, T]);
-    const r = wasm.valueAndGrad(z, z);
-    expect(r.value).toBe(0);
-    expect(Array.from(r.grad.data).every((v) => v === 0)).toBe(true);
-  });
+  for (const preset of ['standard', 'smooth', 'ddsp'] as const) {
+    it(`is silent-signal safe (${preset}): zero signals give 0 and a zero gradient, a zero estimate a finite one`, () => {
+      const { wasm, js } = both(mssPresets[preset]);
+      const z = tensor(new Float64Array(3 * T), [3, T]);
+      const r = wasm.valueAndGrad(z, z);
+      expect(r.value).toBe(0);
+      expect(Array.from(r.grad.data).every((v) => v === 0)).toBe(true);
+      // |X| = 0 everywhere in the estimate: the loss loop divides by |X| there (inf or NaN), which
+      // the adjoint STFT must mask: the gradient of |X| at 0 is 0, as in the JavaScript kernel.
+      const a = wasm.valueAndGrad(z, tgt);
+      const b = js.valueAndGrad(z, tgt);
+      expect(Math.abs(a.value - b.value) / Math.abs(b.value)).toBeLessThan(1e-12);
+      expect(Array.from(b.grad.data).every((v) => v === 0)).toBe(true);
+      expect(Array.from(a.grad.data).every((v) => v === 0)).toBe(true);
+      // One item silent, the others not: finite everywhere, and the JavaScript kernel's numbers.
+      const mixed = tensor(Float64Array.from(est.data as Float64Array), [3, T]);
+      (mixed.data as Float64Array).fill(0, T, 2 * T);
+      const c = wasm.valueAndGrad(mixed, tgt);
+      const d = js.valueAndGrad(mixed, tgt);
+      expect(Array.from(c.grad.data).every(Number.isFinite)).toBe(true);
+      expect(Math.abs(c.value - d.value) / Math.abs(d.value)).toBeLessThan(1e-12);
+      expect(relMaxError(c.grad.data, d.grad.data)).toBeLessThan(1e-10);
+    });
+  }
 });
