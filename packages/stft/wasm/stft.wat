@@ -357,7 +357,7 @@
 
   ;; One-sided spectra of `total` frames of size n (the plan's; bins = floor(n / 2) + 1) into $out
   ;; ([total][bins] complex), and with $mag (not 0) their magnitudes sqrt(max(re^2 + im^2, floor))
-  ;; into $mag ([total][bins] float64), as `magnitudes` computes them. $sig: the padded signals
+  ;; into $mag ([total][bins] float64), as `$magnitudes` computes them. $sig: the padded signals
   ;; (float64); $win: the window, each value twice ([w, w], 16 bytes per sample); $x: n complex of
   ;; work memory.
   (func (export "spectra")
@@ -424,7 +424,7 @@
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $s) (local.get $d))
                   (v128.const f64x2 0.5 -0.5)))
               ;; [|A|^2, |B|^2] = ([S.re^2, S.im^2] + [D.im^2, D.re^2]) / 4 (exactly (S.re/2)^2 +
-              ;; (D.im/2)^2 and (S.im/2)^2 + (D.re/2)^2, as `magnitudes` has them).
+              ;; (D.im/2)^2 and (S.im/2)^2 + (D.re/2)^2, as `$magnitudes` has them).
               (if (local.get $mag)
                 (then
                   (local.set $s (f64x2.mul (local.get $s) (local.get $s)))
@@ -453,7 +453,7 @@
         (br $frames))))
 
   ;; |X| = sqrt(max(re^2 + im^2, floor)) of `count` complex numbers at $spec into $out (float64).
-  (func $magnitudes (export "magnitudes") (param $spec i32) (param $count i32) (param $floor f64) (param $out i32)
+  (func $magnitudes (param $spec i32) (param $count i32) (param $floor f64) (param $out i32)
     (local $i i32) (local $t1 v128) (local $t2 v128) (local $fl v128)
     (local.set $fl (f64x2.splat (local.get $floor)))
     (local.set $i (i32.const 0))

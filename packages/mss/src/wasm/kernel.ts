@@ -1,8 +1,9 @@
 /**
- * The loss's hot loop in WebAssembly (SIMD): wasm/mss.wat computes the compressions' difference
- * (one two-lane table-driven log of a ratio per element), the distance and the gradient w.r.t. the
- * magnitudes, the numbers of src/fused.ts and src/compression.ts to rounding. It works in the memory of a scale's
- * STFT module (see src/wasm/pipeline.ts).
+ * The loss's hot loops in WebAssembly (SIMD): wasm/mss.wat computes the logs of the log-type
+ * compressions (a two-lane table-driven log), then the distance and the gradient w.r.t. the
+ * magnitudes from both spectrograms' magnitudes and logs, the numbers of src/fused.ts and
+ * src/compression.ts to rounding. It works in the memory of a scale's STFT module (see
+ * src/wasm/pipeline.ts).
  */
 import { compileWasm } from '@losses/stft/internal';
 import type { ResolvedCompression } from '../compression.js';
