@@ -61,7 +61,7 @@ export interface DcOptions {
 
 /** Options of `logCoshLoss`. */
 export interface LogCoshOptions {
-  /** Smoothness a > 0 of (1/a) log(cosh(a d) + eps); smaller is smoother (default 1). */
+  /** Smoothness a of (1/a) log(cosh(a d) + eps); smaller is smoother (default 1; 1e-6 to 1e6). */
   a?: number;
   /** Added to cosh inside the log (default 1e-8, as auraloss; 0 or 1e-30 to 1). */
   eps?: number;
