@@ -38,4 +38,5 @@ export {
   sinusoidGra,
   sinusoidGraDefaults,
 } from './sinusoid-gra.js';
+export * from './surrogate.js';
 export { wilsonInterval } from './wilson.js';
