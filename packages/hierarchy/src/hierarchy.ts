@@ -1,4 +1,4 @@
-import { LossInputError, show } from '@losses/tensor';
+import { checkKeys, LossInputError, show } from '@losses/tensor';
 
 /**
  * A class hierarchy as a nested object: each key is a class, its value lists the children - an
@@ -28,7 +28,9 @@ export interface HierarchyOptions {
 
 /**
  * The index tables the loss kernels run on (all indices are class columns, 0-based). Built once by
- * {@link defineHierarchy}; read-only.
+ * {@link defineHierarchy} in O(C + |E|) time and memory; read-only. The kernels walk `childStart` /
+ * `childIndex` in `bottomUpOrder`, so every loss and operator costs O(C + |E|) per frame however
+ * deep the hierarchy is.
  */
 export interface HierarchyTables {
   /** C, the number of classes. */
@@ -43,9 +45,13 @@ export interface HierarchyTables {
   readonly childIndex: Int32Array;
   /** Columns of the classes that have children (the set P), in column order. */
   readonly parentIndex: Int32Array;
-  /** CSR offsets of the descendants of each class, the class itself included (first). Length C + 1. */
+  /**
+   * CSR offsets of the descendants of each class, the class itself included (first). Length C + 1.
+   * Built on first read (with `closureIndex`): its size is the sum of the descendant counts,
+   * C (C + 1) / 2 for a chain of C levels. No kernel reads it.
+   */
   readonly closureStart: Int32Array;
-  /** Descendant columns (self first), grouped by class. */
+  /** Descendant columns (self first, then column order), grouped by class. Built on first read. */
   readonly closureIndex: Int32Array;
   /** Every column ordered by ascending level: each class comes after all of its descendants. */
   readonly bottomUpOrder: Int32Array;
@@ -92,9 +98,21 @@ function fail(message: string): never {
   throw new LossInputError('INVALID_HIERARCHY', message, 'hierarchy');
 }
 
-function checkName(v: unknown, where: string): string {
+/** Names for a message, quoted; long lists show their first `max` and the count. */
+function nameList(names: readonly string[], max = 20): string {
+  const shown = names.slice(0, max).map((n) => `'${n}'`);
+  if (names.length > max) shown.push(`... (${names.length} classes in all)`);
+  return shown.join(', ');
+}
+
+/** A spec path for a message, cut to its last characters when a deep spec makes it long. */
+function where(path: string): string {
+  return path.length > 120 ? `...${path.slice(-117)}` : path;
+}
+
+function checkName(v: unknown, place: () => string): string {
   if (typeof v !== 'string' || v.length === 0) {
-    fail(`hierarchy: ${where}: expected a non-empty class name, got ${show(v)}`);
+    fail(`hierarchy: ${place()}: expected a non-empty class name, got ${show(v)}`);
   }
   return v;
 }
@@ -103,7 +121,23 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 }
 
-/** Edges and first-appearance order of a nested spec; refuses a name appearing twice. */
+/** One level of the walk over a nested spec: the keys of an object or the items of an array. */
+type SpecFrame =
+  | {
+      kind: 'object';
+      parent: string | null;
+      obj: Record<string, unknown>;
+      keys: string[];
+      i: number;
+      piece: string;
+    }
+  | { kind: 'array'; parent: string; items: readonly unknown[]; i: number; piece: string };
+
+/**
+ * Edges and first-appearance order of a nested spec; refuses a name appearing twice. A
+ * depth-first pre-order walk with an explicit stack (a spec may nest deeper than the call stack
+ * allows); the stack's pieces spell the current path, built only for a message.
+ */
 function edgesFromNested(spec: Record<string, unknown>): {
   names: string[];
   edges: [string, string][];
@@ -111,46 +145,65 @@ function edgesFromNested(spec: Record<string, unknown>): {
   const names: string[] = [];
   const seen = new Set<string>();
   const edges: [string, string][] = [];
-  const add = (name: string, path: string): void => {
+  const stack: SpecFrame[] = [
+    { kind: 'object', parent: null, obj: spec, keys: Object.keys(spec), i: 0, piece: '' },
+  ];
+  const pathOf = (extra = ''): string => where(stack.map((f) => f.piece).join('') + extra);
+  const add = (name: string, parent: string | null, place: () => string): void => {
     if (seen.has(name)) {
       fail(
-        `hierarchy: duplicate class name '${name}' (again at ${path}); a nested hierarchy is a tree - give a DAG as [parent, child] edges`,
+        `hierarchy: duplicate class name '${name}' (again at ${place()}); a nested hierarchy is a tree - give a DAG as [parent, child] edges`,
       );
     }
     seen.add(name);
     names.push(name);
+    if (parent !== null) edges.push([parent, name]);
   };
-  const walkChildren = (parent: string | null, value: unknown, path: string): void => {
-    if (value === null || value === undefined) return;
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        if (isPlainObject(item)) walkObject(parent, item, `${path}[${i}]`);
-        else {
-          const name = checkName(item, `${path}[${i}]`);
-          add(name, `${path}[${i}]`);
-          if (parent !== null) edges.push([parent, name]);
-        }
-      });
-      return;
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    if (f.kind === 'object') {
+      if (f.i === f.keys.length) {
+        stack.pop();
+        continue;
+      }
+      const key = f.keys[f.i++]!;
+      const name = checkName(key, () => pathOf() || 'top level');
+      const piece = stack.length === 1 ? name : `.${name}`;
+      add(name, f.parent, () => pathOf(piece));
+      const value = f.obj[key];
+      if (value === null || value === undefined) continue;
+      if (Array.isArray(value)) {
+        stack.push({ kind: 'array', parent: name, items: value, i: 0, piece });
+      } else if (isPlainObject(value)) {
+        stack.push({
+          kind: 'object',
+          parent: name,
+          obj: value,
+          keys: Object.keys(value),
+          i: 0,
+          piece,
+        });
+      } else {
+        fail(
+          `hierarchy: ${pathOf(piece)}: expected an object, an array of names or null for the children, got ${show(value)}`,
+        );
+      }
+    } else {
+      if (f.i === f.items.length) {
+        stack.pop();
+        continue;
+      }
+      const i = f.i++;
+      const item = f.items[i];
+      if (isPlainObject(item)) {
+        const keys = Object.keys(item);
+        stack.push({ kind: 'object', parent: f.parent, obj: item, keys, i: 0, piece: `[${i}]` });
+      } else {
+        const name = checkName(item, () => pathOf(`[${i}]`));
+        add(name, f.parent, () => pathOf(`[${i}]`));
+      }
     }
-    if (isPlainObject(value)) {
-      walkObject(parent, value, path);
-      return;
-    }
-    fail(
-      `hierarchy: ${path}: expected an object, an array of names or null for the children, got ${show(value)}`,
-    );
-  };
-  const walkObject = (parent: string | null, obj: Record<string, unknown>, path: string): void => {
-    for (const key of Object.keys(obj)) {
-      const name = checkName(key, path || 'top level');
-      const here = path ? `${path}.${name}` : name;
-      add(name, here);
-      if (parent !== null) edges.push([parent, name]);
-      walkChildren(name, obj[key], here);
-    }
-  };
-  walkObject(null, spec, '');
+  }
   return { names, edges };
 }
 
@@ -159,12 +212,13 @@ function edgesFromList(spec: readonly unknown[]): { names: string[]; edges: [str
   const seen = new Set<string>();
   const edgeSet = new Set<string>();
   const edges: [string, string][] = [];
-  spec.forEach((e, i) => {
+  for (let i = 0; i < spec.length; i++) {
+    const e = spec[i];
     if (!Array.isArray(e) || e.length !== 2) {
       fail(`hierarchy: edge ${i}: expected a [parent, child] pair of names, got ${show(e)}`);
     }
-    const parent = checkName(e[0], `edge ${i} parent`);
-    const child = checkName(e[1], `edge ${i} child`);
+    const parent = checkName(e[0], () => `edge ${i} parent`);
+    const child = checkName(e[1], () => `edge ${i} child`);
     if (parent === child) fail(`hierarchy: edge ${i}: self-loop '${parent}' -> '${child}'`);
     const key = JSON.stringify([parent, child]);
     if (edgeSet.has(key)) fail(`hierarchy: duplicate edge '${parent}' -> '${child}' (edge ${i})`);
@@ -176,36 +230,90 @@ function edgesFromList(spec: readonly unknown[]): { names: string[]; edges: [str
       }
     }
     edges.push([parent, child]);
-  });
+  }
   return { names, edges };
 }
 
-/** Finds a cycle (as a closed list of names) in the child lists, or null. */
-function findCycle(children: readonly number[][], names: readonly string[]): string[] | null {
-  const C = names.length;
-  const state = new Uint8Array(C); // 0 new, 1 on stack, 2 done
-  const stack: number[] = [];
-  const visit = (c: number): number[] | null => {
-    state[c] = 1;
-    stack.push(c);
-    for (const d of children[c]!) {
-      if (state[d] === 1) return [...stack.slice(stack.indexOf(d)), d];
+/**
+ * Depth-first search over the child lists with an explicit stack (a hierarchy may be deeper than
+ * the call stack allows), roots tried in column order and children in spec order. Returns the
+ * classes in post-order (every class after all of its descendants), or the first cycle met, as a
+ * closed list of columns.
+ */
+function depthFirst(children: readonly number[][]): { postOrder: number[] } | { cycle: number[] } {
+  const C = children.length;
+  const state = new Uint8Array(C); // 0 new, 1 on the stack, 2 done
+  const path: number[] = []; // the classes on the stack, root first
+  const next: number[] = []; // per stack entry: the next child to try
+  const postOrder: number[] = [];
+  for (let root = 0; root < C; root++) {
+    if (state[root] !== 0) continue;
+    state[root] = 1;
+    path.push(root);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const c = path[top]!;
+      const list = children[c]!;
+      const k = next[top]!;
+      if (k === list.length) {
+        state[c] = 2;
+        postOrder.push(c);
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = k + 1;
+      const d = list[k]!;
+      if (state[d] === 1) return { cycle: [...path.slice(path.indexOf(d)), d] };
       if (state[d] === 0) {
-        const found = visit(d);
-        if (found) return found;
+        state[d] = 1;
+        path.push(d);
+        next.push(0);
       }
     }
-    stack.pop();
-    state[c] = 2;
-    return null;
-  };
-  for (let c = 0; c < C; c++) {
-    if (state[c] === 0) {
-      const found = visit(c);
-      if (found) return found.map((i) => names[i]!);
+  }
+  return { postOrder };
+}
+
+/** The classes reachable from `c` along `lists` (c excluded), in column order. Iterative. */
+function reachable(lists: readonly number[][], c: number): number[] {
+  const seen = new Uint8Array(lists.length);
+  const stack = [c];
+  const out: number[] = [];
+  seen[c] = 1;
+  while (stack.length > 0) {
+    for (const d of lists[stack.pop()!]!) {
+      if (seen[d] === 0) {
+        seen[d] = 1;
+        out.push(d);
+        stack.push(d);
+      }
     }
   }
-  return null;
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * CSR descendant closures, each class first, then its descendants in column order. Memory is the
+ * sum of the descendant counts (C(C + 1)/2 for a chain of C levels), so it is built only when
+ * `tables.closureStart` / `tables.closureIndex` is first read; no kernel reads it.
+ */
+function closureTables(children: readonly number[][]): { start: Int32Array; index: Int32Array } {
+  const C = children.length;
+  const lists = Array.from({ length: C }, (_, c) => reachable(children, c));
+  let total = 0;
+  for (const l of lists) total += l.length + 1;
+  const start = new Int32Array(C + 1);
+  const index = new Int32Array(total);
+  let k = 0;
+  for (let c = 0; c < C; c++) {
+    start[c] = k;
+    index[k++] = c;
+    for (const d of lists[c]!) index[k++] = d;
+  }
+  start[C] = k;
+  return { start, index };
 }
 
 class ClassHierarchy implements Hierarchy {
@@ -219,7 +327,6 @@ class ClassHierarchy implements Hierarchy {
   private readonly index: Map<string, number>;
   private readonly childLists: number[][];
   private readonly parentLists: number[][];
-  private readonly closures: number[][];
 
   constructor(classes: string[], edgeNames: [string, string][]) {
     const C = classes.length;
@@ -232,36 +339,29 @@ class ClassHierarchy implements Hierarchy {
       parentLists[this.index.get(c)!]!.push(this.index.get(p)!);
     }
     for (const list of parentLists) list.sort((a, b) => a - b);
-    const cycle = findCycle(childLists, classes);
-    if (cycle) fail(`hierarchy: cycle ${cycle.map((n) => `'${n}'`).join(' -> ')}`);
+    const search = depthFirst(childLists);
+    if ('cycle' in search) {
+      const cycle = search.cycle.map((c) => `'${classes[c]}'`);
+      const n = cycle.length - 1;
+      const text =
+        n <= 12
+          ? cycle.join(' -> ')
+          : [...cycle.slice(0, 6), '...', ...cycle.slice(-3)].join(' -> ');
+      fail(`hierarchy: cycle ${text}${n > 12 ? ` (${n} classes)` : ''}`);
+    }
     this.childLists = childLists;
     this.parentLists = parentLists;
 
-    // Levels: a leaf is 1, a parent 1 + the highest level of its children (memoised DFS; acyclic).
+    // Levels: a leaf is 1, a parent 1 + the highest level of its children; in post-order every
+    // child comes before its parents.
     const level = new Int32Array(C);
-    const levelOf = (c: number): number => {
-      if (level[c]! > 0) return level[c]!;
+    let depth = 0;
+    for (const c of search.postOrder) {
       let l = 1;
-      for (const d of childLists[c]!) l = Math.max(l, 1 + levelOf(d));
+      for (const d of childLists[c]!) l = Math.max(l, 1 + level[d]!);
       level[c] = l;
-      return l;
-    };
-    for (let c = 0; c < C; c++) levelOf(c);
-
-    // Descendant closures (self excluded), column order.
-    const closures: number[][] = new Array(C);
-    const closureOf = (c: number): number[] => {
-      if (closures[c]) return closures[c]!;
-      const set = new Set<number>();
-      for (const d of childLists[c]!) {
-        set.add(d);
-        for (const e of closureOf(d)) set.add(e);
-      }
-      closures[c] = [...set].sort((a, b) => a - b);
-      return closures[c]!;
-    };
-    for (let c = 0; c < C; c++) closureOf(c);
-    this.closures = closures;
+      if (l > depth) depth = l;
+    }
 
     const edges: HierarchyEdge[] = [];
     const E = edgeNames.length;
@@ -283,15 +383,6 @@ class ClassHierarchy implements Hierarchy {
     childStart[C] = k;
     const parentCols: number[] = [];
     for (let c = 0; c < C; c++) if (childLists[c]!.length > 0) parentCols.push(c);
-    const closureStart = new Int32Array(C + 1);
-    const closureIndex = new Int32Array(closures.reduce((s, l) => s + l.length + 1, 0));
-    k = 0;
-    for (let c = 0; c < C; c++) {
-      closureStart[c] = k;
-      closureIndex[k++] = c;
-      for (const d of closures[c]!) closureIndex[k++] = d;
-    }
-    closureStart[C] = k;
     const order = Array.from({ length: C }, (_, i) => i).sort(
       (a, b) => level[a]! - level[b]! || a - b,
     );
@@ -300,27 +391,33 @@ class ClassHierarchy implements Hierarchy {
     this.parentsWithChildren = Object.freeze(parentCols.map((c) => classes[c]!));
     this.leaves = Object.freeze(classes.filter((_, c) => childLists[c]!.length === 0));
     this.roots = Object.freeze(classes.filter((_, c) => parentLists[c]!.length === 0));
-    this.depth = C > 0 ? Math.max(...level) : 0;
-    this.tables = Object.freeze({
+    this.depth = depth;
+    let closure: { start: Int32Array; index: Int32Array } | undefined;
+    const lazyClosure = () => {
+      closure ??= closureTables(childLists);
+      return closure;
+    };
+    const tables = {
       numClasses: C,
       edgeParent,
       edgeChild,
       childStart,
       childIndex,
       parentIndex: Int32Array.from(parentCols),
-      closureStart,
-      closureIndex,
       bottomUpOrder: Int32Array.from(order),
       level,
+    } as HierarchyTables;
+    Object.defineProperties(tables, {
+      closureStart: { enumerable: true, get: () => lazyClosure().start },
+      closureIndex: { enumerable: true, get: () => lazyClosure().index },
     });
+    this.tables = Object.freeze(tables);
   }
 
   indexOf(name: string): number {
     const i = this.index.get(name);
     if (i === undefined) {
-      fail(
-        `hierarchy: unknown class ${show(name)}; known classes are ${this.classes.map((c) => `'${c}'`).join(', ')}`,
-      );
+      fail(`hierarchy: unknown class ${show(name)}; known classes are ${nameList(this.classes)}`);
     }
     return i;
   }
@@ -338,14 +435,11 @@ class ClassHierarchy implements Hierarchy {
   }
 
   ancestors(name: string): string[] {
-    const c = this.indexOf(name);
-    const out: number[] = [];
-    for (let a = 0; a < this.classes.length; a++) if (this.closures[a]!.includes(c)) out.push(a);
-    return this.names(out);
+    return this.names(reachable(this.parentLists, this.indexOf(name)));
   }
 
   descendants(name: string): string[] {
-    return this.names(this.closures[this.indexOf(name)]!);
+    return this.names(reachable(this.childLists, this.indexOf(name)));
   }
 
   level(name: string): number {
@@ -371,22 +465,8 @@ class ClassHierarchy implements Hierarchy {
  *   self-loop, a cycle (named in the message), a malformed spec, or `options.classes` that is not
  *   a permutation of the spec's names (unknown or missing names).
  */
-export function defineHierarchy(spec: HierarchySpec, options: HierarchyOptions = {}): Hierarchy {
-  if (isPlainObject(options) === false) {
-    throw new LossInputError(
-      'INVALID_OPTION',
-      `options: expected an options object, got ${show(options)}`,
-      'options',
-    );
-  }
-  const unknownKeys = Object.keys(options).filter((k) => k !== 'classes');
-  if (unknownKeys.length > 0) {
-    throw new LossInputError(
-      'INVALID_OPTION',
-      `options: unknown option ${unknownKeys.map((k) => `'${k}'`).join(', ')}; known options are 'classes'`,
-      'options',
-    );
-  }
+export function defineHierarchy(spec: HierarchySpec, options?: HierarchyOptions): Hierarchy {
+  checkKeys(options, 'options', ['classes']);
   let parsed: { names: string[]; edges: [string, string][] };
   if (Array.isArray(spec)) parsed = edgesFromList(spec);
   else if (isPlainObject(spec)) parsed = edgesFromNested(spec);
@@ -397,11 +477,15 @@ export function defineHierarchy(spec: HierarchySpec, options: HierarchyOptions =
   }
   if (parsed.names.length === 0) fail('hierarchy: is empty (no classes)');
   let classes = parsed.names;
-  if (options.classes !== undefined) {
-    if (!Array.isArray(options.classes)) {
-      fail(`hierarchy: options.classes: expected an array of names, got ${show(options.classes)}`);
+  const order = options?.classes;
+  if (order !== undefined) {
+    if (!Array.isArray(order)) {
+      fail(`hierarchy: options.classes: expected an array of names, got ${show(order)}`);
     }
-    const given = options.classes.map((n, i) => checkName(n, `options.classes[${i}]`));
+    const given: string[] = [];
+    for (let i = 0; i < order.length; i++) {
+      given.push(checkName(order[i], () => `options.classes[${i}]`));
+    }
     const seen = new Set<string>();
     for (const n of given) {
       if (seen.has(n)) fail(`hierarchy: options.classes: duplicate class name '${n}'`);
@@ -411,13 +495,13 @@ export function defineHierarchy(spec: HierarchySpec, options: HierarchyOptions =
     const unknown = given.filter((n) => !known.has(n));
     if (unknown.length > 0) {
       fail(
-        `hierarchy: options.classes: unknown class name${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} (not in the hierarchy)`,
+        `hierarchy: options.classes: unknown class name${unknown.length > 1 ? 's' : ''} ${nameList(unknown)} (not in the hierarchy)`,
       );
     }
     const missing = parsed.names.filter((n) => !seen.has(n));
     if (missing.length > 0) {
       fail(
-        `hierarchy: options.classes: missing class name${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}`,
+        `hierarchy: options.classes: missing class name${missing.length > 1 ? 's' : ''} ${nameList(missing)}`,
       );
     }
     classes = given;

@@ -25,7 +25,10 @@ export interface ValueAndGrad {
   grad: Tensor;
 }
 
-/** The unweighted terms of the hierarchical loss. */
+/**
+ * The unweighted terms of the hierarchical loss, evaluated whatever their weights (a term with
+ * `alpha` or `beta` 0 is still reported, for logging; it adds nothing to the value or gradient).
+ */
 export interface HierarchicalParts {
   /** Binary cross-entropy, mean over the known labels (0 when every label is unknown). */
   bce: number;
@@ -60,12 +63,15 @@ function run(
   input: InputKind,
   scratch: ReturnType<typeof makeScratch>,
   wantGrad: boolean,
+  wantParts = false,
 ): { parts: HierarchicalParts; value: number; grad: Tensor | null } {
   const { t, frames } = predictionTensor(x, h, input);
   const name = input === 'logits' ? 'logits' : 'probabilities';
   const y = labels === null ? t.data : labelTensor(labels, t, name).data;
   const grad = wantGrad ? new (arrayType(dtypeOf(t.data)))(t.data.length) : null;
-  const r = lossKernel(t.data, y, frames, h.tables, w, input, scratch, grad);
+  // With wantParts (valueAndGrad reports the unweighted terms) a term is evaluated even at weight
+  // 0; without, it is skipped.
+  const r = lossKernel(t.data, y, frames, h.tables, w, input, scratch, grad, wantParts);
   return {
     value: r.value,
     parts: { bce: r.bce, down: r.down, up: r.up },
@@ -97,7 +103,7 @@ export function createHierarchicalLoss(
     options: opts,
     loss: (logits, labels) => run(h, logits, labels, w, opts.input, scratch, false).value,
     valueAndGrad: (logits, labels) => {
-      const r = run(h, logits, labels, w, opts.input, scratch, true);
+      const r = run(h, logits, labels, w, opts.input, scratch, true, true);
       return { value: r.value, grad: r.grad!, parts: r.parts };
     },
   };

@@ -91,6 +91,33 @@ describe('the loss terms', () => {
     expect(maxAbsDiff(a.grad.data, b.grad.data)).toBe(0);
   });
 
+  it('parts holds the unweighted L_down and L_up even when alpha or beta is 0 (issue 12, item 7)', () => {
+    const r = rng(11);
+    const x = tensor(randn(r, 3 * C, 2), [3, C]);
+    const y = tensor(randomLabels(r, 3 * C), [3, C]);
+    const down = topDownLoss(x, h);
+    const up = bottomUpLoss(x, h);
+    expect(down).toBeGreaterThan(0);
+    expect(up).toBeGreaterThan(0);
+    for (const [alpha, beta] of [
+      [0, 0],
+      [0, 1],
+      [2, 0],
+    ] as const) {
+      const a = hierarchicalLossValueAndGrad(x, y, h, { alpha, beta });
+      expect(a.parts.down).toBeCloseTo(down, 14);
+      expect(a.parts.up).toBeCloseTo(up, 14);
+      expect(a.value).toBeCloseTo(bceLoss(x, y) + alpha * down + beta * up, 14);
+      const plan = createHierarchicalLoss(h, { alpha, beta });
+      expect(plan.valueAndGrad(x, y).parts).toEqual(a.parts);
+      expect(plan.loss(x, y)).toBe(a.value);
+    }
+    // A zero weight still contributes nothing to the gradient.
+    const g0 = hierarchicalLossValueAndGrad(x, y, h, { alpha: 0, beta: 0 }).grad.data;
+    const gb = bceLossValueAndGrad(x, y).grad.data;
+    expect(maxAbsDiff(g0, gb)).toBe(0);
+  });
+
   it('a planned loss gives the same results as the plain functions, call after call', () => {
     const plan = createHierarchicalLoss(h, { alpha: 0.5, beta: 0.25 });
     const r = rng(6);

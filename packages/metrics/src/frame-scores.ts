@@ -97,7 +97,10 @@ export function frameScores(
   const [F, C] = p.shape as [number, number];
   const names = options?.classes;
   if (names !== undefined) {
-    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+    // An index loop, not some(): some() skips the holes of a sparse array.
+    let bad = !Array.isArray(names);
+    for (let j = 0; !bad && j < names.length; j++) bad = typeof names[j] !== 'string';
+    if (bad) {
       throw new LossInputError(
         'INVALID_OPTION',
         `options.classes: expected an array of class names, got ${show(names)}`,

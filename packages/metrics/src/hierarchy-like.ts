@@ -31,7 +31,7 @@ export function resolveHierarchy(h: unknown): ResolvedHierarchy {
   }
   const { classes } = h as { classes?: unknown };
   const childrenOf = (h as { children?: unknown }).children;
-  if (!Array.isArray(classes) || classes.some((c) => typeof c !== 'string')) {
+  if (!Array.isArray(classes)) {
     throw new LossInputError(
       'INVALID_HIERARCHY',
       `${NAME}.classes: expected an array of class names, got ${show(classes)}`,
@@ -39,7 +39,11 @@ export function resolveHierarchy(h: unknown): ResolvedHierarchy {
     );
   }
   if (classes.length === 0) {
-    throw new LossInputError('INVALID_HIERARCHY', `${NAME}.classes: is empty`, NAME);
+    throw new LossInputError(
+      'INVALID_HIERARCHY',
+      `${NAME}.classes: expected at least one class name, got []`,
+      NAME,
+    );
   }
   if (typeof childrenOf !== 'function') {
     throw new LossInputError(
@@ -48,8 +52,19 @@ export function resolveHierarchy(h: unknown): ResolvedHierarchy {
       NAME,
     );
   }
+  const C = classes.length;
+  const names: string[] = [];
   const index = new Map<string, number>();
-  classes.forEach((c: string, j) => {
+  // Index loops throughout: forEach / some / map skip the holes of a sparse array.
+  for (let j = 0; j < C; j++) {
+    const c: unknown = classes[j];
+    if (typeof c !== 'string') {
+      throw new LossInputError(
+        'INVALID_HIERARCHY',
+        `${NAME}.classes[${j}]: expected a class name, got ${j in classes ? show(c) : 'an empty slot (sparse array)'}`,
+        NAME,
+      );
+    }
     if (index.has(c)) {
       throw new LossInputError(
         'INVALID_HIERARCHY',
@@ -58,8 +73,17 @@ export function resolveHierarchy(h: unknown): ResolvedHierarchy {
       );
     }
     index.set(c, j);
-  });
-  const children = (classes as string[]).map((c, j) => {
+    names.push(c);
+  }
+  const known = () =>
+    `${names
+      .slice(0, 20)
+      .map((x) => `'${x}'`)
+      .join(', ')}${C > 20 ? `, ... (${C} classes)` : ''}`;
+  const listed = new Int32Array(C).fill(-1);
+  const children: number[][] = [];
+  for (let j = 0; j < C; j++) {
+    const c = names[j]!;
     const raw = (childrenOf as (c: string) => unknown).call(h, c);
     if (raw === null || typeof raw !== 'object' || !(Symbol.iterator in raw)) {
       throw new LossInputError(
@@ -69,28 +93,41 @@ export function resolveHierarchy(h: unknown): ResolvedHierarchy {
       );
     }
     const out: number[] = [];
+    let count = 0;
     for (const child of raw as Iterable<unknown>) {
+      // A list longer than the number of classes repeats a class; an endless iterator would
+      // never stop.
+      if (++count > C) {
+        throw new LossInputError(
+          'INVALID_HIERARCHY',
+          `${NAME}.children('${c}'): expected at most ${C} children (the number of classes), got more`,
+          NAME,
+        );
+      }
       let k: number | undefined;
       if (typeof child === 'string') k = index.get(child);
       else if (typeof child === 'number' && Number.isInteger(child) && child >= 0)
-        k = child < classes.length ? child : undefined;
+        k = child < C ? child : undefined;
       if (k === undefined) {
         throw new LossInputError(
           'INVALID_HIERARCHY',
-          `${NAME}.children('${c}'): unknown child ${show(child)}; known classes are ${classes.map((x: string) => `'${x}'`).join(', ')}`,
+          `${NAME}.children('${c}'): expected known class names or column indices, got unknown child ${show(child)}; known classes are ${known()}`,
           NAME,
         );
       }
       if (k === j) {
         throw new LossInputError(
           'INVALID_HIERARCHY',
-          `${NAME}.children('${c}'): '${c}' is listed as its own child`,
+          `${NAME}.children('${c}'): expected the children of '${c}', got '${c}' itself (a class cannot be its own child)`,
           NAME,
         );
       }
-      if (!out.includes(k)) out.push(k);
+      if (listed[k] !== j) {
+        listed[k] = j;
+        out.push(k);
+      }
     }
-    return out;
-  });
-  return { classes: classes as string[], children };
+    children.push(out);
+  }
+  return { classes: names, children };
 }

@@ -8,6 +8,7 @@ import {
   show,
   tensor,
 } from '@losses/tensor';
+import { checkGraParts } from './gra.js';
 import { createRng } from './prng.js';
 import { bindLoss, checkSignalLoss, type SignalLoss } from './signal-loss.js';
 import { centsToHz, frequencyGradient, writeSinusoid } from './sinusoid.js';
@@ -342,29 +343,11 @@ export function sinusoidGra(options: SinusoidGraOptions): SinusoidGraRow[] {
  *
  * @param parts - the results of each run, all with the same steps in the same order.
  * @returns The rows of the combined run.
- * @throws LossInputError `EMPTY` (no parts), `SHAPE_MISMATCH` (the parts' steps differ).
+ * @throws LossInputError `EMPTY` (no parts), `SHAPE_MISMATCH` (the parts' steps differ), and
+ *   whatever else `checkGraParts` refuses: counts out of range (`correct > trials` included), rows
+ *   of a part with different trial counts, holes, non-objects.
  */
 export function combineGraRows(parts: readonly (readonly SinusoidGraRow[])[]): SinusoidGraRow[] {
-  if (!Array.isArray(parts as unknown) || parts.length === 0) {
-    throw new LossInputError('EMPTY', 'parts: expected at least one list of rows', 'parts');
-  }
-  const first = parts[0]!;
-  const steps = first.map((r) => r.step);
-  const correct = new Array<number>(steps.length).fill(0);
-  let total = 0;
-  parts.forEach((rowsOfPart, p) => {
-    if (rowsOfPart.length !== steps.length || rowsOfPart.some((r, k) => r.step !== steps[k])) {
-      throw new LossInputError(
-        'SHAPE_MISMATCH',
-        `parts[${p}]: steps ${show(rowsOfPart.map((r) => r.step))} differ from parts[0]'s ${show(steps)}`,
-        'parts',
-      );
-    }
-    const n = rowsOfPart[0]?.trials ?? 0;
-    rowsOfPart.forEach((r, k) => {
-      correct[k] = correct[k]! + r.correct;
-    });
-    total += n;
-  });
-  return rows(correct, steps, total);
+  const merged = checkGraParts(parts);
+  return rows(merged.correct, merged.steps, merged.trials);
 }

@@ -26,12 +26,27 @@ export function wilsonInterval(k: number, n: number): [number, number] {
   return wilson(k, n);
 }
 
-/** {@link wilsonInterval} without the checks (kernel: n >= 1, 0 <= k <= n). */
+/**
+ * {@link wilsonInterval} without the checks (kernel: n >= 1, 0 <= k <= n).
+ *
+ * The bounds are the roots of (1 + z^2/n) p^2 - (2 p^ + z^2/n) p + p^2 = 0, whose product is
+ * p^2 / (1 + z^2/n). Written as centre -/+ half, the lower bound cancels (2.8e-17 instead of 0 at
+ * k = 0, and hi = 1 - 1e-16 at k = n: an interval that misses the observed share). So each bound
+ * is taken from the other, cancellation-free root through that product (of the problem for q^ = 1 - p^
+ * for the upper bound):
+ *
+ *   lo = p^2 / (p^ + z^2/(2n) + a h),   1 - hi = q^2 / (q^ + z^2/(2n) + a h),
+ *
+ * with a = 1 + z^2/n and a h = z sqrt(p^ q^ / n + z^2 / (4 n^2)): exactly 0 at k = 0 and 1 at k = n,
+ * every term positive.
+ */
 export function wilson(k: number, n: number, z = Z95): [number, number] {
   const p = k / n;
+  const q = (n - k) / n;
   const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denom;
-  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  const shift = z2 / (2 * n);
+  const ah = z * Math.sqrt((p * q) / n + z2 / (4 * n * n));
+  const lo = (p * p) / (p + shift + ah);
+  const hi = 1 - (q * q) / (q + shift + ah);
+  return [Math.max(0, Math.min(lo, p)), Math.min(1, Math.max(hi, p))];
 }

@@ -180,3 +180,25 @@ describe('consistency: errors', () => {
     );
   });
 });
+
+describe('consistency on very deep and wide hierarchies', () => {
+  it('handles a chain of 20,000 classes and a fan of 20,000 children (no recursion, no quadratic scans)', () => {
+    const C = 20_000;
+    const names = Array.from({ length: C }, (_, i) => `c${i}`);
+    const chain = {
+      classes: names,
+      children: (c: string) => {
+        const i = Number(c.slice(1));
+        return i + 1 < C ? [i + 1] : [];
+      },
+    };
+    const row = Array.from({ length: C }, (_, i) => (i % 2 === 0 ? 1 : 0));
+    const r = consistency([row], chain);
+    expect(r.perClass).toHaveLength(C - 1);
+    // c_i predicted on the frame exactly when i is even; its one child is c_{i+1}: never both.
+    expect(r.mean).toBe(0);
+    const fan = { classes: names, children: (c: string) => (c === 'c0' ? names.slice(1) : []) };
+    const f = consistency([row, new Array(C).fill(0)], fan);
+    expect(f.perClass).toEqual([{ name: 'c0', index: 0, gamma: 1, intersection: 1, union: 1 }]);
+  });
+});

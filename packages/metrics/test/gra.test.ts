@@ -112,6 +112,18 @@ describe('wilsonInterval', () => {
     expect(hi1).toBeCloseTo(1, 12);
   });
 
+  it('contains the observed share exactly: lo = 0 at k = 0 and hi = 1 at k = n (no rounding slack)', () => {
+    // The textbook centre -/+ half cancels at the ends: it gave lo = 2.8e-17 for (0, 7) and
+    // hi = 0.9999999999999999 for (10, 10), an interval that excludes the observed share.
+    for (let n = 1; n <= 2000; n++) {
+      expect(wilsonInterval(0, n)[0]).toBe(0);
+      expect(wilsonInterval(n, n)[1]).toBe(1);
+      const k = Math.floor(n / 3);
+      const [lo, hi] = wilsonInterval(k, n);
+      expect(lo <= k / n && k / n <= hi).toBe(true);
+    }
+  });
+
   it('refuses k or n that are not integers with 0 <= k <= n, n >= 1', () => {
     expect(codeOf(() => wilsonInterval(1, 0))).toBe('INVALID_OPTION');
     expect(codeOf(() => wilsonInterval(0.5, 2))).toBe('INVALID_OPTION');

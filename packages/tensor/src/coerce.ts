@@ -1,6 +1,7 @@
 import ndarray from 'ndarray';
 import { LossInputError } from './errors.js';
-import { dtypeOf, formatShape, isContiguous, sizeOf, tensor, toFlat } from './tensor.js';
+import { show } from './options.js';
+import { checkShape, formatShape, isContiguous, sizeOf, TENSOR_LIMITS, tensor } from './tensor.js';
 import type { DType, FloatArray, Tensor, TensorLike } from './types.js';
 
 /** What {@link toTensor} checks about an input. */
@@ -26,133 +27,373 @@ export interface TensorSpec {
   dtype?: DType;
 }
 
-function inferNestedShape(value: unknown, name: string): number[] {
-  const shape: number[] = [];
-  let v = value;
-  while (Array.isArray(v) || ArrayBuffer.isView(v)) {
-    const arr = v as ArrayLike<unknown>;
-    shape.push(arr.length);
-    if (arr.length === 0) break;
-    v = arr[0];
-  }
-  if (shape.length > 0 && shape[shape.length - 1]! > 0 && typeof v !== 'number') {
+type Allocator = Float32ArrayConstructor | Float64ArrayConstructor;
+
+/** Allocates the storage of a copy; a size the engine cannot allocate is refused as input. */
+function allocate(dtype: DType, n: number, name: string, shape: readonly number[]): FloatArray {
+  const Ctor: Allocator = dtype === 'float32' ? Float32Array : Float64Array;
+  try {
+    return new Ctor(n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
     throw new LossInputError(
-      'INVALID_TYPE',
-      `${name}: expected numbers, found a value of type ${typeof v}`,
+      'SHAPE_MISMATCH',
+      `${name}: expected a tensor this engine can copy, got shape ${formatShape(shape)} (${n} ${dtype} elements could not be allocated)`,
       name,
     );
+  }
+}
+
+/** How a typed array or an ndarray's `data` stores its elements. */
+type Storage = 'float32' | 'float64' | 'numeric' | 'array' | 'bigint' | 'other';
+
+function storageOf(data: unknown): Storage {
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Float32Array) return 'float32';
+  if (Array.isArray(data)) return 'array';
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) return 'bigint';
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return 'numeric';
+  return 'other';
+}
+
+const WHAT = 'an ndarray, a typed array (float or integer, not BigInt) or nested arrays of numbers';
+
+function refuseStorage(name: string, storage: Storage, value: unknown, where = ''): never {
+  const why =
+    storage === 'bigint' ? '; BigInt storage is not accepted: convert it to a Float64Array' : '';
+  throw new LossInputError(
+    'INVALID_TYPE',
+    `${name}${where}: expected ${WHAT}, got ${show(value)}${why}`,
+    name,
+  );
+}
+
+/** `a string`, `null`, `an empty slot (sparse array)`, ... for messages about entries. */
+function describeEntry(row: ArrayLike<unknown>, k: number): string {
+  const v = row[k];
+  if (v === null) return 'null';
+  if (v === undefined) return k in (row as object) ? 'undefined' : 'an empty slot (sparse array)';
+  if (typeof v === 'object') return `an object (${show(v)})`;
+  return `a ${typeof v} (${show(v)})`;
+}
+
+/** `[i][j]` of an index tuple, for messages. */
+function pathOf(idx: readonly number[], depth: number): string {
+  let p = '';
+  for (let d = 0; d < depth; d++) p += `[${idx[d]}]`;
+  return p;
+}
+
+/**
+ * The shape of nested arrays, read along their first elements; stops at the first non-array and
+ * refuses more than TENSOR_LIMITS.maxRank levels (an array that contains itself included).
+ */
+function nestedShape(value: readonly unknown[], name: string): number[] {
+  const shape: number[] = [];
+  let v: unknown = value;
+  for (;;) {
+    const storage = storageOf(v);
+    if (storage === 'bigint')
+      refuseStorage(name, storage, v, pathOf(new Array(shape.length).fill(0), shape.length));
+    if (
+      storage !== 'array' &&
+      storage !== 'numeric' &&
+      storage !== 'float32' &&
+      storage !== 'float64'
+    )
+      break;
+    if (shape.length === TENSOR_LIMITS.maxRank) {
+      throw new LossInputError(
+        'SHAPE_MISMATCH',
+        `${name}: expected at most ${TENSOR_LIMITS.maxRank} dimensions, got arrays nested deeper (or an array that contains itself)`,
+        name,
+      );
+    }
+    const arr = v as ArrayLike<unknown>;
+    shape.push(arr.length);
+    if (storage !== 'array' || arr.length === 0) break;
+    v = arr[0];
   }
   return shape;
 }
 
-function flattenNested(value: unknown, shape: number[], name: string, dtype: DType): FloatArray {
-  const out =
-    dtype === 'float32' ? new Float32Array(sizeOf(shape)) : new Float64Array(sizeOf(shape));
-  let k = 0;
-  const walk = (v: unknown, dim: number, path: string): void => {
-    if (dim === shape.length) {
-      if (typeof v !== 'number') {
-        throw new LossInputError(
-          'INVALID_TYPE',
-          `${name}${path}: expected a number, got ${Array.isArray(v) ? 'an array' : typeof v}`,
-          name,
-        );
-      }
-      out[k++] = v;
-      return;
-    }
-    if (!(Array.isArray(v) || ArrayBuffer.isView(v))) {
+/**
+ * Visits every innermost array (row) of nested arrays of the given shape, in row-major order,
+ * checking on the way that every array has its expected length: an iterative walk (no recursion),
+ * `visit(row, start, idx)` gets the row, the flat index of its first element and the index tuple.
+ */
+function forEachRow(
+  value: unknown,
+  shape: readonly number[],
+  name: string,
+  visit: (row: ArrayLike<unknown>, start: number, idx: readonly number[]) => void,
+): void {
+  const rank = shape.length;
+  const arrays: ArrayLike<unknown>[] = new Array(rank);
+  const idx = new Array<number>(rank).fill(0);
+  const check = (v: unknown, depth: number): ArrayLike<unknown> => {
+    const storage = storageOf(v);
+    if (storage === 'bigint') refuseStorage(name, storage, v, pathOf(idx, depth));
+    const isArray =
+      storage === 'array' ||
+      storage === 'numeric' ||
+      storage === 'float32' ||
+      storage === 'float64';
+    if (!isArray || (v as ArrayLike<unknown>).length !== shape[depth]) {
+      const got = isArray ? `length ${(v as ArrayLike<unknown>).length}` : describeEntry([v], 0);
       throw new LossInputError(
         'SHAPE_MISMATCH',
-        `${name}${path}: ragged nested array, expected an array of length ${shape[dim]} at depth ${dim}, got ${typeof v}`,
+        `${name}${pathOf(idx, depth)}: ragged nested array, expected an array of length ${shape[depth]} at depth ${depth}, got ${got}`,
         name,
       );
     }
-    const arr = v as ArrayLike<unknown>;
-    if (arr.length !== shape[dim]) {
-      throw new LossInputError(
-        'SHAPE_MISMATCH',
-        `${name}${path}: ragged nested array, expected length ${shape[dim]} at depth ${dim}, got ${arr.length}`,
-        name,
-      );
-    }
-    for (let i = 0; i < arr.length; i++) walk(arr[i], dim + 1, `${path}[${i}]`);
+    return v as ArrayLike<unknown>;
   };
-  walk(value, 0, '');
-  return out;
+  arrays[0] = check(value, 0);
+  const inner = shape[rank - 1]!;
+  let start = 0;
+  let depth = 0;
+  for (;;) {
+    // Descend along the current index to the innermost row.
+    while (depth < rank - 1) {
+      arrays[depth + 1] = check(arrays[depth]![idx[depth]!], depth + 1);
+      depth++;
+    }
+    visit(arrays[rank - 1]!, start, idx);
+    start += inner;
+    // Advance the index tuple over the outer dimensions.
+    let d = rank - 2;
+    while (d >= 0 && ++idx[d]! === shape[d]) idx[d--] = 0;
+    if (d < 0) return;
+    depth = d;
+  }
 }
 
-function isNdArray(value: unknown): value is ndarray.NdArray {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'shape' in value &&
-    'stride' in value &&
-    'data' in value &&
-    'offset' in value &&
-    Array.isArray((value as ndarray.NdArray).shape)
-  );
+/** Refuses a non-number in a row of plain numbers (typed rows hold numbers by construction). */
+function checkRow(
+  row: ArrayLike<unknown>,
+  idx: readonly number[],
+  depth: number,
+  name: string,
+): void {
+  if (!Array.isArray(row)) return;
+  for (let k = 0; k < row.length; k++) {
+    if (typeof row[k] === 'number') continue;
+    const where = `${pathOf(idx, depth)}[${k}]`;
+    if (Array.isArray(row[k]) || ArrayBuffer.isView(row[k])) {
+      throw new LossInputError(
+        'SHAPE_MISMATCH',
+        `${name}${where}: expected a number (arrays nested ${depth + 1} deep, as the first entries are), got an array`,
+        name,
+      );
+    }
+    throw new LossInputError(
+      'INVALID_TYPE',
+      `${name}${where}: expected a number, got ${describeEntry(row, k)}`,
+      name,
+    );
+  }
+}
+
+/**
+ * Nested arrays to a tensor: the shape from the first entries, then one pass that checks every
+ * array's length and every entry's type, and only then the allocation and a second pass that
+ * copies (re-checking each entry's type, since a getter may answer differently twice).
+ */
+function fromNested(value: readonly unknown[], name: string, dtype: DType): Tensor {
+  const shape = nestedShape(value, name);
+  const n = checkShape(shape, name);
+  const depth = shape.length - 1;
+  forEachRow(value, shape, name, (row, _start, idx) => checkRow(row, idx, depth, name));
+  const out = allocate(dtype, n, name, shape);
+  forEachRow(value, shape, name, (row, start, idx) => {
+    if (!Array.isArray(row)) {
+      out.set(row as ArrayLike<number>, start);
+      return;
+    }
+    checkRow(row, idx, depth, name);
+    for (let k = 0; k < row.length; k++) out[start + k] = row[k] as number;
+  });
+  return tensor(out, shape);
+}
+
+/** Strides of at most `shape.length` safe integers, and a safe-integer offset, else refused. */
+function checkLayout(shape: number[], stride: unknown, offset: unknown, name: string): number[] {
+  if (
+    !Array.isArray(stride) ||
+    stride.length !== shape.length ||
+    stride.some((s) => !Number.isSafeInteger(s))
+  ) {
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `${name}: expected stride to be ${shape.length} integers (one per dimension of shape ${formatShape(shape)}), got ${show(stride)}`,
+      name,
+    );
+  }
+  if (!Number.isSafeInteger(offset)) {
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `${name}: expected offset to be a non-negative integer, got ${show(offset)}`,
+      name,
+    );
+  }
+  return stride as number[];
+}
+
+/**
+ * Refuses a view that addresses storage outside its data: the addressed positions run from
+ * offset + sum_d min(0, stride_d (n_d - 1)) to offset + sum_d max(0, stride_d (n_d - 1)).
+ */
+function checkBounds(
+  shape: readonly number[],
+  stride: readonly number[],
+  offset: number,
+  length: number,
+  name: string,
+): void {
+  let lo = offset;
+  let hi = offset;
+  for (let d = 0; d < shape.length; d++) {
+    const reach = stride[d]! * (shape[d]! - 1);
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  if (lo < 0 || hi >= length) {
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `${name}: expected shape ${formatShape(shape)}, stride ${formatShape(stride)} and offset ${offset} to address its data of length ${length}, got positions ${lo} to ${hi}`,
+      name,
+    );
+  }
+}
+
+/** Copies the elements of a strided view in row-major order (checking plain-array entries). */
+function copyStrided(
+  data: ArrayLike<unknown>,
+  shape: readonly number[],
+  stride: readonly number[],
+  offset: number,
+  out: FloatArray,
+  name: string,
+): void {
+  const rank = shape.length;
+  const plain = Array.isArray(data);
+  const idx = new Array<number>(rank).fill(0);
+  let p = offset;
+  for (let k = 0; k < out.length; k++) {
+    const v = data[p];
+    if (plain && typeof v !== 'number') {
+      throw new LossInputError(
+        'INVALID_TYPE',
+        `${name}: element ${formatShape(idx)} (data[${p}]) expected a number, got ${describeEntry(data, p)}`,
+        name,
+      );
+    }
+    out[k] = v as number;
+    for (let d = rank - 1; d >= 0; d--) {
+      p += stride[d]!;
+      if (++idx[d]! < shape[d]!) break;
+      p -= stride[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+function hasGet(value: object): boolean {
+  return typeof (value as { get?: unknown }).get === 'function';
+}
+
+/**
+ * An ndarray or any object with its four fields (`shape`, `stride`, `offset`, `data`: a plain
+ * object needs no `get()`). The layout is checked against the data before anything is copied.
+ */
+function fromNdArrayLike(input: object, name: string, dtype: DType | undefined): Tensor {
+  const missing = ['shape', 'stride', 'offset', 'data'].filter((k) => !(k in input));
+  if (missing.length > 0) {
+    throw new LossInputError(
+      'INVALID_TYPE',
+      `${name}: expected ${WHAT}; an ndarray needs shape, stride, offset and data, got an object without ${missing.join(', ')}`,
+      name,
+    );
+  }
+  const {
+    shape: rawShape,
+    stride: rawStride,
+    offset: rawOffset,
+    data,
+  } = input as Record<string, unknown>;
+  const storage = storageOf(data);
+  if (storage === 'bigint' || storage === 'other') refuseStorage(name, storage, data, '.data');
+  const n = checkShape(rawShape, name);
+  const shape = (rawShape as number[]).slice();
+  const stride = checkLayout(shape, rawStride, rawOffset, name);
+  const offset = rawOffset as number;
+  const store = data as ArrayLike<unknown>;
+  if (n > 0) checkBounds(shape, stride, offset, store.length, name);
+  const float = storage === 'float32' || storage === 'float64';
+  const want: DType = dtype ?? (storage === 'float32' ? 'float32' : 'float64');
+  if (float && want === storage) {
+    const t = ndarray(store as FloatArray, shape, stride.slice(), offset) as Tensor;
+    if (isContiguous(t)) return hasGet(input) ? (input as Tensor) : t;
+  }
+  const out = allocate(want, n, name, shape);
+  copyStrided(store, shape, stride, offset, out, name);
+  return tensor(out, shape);
 }
 
 /** Turns any {@link TensorLike} into a tensor without validating values. */
-function coerce(input: TensorLike, name: string, dtype: DType | undefined): Tensor {
-  if (isNdArray(input)) {
-    const data = input.data as unknown;
-    if (data instanceof Float32Array || data instanceof Float64Array) {
-      const t = input as Tensor;
-      if (isContiguous(t) && (dtype === undefined || dtype === dtypeOf(t.data))) return t;
-      return tensor(toFlat(t, dtype ?? dtypeOf(t.data)), t.shape);
-    }
-    // An ndarray over another storage (number[], Int32Array, ...): read it as float64.
-    const shape = input.shape.slice();
-    const out =
-      dtype === 'float32' ? new Float32Array(sizeOf(shape)) : new Float64Array(sizeOf(shape));
-    const generic = ndarray(out, shape);
-    let k = 0;
-    const idx = new Array<number>(shape.length).fill(0);
-    for (; k < out.length; k++) {
-      out[k] = Number(input.get(...idx));
-      for (let d = shape.length - 1; d >= 0; d--) {
-        if (++idx[d]! < shape[d]!) break;
-        idx[d] = 0;
-      }
-    }
-    return generic as Tensor;
-  }
-  if (input instanceof Float32Array || input instanceof Float64Array) {
-    if (dtype === undefined || dtype === dtypeOf(input)) return tensor(input);
-    return tensor(dtype === 'float32' ? Float32Array.from(input) : Float64Array.from(input));
-  }
+function coerce(input: unknown, name: string, dtype: DType | undefined): Tensor {
   if (typeof input === 'number') {
     const data = dtype === 'float32' ? new Float32Array([input]) : new Float64Array([input]);
     return tensor(data, []);
   }
-  if (Array.isArray(input) || ArrayBuffer.isView(input)) {
-    const shape = inferNestedShape(input, name);
-    return tensor(flattenNested(input, shape, name, dtype ?? 'float64'), shape);
+  if (Array.isArray(input)) return fromNested(input, name, dtype ?? 'float64');
+  const storage = storageOf(input);
+  if (storage === 'float32' || storage === 'float64') {
+    const data = input as FloatArray;
+    if (dtype === undefined || dtype === storage) return tensor(data);
+    return tensor(dtype === 'float32' ? Float32Array.from(data) : Float64Array.from(data));
   }
-  throw new LossInputError(
-    'INVALID_TYPE',
-    `${name}: expected an ndarray, a Float32Array/Float64Array or nested number arrays, got ${input === null ? 'null' : typeof input}`,
-    name,
-  );
+  if (storage === 'numeric') {
+    const data = input as ArrayLike<number>;
+    const out = allocate(dtype ?? 'float64', data.length, name, [data.length]);
+    out.set(data);
+    return tensor(out);
+  }
+  if (storage === 'bigint') refuseStorage(name, storage, input);
+  if (typeof input === 'object' && input !== null && !ArrayBuffer.isView(input)) {
+    if ('shape' in input || 'data' in input) return fromNdArrayLike(input, name, dtype);
+  }
+  return refuseStorage(name, storage, input);
 }
 
 /**
  * The one coercion + validation step every public @losses function runs on each tensor argument.
  *
+ * Accepts a number (a scalar), a Float32Array / Float64Array (kept as is), an integer typed
+ * array (`Int8Array` ... `Uint32Array`, read exactly as float64), nested arrays of numbers (or of
+ * typed arrays; float64), and an ndarray over any of these storages - or any object with the four
+ * fields `shape`, `stride`, `offset` and `data` (no `get()` needed). BigInt typed arrays, DataViews
+ * and everything else are refused.
+ *
+ * Everything about the layout is checked before anything is allocated: a shape of at most
+ * {@link TENSOR_LIMITS}`.maxRank` non-negative integers holding at most
+ * {@link TENSOR_LIMITS}`.maxElements` elements; strides and offset that address only positions
+ * inside `data`; nested arrays that are regular, without holes (sparse arrays) and hold only
+ * numbers. Getters and proxies are read like plain values; an error they throw propagates.
+ *
  * Returns a row-major contiguous tensor (offset 0), so kernels may index `t.data` directly. The
  * input is copied only when it is not already such a tensor of the wanted dtype; callers must
  * treat the result as read-only (it may share the caller's storage).
  *
- * @throws LossInputError `INVALID_TYPE` (not numbers), `SHAPE_MISMATCH` (rank or size), `EMPTY`
- *   (no elements), `NON_FINITE` (NaN or infinity), `INVALID_OPTION` (value outside `min..max`).
+ * @throws LossInputError `INVALID_TYPE` (not an accepted kind of input, or an entry that is not a
+ *   number), `SHAPE_MISMATCH` (a bad shape, stride or offset, ragged or mixed-depth nesting, a rank
+ *   or size other than `spec` asks, a size over the limits), `EMPTY` (no elements), `NON_FINITE`
+ *   (NaN or infinity), `INVALID_OPTION` (value outside `min..max`). The message starts with
+ *   `spec.name` and says what was expected and what was given.
  */
 export function toTensor(input: TensorLike, spec: TensorSpec): Tensor {
   const { name } = spec;
-  if (input === undefined || input === null) {
-    throw new LossInputError('INVALID_TYPE', `${name}: is required, got ${String(input)}`, name);
-  }
   const t = coerce(input, name, spec.dtype);
   const shape = t.shape;
   if (spec.rank !== undefined) {
@@ -182,7 +423,11 @@ export function toTensor(input: TensorLike, spec: TensorSpec): Tensor {
   }
   const n = sizeOf(shape);
   if (n === 0 && !spec.allowEmpty) {
-    throw new LossInputError('EMPTY', `${name}: is empty (shape ${formatShape(shape)})`, name);
+    throw new LossInputError(
+      'EMPTY',
+      `${name}: expected at least one element, got shape ${formatShape(shape)}`,
+      name,
+    );
   }
   const data = t.data;
   const { min, max, allowNaN } = spec;

@@ -22,6 +22,7 @@ export {
   type NestedArray,
   rowMajorStrides,
   sizeOf,
+  TENSOR_LIMITS,
   tensor,
   toFlat,
   toNested,

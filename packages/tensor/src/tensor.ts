@@ -1,5 +1,6 @@
 import ndarray from 'ndarray';
 import { LossInputError } from './errors.js';
+import { show } from './options.js';
 import type { DType, FloatArray, Tensor } from './types.js';
 
 /** The typed-array constructor for a dtype. */
@@ -10,6 +11,56 @@ export function arrayType(dtype: DType): Float32ArrayConstructor | Float64ArrayC
 /** The dtype of float storage. */
 export function dtypeOf(data: FloatArray): DType {
   return data instanceof Float32Array ? 'float32' : 'float64';
+}
+
+/**
+ * What one tensor may hold, checked before anything is allocated: at most `maxRank` dimensions
+ * (as NumPy) and `maxElements` elements (2^32 - 1, the longest typed array JavaScript engines
+ * allocate).
+ */
+export const TENSOR_LIMITS: Readonly<{ maxRank: number; maxElements: number }> = Object.freeze({
+  maxRank: 32,
+  maxElements: 2 ** 32 - 1,
+});
+
+/**
+ * Checks a shape before anything is allocated for it: an array of at most
+ * {@link TENSOR_LIMITS}`.maxRank` non-negative integers whose product is at most
+ * {@link TENSOR_LIMITS}`.maxElements`. Returns the number of elements.
+ *
+ * @param label How the message names the tensor, e.g. `'x'` or `'zeros'`.
+ * @param argument The argument at fault for {@link LossInputError.argument}.
+ * @throws LossInputError `SHAPE_MISMATCH`.
+ */
+export function checkShape(shape: unknown, label: string, argument = label): number {
+  const fail = (what: string): never => {
+    throw new LossInputError('SHAPE_MISMATCH', `${label}: ${what}`, argument);
+  };
+  if (!Array.isArray(shape)) {
+    return fail(`expected a shape (an array of non-negative integers), got ${show(shape)}`);
+  }
+  if (shape.length > TENSOR_LIMITS.maxRank) {
+    fail(
+      `expected at most ${TENSOR_LIMITS.maxRank} dimensions, got a shape of ${shape.length} dimensions`,
+    );
+  }
+  let n = 1;
+  let zero = false;
+  for (let d = 0; d < shape.length; d++) {
+    const v = shape[d];
+    if (!Number.isSafeInteger(v) || (v as number) < 0) {
+      fail(`expected a shape of non-negative integers, got ${show(shape)} (dimension ${d})`);
+    }
+    if (v === 0) zero = true;
+    n *= v as number;
+  }
+  if (zero) return 0;
+  if (n > TENSOR_LIMITS.maxElements) {
+    fail(
+      `shape ${formatShape(shape)} holds ${n} elements; expected at most ${TENSOR_LIMITS.maxElements} (TENSOR_LIMITS.maxElements)`,
+    );
+  }
+  return n;
 }
 
 /** Number of elements of a shape (1 for the scalar shape `[]`). */
@@ -42,28 +93,24 @@ export function formatShape(shape: readonly number[]): string {
  * @throws LossInputError `SHAPE_MISMATCH` if the shape's size differs from `data.length`.
  */
 export function tensor(data: FloatArray, shape: readonly number[] = [data.length]): Tensor {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new LossInputError(
-        'SHAPE_MISMATCH',
-        `tensor: shape must hold non-negative integers, got ${formatShape(shape)}`,
-        'shape',
-      );
-    }
-  }
-  if (sizeOf(shape) !== data.length) {
+  const n = checkShape(shape, 'tensor', 'shape');
+  if (n !== data.length) {
     throw new LossInputError(
       'SHAPE_MISMATCH',
-      `tensor: shape ${formatShape(shape)} holds ${sizeOf(shape)} elements but data has ${data.length}`,
+      `tensor: shape ${formatShape(shape)} holds ${n} elements but data has ${data.length}`,
       'shape',
     );
   }
   return ndarray(data, shape.slice(), rowMajorStrides(shape), 0) as Tensor;
 }
 
-/** A new zero-filled contiguous tensor of the given shape and dtype. */
+/**
+ * A new zero-filled contiguous tensor of the given shape and dtype.
+ *
+ * @throws LossInputError `SHAPE_MISMATCH` for a shape {@link checkShape} refuses, before allocating.
+ */
 export function zeros(shape: readonly number[], dtype: DType = 'float64'): Tensor {
-  return tensor(new (arrayType(dtype))(sizeOf(shape)), shape);
+  return tensor(new (arrayType(dtype))(checkShape(shape, 'zeros', 'shape')), shape);
 }
 
 /** True when `t` is row-major contiguous with offset 0, so `t.data[i]` is the i-th element. */

@@ -73,6 +73,9 @@ export function bceProbGrad(p: number, y: number): number {
  * One pass over the frames; per frame it works in the scratch rows (no allocation). The gradient
  * w.r.t. the input (logits, or p itself for probability input) is written to `grad` when given.
  * The max of L_down routes its gradient to the arg-max child; tied children share it evenly.
+ *
+ * A term whose weight is 0 is skipped, unless `wantParts` asks for the unweighted terms (then it
+ * is evaluated for `down` / `up` but still adds nothing to the value or the gradient).
  */
 export function lossKernel(
   z: FloatArray,
@@ -83,19 +86,20 @@ export function lossKernel(
   input: InputKind,
   s: Scratch,
   grad: FloatArray | null,
+  wantParts = false,
 ): KernelValue {
   const C = t.numClasses;
   const E = t.edgeParent.length;
   const P = t.parentIndex.length;
   const { edgeParent, edgeChild, childStart, childIndex, parentIndex } = t;
   const { p, dp, gb, gp } = s;
-  const wantBce = w.bce !== 0;
-  const wantUp = w.up !== 0 && E > 0;
-  const wantDown = w.down !== 0 && P > 0;
+  const wantBce = w.bce !== 0 || wantParts;
+  const wantUp = (w.up !== 0 || wantParts) && E > 0;
+  const wantDown = (w.down !== 0 || wantParts) && P > 0;
   const nKnown = wantBce ? countKnown(y) : 0;
   const gBce = nKnown > 0 ? w.bce / nKnown : 0;
-  const gUp = wantUp ? (2 * w.up) / (F * E) : 0;
-  const gDown = wantDown ? (2 * w.down) / (F * P) : 0;
+  const gUp = w.up !== 0 && E > 0 ? (2 * w.up) / (F * E) : 0;
+  const gDown = w.down !== 0 && P > 0 ? (2 * w.down) / (F * P) : 0;
   const logits = input === 'logits';
   let bceSum = 0;
   let upSum = 0;
@@ -136,6 +140,7 @@ export function lossKernel(
         const d = p[ch]! - p[pa]!;
         if (d > 0) {
           upSum += d * d;
+          if (gUp === 0) continue;
           const g = gUp * d;
           gp[ch] += g;
           gp[pa] -= g;
@@ -159,6 +164,7 @@ export function lossKernel(
         const d = p[c]! - m;
         if (d > 0) {
           downSum += d * d;
+          if (gDown === 0) continue;
           const g = gDown * d;
           gp[c] += g;
           const share = g / ties;

@@ -1,5 +1,6 @@
 import type { FloatArray } from '@losses/tensor';
 import type { HierarchyTables } from '../hierarchy.js';
+import { DescendantMax } from './descendant-max.js';
 
 /**
  * Strategy B of Krause & Muller (TASLP 2023): leaf predictions only, each parent set to the max of
@@ -76,25 +77,23 @@ export function aggregateVjp(
 /**
  * MCM, the max constraint module of C-HMCNN (Giunchiglia & Lukasiewicz, NeurIPS 2020, Eq. 2):
  * MCM_A = max_{B in D_A} h_B over A and all its descendants, so that a class is never less likely
- * than any of its descendants.
+ * than any of its descendants. Computed bottom-up as max(h_A, MCM of each child): O(C + |E|) per
+ * frame (see {@link DescendantMax}).
  */
 export function mcmForward(x: FloatArray, F: number, t: HierarchyTables, out: FloatArray): void {
   const C = t.numClasses;
-  const { closureStart, closureIndex } = t;
+  const dm = new DescendantMax(t);
   for (let f = 0; f < F; f++) {
     const base = f * C;
-    for (let a = 0; a < C; a++) {
-      let m = x[base + a]!;
-      for (let j = closureStart[a]! + 1; j < closureStart[a + 1]!; j++) {
-        const v = x[base + closureIndex[j]!]!;
-        if (v > m) m = v;
-      }
-      out[base + a] = m;
-    }
+    dm.run(x, base, null, false);
+    for (let a = 0; a < C; a++) out[base + a] = dm.max[a]!;
   }
 }
 
-/** Vector-Jacobian product of {@link mcmForward}: dy_A goes to the arg-max of D_A (ties share). */
+/**
+ * Vector-Jacobian product of {@link mcmForward}: dy_A goes to the arg-max of D_A; members of D_A
+ * tied at the max share it evenly.
+ */
 export function mcmVjp(
   x: FloatArray,
   dy: FloatArray,
@@ -104,29 +103,17 @@ export function mcmVjp(
   dx: FloatArray,
 ): void {
   const C = t.numClasses;
-  const { closureStart, closureIndex } = t;
+  const dm = new DescendantMax(t);
   for (let f = 0; f < F; f++) {
     const base = f * C;
     row.fill(0);
+    dm.run(x, base, null, true);
     for (let a = 0; a < C; a++) {
       const g = dy[base + a]!;
       if (g === 0) continue;
-      const lo = closureStart[a]!;
-      const hi = closureStart[a + 1]!;
-      let m = Number.NEGATIVE_INFINITY;
-      let ties = 0;
-      for (let j = lo; j < hi; j++) {
-        const v = x[base + closureIndex[j]!]!;
-        if (v > m) {
-          m = v;
-          ties = 1;
-        } else if (v === m) ties++;
-      }
-      const share = g / ties;
-      for (let j = lo; j < hi; j++) {
-        const b = closureIndex[j]!;
-        if (x[base + b] === m) row[b] += share;
-      }
+      const n = dm.members(a);
+      const share = g / n;
+      for (let k = 0; k < n; k++) row[dm.tied[k]!] += share;
     }
     for (let c = 0; c < C; c++) dx[base + c] = row[c]!;
   }
@@ -138,6 +125,9 @@ export function mcmVjp(
  * ancestor is labelled 0 (a negative parent makes its descendants negative); otherwise it stays
  * unknown (NaN). Positive evidence wins over a conflicting negative label, so the output is always
  * consistent; consistent labels are never changed, only completed.
+ *
+ * Two sweeps per frame, O(C + |E|): bottom-up, a class is positive when it or a child is; top-down
+ * (reverse bottom-up order, parents first), a negative class makes its children negative.
  */
 export function propagateKernel(
   y: FloatArray,
@@ -146,24 +136,27 @@ export function propagateKernel(
   out: FloatArray,
 ): void {
   const C = t.numClasses;
-  const { closureStart, closureIndex } = t;
+  const { bottomUpOrder, childStart, childIndex } = t;
+  const positive = new Uint8Array(C);
+  const negative = new Uint8Array(C);
   for (let f = 0; f < F; f++) {
     const base = f * C;
-    for (let a = 0; a < C; a++) out[base + a] = Number.NaN;
-    // Negative pass: a class labelled 0 makes itself and its descendants 0.
-    for (let a = 0; a < C; a++) {
-      if (y[base + a] !== 0) continue;
-      for (let j = closureStart[a]!; j < closureStart[a + 1]!; j++)
-        out[base + closureIndex[j]!] = 0;
-    }
-    // Positive pass (wins): a class with itself or a descendant labelled 1 is 1.
-    for (let a = 0; a < C; a++) {
-      for (let j = closureStart[a]!; j < closureStart[a + 1]!; j++) {
-        if (y[base + closureIndex[j]!] === 1) {
-          out[base + a] = 1;
-          break;
-        }
+    for (let k = 0; k < C; k++) {
+      const a = bottomUpOrder[k]!;
+      let pos = y[base + a] === 1 ? 1 : 0;
+      for (let j = childStart[a]!; j < childStart[a + 1]! && pos === 0; j++) {
+        pos = positive[childIndex[j]!]!;
       }
+      positive[a] = pos;
+      negative[a] = y[base + a] === 0 ? 1 : 0;
+    }
+    for (let k = C - 1; k >= 0; k--) {
+      const a = bottomUpOrder[k]!;
+      if (negative[a] === 0) continue;
+      for (let j = childStart[a]!; j < childStart[a + 1]!; j++) negative[childIndex[j]!] = 1;
+    }
+    for (let a = 0; a < C; a++) {
+      out[base + a] = positive[a] === 1 ? 1 : negative[a] === 1 ? 0 : Number.NaN;
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { FloatArray } from '@losses/tensor';
 import type { HierarchyTables } from '../hierarchy.js';
+import { DescendantMax } from './descendant-max.js';
 import { bceProb, bceProbGrad, countKnown, type InputKind } from './loss-kernel.js';
 
 /**
@@ -26,34 +27,28 @@ export function mcKernel(
   row: Float64Array,
 ): number {
   const C = t.numClasses;
-  const { closureStart, closureIndex } = t;
   const nKnown = countKnown(y);
   if (grad) grad.fill(0);
   if (nKnown === 0) return 0;
+  // MCM over every descendant (negative classes) and over the positive ones (positive classes),
+  // each by dynamic programming over the hierarchy: O(C + |E|) per frame.
+  const all = new DescendantMax(t);
+  const pos = new DescendantMax(t);
   // Per-frame float64 gradient row (given by the caller, length C), written out once per frame.
   const inv = 1 / nKnown;
   const logits = input === 'logits';
+  const wantArg = grad !== null;
   let sum = 0;
   for (let f = 0; f < F; f++) {
     const base = f * C;
     if (grad) row.fill(0);
+    all.run(z, base, null, wantArg);
+    pos.run(z, base, y, wantArg);
     for (let a = 0; a < C; a++) {
       const ya = y[base + a]!;
       if (Number.isNaN(ya)) continue;
-      const lo = closureStart[a]!;
-      const hi = closureStart[a + 1]!;
-      const positive = ya === 1;
-      let m = Number.NEGATIVE_INFINITY;
-      let ties = 0;
-      for (let j = lo; j < hi; j++) {
-        const b = closureIndex[j]!;
-        if (positive && y[base + b] !== 1) continue;
-        const v = z[base + b]!;
-        if (v > m) {
-          m = v;
-          ties = 1;
-        } else if (v === m) ties++;
-      }
+      const dm = ya === 1 ? pos : all;
+      const m = dm.max[a]!;
       let g: number;
       if (logits) {
         const e = Math.exp(-Math.abs(m));
@@ -65,12 +60,9 @@ export function mcKernel(
         g = bceProbGrad(m, ya) * inv;
       }
       if (!grad) continue;
-      const share = g / ties;
-      for (let j = lo; j < hi; j++) {
-        const b = closureIndex[j]!;
-        if (positive && y[base + b] !== 1) continue;
-        if (z[base + b] === m) row[b] += share;
-      }
+      const n = dm.members(a);
+      const share = g / n;
+      for (let k = 0; k < n; k++) row[dm.tied[k]!] += share;
     }
     if (grad) for (let c = 0; c < C; c++) grad[base + c] = row[c]!;
   }
