@@ -173,7 +173,7 @@ async function mathOnPage(page) {
     blocks: document.querySelectorAll('.vp-doc mjx-container[display="true"] svg').length,
     inline: document.querySelectorAll('.vp-doc mjx-container:not([display="true"]) svg').length,
     errors: document.querySelectorAll('.vp-doc mjx-merror, .vp-doc [data-mjx-error]').length,
-    raw: (document.querySelector('.vp-doc')?.innerText.match(/\$\$/g) ?? []).length,
+    raw: (document.querySelector('.vp-doc')?.textContent.match(/\$\$/g) ?? []).length,
     // display formulas wider than the text column (cut off on the right, or scrolled)
     wide: [...document.querySelectorAll('.vp-doc mjx-container[display="true"]')].filter(
       (c) =>
