@@ -17,6 +17,7 @@ import {
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { extractSnippets } from '../../../scripts/snippets-lib.mjs';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(appRoot, '..', '..');
@@ -41,27 +42,7 @@ function sources() {
   return [...files, ...walk(join(repoRoot, 'docs'))];
 }
 
-/** The ```ts blocks of a Markdown file: `{ line, code, runnable }`. */
-export function extract(text) {
-  const out = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = lines[i].match(/^(\s*)```(ts|typescript)\b/);
-    if (!m) continue;
-    const start = i;
-    const body = [];
-    for (i++; i < lines.length && !/^\s*```\s*$/.test(lines[i]); i++)
-      body.push(lines[i].slice(m[1].length));
-    let k = start - 1;
-    while (k >= 0 && lines[k].trim() === '') k--;
-    out.push({
-      line: start + 1,
-      code: body.join('\n'),
-      runnable: /<!--\s*snippet:\s*runnable\s*-->/.test(lines[k] ?? ''),
-    });
-  }
-  return out;
-}
+const extract = extractSnippets;
 
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
