@@ -166,11 +166,25 @@ export function helpText(cases: readonly ReproduceCase[], defaultOut: string): s
     '',
     'cases:',
   ];
+  const indent = ' '.repeat(20);
+  /** `text` after `first` in lines of at most 100 characters, continuation lines indented. */
+  const wrap = (first: string, text: string) => {
+    const out: string[] = [];
+    let cur = first;
+    for (const word of text.split(' ')) {
+      if (cur.length + word.length + 1 > 100 && cur.trim() !== '') {
+        out.push(cur);
+        cur = indent;
+      }
+      cur += cur.trim() === '' ? word : ` ${word}`;
+    }
+    out.push(cur);
+    return out;
+  };
   for (const c of cases) {
-    lines.push(`  ${c.name.padEnd(18)}${c.summary}`);
-    lines.push(
-      `  ${''.padEnd(18)}trials: ${c.trials ?? '- (no repetitions)'}; seed: ${c.seed ?? '- (nothing random)'}`,
-    );
+    lines.push(...wrap(`  ${c.name.padEnd(18)}`, c.summary));
+    lines.push(...wrap(indent, `trials: ${c.trials ?? '- (no repetitions)'}`));
+    lines.push(...wrap(indent, `seed: ${c.seed ?? '- (nothing random)'}`));
     for (const f of c.flags ?? []) lines.push(`  ${line(f)}`);
   }
   lines.push('', `Results are written to ${defaultOut} unless --out is given.`);

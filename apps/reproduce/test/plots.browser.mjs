@@ -4,7 +4,7 @@
 // the picture, two texts overlap, a mark leaves its plot area or a legend swatch does not draw its
 // series' mark (test/svg-check.mjs). The PNGs go to test-results/plots/, to look at.
 // Usage: node test/plots.browser.mjs [dir]   (run `pnpm build` first)
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -16,11 +16,23 @@ const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const started = Date.now();
 const given = process.argv[2];
 const dir = given ?? mkdtempSync(join(tmpdir(), 'losses-quick-'));
+let stderr = '';
 if (!given) {
   console.log(`reproduce --quick --out ${dir}`);
-  execFileSync(process.execPath, [join(appRoot, 'dist', 'cli.js'), '--quick', '--out', dir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(appRoot, 'dist', 'cli.js'), '--quick', '--out', dir],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    },
+  );
+  stderr = r.stderr;
+  if (r.status !== 0) {
+    console.log(`  FAIL reproduce --quick exited with ${r.status}\n${stderr}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
 }
 const walk = (d) =>
   readdirSync(d).flatMap((f) => {
@@ -39,6 +51,19 @@ let passed = 0;
 let failed = 0;
 const checker = await openChecker(join(appRoot, 'test-results', 'plots'));
 try {
+  // tfjs's Node.js banner ("Hi, looks like you are running TensorFlow.js in Node.js") is kept out
+  // of the progress lines on stderr.
+  if (!given) {
+    if (/looks like you are running TensorFlow\.js/.test(stderr)) {
+      failed++;
+      console.log(
+        "  FAIL reproduce --quick printed tfjs's Node.js banner among its progress lines",
+      );
+    } else {
+      passed++;
+      console.log('  ok   reproduce --quick prints no tfjs banner among its progress lines');
+    }
+  }
   if (files.length < 10) {
     failed++;
     console.log(`  FAIL reproduce --quick wrote ${files.length} SVG files, expected at least 10`);
