@@ -166,7 +166,7 @@ export function helpText(cases: readonly ReproduceCase[], defaultOut: string): s
     '',
     'cases:',
   ];
-  const indent = ' '.repeat(20);
+  const indent = ' '.repeat(21);
   /** `text` after `first` in lines of at most 100 characters, continuation lines indented. */
   const wrap = (first: string, text: string) => {
     const out: string[] = [];

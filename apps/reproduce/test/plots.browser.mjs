@@ -83,7 +83,7 @@ try {
   if (!given) rmSync(dir, { recursive: true, force: true });
 }
 console.log(
-  `plots: ${files.length} from reproduce --quick, ${plots.length - files.length} edge cases, ${((Date.now() - started) / 1000).toFixed(1)} s; PNGs in test-results/plots/`,
+  `plots: ${files.length} from ${given ?? 'reproduce --quick'}, ${plots.length - files.length} edge cases, ${((Date.now() - started) / 1000).toFixed(1)} s; PNGs in test-results/plots/`,
 );
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -165,6 +165,7 @@ export const freqEstimationCase: ReproduceCase = {
           x,
           y: t,
           color: preset === 'standard' ? '#1f77b4' : '#d62728',
+          opacity: 0.7,
         });
       });
     }

@@ -20,6 +20,8 @@ export interface Series {
   dashed?: boolean;
   /** Set false to leave the series out of the legend. Default: true when it has a name. */
   legend?: boolean;
+  /** Opacity of the marks in (0, 1] (default 1), for many overlapping lines. */
+  opacity?: number;
 }
 
 /** A vertical marker line, with an optional label drawn at the top of the plot. */
@@ -195,11 +197,12 @@ export function lineChart(series: readonly Series[], opts: ChartOptions): string
   out.push('<g data-role="marks">');
   series.forEach((s, k) => {
     const color = colors[k]!;
+    const alpha = s.opacity !== undefined && s.opacity < 1 ? ` opacity="${s.opacity}"` : '';
     if (s.points) {
       for (let i = 0; i < s.x.length; i++) {
         if (!Number.isFinite(s.x[i]!) || !Number.isFinite(s.y[i]!)) continue;
         out.push(
-          `<circle cx="${num(X(s.x[i]!))}" cy="${num(Y(s.y[i]!))}" r="${DOT_R}" fill="${color}" stroke="white" stroke-width="0.8" data-series="${k}"/>`,
+          `<circle cx="${num(X(s.x[i]!))}" cy="${num(Y(s.y[i]!))}" r="${DOT_R}" fill="${color}" stroke="white" stroke-width="0.8"${alpha} data-series="${k}"/>`,
         );
       }
       return;
@@ -213,7 +216,7 @@ export function lineChart(series: readonly Series[], opts: ChartOptions): string
       pts.push(`${num(X(x))},${num(Y(y))}`);
     }
     out.push(
-      `<polyline fill="none" stroke="${color}" stroke-width="1.6"${dashed[k] ? ' stroke-dasharray="6 4"' : ''} points="${pts.join(' ')}" data-series="${k}"/>`,
+      `<polyline fill="none" stroke="${color}" stroke-width="1.6"${dashed[k] ? ' stroke-dasharray="6 4"' : ''} points="${pts.join(' ')}"${alpha} data-series="${k}"/>`,
     );
   });
   out.push('</g>');
