@@ -165,6 +165,9 @@ export default defineConfig({
   cacheDir: resolve(appRoot, '.vitepress', 'cache'),
   cleanUrls: false,
   lastUpdated: false,
+  // Formulas ($...$, $$...$$) are typeset to SVG by MathJax (markdown-it-mathjax3) at build time:
+  // no script and no font are loaded from anywhere.
+  markdown: { math: true },
   head: [
     ['meta', { name: 'color-scheme', content: 'light dark' }],
     ['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],

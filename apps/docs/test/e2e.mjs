@@ -136,6 +136,51 @@ async function svgMarks(loc, plot) {
   return loc.locator(`[data-plot="${plot}"] svg :is(path, rect, line, circle)`).count();
 }
 const cents = (f, f0) => 1200 * Math.log2(f / f0);
+/**
+ * Texts of the figure's SVGs that are cut off: not inside their own SVG's box (what overflows an SVG
+ * is not drawn), or - for a tree node - not inside the node's box.
+ */
+async function clippedTexts(loc) {
+  return loc.evaluate((root) => {
+    const bad = [];
+    const inside = (b, a) =>
+      b.left >= a.left - 0.5 &&
+      b.right <= a.right + 0.5 &&
+      b.top >= a.top - 0.5 &&
+      b.bottom <= a.bottom + 0.5;
+    for (const svg of root.querySelectorAll('svg')) {
+      const r = svg.getBoundingClientRect();
+      if (r.width === 0) continue;
+      for (const t of svg.querySelectorAll('text')) {
+        if (t.textContent.trim() && !inside(t.getBoundingClientRect(), r)) {
+          bad.push(`"${t.textContent.trim()}" leaves its SVG`);
+        }
+      }
+      for (const node of svg.querySelectorAll('[data-node]')) {
+        const box = node.querySelector('rect').getBoundingClientRect();
+        for (const t of node.querySelectorAll('text')) {
+          if (!inside(t.getBoundingClientRect(), box))
+            bad.push(`"${t.textContent}" leaves its box`);
+        }
+      }
+    }
+    return bad;
+  });
+}
+/** Rendered formulas on the page (MathJax SVG) and any `$$` left as text. */
+async function mathOnPage(page) {
+  return page.evaluate(() => ({
+    blocks: document.querySelectorAll('.vp-doc mjx-container[display="true"] svg').length,
+    inline: document.querySelectorAll('.vp-doc mjx-container:not([display="true"]) svg').length,
+    errors: document.querySelectorAll('.vp-doc mjx-merror, .vp-doc [data-mjx-error]').length,
+    raw: (document.querySelector('.vp-doc')?.textContent.match(/\$\$/g) ?? []).length,
+    // display formulas wider than the text column (cut off on the right, or scrolled)
+    wide: [...document.querySelectorAll('.vp-doc mjx-container[display="true"]')].filter(
+      (c) =>
+        c.querySelector('svg').getBoundingClientRect().width > c.getBoundingClientRect().width + 1,
+    ).length,
+  }));
+}
 
 console.log(`e2e: ${server.url} (${dist})`);
 
@@ -308,6 +353,30 @@ await check('the built site loads nothing from another host (no CDN)', async () 
       assert(Math.abs(cents(s.minHz, 440)) < 1, `minimum at ${s.minHz} Hz for a 440 Hz target`);
     },
   );
+  await check('mss: the formulas are typeset (MathJax SVG), none left as text', async () => {
+    const m = await mathOnPage(page);
+    assert(m.blocks >= 3 && m.inline >= 5, `formulas: ${JSON.stringify(m)}`);
+    assert(m.errors === 0 && m.raw === 0 && m.wide === 0, `formulas: ${JSON.stringify(m)}`);
+  });
+  await check('mss: no text of the leakage and landscape figures is cut off', async () => {
+    const bad = [
+      ...(await clippedTexts(figure(page, 'leakage'))),
+      ...(await clippedTexts(figure(page, 'landscape'))),
+    ];
+    assert(bad.length === 0, bad.join('\n'));
+  });
+  await check(
+    'mss: before a run, the estimation figure shows the start and an axis to 0',
+    async () => {
+      const fig = await waitStatus(page, 'freq-estimation', 'idle');
+      const ticks = await fig
+        .locator('[data-plot="trace"] svg [aria-label="y-axis tick label"] text')
+        .allTextContents();
+      assert(ticks.length >= 3, `y ticks before a run: ${ticks.join(', ')}`);
+      assert(!ticks.some((t) => /\.0{4,}/.test(t)), `y ticks before a run: ${ticks.join(', ')}`);
+      assert((await clippedTexts(fig)).length === 0, (await clippedTexts(fig)).join('\n'));
+    },
+  );
   await check('mss: GRA table renders', async () => {
     const fig = figure(page, 'gra-table');
     assert((await fig.locator('tbody tr').count()) >= 3, 'GRA table has fewer than 3 rows');
@@ -369,6 +438,24 @@ await check('the built site loads nothing from another host (no CDN)', async () 
       assert((await fig.locator('[data-violates="up"]').count()) >= 1, 'no violating edge marked');
     },
   );
+  await check('hierarchy: every node label fits its box, on both hierarchies', async () => {
+    const fig = figure(page, 'hierarchy');
+    let bad = await clippedTexts(fig);
+    await fig.locator('[data-control="hierarchy"]').selectOption('orchestra');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-figure="hierarchy"] [data-node]').length > 12,
+    );
+    bad = [...bad, ...(await clippedTexts(fig))];
+    await fig.locator('[data-control="hierarchy"]').selectOption('singing');
+    assert(bad.length === 0, bad.join('\n'));
+  });
+  await check('hierarchy: the formulas are typeset', async () => {
+    const m = await mathOnPage(page);
+    assert(
+      m.blocks >= 3 && m.errors === 0 && m.raw === 0 && m.wide === 0,
+      `formulas: ${JSON.stringify(m)}`,
+    );
+  });
   await check('hierarchy: strategy table renders', async () => {
     const fig = figure(page, 'strategy-table');
     assert((await fig.textContent()).length > 50, 'empty strategy table');
@@ -420,6 +507,23 @@ await check('the built site loads nothing from another host (no CDN)', async () 
       `value did not grow with the prior: ${before} -> ${JSON.stringify(after)}`,
     );
     assert((await fig.locator('.losses-missing').count()) === 0, 'the figure shows an error');
+  });
+  await check('softdtw: no text of the figure is cut off (colour scale labels whole)', async () => {
+    const fig = figure(page, 'softdtw');
+    const bad = await clippedTexts(fig);
+    assert(bad.length === 0, bad.join('\n'));
+    const labels = await fig.locator('[data-plot="alignment"] svg text').allTextContents();
+    assert(
+      labels.some((t) => t.trim() === '0.0' || t.trim() === '0'),
+      `ramp labels: ${labels.join(' | ')}`,
+    );
+  });
+  await check('softdtw: the formulas are typeset', async () => {
+    const m = await mathOnPage(page);
+    assert(
+      m.blocks >= 2 && m.errors === 0 && m.raw === 0 && m.wide === 0,
+      `formulas: ${JSON.stringify(m)}`,
+    );
   });
   await page.screenshot({ path: join(results, 'guide-softdtw.png'), fullPage: true });
   await check('softdtw: no console errors or failed requests while interacting', async () =>

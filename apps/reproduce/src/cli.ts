@@ -1,37 +1,45 @@
 #!/usr/bin/env node
 /**
- * The main job of @losses: `pnpm reproduce [case ...] [--flags]` reruns the case studies and writes
- * Markdown/JSON tables, CSV data and SVG plots to `out/` at the repository root. With no case it
- * runs them all, in order.
+ * The main job of @losses: `pnpm reproduce [case ...] [--quick] [--trials=N] [--seed=N]
+ * [--out=DIR] [case flags]` reruns the case studies and writes Markdown/JSON tables, CSV data and
+ * SVG plots to `out/` at the repository root (or DIR). With no case it runs them all, in order.
+ * `--help` lists the cases, what `--trials` and `--seed` mean for each, and their own flags.
  */
+import { helpText, parseArgs, UsageError } from './args.js';
 import { cases } from './cases/index.js';
-import { outDir } from './lib/output.js';
+import { defaultOutDir, setOutDir } from './lib/output.js';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const names = argv.filter((a) => !a.startsWith('--'));
-  const flags = argv.filter((a) => a.startsWith('--'));
-  if (flags.includes('--help') || names.includes('help')) {
-    console.log('usage: pnpm reproduce [case ...] [--flags]\n\ncases:');
-    for (const c of cases) console.log(`  ${c.name.padEnd(16)} ${c.summary}`);
-    console.log(`\nResults are written to ${outDir()}`);
-    return 0;
-  }
-  const unknown = names.filter((n) => !cases.some((c) => c.name === n));
-  if (unknown.length > 0) {
-    console.error(
-      `unknown case(s): ${unknown.join(', ')}; known: ${cases.map((c) => c.name).join(', ')}`,
-    );
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv, cases, defaultOutDir());
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`reproduce: ${e.message}\n(reproduce --help lists the cases and flags)`);
     return 2;
   }
-  const selected = names.length > 0 ? cases.filter((c) => names.includes(c.name)) : cases;
+  if (parsed.kind === 'help') {
+    console.log(helpText(cases, defaultOutDir()));
+    return 0;
+  }
+  const { options } = parsed;
+  setOutDir(options.out);
   const t0 = Date.now();
-  for (const c of selected) {
+  for (const c of parsed.cases) {
     const t = Date.now();
-    console.log(`\n== ${c.name}: ${c.summary}`);
-    await c.run(flags);
+    console.log(`\n== ${c.name}: ${c.summary}${options.quick ? ' (--quick)' : ''}`);
+    if (options.trials !== undefined && c.trials === undefined) {
+      console.log(`   (--trials does not apply: ${c.name} has no repetitions)`);
+    }
+    if (options.seed !== undefined && c.seed === undefined) {
+      console.log(`   (--seed does not apply: ${c.name} draws nothing at random)`);
+    }
+    await c.run(options);
     console.log(`== ${c.name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
-  console.log(`\nAll done in ${((Date.now() - t0) / 1000).toFixed(1)} s; results in ${outDir()}`);
+  console.log(
+    `\nAll done in ${((Date.now() - t0) / 1000).toFixed(1)} s; results in ${options.out}`,
+  );
   return 0;
 }
 

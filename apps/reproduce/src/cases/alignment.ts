@@ -33,14 +33,20 @@ import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
 import { gaussian, mulberry32 } from '../lib/random.js';
 import { heatmap } from '../lib/svg.js';
-import type { ReproduceCase } from './types.js';
+import { useCpuBackend } from '../lib/tfjs.js';
+import type { ReproduceCase, ReproduceOptions } from './types.js';
 
 const PCS = 12;
 const FEATURES = 24;
 const NOISE = 1.5;
-const TRAIN = 64;
-const TEST = 32;
-const EPOCHS = 20;
+/** Sizes of a run: the default, and the smoke run of `--quick`. */
+interface Sizes {
+  train: number;
+  test: number;
+  epochs: number;
+}
+const FULL: Sizes = { train: 64, test: 32, epochs: 20 };
+const QUICK: Sizes = { train: 16, test: 8, epochs: 3 };
 const BATCH = 8;
 const LEARNING_RATE = 0.01;
 
@@ -194,7 +200,13 @@ function makeModel(seed: number): tf.Sequential {
   return model;
 }
 
-function train(v: Variant, pieces: Piece[], seed: number, progress: Progress): tf.Sequential {
+function train(
+  v: Variant,
+  pieces: Piece[],
+  seed: number,
+  epochs: number,
+  progress: Progress,
+): tf.Sequential {
   const model = makeModel(seed);
   const opt = tf.train.adam(LEARNING_RATE);
   const order = pieces.map((_, i) => i);
@@ -209,7 +221,7 @@ function train(v: Variant, pieces: Piece[], seed: number, progress: Progress): t
     ]),
   );
   let step = 0;
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     for (let k = order.length - 1; k > 0; k--) {
       const j = Math.floor(r() * (k + 1));
       [order[k], order[j]] = [order[j]!, order[k]!];
@@ -269,10 +281,16 @@ export const alignmentCase: ReproduceCase = {
   name: 'alignment',
   summary:
     'learning pitch classes from weakly aligned targets with soft-DTW (+ annealing, prior, step weights)',
-  async run() {
-    await tf.setBackend('cpu');
-    const mixing = mixingMatrix(11);
-    const r = mulberry32(2024);
+  seed: 'the data (seed, seed + 1) and the models (seed + 2); default: 11, 2024 and 5',
+  async run(options: ReproduceOptions) {
+    await useCpuBackend();
+    const { train: TRAIN, test: TEST, epochs: EPOCHS } = options.quick ? QUICK : FULL;
+    const seeds =
+      options.seed === undefined
+        ? { mixing: 11, data: 2024, model: 5 }
+        : { mixing: options.seed, data: options.seed + 1, model: options.seed + 2 };
+    const mixing = mixingMatrix(seeds.mixing);
+    const r = mulberry32(seeds.data);
     const trainSet = Array.from({ length: TRAIN }, () => makePiece(r, mixing));
     const testSet = Array.from({ length: TEST }, () => makePiece(r, mixing));
     const stepsPerEpoch = Math.ceil(TRAIN / BATCH);
@@ -289,7 +307,7 @@ export const alignmentCase: ReproduceCase = {
     let strongModel: tf.Sequential | null = null;
     for (const v of vs) {
       const t0 = Date.now();
-      const model = train(v, trainSet, 5, progress);
+      const model = train(v, trainSet, seeds.model, EPOCHS, progress);
       const preds = testSet.map((p) => predict(model, p));
       const all = new Float32Array(preds.reduce((n, p) => n + p.length, 0));
       const tgt = new Float32Array(all.length);
@@ -327,9 +345,10 @@ export const alignmentCase: ReproduceCase = {
       writeOut(
         file,
         heatmap(Et, K, N, {
-          title: `Expected alignment E, gamma = ${gamma} (red: DTW path)`,
-          xLabel: 'frame',
-          yLabel: 'note',
+          title: `Expected alignment E, γ = ${gamma} (red: DTW path)`,
+          xLabel: 'frame n',
+          yLabel: 'note m',
+          colorLabel: 'E(n, m)',
           path: path.map(([n, k]) => [k, n] as const),
           cell: 8,
         }),
@@ -361,7 +380,7 @@ export const alignmentCase: ReproduceCase = {
     ].join('\n');
     writeOut('alignment/summary.md', md);
     writeJson('alignment/results.json', {
-      config: { TRAIN, TEST, EPOCHS, BATCH, LEARNING_RATE, FEATURES, NOISE },
+      config: { TRAIN, TEST, EPOCHS, BATCH, LEARNING_RATE, FEATURES, NOISE, seeds },
       results,
       heatmaps: heat,
       dtwCost,

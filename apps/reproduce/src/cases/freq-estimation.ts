@@ -13,15 +13,17 @@
  * out/freq-estimation/runs.csv, trajectories.svg and summary.md.
  *
  * Flags: --steps=N (default 200), --lr=X (Adam's initial learning rate in semitones, default 0.3,
- * cosine-decayed to lr / 100),
- * --both (every distance above and below), --quick (distances 1, 2, 4, 8, 12, 16, 20, 24; 120 steps).
+ * cosine-decayed to lr / 100), --both (every distance above and below), --trials=N (N runs per
+ * preset, their distances spread evenly over 1-24 semitones; default 24: every semitone),
+ * --quick (distances 1, 9, 16, 24; 40 steps).
  */
 import { mssLossWithTarget } from '@losses/mss/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { csv, markdownTable, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
 import { lineChart, type Series } from '../lib/svg.js';
-import type { ReproduceCase } from './types.js';
+import { useCpuBackend } from '../lib/tfjs.js';
+import type { ReproduceCase, ReproduceOptions } from './types.js';
 
 const RATE = 44100;
 const LENGTH = 4096;
@@ -60,6 +62,17 @@ function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * `n` starting distances in semitones spread evenly over 1 ... 24 (rounded to a semitone, or to
+ * finer steps when n > 24): 24 gives 1, 2, ..., 24; 4 gives 1, 9, 16, 24.
+ */
+export function startDistances(n: number): number[] {
+  if (n === 1) return [1];
+  const raw = Array.from({ length: n }, (_, i) => 1 + (23 * i) / (n - 1));
+  const unit = n > 24 ? 0.1 : 1;
+  return raw.map((d) => Math.round(d / unit) * unit).map((d) => Number(d.toFixed(1)));
 }
 
 interface Run {
@@ -111,24 +124,33 @@ export const freqEstimationCase: ReproduceCase = {
   name: 'freq-estimation',
   summary:
     'frequency estimation by Adam through @losses/mss/tfjs: standard vs smooth, 1-24 semitones',
-  async run(flags) {
-    await tf.setBackend('cpu');
-    const quick = flags.includes('--quick');
-    const num = (name: string, fallback: number) => {
-      const f = flags.find((x) => x.startsWith(`--${name}=`));
-      const v = f ? Number(f.split('=')[1]) : fallback;
-      if (!(v > 0)) throw new Error(`--${name} must be a positive number, got ${f}`);
-      return v;
-    };
-    const steps = Math.round(num('steps', quick ? 120 : 200));
-    const lr = num('lr', 0.3);
-    const distances = quick
-      ? [1, 2, 4, 8, 12, 16, 20, 24]
-      : Array.from({ length: 24 }, (_, i) => i + 1);
+  trials:
+    'one gradient-descent run per preset from a starting distance (default 24: 1, 2, ..., 24 semitones)',
+  flags: [
+    { name: 'steps', kind: 'integer', min: 1, description: 'Adam steps per run (default 200)' },
+    {
+      name: 'lr',
+      kind: 'number',
+      min: 1e-6,
+      description: "Adam's initial learning rate in semitones (default 0.3)",
+    },
+    {
+      name: 'both',
+      kind: 'boolean',
+      description: 'every distance both above and below the target',
+    },
+  ],
+  async run(options: ReproduceOptions) {
+    await useCpuBackend();
+    const quick = options.quick;
+    const steps = (options.flags.steps as number | undefined) ?? (quick ? 40 : 200);
+    const lr = (options.flags.lr as number | undefined) ?? 0.3;
+    const distances = startDistances(options.trials ?? (quick ? 4 : 24));
     // Default: one run per distance, alternately above and below the target; --both: both sides.
-    const starts = flags.includes('--both')
-      ? [...distances, ...distances.map((d) => -d)]
-      : distances.map((d, i) => (i % 2 === 0 ? d : -d));
+    const starts =
+      options.flags.both === true
+        ? [...distances, ...distances.map((d) => -d)]
+        : distances.map((d, i) => (i % 2 === 0 ? d : -d));
     const presets = ['standard', 'smooth'] as const;
     const progress = new Progress('freq-estimation', presets.length * steps);
     const all: Run[] = [];
@@ -138,14 +160,13 @@ export const freqEstimationCase: ReproduceCase = {
       all.push(...runs);
       const x = Array.from({ length: steps }, (_, i) => i + 1);
       trajectories.forEach((t, r) => {
-        if (r % Math.max(1, Math.floor(starts.length / 12)) === 0) {
-          series.push({
-            name: r === 0 ? preset : '',
-            x,
-            y: t.map((c) => Math.sign(c) * Math.log10(1 + Math.abs(c))),
-            color: preset === 'standard' ? '#1f77b4' : '#d62728',
-          });
-        }
+        series.push({
+          name: r === 0 ? `${preset} (${starts.length} runs)` : '',
+          x,
+          y: t,
+          color: preset === 'standard' ? '#1f77b4' : '#d62728',
+          opacity: 0.7,
+        });
       });
     }
     writeOut(
@@ -159,8 +180,9 @@ export const freqEstimationCase: ReproduceCase = {
       'freq-estimation/trajectories.svg',
       lineChart(series, {
         title: `Adam on pitch (lr ${lr} semitones, cosine decay), target ${TARGET_HZ} Hz at ${RATE / 1000} kHz`,
-        xLabel: 'step',
-        yLabel: 'sign(e) log10(1 + |e| / cent)',
+        xLabel: 'Adam step',
+        yLabel: 'estimate − target (cents, symlog axis)',
+        yScale: 'symlog',
         width: 860,
       }),
     );

@@ -12,8 +12,9 @@
  *
  * `pnpm reproduce gra` writes out/gra.md, out/gra.json and out/gra.svg; `--sensitivity` writes
  * out/gra-sensitivity.{md,json} instead (center, sample rate, range, duration, reading).
- * Flags: `--trials=N` (default 500), `--seed=N` (default 1), `--workers=N` (default: the number of
- * CPUs; trials run in chunks on worker threads, the results do not depend on the worker count).
+ * Flags: `--trials=N` (default 500; `--quick`: 12), `--seed=N` (default 1), `--workers=N` (default:
+ * the number of CPUs; trials run in chunks on worker threads, the results do not depend on the
+ * worker count).
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -26,9 +27,10 @@ import {
 } from '@losses/metrics';
 import { createMssLoss, type MssOptions, mssPresets } from '@losses/mss';
 import { markdownTable, writeOut } from '../lib/output.js';
+import { PALETTE } from '../lib/plot/index.js';
 import { Progress } from '../lib/progress.js';
 import { lineChart, type Series } from '../lib/svg.js';
-import type { ReproduceCase } from './types.js';
+import type { ReproduceCase, ReproduceOptions } from './types.js';
 
 /** The steps of the lecture's table, in cents. */
 export const STEPS = [0.3, 3, 30, 300] as const;
@@ -308,14 +310,6 @@ export function mustHold(
   return out;
 }
 
-function flag(flags: readonly string[], name: string, fallback: number): number {
-  const hit = flags.find((f) => f.startsWith(`--${name}=`));
-  if (hit === undefined) return fallback;
-  const v = Number(hit.slice(name.length + 3));
-  if (!Number.isInteger(v) || v < 0) throw new Error(`--${name}: expected an integer, got ${hit}`);
-  return v;
-}
-
 /** Values by step, as a Map so that JSON keeps the steps' order ("0.3" first). */
 const byStep = <T>(rows: readonly SinusoidGraRow[], pick: (r: SinusoidGraRow) => T) =>
   new Map(rows.map((r) => [String(r.step), pick(r)]));
@@ -434,40 +428,57 @@ async function mainStudy(trials: number, seed: number, workers: number): Promise
       })),
     })}\n`,
   );
-  const series: Series[] = cells.map((c) => ({
-    name: c.configuration,
-    x: [...STEPS],
-    y: c.rows.map((r) => r.gra),
-  }));
-  const colors = { standard: '#1f77b4', modifiedHann: '#2ca02c', smooth: '#d62728' } as const;
-  for (const name of ['standard', 'modifiedHann', 'smooth'] as const) {
-    series.find((s) => s.name === name)!.color = colors[name];
-    series.push({
-      name: `${name} (lecture)`,
-      x: [...STEPS],
-      y: [...LECTURE[name]],
-      dashed: true,
-      color: colors[name],
-    });
-  }
-  writeOut(
-    'gra.svg',
-    lineChart(series, {
-      title: 'GRA vs step (ranking reading, 1000 Hz target, 44.1 kHz, 1 s)',
-      xLabel: 'step between the two estimates (cents, log scale)',
-      yLabel: 'GRA',
-      logX: true,
-      yDomain: [0.4, 1],
-      width: 860,
-    }),
-  );
-
+  writeOut('gra.svg', graChart(cells));
   console.log(markdownTable(header, [...main, ...axes]));
   console.log('');
   for (const c of checks) console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.check}  (${c.detail})`);
   console.log(
     `\n${cells.length} configurations x ${trials} trials in ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(0)} s CPU; out/gra.md, out/gra.json, out/gra.svg`,
   );
+}
+
+/** Colours of the configurations: one each; a lecture row is drawn dashed in its configuration's. */
+const CONFIG_COLORS: Readonly<Record<string, string>> = {
+  standard: '#1f77b4',
+  modifiedHann: '#2ca02c',
+  smooth: '#d62728',
+  'standard+window': '#ff7f0e',
+  'standard+sizes': '#9467bd',
+  'standard+compression': '#8c564b',
+  'standard+distance': '#e377c2',
+  'standard+hop': '#7f7f7f',
+};
+
+/**
+ * The GRA plot: our rows as lines with dots at the four steps, the lecture's rows dashed in the
+ * colour of the same configuration (its legend swatch dashed too).
+ */
+export function graChart(cells: readonly Cell[]): string {
+  const series: Series[] = [];
+  cells.forEach((c, k) => {
+    const color = CONFIG_COLORS[c.configuration] ?? PALETTE[k % PALETTE.length]!;
+    const y = c.rows.map((r) => r.gra);
+    series.push({ name: c.configuration, x: [...STEPS], y, color });
+    series.push({ name: '', x: [...STEPS], y, color, points: true });
+  });
+  for (const name of ['standard', 'modifiedHann', 'smooth'] as const) {
+    series.push({
+      name: `${name} (lecture)`,
+      x: [...STEPS],
+      y: [...LECTURE[name]],
+      dashed: true,
+      color: CONFIG_COLORS[name]!,
+    });
+  }
+  return lineChart(series, {
+    title: 'GRA vs step (ranking reading, 1000 Hz target, 44.1 kHz, 1 s)',
+    xLabel: 'step between the two estimates (cents, log axis)',
+    yLabel: 'GRA',
+    logX: true,
+    xTicks: [...STEPS],
+    yDomain: [0.4, 1],
+    width: 860,
+  });
 }
 
 async function sensitivity(trials: number, seed: number, workers: number): Promise<void> {
@@ -521,11 +532,18 @@ async function sensitivity(trials: number, seed: number, workers: number): Promi
 export const graCase: ReproduceCase = {
   name: 'gra',
   summary: 'gradient-sign (ranking) accuracy of MSS configurations, the lecture GRA table',
-  async run(flags) {
-    const trials = flag(flags, 'trials', 500);
-    const seed = flag(flags, 'seed', 1);
-    const workers = Math.max(1, flag(flags, 'workers', availableParallelism()));
-    if (flags.includes('--sensitivity')) await sensitivity(trials, seed, workers);
+  trials:
+    'one random target, offset and pair of estimates per step and configuration (default 500)',
+  seed: 'the targets, offsets and phases, shared by every configuration (default 1)',
+  flags: [
+    { name: 'sensitivity', kind: 'boolean', description: 'the protocol-sensitivity table instead' },
+    { name: 'workers', kind: 'integer', min: 1, description: 'worker threads (default: CPUs)' },
+  ],
+  async run(options: ReproduceOptions) {
+    const trials = options.trials ?? (options.quick ? 12 : 500);
+    const seed = options.seed ?? 1;
+    const workers = (options.flags.workers as number | undefined) ?? availableParallelism();
+    if (options.flags.sensitivity === true) await sensitivity(trials, seed, workers);
     else await mainStudy(trials, seed, workers);
   },
 };

@@ -37,7 +37,8 @@ import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
 import { gaussian, mulberry32 } from '../lib/random.js';
 import { lineChart, type Series } from '../lib/svg.js';
-import type { ReproduceCase } from './types.js';
+import { useCpuBackend } from '../lib/tfjs.js';
+import type { ReproduceCase, ReproduceOptions } from './types.js';
 
 /** Settings of one run of the case. */
 export interface HierarchyCaseConfig {
@@ -79,12 +80,12 @@ export const defaultConfig: HierarchyCaseConfig = {
   ],
 };
 
-/** A smaller run for `--quick` and tests. */
+/** The smoke run of `--quick`: a few seconds. */
 export const quickConfig: HierarchyCaseConfig = {
   ...defaultConfig,
-  trainFrames: 3000,
-  testFrames: 1500,
-  epochs: 4,
+  trainFrames: 1536,
+  testFrames: 768,
+  epochs: 2,
   grid: [[1, 1]],
 };
 
@@ -286,7 +287,7 @@ export async function runHierarchyCase(
   cfg: HierarchyCaseConfig,
   onStep: () => void = () => {},
 ): Promise<StrategyResult[]> {
-  await tf.setBackend('cpu');
+  await useCpuBackend();
   const h = hierarchies.orchestra;
   const C = h.classes.length;
   const r = mulberry32(cfg.seed);
@@ -368,8 +369,10 @@ export const hierarchyCase: ReproduceCase = {
   name: 'hierarchy',
   summary:
     'hierarchical instrument detection: strategies A, B, D(alpha, beta), MCM/MCLoss - F vs consistency',
-  async run(flags) {
-    const cfg = flags.includes('--quick') ? quickConfig : defaultConfig;
+  seed: "the synthetic data and the models' initial weights (default 7)",
+  async run(options: ReproduceOptions) {
+    const base = options.quick ? quickConfig : defaultConfig;
+    const cfg = options.seed === undefined ? base : { ...base, seed: options.seed };
     const steps = (cfg.grid.length + 3) * cfg.epochs * Math.ceil(cfg.trainFrames / cfg.batch);
     const progress = new Progress('hierarchy', steps);
     const results = await runHierarchyCase(cfg, () => progress.tick());
@@ -416,8 +419,8 @@ export const hierarchyCase: ReproduceCase = {
             }),
           ),
           {
-            title: `${what} vs mean consistency gamma_c per strategy`,
-            xLabel: 'mean consistency gamma_c (test set)',
+            title: `${what} vs mean consistency γ_c per strategy`,
+            xLabel: 'mean consistency γ_c (test set)',
             yLabel: what,
             width: 860,
           },

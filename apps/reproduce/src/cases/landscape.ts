@@ -10,14 +10,14 @@
  * neighbouring sweep points whose loss difference points towards the target (the sign a gradient
  * step would follow) and the number of local minima.
  *
- * Flags: --points=N (sweep points, default 1000), --quick (300 points, 0.5 s signals).
+ * Flags: --points=N (sweep points, default 1000), --quick (120 points, 0.25 s signals).
  */
 import { createMssLoss, type MssPresetName } from '@losses/mss';
 import ndarray from 'ndarray';
 import { csv, markdownTable, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
 import { lineChart } from '../lib/svg.js';
-import type { ReproduceCase } from './types.js';
+import type { ReproduceCase, ReproduceOptions } from './types.js';
 
 const TARGET_HZ = 1000;
 const F_MIN = 250;
@@ -139,14 +139,14 @@ async function landscape(
       [
         { name: 'standard', x: freqs, y: norm.standard! },
         { name: 'smooth', x: freqs, y: norm.smooth! },
-        { name: '|log f^ - log f|', x: freqs, y: norm.ideal!, dashed: true },
+        { name: 'ideal |log f̂ − log f|', x: freqs, y: norm.ideal!, dashed: true },
       ],
       {
         title,
         xLabel: 'estimate frequency (Hz, log axis)',
         yLabel: 'loss, normalised to [0, 1]',
         logX: true,
-        xMarkers: [TARGET_HZ],
+        xMarkers: [{ x: TARGET_HZ, label: `target ${TARGET_HZ} Hz` }],
         width: 860,
       },
     ),
@@ -163,13 +163,11 @@ async function landscape(
 export const landscapeCase: ReproduceCase = {
   name: 'landscape',
   summary: 'MSS loss landscapes over frequency: standard vs smooth vs ideal (44.1 kHz and 16 kHz)',
-  async run(flags) {
-    const quick = flags.includes('--quick');
-    const pointsFlag = flags.find((f) => f.startsWith('--points='));
-    const points = pointsFlag ? Number(pointsFlag.split('=')[1]) : quick ? 300 : 1000;
-    if (!Number.isInteger(points) || points < 3)
-      throw new Error(`--points must be an integer >= 3, got ${pointsFlag}`);
-    const seconds = quick ? 0.5 : 1;
+  flags: [{ name: 'points', kind: 'integer', min: 3, description: 'sweep points (default 1000)' }],
+  async run(options: ReproduceOptions) {
+    const quick = options.quick;
+    const points = (options.flags.points as number | undefined) ?? (quick ? 120 : 1000);
+    const seconds = quick ? 0.25 : 1;
     const table: (string | number)[][] = [];
     for (const rate of [44100, 16000]) table.push(...(await landscape(rate, seconds, points)));
     const md = markdownTable(['rate', 'curve', 'steps towards target', 'local minima'], table);

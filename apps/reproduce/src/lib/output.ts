@@ -2,17 +2,29 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** `out/` at the repository root (override with the `LOSSES_OUT` environment variable). */
-export function outDir(): string {
+let configured: string | null = null;
+
+/** `out/` at the repository root, or the `LOSSES_OUT` environment variable when set. */
+export function defaultOutDir(): string {
   const fromEnv = process.env.LOSSES_OUT;
-  const dir = fromEnv
+  return fromEnv
     ? resolve(fromEnv)
     : resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'out');
+}
+
+/** Makes `dir` the directory `outDir`, `writeOut` and `writeJson` write to (the CLI's `--out`). */
+export function setOutDir(dir: string): void {
+  configured = resolve(dir);
+}
+
+/** The output directory (created when missing): `--out`, else {@link defaultOutDir}. */
+export function outDir(): string {
+  const dir = configured ?? defaultOutDir();
   mkdirSync(dir, { recursive: true });
   return dir;
 }
 
-/** Writes `content` to `out/<name>` and returns the path. */
+/** Writes `content` to `<out>/<name>` and returns the path. */
 export function writeOut(name: string, content: string): string {
   const path = join(outDir(), name);
   mkdirSync(dirname(path), { recursive: true });
@@ -20,7 +32,7 @@ export function writeOut(name: string, content: string): string {
   return path;
 }
 
-/** Writes a value as pretty JSON to `out/<name>`. */
+/** Writes a value as pretty JSON to `<out>/<name>`. */
 export function writeJson(name: string, value: unknown): string {
   return writeOut(name, `${JSON.stringify(value, null, 2)}\n`);
 }

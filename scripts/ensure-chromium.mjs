@@ -1,5 +1,6 @@
-// The e2e test drives Debian's Chromium. On a fresh Debian machine (root, apt) it installs it, so the
-// README's test command works as written; elsewhere it says what to install and fails.
+// The browser tests (the docs site's e2e test, the clipping test of the reproduce plots) drive
+// Debian's Chromium. On a fresh Debian machine (root, apt) this installs it, so the README's test
+// command works as written; elsewhere it says what to install and fails.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
