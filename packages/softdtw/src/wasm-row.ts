@@ -1344,7 +1344,14 @@ export function createRowKernel(): RowKernel | null {
     }
   }
   if (compiled === null) return null;
-  const inst = new WebAssembly.Instance(compiled, {});
+  let inst: WebAssembly.Instance;
+  try {
+    inst = new WebAssembly.Instance(compiled, {});
+  } catch {
+    // No memory for another instance (V8 reserves address space per WebAssembly memory): the
+    // JavaScript loops compute the same numbers.
+    return null;
+  }
   const exports = inst.exports as unknown as RowKernel;
   const view = new Float64Array(exports.memory.buffer);
   view.set(fastMath.EXP_INT, 0);
