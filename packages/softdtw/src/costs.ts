@@ -7,6 +7,7 @@
 
 import type { Tensor } from '@losses/tensor';
 import { LossInputError, show, type TensorLike, tensor, toTensor } from '@losses/tensor';
+import { MAX_PATH_BOUND, maxAbs } from './limits.js';
 
 /** Names of the built-in frame costs. */
 export type CostName = 'sqeuclidean' | 'euclidean' | 'cosine' | 'l1' | 'bce' | 'bceLogits';
@@ -66,6 +67,12 @@ export function costRange(cost: CostOption, which: 'x' | 'y'): { min?: number; m
 
 /** One pair's cost, planned once: rows of C, and the VJP of rows (or of the whole matrix). */
 export interface CostPlan {
+  /**
+   * An upper bound on |C(i, j)| over the pair, and on the intermediate sums the rows form (from
+   * the frames' norms in O((N + M) D), exact for a user matrix); +inf when those sums could
+   * overflow. The recursion's range check (limits.ts) reads it.
+   */
+  readonly bound: number;
   /** C(i, j) for j in lo..hi into out[j]. */
   row(i: number, out: Float64Array, lo: number, hi: number): void;
   /** Accumulates the VJP of row i of E (e[lo..hi]) into gx (and gy when given). */
@@ -106,13 +113,13 @@ export function planCost(
   if (typeof cost === 'object') return userPlan(cost, x, y, N, M, D);
   switch (cost) {
     case 'sqeuclidean':
-      return sqeuclidean(x, y, M, D);
+      return sqeuclidean(x, y, M, D, squaredDistanceBound(x, y, N, M, D));
     case 'euclidean':
-      return euclidean(x, y, D);
+      return euclidean(x, y, D, Math.sqrt(squaredDistanceBound(x, y, N, M, D)));
     case 'cosine':
       return cosine(x, y, N, M, D);
     case 'l1':
-      return l1(x, y, D);
+      return l1(x, y, D, maxFrameSum(x, N, D, 1) + maxFrameSum(y, M, D, 1));
     case 'bce':
       return bce(x, y, N, D);
     case 'bceLogits':
@@ -121,6 +128,35 @@ export function planCost(
 }
 
 const noFinish = (): void => {};
+
+/** The largest sum over d of |a_id|^p among the frames of a [n, D] (p = 1 or 2; may be +inf). */
+function maxFrameSum(a: Float64Array, n: number, D: number, p: 1 | 2): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let d = 0; d < D; d++) {
+      const v = Math.abs(a[i * D + d]!);
+      s += p === 1 ? v : v * v;
+    }
+    if (s > m) m = s;
+  }
+  return m;
+}
+
+/**
+ * (max |x_i| + max |y_j|)^2, which bounds ||x_i - y_j||^2 and the sums forming it (+inf when it
+ * exceeds the recursion's range, so that the range check refuses the pair).
+ */
+function squaredDistanceBound(
+  x: Float64Array,
+  y: Float64Array,
+  N: number,
+  M: number,
+  D: number,
+): number {
+  const q = (Math.sqrt(maxFrameSum(x, N, D, 2)) + Math.sqrt(maxFrameSum(y, M, D, 2))) ** 2;
+  return q <= MAX_PATH_BOUND ? q : Number.POSITIVE_INFINITY;
+}
 
 /** y [M, D] transposed to [D, M], so that row loops stream over contiguous columns. */
 function transpose(y: Float64Array, M: number, D: number): Float64Array {
@@ -135,7 +171,13 @@ function addTransposed(gyT: Float64Array, gy: Float64Array, M: number, D: number
     for (let d = 0; d < D; d++) gy[j * D + d] = gy[j * D + d]! + gyT[d * M + j]!;
 }
 
-function sqeuclidean(x: Float64Array, y: Float64Array, M: number, D: number): CostPlan {
+function sqeuclidean(
+  x: Float64Array,
+  y: Float64Array,
+  M: number,
+  D: number,
+  bound: number,
+): CostPlan {
   // Cost rows: four columns at a time (four running sums over d; the four y frames are read in
   // place, D apart). VJP rows: dL/dx_i = 2 (r_i x_i - sum_j E(i, j) y_j), r_i = sum_j E(i, j),
   // six features at a time (then four, then one). Register blocking keeps the D-loops at a few
@@ -143,6 +185,7 @@ function sqeuclidean(x: Float64Array, y: Float64Array, M: number, D: number): Co
   let yT: Float64Array | null = null;
   let gyT: Float64Array | null = null;
   return {
+    bound,
     row(i, out, lo, hi) {
       const xi = i * D;
       let j = lo;
@@ -245,7 +288,7 @@ function sqeuclidean(x: Float64Array, y: Float64Array, M: number, D: number): Co
   };
 }
 
-function euclidean(x: Float64Array, y: Float64Array, D: number): CostPlan {
+function euclidean(x: Float64Array, y: Float64Array, D: number, bound: number): CostPlan {
   const acc = new Float64Array(D);
   const dist = (xi: number, yj: number): number => {
     let s = 0;
@@ -256,6 +299,7 @@ function euclidean(x: Float64Array, y: Float64Array, D: number): CostPlan {
     return Math.sqrt(s);
   };
   return {
+    bound,
     row(i, out, lo, hi) {
       for (let j = lo; j <= hi; j++) out[j] = dist(i * D, j * D);
     },
@@ -282,35 +326,53 @@ function euclidean(x: Float64Array, y: Float64Array, D: number): CostPlan {
   };
 }
 
-function norms(a: Float64Array, n: number, D: number): Float64Array {
-  const out = new Float64Array(n);
+/**
+ * The frames of a [n, D] divided by their norms (zero frames stay zero), and the norms. Each frame
+ * is scaled by its largest |entry| before squaring, so that no finite frame overflows or underflows
+ * on the way (sum of squares in [1, D]); only the norm itself can overflow, for frames near the
+ * float64 maximum, and is then +inf (its gradient factor 1 / |a| then 0).
+ */
+function unitFrames(
+  a: Float64Array,
+  n: number,
+  D: number,
+): { unit: Float64Array; norm: Float64Array } {
+  const unit = new Float64Array(n * D);
+  const norm = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let d = 0; d < D; d++) s += a[i * D + d]! ** 2;
-    out[i] = Math.sqrt(s);
+    const s = maxAbs(a, i * D, (i + 1) * D);
+    if (s === 0) continue;
+    let q = 0;
+    for (let d = 0; d < D; d++) q += (a[i * D + d]! / s) ** 2;
+    const r = Math.sqrt(q);
+    for (let d = 0; d < D; d++) unit[i * D + d] = a[i * D + d]! / s / r;
+    norm[i] = s * r;
   }
-  return out;
+  return { unit, norm };
 }
 
 function cosine(x: Float64Array, y: Float64Array, N: number, M: number, D: number): CostPlan {
-  const nx = norms(x, N, D);
-  const ny = norms(y, M, D);
+  // c = 1 - u.v with u = x_i / |x_i|, v = y_j / |y_j| (c = 1 when either frame is zero), and
+  // dc/dx_i = (c' u - v) / |x_i| with c' = u.v the cosine; symmetric in y. Written on the unit
+  // frames so that no norm is squared or cubed: any finite frames give a finite cost.
+  const { unit: ux, norm: nx } = unitFrames(x, N, D);
+  const { unit: uy, norm: ny } = unitFrames(y, M, D);
   const acc = new Float64Array(D);
   const dot = (xi: number, yj: number): number => {
     let s = 0;
-    for (let d = 0; d < D; d++) s += x[xi + d]! * y[yj + d]!;
+    for (let d = 0; d < D; d++) s += ux[xi + d]! * uy[yj + d]!;
     return s;
   };
   return {
+    bound: 2,
     row(i, out, lo, hi) {
       const a = nx[i]!;
       for (let j = lo; j <= hi; j++) {
         const b = ny[j]!;
-        out[j] = a === 0 || b === 0 ? 1 : 1 - dot(i * D, j * D) / (a * b);
+        out[j] = a === 0 || b === 0 ? 1 : 1 - dot(i * D, j * D);
       }
     },
     vjpRow(i, e, lo, hi, gx, gy) {
-      // c = 1 - x.y / (|x||y|):  dc/dx = -y / (|x||y|) + (x.y) x / (|x|^3 |y|), symmetric in y.
       const a = nx[i]!;
       if (a === 0) return;
       const xi = i * D;
@@ -320,26 +382,24 @@ function cosine(x: Float64Array, y: Float64Array, N: number, M: number, D: numbe
         const b = ny[j]!;
         if (w === 0 || b === 0) continue;
         const yj = j * D;
-        const p = dot(xi, yj);
-        const fx = w / (a * b);
-        const sx = (w * p) / (a * a * a * b);
-        const sy = (w * p) / (a * b * b * b);
+        const cw = w * dot(xi, yj);
         for (let d = 0; d < D; d++) {
-          const xd = x[xi + d]!;
-          const yd = y[yj + d]!;
-          acc[d] = acc[d]! - fx * yd + sx * xd;
-          if (gy !== null) gy[yj + d] = gy[yj + d]! - fx * xd + sy * yd;
+          const u = ux[xi + d]!;
+          const v = uy[yj + d]!;
+          acc[d] = acc[d]! + (cw * u - w * v);
+          if (gy !== null) gy[yj + d] = gy[yj + d]! + (cw * v - w * u) / b;
         }
       }
-      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
+      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]! / a;
     },
     finish: noFinish,
   };
 }
 
-function l1(x: Float64Array, y: Float64Array, D: number): CostPlan {
+function l1(x: Float64Array, y: Float64Array, D: number, bound: number): CostPlan {
   const acc = new Float64Array(D);
   return {
+    bound,
     row(i, out, lo, hi) {
       const xi = i * D;
       for (let j = lo; j <= hi; j++) {
@@ -395,6 +455,8 @@ function bce(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
   const invD = 1 / D;
   const acc = new Float64Array(D);
   return {
+    // Each log is clamped at -100 and y_d, 1 - y_d are in [0, 1]: 0 <= c <= 100.
+    bound: -LOG_FLOOR,
     row(i, out, lo, hi) {
       const xi = i * D;
       const b = base[i]!;
@@ -447,6 +509,8 @@ function bceLogits(x: Float64Array, y: Float64Array, N: number, D: number): Cost
   const invD = 1 / D;
   const acc = new Float64Array(D);
   return {
+    // |softplus(t) - y t| <= 2 |t| + ln 2, summed over d before the division by D.
+    bound: 2 * maxFrameSum(x, N, D, 1) + D * Math.LN2,
     row(i, out, lo, hi) {
       const xi = i * D;
       for (let j = lo; j <= hi; j++) {
@@ -495,16 +559,19 @@ function userPlan(
     shape: [N, M],
     dtype: 'float64',
   }).data;
-  const G = new Float64Array(N * M);
+  // dL/dC, filled row by row by the backward pass (allocated only when a gradient is asked for).
+  let G: Float64Array | null = null;
   return {
+    bound: maxAbs(C),
     row(i, out, lo, hi) {
       for (let j = lo; j <= hi; j++) out[j] = C[i * M + j]!;
     },
     vjpRow(i, e, lo, hi) {
+      if (G === null) G = new Float64Array(N * M);
       for (let j = lo; j <= hi; j++) G[i * M + j] = e[j]!;
     },
     finish(gx, gy) {
-      const r = cost.vjp(xt, yt, tensor(G, [N, M]));
+      const r = cost.vjp(xt, yt, tensor(G ?? new Float64Array(N * M), [N, M]));
       if (typeof r !== 'object' || r === null) {
         throw new LossInputError(
           'INVALID_TYPE',

@@ -1,7 +1,9 @@
 /** The engine behind the sequence losses: one pass over every pair of a batch. */
+import { LossInputError } from '@losses/tensor';
 import { type BandLimits, bandLimits } from './band.js';
 import { planCost } from './costs.js';
 import { stepsOf } from './from-cost.js';
+import { checkRange } from './limits.js';
 import type { Resolved } from './options.js';
 import { PriorRow } from './prior.js';
 import {
@@ -57,6 +59,10 @@ class BandCache {
 /**
  * One term f(a, b) (soft-DTW or sharp soft-DTW of the pair a [Na, D], b [Nb, D]) times `scale`;
  * adds scale * df/da to `ga` and scale * df/db to `gb` when given (they may be the same buffer).
+ * `names` names the pair in errors (e.g. `'x, y'`, `'x[2]'`).
+ *
+ * @throws LossInputError `NON_FINITE` when the pair's costs (or gamma) are so large that the
+ *   recursion would overflow (limits.ts), before either pass runs.
  */
 function term(
   kind: 'softDtw' | 'sharp',
@@ -71,7 +77,21 @@ function term(
   scale: number,
   ga: Float64Array | null,
   gb: Float64Array | null,
+  names: string,
 ): number {
+  const plan = planCost(r.cost, a, b, Na, Nb, D);
+  const steps = bands.steps;
+  checkRange(
+    {
+      N: Na,
+      M: Nb,
+      costBound: plan.bound + (r.prior === null ? 0 : r.prior.weight),
+      wMax: Math.max(steps.wv, steps.wh, steps.wd),
+      gamma: steps.gamma,
+    },
+    names,
+    'options.gamma',
+  );
   if (
     kind === 'softDtw' &&
     r.cost === 'sqeuclidean' &&
@@ -82,10 +102,9 @@ function term(
     gb === null
   ) {
     // The common case (and the benchmark's) in one WebAssembly call per pass when available.
-    const v = ws.sqeuclideanValueAndGrad(a, b, Na, Nb, D, bands.steps, ga);
+    const v = ws.sqeuclideanValueAndGrad(a, b, Na, Nb, D, steps, ga);
     if (v !== null) return v;
   }
-  const plan = planCost(r.cost, a, b, Na, Nb, D);
   const prior = r.prior === null ? null : new PriorRow(Na, Nb, r.prior.nu, r.prior.weight);
   // Squared Euclidean cost and VJP rows from the WebAssembly kernels when there are.
   const fast =
@@ -101,7 +120,6 @@ function term(
           prior.addTo(i, out, lo, hi);
         };
   const band = bands.get(Na, Nb);
-  const steps = bands.steps;
   const wantGrad = ga !== null || gb !== null;
   // vjpRow always accumulates into a gx buffer; a throw-away one when only gb is wanted.
   const sink = ga ?? (wantGrad ? new Float64Array(Na * D) : null);
@@ -182,15 +200,17 @@ function evaluateWith(
         ? flatY.subarray(b * M * D, (b + 1) * M * D)
         : new Float64Array(M * D);
     const s = 1 / B;
+    const [xName, yName] = pairs.layout === 'single' ? ['x', 'y'] : [`x[${b}]`, `y[${b}]`];
+    const both = `${xName}, ${yName}`;
     let v: number;
     if (kind === 'divergence') {
       // Blondel, Mensch, Vert (AISTATS 2021): D(x, y) = sdtw(x, y) - sdtw(x, x)/2 - sdtw(y, y)/2.
-      v = term('softDtw', x, y, N, M, D, r, ws, bands, 1, ax, ay);
-      v += term('softDtw', x, x, N, N, D, r, ws, bands, -0.5, ax, ax);
-      if (ay !== null) v += term('softDtw', y, y, M, M, D, r, ws, bands, -0.5, ay, ay);
-      else v += term('softDtw', y, y, M, M, D, r, ws, bands, -0.5, null, null);
+      v = term('softDtw', x, y, N, M, D, r, ws, bands, 1, ax, ay, both);
+      v += term('softDtw', x, x, N, N, D, r, ws, bands, -0.5, ax, ax, xName);
+      if (ay !== null) v += term('softDtw', y, y, M, M, D, r, ws, bands, -0.5, ay, ay, yName);
+      else v += term('softDtw', y, y, M, M, D, r, ws, bands, -0.5, null, null, yName);
     } else {
-      v = term(kind, x, y, N, M, D, r, ws, bands, 1, ax, ay);
+      v = term(kind, x, y, N, M, D, r, ws, bands, 1, ax, ay, both);
     }
     perItem.push(v);
     if (ax !== null) {
@@ -202,7 +222,55 @@ function evaluateWith(
       gy!.push(ay);
     }
   }
-  return { value: mean(perItem), perItem, gx, gy };
+  const value = mean(perItem);
+  checkFinite(value, perItem, gx, gy, pairs);
+  return { value, perItem, gx, gy };
+}
+
+/**
+ * The last guard of "nothing accepted returns NaN": the range check (limits.ts) keeps the
+ * recursions finite, but a cost's gradient can still leave the float64 range at the extremes
+ * (a cosine frame of subnormal norm has a gradient of order 1 / |x_i|; huge step weights scale
+ * every gradient). Such a result is refused rather than returned.
+ *
+ * @throws LossInputError `NON_FINITE` naming the sequence whose gradient (or value) is not finite.
+ */
+function checkFinite(
+  value: number,
+  perItem: readonly number[],
+  gx: Float64Array[] | null,
+  gy: Float64Array[] | null,
+  pairs: Pairs,
+): void {
+  const name = (base: string, b: number) => (pairs.layout === 'single' ? base : `${base}[${b}]`);
+  for (let b = 0; b < perItem.length; b++) {
+    if (!Number.isFinite(perItem[b]!)) fail(name('x', b), 'value', perItem[b]!);
+  }
+  if (!Number.isFinite(value)) fail('x', 'value', value);
+  for (const [grads, base] of [
+    [gx, 'x'],
+    [gy, 'y'],
+  ] as const) {
+    if (grads === null) continue;
+    for (let b = 0; b < grads.length; b++) {
+      const k = firstNonFinite(grads[b]!);
+      if (k >= 0) fail(name(base, b), 'gradient', grads[b]![k]!);
+    }
+  }
+}
+
+function fail(argument: string, what: string, got: number): never {
+  throw new LossInputError(
+    'NON_FINITE',
+    `${argument}: the ${what} leaves the float64 range (${got}) for these inputs: frames this extreme (or step weights this large) are outside what the cost can differentiate in float64; scale the inputs`,
+    argument,
+  );
+}
+
+/** Index of the first NaN or +-inf in `a`, -1 if none. */
+function firstNonFinite(a: Float64Array): number {
+  for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k]!)) return k;
+  return -1;
 }
 
 // Element loops live in small functions of their own rather than inline in evaluateWith: V8
