@@ -7,7 +7,11 @@
 
 import type { Tensor } from '@losses/tensor';
 import { LossInputError, show, type TensorLike, tensor, toTensor } from '@losses/tensor';
-import { MAX_PATH_BOUND, maxAbs } from './limits.js';
+import { type CostPlan, maxFrameSum, noFinish, squaredDistanceBound } from './cost-plan.js';
+import { maxAbs } from './limits.js';
+import { sqeuclideanPlan } from './sqeuclidean.js';
+
+export type { CostPlan } from './cost-plan.js';
 
 /** Names of the built-in frame costs. */
 export type CostName = 'sqeuclidean' | 'euclidean' | 'cosine' | 'l1' | 'bce' | 'bceLogits';
@@ -65,29 +69,6 @@ export function costRange(cost: CostOption, which: 'x' | 'y'): { min?: number; m
   return {};
 }
 
-/** One pair's cost, planned once: rows of C, and the VJP of rows (or of the whole matrix). */
-export interface CostPlan {
-  /**
-   * An upper bound on |C(i, j)| over the pair, and on the intermediate sums the rows form (from
-   * the frames' norms in O((N + M) D), exact for a user matrix); +inf when those sums could
-   * overflow. The recursion's range check (limits.ts) reads it.
-   */
-  readonly bound: number;
-  /** C(i, j) for j in lo..hi into out[j]. */
-  row(i: number, out: Float64Array, lo: number, hi: number): void;
-  /** Accumulates the VJP of row i of E (e[lo..hi]) into gx (and gy when given). */
-  vjpRow(
-    i: number,
-    e: Float64Array,
-    lo: number,
-    hi: number,
-    gx: Float64Array,
-    gy: Float64Array | null,
-  ): void;
-  /** Called once after the last row (user costs apply their matrix VJP here). */
-  finish(gx: Float64Array, gy: Float64Array | null): void;
-}
-
 /** Clamp of log terms in the BCE cost, as torch.nn.BCELoss: log(p) >= -100. */
 const LOG_FLOOR = -100;
 
@@ -110,10 +91,10 @@ export function planCost(
   M: number,
   D: number,
 ): CostPlan {
-  if (typeof cost === 'object') return userPlan(cost, x, y, N, M, D);
+  if (typeof cost === 'object') return userPlan(cost, tensor(x, [N, D]), tensor(y, [M, D]));
   switch (cost) {
     case 'sqeuclidean':
-      return sqeuclidean(x, y, M, D, squaredDistanceBound(x, y, N, M, D));
+      return sqeuclideanPlan(x, y, M, D, squaredDistanceBound(x, y, N, M, D));
     case 'euclidean':
       return euclidean(x, y, D, Math.sqrt(squaredDistanceBound(x, y, N, M, D)));
     case 'cosine':
@@ -127,169 +108,36 @@ export function planCost(
   }
 }
 
-const noFinish = (): void => {};
-
-/** The largest sum over d of |a_id|^p among the frames of a [n, D] (p = 1 or 2; may be +inf). */
-function maxFrameSum(a: Float64Array, n: number, D: number, p: 1 | 2): number {
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let d = 0; d < D; d++) {
-      const v = Math.abs(a[i * D + d]!);
-      s += p === 1 ? v : v * v;
-    }
-    if (s > m) m = s;
-  }
-  return m;
-}
-
 /**
- * (max |x_i| + max |y_j|)^2, which bounds ||x_i - y_j||^2 and the sums forming it (+inf when it
- * exceeds the recursion's range, so that the range check refuses the pair).
+ * The VJP row of a cost whose gradient w.r.t. y_j is minus its gradient w.r.t. x_i (euclidean,
+ * l1): for each column j with e_j != 0, `term(xi, yj, e_j, t)` writes e_j dc(x_i, y_j)/dx_i into
+ * t (xi, yj: offsets of the frames), or returns false where that is 0; t is added to gx_i and
+ * subtracted from gy_j.
  */
-function squaredDistanceBound(
-  x: Float64Array,
-  y: Float64Array,
-  N: number,
-  M: number,
+function antisymmetricVjp(
   D: number,
-): number {
-  const q = (Math.sqrt(maxFrameSum(x, N, D, 2)) + Math.sqrt(maxFrameSum(y, M, D, 2))) ** 2;
-  return q <= MAX_PATH_BOUND ? q : Number.POSITIVE_INFINITY;
-}
-
-/** y [M, D] transposed to [D, M], so that row loops stream over contiguous columns. */
-function transpose(y: Float64Array, M: number, D: number): Float64Array {
-  const out = new Float64Array(M * D);
-  for (let j = 0; j < M; j++) for (let d = 0; d < D; d++) out[d * M + j] = y[j * D + d]!;
-  return out;
-}
-
-/** Adds a [D, M] transposed gradient into gy [M, D]. */
-function addTransposed(gyT: Float64Array, gy: Float64Array, M: number, D: number): void {
-  for (let j = 0; j < M; j++)
-    for (let d = 0; d < D; d++) gy[j * D + d] = gy[j * D + d]! + gyT[d * M + j]!;
-}
-
-function sqeuclidean(
-  x: Float64Array,
-  y: Float64Array,
-  M: number,
-  D: number,
-  bound: number,
-): CostPlan {
-  // Cost rows: four columns at a time (four running sums over d; the four y frames are read in
-  // place, D apart). VJP rows: dL/dx_i = 2 (r_i x_i - sum_j E(i, j) y_j), r_i = sum_j E(i, j),
-  // six features at a time (then four, then one). Register blocking keeps the D-loops at a few
-  // instructions per cell; the sums run in the same order as the plain loops.
-  let yT: Float64Array | null = null;
-  let gyT: Float64Array | null = null;
-  return {
-    bound,
-    row(i, out, lo, hi) {
-      const xi = i * D;
-      let j = lo;
-      for (; j + 3 <= hi; j += 4) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let d = 0, b = j * D; d < D; d++, b++) {
-          const xv = x[xi + d]!;
-          const t0 = xv - y[b]!;
-          const t1 = xv - y[b + D]!;
-          const t2 = xv - y[b + 2 * D]!;
-          const t3 = xv - y[b + 3 * D]!;
-          s0 += t0 * t0;
-          s1 += t1 * t1;
-          s2 += t2 * t2;
-          s3 += t3 * t3;
-        }
-        out[j] = s0;
-        out[j + 1] = s1;
-        out[j + 2] = s2;
-        out[j + 3] = s3;
+  term: (xi: number, yj: number, w: number, t: Float64Array) => boolean,
+): CostPlan['vjpRow'] {
+  const acc = new Float64Array(D);
+  const t = new Float64Array(D);
+  return (i, e, lo, hi, gx, gy) => {
+    const xi = i * D;
+    acc.fill(0);
+    for (let j = lo; j <= hi; j++) {
+      const w = e[j]!;
+      if (w === 0) continue;
+      const yj = j * D;
+      if (!term(xi, yj, w, t)) continue;
+      for (let d = 0; d < D; d++) {
+        acc[d] = acc[d]! + t[d]!;
+        if (gy !== null) gy[yj + d] = gy[yj + d]! - t[d]!;
       }
-      for (; j <= hi; j++) {
-        let s = 0;
-        for (let d = 0, b = j * D; d < D; d++, b++) {
-          const t = x[xi + d]! - y[b]!;
-          s += t * t;
-        }
-        out[j] = s;
-      }
-    },
-    vjpRow(i, e, lo, hi, gx, gy) {
-      const xi = i * D;
-      let r = 0;
-      for (let j = lo; j <= hi; j++) r += e[j]!;
-      let d = 0;
-      for (; d + 5 < D; d += 6) {
-        let a0 = 0;
-        let a1 = 0;
-        let a2 = 0;
-        let a3 = 0;
-        let a4 = 0;
-        let a5 = 0;
-        for (let j = lo, b = lo * D + d; j <= hi; j++, b += D) {
-          const w = e[j]!;
-          a0 += w * y[b]!;
-          a1 += w * y[b + 1]!;
-          a2 += w * y[b + 2]!;
-          a3 += w * y[b + 3]!;
-          a4 += w * y[b + 4]!;
-          a5 += w * y[b + 5]!;
-        }
-        gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - a0);
-        gx[xi + d + 1] = gx[xi + d + 1]! + 2 * (r * x[xi + d + 1]! - a1);
-        gx[xi + d + 2] = gx[xi + d + 2]! + 2 * (r * x[xi + d + 2]! - a2);
-        gx[xi + d + 3] = gx[xi + d + 3]! + 2 * (r * x[xi + d + 3]! - a3);
-        gx[xi + d + 4] = gx[xi + d + 4]! + 2 * (r * x[xi + d + 4]! - a4);
-        gx[xi + d + 5] = gx[xi + d + 5]! + 2 * (r * x[xi + d + 5]! - a5);
-      }
-      for (; d + 3 < D; d += 4) {
-        let a0 = 0;
-        let a1 = 0;
-        let a2 = 0;
-        let a3 = 0;
-        for (let j = lo, b = lo * D + d; j <= hi; j++, b += D) {
-          const w = e[j]!;
-          a0 += w * y[b]!;
-          a1 += w * y[b + 1]!;
-          a2 += w * y[b + 2]!;
-          a3 += w * y[b + 3]!;
-        }
-        gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - a0);
-        gx[xi + d + 1] = gx[xi + d + 1]! + 2 * (r * x[xi + d + 1]! - a1);
-        gx[xi + d + 2] = gx[xi + d + 2]! + 2 * (r * x[xi + d + 2]! - a2);
-        gx[xi + d + 3] = gx[xi + d + 3]! + 2 * (r * x[xi + d + 3]! - a3);
-      }
-      for (; d < D; d++) {
-        let a = 0;
-        for (let j = lo, b = lo * D + d; j <= hi; j++, b += D) a += e[j]! * y[b]!;
-        gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - a);
-      }
-      if (gy !== null) {
-        // dL/dy_j += -2 E(i, j) (x_i - y_j), on y transposed (contiguous over j).
-        if (yT === null) yT = transpose(y, M, D);
-        if (gyT === null) gyT = new Float64Array(M * D);
-        for (let d2 = 0; d2 < D; d2++) {
-          const base = d2 * M;
-          const xv = x[xi + d2]!;
-          for (let j = lo; j <= hi; j++) {
-            gyT[base + j] = gyT[base + j]! - 2 * e[j]! * (xv - yT[base + j]!);
-          }
-        }
-      }
-    },
-    finish(_gx, gy) {
-      if (gy !== null && gyT !== null) addTransposed(gyT, gy, M, D);
-    },
+    }
+    for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
   };
 }
 
 function euclidean(x: Float64Array, y: Float64Array, D: number, bound: number): CostPlan {
-  const acc = new Float64Array(D);
   const dist = (xi: number, yj: number): number => {
     let s = 0;
     for (let d = 0; d < D; d++) {
@@ -303,25 +151,14 @@ function euclidean(x: Float64Array, y: Float64Array, D: number, bound: number): 
     row(i, out, lo, hi) {
       for (let j = lo; j <= hi; j++) out[j] = dist(i * D, j * D);
     },
-    vjpRow(i, e, lo, hi, gx, gy) {
-      // d||x - y|| / dx = (x - y) / ||x - y||; 0 at x = y.
-      const xi = i * D;
-      acc.fill(0);
-      for (let j = lo; j <= hi; j++) {
-        const w = e[j]!;
-        if (w === 0) continue;
-        const yj = j * D;
-        const r = dist(xi, yj);
-        if (r === 0) continue;
-        const f = w / r;
-        for (let d = 0; d < D; d++) {
-          const t = f * (x[xi + d]! - y[yj + d]!);
-          acc[d] = acc[d]! + t;
-          if (gy !== null) gy[yj + d] = gy[yj + d]! - t;
-        }
-      }
-      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
-    },
+    // d||x - y|| / dx = (x - y) / ||x - y||; 0 at x = y.
+    vjpRow: antisymmetricVjp(D, (xi, yj, w, t) => {
+      const r = dist(xi, yj);
+      if (r === 0) return false;
+      const f = w / r;
+      for (let d = 0; d < D; d++) t[d] = f * (x[xi + d]! - y[yj + d]!);
+      return true;
+    }),
     finish: noFinish,
   };
 }
@@ -397,7 +234,6 @@ function cosine(x: Float64Array, y: Float64Array, N: number, M: number, D: numbe
 }
 
 function l1(x: Float64Array, y: Float64Array, D: number, bound: number): CostPlan {
-  const acc = new Float64Array(D);
   return {
     bound,
     row(i, out, lo, hi) {
@@ -409,31 +245,65 @@ function l1(x: Float64Array, y: Float64Array, D: number, bound: number): CostPla
         out[j] = s;
       }
     },
-    vjpRow(i, e, lo, hi, gx, gy) {
-      // d|x - y| / dx = sign(x - y) with sign(0) = 0.
-      const xi = i * D;
-      acc.fill(0);
-      for (let j = lo; j <= hi; j++) {
-        const w = e[j]!;
-        if (w === 0) continue;
-        const yj = j * D;
-        for (let d = 0; d < D; d++) {
-          const t = w * Math.sign(x[xi + d]! - y[yj + d]!);
-          acc[d] = acc[d]! + t;
-          if (gy !== null) gy[yj + d] = gy[yj + d]! - t;
-        }
-      }
-      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
-    },
+    // d|x - y| / dx = sign(x - y) with sign(0) = 0.
+    vjpRow: antisymmetricVjp(D, (xi, yj, w, t) => {
+      for (let d = 0; d < D; d++) t[d] = w * Math.sign(x[xi + d]! - y[yj + d]!);
+      return true;
+    }),
     finish: noFinish,
   };
+}
+
+/**
+ * r = sum_j e_j and acc[d] = sum_j e_j y_j[d] over the columns lo..hi, in order (the weighted
+ * targets of the BCE costs' gradients); zero weights are skipped. Returns r.
+ */
+function targetSums(
+  e: Float64Array,
+  lo: number,
+  hi: number,
+  y: Float64Array,
+  D: number,
+  acc: Float64Array,
+): number {
+  acc.fill(0);
+  let r = 0;
+  for (let j = lo; j <= hi; j++) {
+    const w = e[j]!;
+    if (w === 0) continue;
+    r += w;
+    const yj = j * D;
+    for (let d = 0; d < D; d++) acc[d] = acc[d]! + w * y[yj + d]!;
+  }
+  return r;
+}
+
+/**
+ * gy_j[d] -= e_j s v[xi + d] over the columns lo..hi (zero weights skipped): the BCE costs are
+ * linear in y, with dc/dy_j = -s v_i (s = 1/D; v the log-odds for bce, the logits for bceLogits).
+ */
+function subtractFromTargets(
+  e: Float64Array,
+  lo: number,
+  hi: number,
+  gy: Float64Array,
+  D: number,
+  s: number,
+  v: Float64Array,
+  xi: number,
+): void {
+  for (let j = lo; j <= hi; j++) {
+    const w = e[j]!;
+    if (w === 0) continue;
+    for (let d = 0, yj = j * D; d < D; d++) gy[yj + d] = gy[yj + d]! - w * s * v[xi + d]!;
+  }
 }
 
 function bce(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
   // c(x, y) = -(1/D) sum_d [y_d log x_d + (1 - y_d) log(1 - x_d)]  (Krause, Weiss, Mueller,
   // ICASSP 2023), logs clamped at -100 as torch.nn.BCELoss.
   //       = -(1/D) [sum_d y_d (lx_d - l1x_d) + sum_d l1x_d].
-  const lx = new Float64Array(N * D);
+  const lr = new Float64Array(N * D); // lx - l1x: the clamped log-odds
   const l1x = new Float64Array(N * D);
   const dlx = new Float64Array(N * D); // d lx / dx (0 where clamped)
   const dl1x = new Float64Array(N * D); // d l1x / dx
@@ -442,8 +312,8 @@ function bce(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
     const p = x[k]!;
     const a = Math.log(p);
     const b = Math.log1p(-p);
-    lx[k] = Math.max(a, LOG_FLOOR);
     l1x[k] = Math.max(b, LOG_FLOOR);
+    lr[k] = Math.max(a, LOG_FLOOR) - l1x[k]!;
     dlx[k] = a > LOG_FLOOR ? 1 / p : 0;
     dl1x[k] = b > LOG_FLOOR ? -1 / (1 - p) : 0;
   }
@@ -463,27 +333,15 @@ function bce(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
       for (let j = lo; j <= hi; j++) {
         const yj = j * D;
         let s = b;
-        for (let d = 0; d < D; d++) s += y[yj + d]! * (lx[xi + d]! - l1x[xi + d]!);
+        for (let d = 0; d < D; d++) s += y[yj + d]! * lr[xi + d]!;
         out[j] = -s * invD;
       }
     },
     vjpRow(i, e, lo, hi, gx, gy) {
       // dc/dx_d = -(1/D) [y_d dlx_d + (1 - y_d) dl1x_d];  dc/dy_d = -(1/D) (lx_d - l1x_d).
       const xi = i * D;
-      acc.fill(0);
-      let r = 0;
-      for (let j = lo; j <= hi; j++) {
-        const w = e[j]!;
-        if (w === 0) continue;
-        r += w;
-        const yj = j * D;
-        for (let d = 0; d < D; d++) acc[d] = acc[d]! + w * y[yj + d]!;
-        if (gy !== null) {
-          for (let d = 0; d < D; d++) {
-            gy[yj + d] = gy[yj + d]! - w * invD * (lx[xi + d]! - l1x[xi + d]!);
-          }
-        }
-      }
+      const r = targetSums(e, lo, hi, y, D, acc);
+      if (gy !== null) subtractFromTargets(e, lo, hi, gy, D, invD, lr, xi);
       for (let d = 0; d < D; d++) {
         const k = xi + d;
         gx[k] = gx[k]! - invD * (acc[d]! * dlx[k]! + (r - acc[d]!) * dl1x[k]!);
@@ -523,18 +381,8 @@ function bceLogits(x: Float64Array, y: Float64Array, N: number, D: number): Cost
     vjpRow(i, e, lo, hi, gx, gy) {
       // dc/dx_d = (sigmoid(x_d) - y_d) / D;  dc/dy_d = -x_d / D.
       const xi = i * D;
-      acc.fill(0);
-      let r = 0;
-      for (let j = lo; j <= hi; j++) {
-        const w = e[j]!;
-        if (w === 0) continue;
-        r += w;
-        const yj = j * D;
-        for (let d = 0; d < D; d++) acc[d] = acc[d]! + w * y[yj + d]!;
-        if (gy !== null) {
-          for (let d = 0; d < D; d++) gy[yj + d] = gy[yj + d]! - w * invD * x[xi + d]!;
-        }
-      }
+      const r = targetSums(e, lo, hi, y, D, acc);
+      if (gy !== null) subtractFromTargets(e, lo, hi, gy, D, invD, x, xi);
       for (let d = 0; d < D; d++) {
         gx[xi + d] = gx[xi + d]! + invD * (r * sig[xi + d]! - acc[d]!);
       }
@@ -543,16 +391,10 @@ function bceLogits(x: Float64Array, y: Float64Array, N: number, D: number): Cost
   };
 }
 
-function userPlan(
-  cost: UserCost,
-  x: Float64Array,
-  y: Float64Array,
-  N: number,
-  M: number,
-  D: number,
-): CostPlan {
-  const xt = tensor(x, [N, D]);
-  const yt = tensor(y, [M, D]);
+/** A user cost on x [N, D] and y [M, D] as tensors: its matrix once, its VJP after the last row. */
+function userPlan(cost: UserCost, xt: Tensor, yt: Tensor): CostPlan {
+  const [N, D] = xt.shape as [number, number];
+  const M = yt.shape[0]!;
   const C = toTensor(cost.matrix(xt, yt), {
     name: 'cost.matrix(x, y)',
     rank: 2,
@@ -579,12 +421,15 @@ function userPlan(
           'cost.vjp',
         );
       }
-      const g = toTensor(r.x, {
-        name: 'cost.vjp(x, y, G).x',
-        rank: 2,
-        shape: [N, D],
-        dtype: 'float64',
-      }).data;
+      // Each part [rows, D] of the returned gradient, validated like any tensor input.
+      const part = (which: 'x' | 'y', rows: number) =>
+        toTensor(r[which] as TensorLike, {
+          name: `cost.vjp(x, y, G).${which}`,
+          rank: 2,
+          shape: [rows, D],
+          dtype: 'float64',
+        }).data;
+      const g = part('x', N);
       for (let k = 0; k < g.length; k++) gx[k] = gx[k]! + g[k]!;
       if (gy !== null) {
         if (r.y === undefined) {
@@ -594,12 +439,7 @@ function userPlan(
             'cost.vjp',
           );
         }
-        const h = toTensor(r.y, {
-          name: 'cost.vjp(x, y, G).y',
-          rank: 2,
-          shape: [M, D],
-          dtype: 'float64',
-        }).data;
+        const h = part('y', M);
         for (let k = 0; k < h.length; k++) gy[k] = gy[k]! + h[k]!;
       }
     },

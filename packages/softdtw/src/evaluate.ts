@@ -2,22 +2,14 @@
 import { LossInputError } from '@losses/tensor';
 import { type BandLimits, bandLimits } from './band.js';
 import { planCost } from './costs.js';
-import { stepsOf } from './from-cost.js';
 import { checkRange } from './limits.js';
-import type { Resolved } from './options.js';
+import { type Resolved, type Steps, stepsOf } from './options.js';
 import { PriorRow } from './prior.js';
-import {
-  acquireWorkspace,
-  type CostRows,
-  releaseWorkspace,
-  type Steps,
-  softDtwBackward,
-  softDtwForward,
-  softDtwValue,
-  type Workspace,
-} from './recursion.js';
+import { type CostRows, softDtwBackward, softDtwForward, softDtwValue } from './recursion.js';
 import type { Pairs } from './sequences.js';
 import { sharpSoftDtw } from './sharp-kernel.js';
+import { sqeuclideanValueAndGrad, stagedSqeuclidean } from './sqeuclidean.js';
+import { type Workspace, withWorkspace } from './workspace.js';
 
 /** Which loss: soft-DTW, the soft-DTW divergence, or sharp soft-DTW. */
 export type LossKind = 'softDtw' | 'divergence' | 'sharp';
@@ -102,14 +94,14 @@ function term(
     gb === null
   ) {
     // The common case (and the benchmark's) in one WebAssembly call per pass when available.
-    const v = ws.sqeuclideanValueAndGrad(a, b, Na, Nb, D, steps, ga);
+    const v = sqeuclideanValueAndGrad(ws, a, b, Na, Nb, D, steps, ga);
     if (v !== null) return v;
   }
   const prior = r.prior === null ? null : new PriorRow(Na, Nb, r.prior.nu, r.prior.weight);
   // Squared Euclidean cost and VJP rows from the WebAssembly kernels when there are.
   const fast =
     r.cost === 'sqeuclidean' && kind === 'softDtw' && (ga !== null || gb !== null)
-      ? ws.stageSqeuclidean(a, b, Na, Nb, D, plan)
+      ? stagedSqeuclidean(ws, plan, a, b, Na, Nb, D)
       : plan;
   const costRows = fast.row;
   const rows: CostRows =
@@ -157,74 +149,60 @@ export function evaluate(
   wantX: boolean,
   wantY: boolean,
 ): Evaluation {
-  const ws = acquireWorkspace();
-  try {
-    return evaluateWith(ws, kind, pairs, r, wantX, wantY);
-  } finally {
-    releaseWorkspace(ws);
-  }
-}
-
-function evaluateWith(
-  ws: Workspace,
-  kind: LossKind,
-  pairs: Pairs,
-  r: Resolved,
-  wantX: boolean,
-  wantY: boolean,
-): Evaluation {
-  const B = pairs.xs.length;
-  const perItem: number[] = [];
-  const gx: Float64Array[] | null = wantX ? [] : null;
-  const gy: Float64Array[] | null = wantY ? [] : null;
-  const D = pairs.D;
-  const bands = new BandCache(r);
-  // A batch [B, N, D] gets its gradients as consecutive views of one buffer (shapeGrads then
-  // returns that buffer without a copy); a list gets one buffer per item.
-  const batch = pairs.layout === 'batch';
-  const flatX = wantX && batch ? new Float64Array(B * pairs.Ns[0]! * D) : null;
-  const flatY = wantY && batch ? new Float64Array(B * pairs.Ms[0]! * D) : null;
-  for (let b = 0; b < B; b++) {
-    const x = pairs.xs[b]!;
-    const y = pairs.ys[b]!;
-    const N = pairs.Ns[b]!;
-    const M = pairs.Ms[b]!;
-    const ax = !wantX
-      ? null
-      : flatX !== null
-        ? flatX.subarray(b * N * D, (b + 1) * N * D)
-        : new Float64Array(N * D);
-    const ay = !wantY
-      ? null
-      : flatY !== null
-        ? flatY.subarray(b * M * D, (b + 1) * M * D)
-        : new Float64Array(M * D);
-    const s = 1 / B;
-    const [xName, yName] = pairs.layout === 'single' ? ['x', 'y'] : [`x[${b}]`, `y[${b}]`];
-    const both = `${xName}, ${yName}`;
-    let v: number;
-    if (kind === 'divergence') {
-      // Blondel, Mensch, Vert (AISTATS 2021): D(x, y) = sdtw(x, y) - sdtw(x, x)/2 - sdtw(y, y)/2.
-      v = term('softDtw', x, y, N, M, D, r, ws, bands, 1, ax, ay, both);
-      v += term('softDtw', x, x, N, N, D, r, ws, bands, -0.5, ax, ax, xName);
-      if (ay !== null) v += term('softDtw', y, y, M, M, D, r, ws, bands, -0.5, ay, ay, yName);
-      else v += term('softDtw', y, y, M, M, D, r, ws, bands, -0.5, null, null, yName);
-    } else {
-      v = term(kind, x, y, N, M, D, r, ws, bands, 1, ax, ay, both);
+  return withWorkspace((ws) => {
+    const B = pairs.xs.length;
+    const perItem: number[] = [];
+    const gx: Float64Array[] | null = wantX ? [] : null;
+    const gy: Float64Array[] | null = wantY ? [] : null;
+    const D = pairs.D;
+    const bands = new BandCache(r);
+    // A batch [B, N, D] gets its gradients as consecutive views of one buffer (shapeGrads then
+    // returns that buffer without a copy); a list gets one buffer per item.
+    const batch = pairs.layout === 'batch';
+    const flatX = wantX && batch ? new Float64Array(B * pairs.Ns[0]! * D) : null;
+    const flatY = wantY && batch ? new Float64Array(B * pairs.Ms[0]! * D) : null;
+    for (let b = 0; b < B; b++) {
+      const x = pairs.xs[b]!;
+      const y = pairs.ys[b]!;
+      const N = pairs.Ns[b]!;
+      const M = pairs.Ms[b]!;
+      const ax = !wantX
+        ? null
+        : flatX !== null
+          ? flatX.subarray(b * N * D, (b + 1) * N * D)
+          : new Float64Array(N * D);
+      const ay = !wantY
+        ? null
+        : flatY !== null
+          ? flatY.subarray(b * M * D, (b + 1) * M * D)
+          : new Float64Array(M * D);
+      const s = 1 / B;
+      const [xName, yName] = pairs.layout === 'single' ? ['x', 'y'] : [`x[${b}]`, `y[${b}]`];
+      const both = `${xName}, ${yName}`;
+      let v: number;
+      if (kind === 'divergence') {
+        // Blondel, Mensch, Vert (AISTATS 2021): D(x, y) = sdtw(x, y) - sdtw(x, x)/2 - sdtw(y, y)/2.
+        v = term('softDtw', x, y, N, M, D, r, ws, bands, 1, ax, ay, both);
+        v += term('softDtw', x, x, N, N, D, r, ws, bands, -0.5, ax, ax, xName);
+        if (ay !== null) v += term('softDtw', y, y, M, M, D, r, ws, bands, -0.5, ay, ay, yName);
+        else v += term('softDtw', y, y, M, M, D, r, ws, bands, -0.5, null, null, yName);
+      } else {
+        v = term(kind, x, y, N, M, D, r, ws, bands, 1, ax, ay, both);
+      }
+      perItem.push(v);
+      if (ax !== null) {
+        scaleInPlace(ax, s);
+        gx!.push(ax);
+      }
+      if (ay !== null) {
+        scaleInPlace(ay, s);
+        gy!.push(ay);
+      }
     }
-    perItem.push(v);
-    if (ax !== null) {
-      scaleInPlace(ax, s);
-      gx!.push(ax);
-    }
-    if (ay !== null) {
-      scaleInPlace(ay, s);
-      gy!.push(ay);
-    }
-  }
-  const value = mean(perItem);
-  checkFinite(value, perItem, gx, gy, pairs);
-  return { value, perItem, gx, gy };
+    const value = mean(perItem);
+    checkFinite(value, perItem, gx, gy, pairs);
+    return { value, perItem, gx, gy };
+  });
 }
 
 /**
@@ -273,8 +251,8 @@ function firstNonFinite(a: Float64Array): number {
   return -1;
 }
 
-// Element loops live in small functions of their own rather than inline in evaluateWith: V8
-// optimizes evaluateWith late (its loop runs once per item), and until then an inline loop runs
+// Element loops live in small functions of their own rather than inline in evaluate: V8
+// optimizes evaluate's body late (its loop runs once per item), and until then an inline loop runs
 // in the interpreter (about 10 ms per call at B = 64, N = M = 128, D = 12).
 
 function scaleInPlace(a: Float64Array, s: number): void {

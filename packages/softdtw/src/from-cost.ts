@@ -1,16 +1,10 @@
 import { type Tensor, type TensorLike, tensor, toTensor } from '@losses/tensor';
 import { bandLimits } from './band.js';
 import { checkElements, checkRange, maxAbs } from './limits.js';
-import { type Resolved, resolveCostOptions, type SoftDtwOptions } from './options.js';
+import { type Resolved, resolveCostOptions, type SoftDtwOptions, stepsOf } from './options.js';
 import { PriorRow } from './prior.js';
-import {
-  acquireWorkspace,
-  type CostRows,
-  releaseWorkspace,
-  type Steps,
-  softDtwBackward,
-  softDtwForward,
-} from './recursion.js';
+import { type CostRows, softDtwBackward, softDtwForward } from './recursion.js';
+import { withWorkspace } from './workspace.js';
 
 /** What {@link softDtwFromCost} returns. */
 export interface SoftDtwFromCostResult {
@@ -24,11 +18,6 @@ export interface SoftDtwFromCostResult {
    * expected alignment.
    */
   alignment: Tensor;
-}
-
-/** The validated gamma and step weights as the kernels take them. */
-export function stepsOf(r: Resolved): Steps {
-  return { gamma: r.gamma, wv: r.wv, wh: r.wh, wd: r.wd, unit: r.unit };
 }
 
 /** Cost rows read from a row-major matrix slice, plus the prior when there is one. */
@@ -86,8 +75,7 @@ export function softDtwFromCost(C: TensorLike, options?: SoftDtwOptions): SoftDt
   const band = bandLimits(N, M, r.bandwidth);
   const out = new (t.data instanceof Float32Array ? Float32Array : Float64Array)(B * N * M);
   const perItem: number[] = [];
-  const ws = acquireWorkspace();
-  try {
+  withWorkspace((ws) => {
     for (let b = 0; b < B; b++) {
       const offset = b * N * M;
       perItem.push(softDtwForward(N, M, matrixRows(t.data, offset, N, M, r), band, steps, ws));
@@ -96,9 +84,7 @@ export function softDtwFromCost(C: TensorLike, options?: SoftDtwOptions): SoftDt
         for (let j = lo; j <= hi; j++) out[base + j] = e[j]!;
       });
     }
-  } finally {
-    releaseWorkspace(ws);
-  }
+  });
   const value = perItem.reduce((a, v) => a + v, 0) / B;
   return { value, perItem, alignment: tensor(out, t.shape) };
 }

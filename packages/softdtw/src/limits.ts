@@ -8,6 +8,7 @@
  *   intermediate value overflows and nothing accepted returns NaN or +-Infinity.
  */
 import { LossInputError } from '@losses/tensor';
+import { LN8 } from './recursion.js';
 
 /**
  * The largest number of entries of a matrix the package creates: 2^28 (268,435,456; 2 GiB as
@@ -49,9 +50,6 @@ export function checkElements(
  * so the soft-min never meets inf - inf.
  */
 export const MAX_PATH_BOUND = 2 ** 1020;
-
-/** ln 8: the largest gamma log s of the (m, s) pairs of the forward pass (recursion.ts). */
-const LN8 = 3 * Math.LN2;
 
 /** What {@link checkRange} needs to know about a pair and the options. */
 export interface RangeInput {

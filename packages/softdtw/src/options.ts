@@ -58,6 +58,21 @@ export interface Resolved {
   gradY: boolean;
 }
 
+/** gamma and the step weights as the kernels take them. */
+export interface Steps {
+  gamma: number;
+  wv: number;
+  wh: number;
+  wd: number;
+  /** All step weights are 1 (E is then the plain expected alignment). */
+  unit: boolean;
+}
+
+/** The validated gamma and step weights of resolved options. */
+export function stepsOf(r: Resolved): Steps {
+  return { gamma: r.gamma, wv: r.wv, wh: r.wh, wd: r.wd, unit: r.unit };
+}
+
 /** Smallest accepted gamma. */
 export const MIN_GAMMA = 1e-4;
 

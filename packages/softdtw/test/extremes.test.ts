@@ -1,7 +1,8 @@
-import { LossInputError, type Tensor, toNested } from '@losses/tensor';
+import { type Tensor, toNested } from '@losses/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   dtw,
+  type SoftDtwValueAndGrad,
   sharpSoftDtwValueAndGrad,
   softDtw,
   softDtwDivergence,
@@ -9,6 +10,7 @@ import {
   softDtwFromCost,
   softDtwValueAndGrad,
 } from '../src/index.js';
+import { refusal } from './error-code.js';
 import { onBothPaths } from './paths.js';
 import { enumerate, expectClose, randn, randomMatrix, rng } from './reference.js';
 
@@ -22,16 +24,34 @@ const scaled = (a: number[][], s: number) => a.map((r) => r.map((v) => v * s));
 const nested = (t: Tensor) => toNested(t) as number[][];
 const data = (t: Tensor | Tensor[]) => Array.from((t as Tensor).data);
 
-/** The LossInputError `f` throws (fails when it returns or throws something else). */
-function refusal(f: () => unknown): LossInputError {
-  let error: unknown;
-  try {
-    f();
-  } catch (e) {
-    error = e;
+/**
+ * The scaling law of a loss under the squared Euclidean cost: frames times s and gamma times s^2
+ * give s^2 times the value and s times the gradients (w.r.t. x and, with gradY, y), to `rel` and
+ * `relGrad` (an absolute floor 1e-10 s for gradient entries near 0). Returns the scaled result.
+ */
+function expectScaling(
+  loss: (x: number[][], y: number[][], o: object) => SoftDtwValueAndGrad,
+  x: number[][],
+  y: number[][],
+  gamma: number,
+  s: number,
+  rel: number,
+  relGrad: number,
+): { value: number; grad: number[]; gradY: number[] } {
+  const base = loss(x, y, { gamma, gradY: true });
+  const got = loss(scaled(x, s), scaled(y, s), { gamma: gamma * s * s, gradY: true });
+  expectClose(got.value, s * s * base.value, rel);
+  const result = { value: got.value, grad: data(got.grad), gradY: data(got.gradY!) };
+  for (const [a, b] of [
+    [result.grad, data(base.grad)],
+    [result.gradY, data(base.gradY!)],
+  ] as const) {
+    expect(allFinite(a)).toBe(true);
+    a.forEach((g, k) => {
+      expectClose(g, s * b[k]!, relGrad, 1e-10 * s);
+    });
   }
-  expect(error).toBeInstanceOf(LossInputError);
-  return error as LossInputError;
+  return result;
 }
 
 /** Every number finite. */
@@ -157,21 +177,10 @@ describe('extreme sequences', () => {
     const r = rng(8);
     const x = randn(7, 3, r);
     const y = randn(5, 3, r);
-    const base = softDtwValueAndGrad(x, y, { gamma: 0.5, gradY: true });
-    const s = 1e150;
     const { wasm, js } = onBothPaths(() =>
-      softDtwValueAndGrad(scaled(x, s), scaled(y, s), { gamma: 0.5 * s * s, gradY: true }),
+      expectScaling(softDtwValueAndGrad, x, y, 0.5, 1e150, 1e-12, 1e-11),
     );
-    for (const got of [wasm, js]) {
-      expectClose(got.value, s * s * base.value, 1e-12);
-      data(got.grad).forEach((g, k) => {
-        expectClose(g, s * data(base.grad)[k]!, 1e-11, 1e140);
-      });
-      data(got.gradY!).forEach((g, k) => {
-        expectClose(g, s * data(base.gradY!)[k]!, 1e-11, 1e140);
-      });
-    }
-    expect(data(wasm.grad)).toEqual(data(js.grad));
+    expect(wasm).toEqual(js);
   });
 
   it('sqeuclidean at amplitude 1e-150 (costs near the subnormal range): the reference on the cost matrix', () => {
@@ -197,17 +206,7 @@ describe('extreme sequences', () => {
 
   it('long sequences with large costs (300 x 250 frames at amplitude 1e100): the scaling law holds', () => {
     const r = rng(10);
-    const x = randn(300, 2, r);
-    const y = randn(250, 2, r);
-    const base = softDtwValueAndGrad(x, y, { gamma: 2 });
-    const s = 1e100;
-    const got = softDtwValueAndGrad(scaled(x, s), scaled(y, s), { gamma: 2 * s * s });
-    expectClose(got.value, s * s * base.value, 1e-11);
-    expect(allFinite(data(got.grad))).toBe(true);
-    const g = data(got.grad);
-    data(base.grad).forEach((b, k) => {
-      expectClose(g[k]!, s * b, 1e-9, 1e90);
-    });
+    expectScaling(softDtwValueAndGrad, randn(300, 2, r), randn(250, 2, r), 2, 1e100, 1e-11, 1e-9);
   });
 
   it('sequences whose costs would overflow are refused (NON_FINITE), also with a zero step weight', () => {
@@ -310,14 +309,14 @@ describe('extreme sequences', () => {
 
   it('sharp soft-DTW at scale 1e150: s^2 the value, s the gradient, finite', () => {
     const r = rng(16);
-    const x = randn(4, 2, r);
-    const y = randn(5, 2, r);
-    const base = sharpSoftDtwValueAndGrad(x, y, { gamma: 0.4 });
-    const s = 1e150;
-    const got = sharpSoftDtwValueAndGrad(scaled(x, s), scaled(y, s), { gamma: 0.4 * s * s });
-    expectClose(got.value, s * s * base.value, 1e-12);
-    data(got.grad).forEach((g, k) => {
-      expectClose(g, s * data(base.grad)[k]!, 1e-10, 1e140);
-    });
+    expectScaling(
+      sharpSoftDtwValueAndGrad,
+      randn(4, 2, r),
+      randn(5, 2, r),
+      0.4,
+      1e150,
+      1e-12,
+      1e-10,
+    );
   });
 });

@@ -7,7 +7,7 @@ import {
   softDtwValueAndGrad,
 } from '../src/index.js';
 import { onBothPaths } from './paths.js';
-import { expectClose, inBand, rng } from './reference.js';
+import { expectClose, inBand, logSumExpNeg, rng } from './reference.js';
 
 // A seeded fuzz test of soft-DTW against a naive recursion written here: random sizes (N != M,
 // single frames), gamma, step weights, bands and priors, with costs and frames from 1e-300 to
@@ -28,15 +28,6 @@ interface Problem {
 }
 
 // --- the naive reference ----------------------------------------------------------------------
-
-/** -gamma log sum_k exp(-v_k / gamma), around the smallest term. */
-function softMin(v: number[], gamma: number): number {
-  const m = Math.min(...v);
-  if (m === Number.POSITIVE_INFINITY) return m;
-  let s = 0;
-  for (const t of v) s += Math.exp(-(t - m) / gamma);
-  return m - gamma * Math.log(s);
-}
 
 /** The diagonal prior from its definition (distance of frame n to the linear block of m). */
 function priorAt(n: number, m: number, N: number, M: number, nu: number): number {
@@ -68,7 +59,7 @@ function naive(C0: number[][], p: Problem): { value: number; E: number[][] } {
     for (let j = 1; j <= M; j++) {
       if (!ok(i, j)) continue;
       const c = C[i - 1]![j - 1]!;
-      R[i]![j] = softMin(
+      R[i]![j] = logSumExpNeg(
         [R[i - 1]![j]! + wv * c, R[i]![j - 1]! + wh * c, R[i - 1]![j - 1]! + wd * c],
         g,
       );

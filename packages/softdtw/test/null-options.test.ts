@@ -1,57 +1,29 @@
-import { LossInputError } from '@losses/tensor';
 import { describe, expect, it } from 'vitest';
-import {
-  diagonalPrior,
-  dtw,
-  gammaSchedule,
-  priorWeightSchedule,
-  sharpSoftDtw,
-  sharpSoftDtwValueAndGrad,
-  softDtw,
-  softDtwDivergence,
-  softDtwDivergenceValueAndGrad,
-  softDtwFromCost,
-  softDtwValueAndGrad,
-} from '../src/index.js';
+import * as softdtw from '../src/index.js';
+import { refusal } from './error-code.js';
+import { randn, rng } from './reference.js';
 
 // One rule for every option of the package, as @losses/stft and @losses/mss have it: an option
 // that is absent (undefined) takes its default; one that is present must be valid, and null is
 // not a value of any option (it used to stand for the default in soft-DTW's gamma, stepWeights,
 // prior.nu, cost, and in dtw, diagonalPrior and the schedules).
 
-/** The error `f` throws (fails the test when it returns or throws something else). */
-function refusal(f: () => unknown): LossInputError {
-  let error: unknown;
-  try {
-    f();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(LossInputError);
-  return error as LossInputError;
-}
-
 const C = [
   [0, 1, 4],
   [1, 0, 1],
 ];
-const x = [
-  [0, 1],
-  [1, 0],
-];
-const y = [
-  [0, 1],
-  [1, 1],
-  [1, 0],
-];
+const x = randn(2, 2, rng(1));
+const y = randn(3, 2, rng(2));
 
+const { diagonalPrior, dtw, gammaSchedule, priorWeightSchedule, softDtw, softDtwFromCost } =
+  softdtw;
 const sequenceLosses = {
   softDtw,
-  softDtwValueAndGrad,
-  softDtwDivergence,
-  softDtwDivergenceValueAndGrad,
-  sharpSoftDtw,
-  sharpSoftDtwValueAndGrad,
+  softDtwValueAndGrad: softdtw.softDtwValueAndGrad,
+  softDtwDivergence: softdtw.softDtwDivergence,
+  softDtwDivergenceValueAndGrad: softdtw.softDtwDivergenceValueAndGrad,
+  sharpSoftDtw: softdtw.sharpSoftDtw,
+  sharpSoftDtwValueAndGrad: softdtw.sharpSoftDtwValueAndGrad,
 };
 
 describe('null is refused for every option, naming it', () => {
