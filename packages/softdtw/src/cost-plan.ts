@@ -34,11 +34,12 @@ export const noFinish = (): void => {};
 /** The largest sum over d of |a_id|^p among the frames of a [n, D] (p = 1 or 2; may be +inf). */
 export function maxFrameSum(a: Float64Array, n: number, D: number, p: 1 | 2): number {
   let m = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, k = 0; i < n; i++) {
     let s = 0;
-    for (let d = 0; d < D; d++) {
-      const v = Math.abs(a[i * D + d]!);
-      s += p === 1 ? v : v * v;
+    if (p === 2) {
+      for (let d = 0; d < D; d++, k++) s += a[k]! * a[k]!;
+    } else {
+      for (let d = 0; d < D; d++, k++) s += Math.abs(a[k]!);
     }
     if (s > m) m = s;
   }
