@@ -18,7 +18,9 @@ import { tensor } from '@losses/tensor';
 import { bandLimits } from '../src/band.js';
 import { planCost } from '../src/costs.js';
 import { softDtwValueAndGrad } from '../src/index.js';
-import { softDtwBackward, softDtwForward, Workspace } from '../src/recursion.js';
+import { softDtwBackward, softDtwForward } from '../src/recursion.js';
+import { sqeuclideanValueAndGrad } from '../src/sqeuclidean.js';
+import { Workspace } from '../src/workspace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const requireNumba = process.argv.includes('--numba');
@@ -85,7 +87,7 @@ function memory(N: number, M: number, D: number) {
   const ws = new Workspace();
   const steps = { gamma: 1, wv: 1, wh: 1, wd: 1, unit: true };
   const gx = new Float64Array(N * D);
-  if (ws.sqeuclideanValueAndGrad(x, y, N, M, D, steps, gx) === null) {
+  if (sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, gx) === null) {
     // No WebAssembly: the JavaScript row loops.
     const plan = planCost('sqeuclidean', x, y, N, M, D);
     const band = bandLimits(N, M, null);

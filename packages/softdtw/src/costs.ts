@@ -7,6 +7,11 @@
 
 import type { Tensor } from '@losses/tensor';
 import { LossInputError, show, type TensorLike, tensor, toTensor } from '@losses/tensor';
+import { type CostPlan, maxFrameSum, noFinish, squaredDistanceBound } from './cost-plan.js';
+import { maxAbs } from './limits.js';
+import { sqeuclideanPlan } from './sqeuclidean.js';
+
+export type { CostPlan } from './cost-plan.js';
 
 /** Names of the built-in frame costs. */
 export type CostName = 'sqeuclidean' | 'euclidean' | 'cosine' | 'l1' | 'bce' | 'bceLogits';
@@ -64,23 +69,6 @@ export function costRange(cost: CostOption, which: 'x' | 'y'): { min?: number; m
   return {};
 }
 
-/** One pair's cost, planned once: rows of C, and the VJP of rows (or of the whole matrix). */
-export interface CostPlan {
-  /** C(i, j) for j in lo..hi into out[j]. */
-  row(i: number, out: Float64Array, lo: number, hi: number): void;
-  /** Accumulates the VJP of row i of E (e[lo..hi]) into gx (and gy when given). */
-  vjpRow(
-    i: number,
-    e: Float64Array,
-    lo: number,
-    hi: number,
-    gx: Float64Array,
-    gy: Float64Array | null,
-  ): void;
-  /** Called once after the last row (user costs apply their matrix VJP here). */
-  finish(gx: Float64Array, gy: Float64Array | null): void;
-}
-
 /** Clamp of log terms in the BCE cost, as torch.nn.BCELoss: log(p) >= -100. */
 const LOG_FLOOR = -100;
 
@@ -103,16 +91,16 @@ export function planCost(
   M: number,
   D: number,
 ): CostPlan {
-  if (typeof cost === 'object') return userPlan(cost, x, y, N, M, D);
+  if (typeof cost === 'object') return userPlan(cost, tensor(x, [N, D]), tensor(y, [M, D]));
   switch (cost) {
     case 'sqeuclidean':
-      return sqeuclidean(x, y, M, D);
+      return sqeuclideanPlan(x, y, M, D, squaredDistanceBound(x, y, N, M, D));
     case 'euclidean':
-      return euclidean(x, y, D);
+      return euclidean(x, y, D, Math.sqrt(squaredDistanceBound(x, y, N, M, D)));
     case 'cosine':
       return cosine(x, y, N, M, D);
     case 'l1':
-      return l1(x, y, D);
+      return l1(x, y, D, maxFrameSum(x, N, D, 1) + maxFrameSum(y, M, D, 1));
     case 'bce':
       return bce(x, y, N, D);
     case 'bceLogits':
@@ -120,133 +108,36 @@ export function planCost(
   }
 }
 
-const noFinish = (): void => {};
-
-/** y [M, D] transposed to [D, M], so that row loops stream over contiguous columns. */
-function transpose(y: Float64Array, M: number, D: number): Float64Array {
-  const out = new Float64Array(M * D);
-  for (let j = 0; j < M; j++) for (let d = 0; d < D; d++) out[d * M + j] = y[j * D + d]!;
-  return out;
-}
-
-/** Adds a [D, M] transposed gradient into gy [M, D]. */
-function addTransposed(gyT: Float64Array, gy: Float64Array, M: number, D: number): void {
-  for (let j = 0; j < M; j++)
-    for (let d = 0; d < D; d++) gy[j * D + d] = gy[j * D + d]! + gyT[d * M + j]!;
-}
-
-function sqeuclidean(x: Float64Array, y: Float64Array, M: number, D: number): CostPlan {
-  // Cost rows: four columns at a time (four running sums over d; the four y frames are read in
-  // place, D apart). VJP rows: dL/dx_i = 2 (r_i x_i - sum_j E(i, j) y_j), r_i = sum_j E(i, j),
-  // six features at a time (then four, then one). Register blocking keeps the D-loops at a few
-  // instructions per cell; the sums run in the same order as the plain loops.
-  let yT: Float64Array | null = null;
-  let gyT: Float64Array | null = null;
-  return {
-    row(i, out, lo, hi) {
-      const xi = i * D;
-      let j = lo;
-      for (; j + 3 <= hi; j += 4) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let d = 0, b = j * D; d < D; d++, b++) {
-          const xv = x[xi + d]!;
-          const t0 = xv - y[b]!;
-          const t1 = xv - y[b + D]!;
-          const t2 = xv - y[b + 2 * D]!;
-          const t3 = xv - y[b + 3 * D]!;
-          s0 += t0 * t0;
-          s1 += t1 * t1;
-          s2 += t2 * t2;
-          s3 += t3 * t3;
-        }
-        out[j] = s0;
-        out[j + 1] = s1;
-        out[j + 2] = s2;
-        out[j + 3] = s3;
+/**
+ * The VJP row of a cost whose gradient w.r.t. y_j is minus its gradient w.r.t. x_i (euclidean,
+ * l1): for each column j with e_j != 0, `term(xi, yj, e_j, t)` writes e_j dc(x_i, y_j)/dx_i into
+ * t (xi, yj: offsets of the frames), or returns false where that is 0; t is added to gx_i and
+ * subtracted from gy_j.
+ */
+function antisymmetricVjp(
+  D: number,
+  term: (xi: number, yj: number, w: number, t: Float64Array) => boolean,
+): CostPlan['vjpRow'] {
+  const acc = new Float64Array(D);
+  const t = new Float64Array(D);
+  return (i, e, lo, hi, gx, gy) => {
+    const xi = i * D;
+    acc.fill(0);
+    for (let j = lo; j <= hi; j++) {
+      const w = e[j]!;
+      if (w === 0) continue;
+      const yj = j * D;
+      if (!term(xi, yj, w, t)) continue;
+      for (let d = 0; d < D; d++) {
+        acc[d] = acc[d]! + t[d]!;
+        if (gy !== null) gy[yj + d] = gy[yj + d]! - t[d]!;
       }
-      for (; j <= hi; j++) {
-        let s = 0;
-        for (let d = 0, b = j * D; d < D; d++, b++) {
-          const t = x[xi + d]! - y[b]!;
-          s += t * t;
-        }
-        out[j] = s;
-      }
-    },
-    vjpRow(i, e, lo, hi, gx, gy) {
-      const xi = i * D;
-      let r = 0;
-      for (let j = lo; j <= hi; j++) r += e[j]!;
-      let d = 0;
-      for (; d + 5 < D; d += 6) {
-        let a0 = 0;
-        let a1 = 0;
-        let a2 = 0;
-        let a3 = 0;
-        let a4 = 0;
-        let a5 = 0;
-        for (let j = lo, b = lo * D + d; j <= hi; j++, b += D) {
-          const w = e[j]!;
-          a0 += w * y[b]!;
-          a1 += w * y[b + 1]!;
-          a2 += w * y[b + 2]!;
-          a3 += w * y[b + 3]!;
-          a4 += w * y[b + 4]!;
-          a5 += w * y[b + 5]!;
-        }
-        gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - a0);
-        gx[xi + d + 1] = gx[xi + d + 1]! + 2 * (r * x[xi + d + 1]! - a1);
-        gx[xi + d + 2] = gx[xi + d + 2]! + 2 * (r * x[xi + d + 2]! - a2);
-        gx[xi + d + 3] = gx[xi + d + 3]! + 2 * (r * x[xi + d + 3]! - a3);
-        gx[xi + d + 4] = gx[xi + d + 4]! + 2 * (r * x[xi + d + 4]! - a4);
-        gx[xi + d + 5] = gx[xi + d + 5]! + 2 * (r * x[xi + d + 5]! - a5);
-      }
-      for (; d + 3 < D; d += 4) {
-        let a0 = 0;
-        let a1 = 0;
-        let a2 = 0;
-        let a3 = 0;
-        for (let j = lo, b = lo * D + d; j <= hi; j++, b += D) {
-          const w = e[j]!;
-          a0 += w * y[b]!;
-          a1 += w * y[b + 1]!;
-          a2 += w * y[b + 2]!;
-          a3 += w * y[b + 3]!;
-        }
-        gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - a0);
-        gx[xi + d + 1] = gx[xi + d + 1]! + 2 * (r * x[xi + d + 1]! - a1);
-        gx[xi + d + 2] = gx[xi + d + 2]! + 2 * (r * x[xi + d + 2]! - a2);
-        gx[xi + d + 3] = gx[xi + d + 3]! + 2 * (r * x[xi + d + 3]! - a3);
-      }
-      for (; d < D; d++) {
-        let a = 0;
-        for (let j = lo, b = lo * D + d; j <= hi; j++, b += D) a += e[j]! * y[b]!;
-        gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - a);
-      }
-      if (gy !== null) {
-        // dL/dy_j += -2 E(i, j) (x_i - y_j), on y transposed (contiguous over j).
-        if (yT === null) yT = transpose(y, M, D);
-        if (gyT === null) gyT = new Float64Array(M * D);
-        for (let d2 = 0; d2 < D; d2++) {
-          const base = d2 * M;
-          const xv = x[xi + d2]!;
-          for (let j = lo; j <= hi; j++) {
-            gyT[base + j] = gyT[base + j]! - 2 * e[j]! * (xv - yT[base + j]!);
-          }
-        }
-      }
-    },
-    finish(_gx, gy) {
-      if (gy !== null && gyT !== null) addTransposed(gyT, gy, M, D);
-    },
+    }
+    for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
   };
 }
 
-function euclidean(x: Float64Array, y: Float64Array, D: number): CostPlan {
-  const acc = new Float64Array(D);
+function euclidean(x: Float64Array, y: Float64Array, D: number, bound: number): CostPlan {
   const dist = (xi: number, yj: number): number => {
     let s = 0;
     for (let d = 0; d < D; d++) {
@@ -256,61 +147,69 @@ function euclidean(x: Float64Array, y: Float64Array, D: number): CostPlan {
     return Math.sqrt(s);
   };
   return {
+    bound,
     row(i, out, lo, hi) {
       for (let j = lo; j <= hi; j++) out[j] = dist(i * D, j * D);
     },
-    vjpRow(i, e, lo, hi, gx, gy) {
-      // d||x - y|| / dx = (x - y) / ||x - y||; 0 at x = y.
-      const xi = i * D;
-      acc.fill(0);
-      for (let j = lo; j <= hi; j++) {
-        const w = e[j]!;
-        if (w === 0) continue;
-        const yj = j * D;
-        const r = dist(xi, yj);
-        if (r === 0) continue;
-        const f = w / r;
-        for (let d = 0; d < D; d++) {
-          const t = f * (x[xi + d]! - y[yj + d]!);
-          acc[d] = acc[d]! + t;
-          if (gy !== null) gy[yj + d] = gy[yj + d]! - t;
-        }
-      }
-      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
-    },
+    // d||x - y|| / dx = (x - y) / ||x - y||; 0 at x = y.
+    vjpRow: antisymmetricVjp(D, (xi, yj, w, t) => {
+      const r = dist(xi, yj);
+      if (r === 0) return false;
+      const f = w / r;
+      for (let d = 0; d < D; d++) t[d] = f * (x[xi + d]! - y[yj + d]!);
+      return true;
+    }),
     finish: noFinish,
   };
 }
 
-function norms(a: Float64Array, n: number, D: number): Float64Array {
-  const out = new Float64Array(n);
+/**
+ * The frames of a [n, D] divided by their norms (zero frames stay zero), and the norms. Each frame
+ * is scaled by its largest |entry| before squaring, so that no finite frame overflows or underflows
+ * on the way (sum of squares in [1, D]); only the norm itself can overflow, for frames near the
+ * float64 maximum, and is then +inf (its gradient factor 1 / |a| then 0).
+ */
+function unitFrames(
+  a: Float64Array,
+  n: number,
+  D: number,
+): { unit: Float64Array; norm: Float64Array } {
+  const unit = new Float64Array(n * D);
+  const norm = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let d = 0; d < D; d++) s += a[i * D + d]! ** 2;
-    out[i] = Math.sqrt(s);
+    const s = maxAbs(a, i * D, (i + 1) * D);
+    if (s === 0) continue;
+    let q = 0;
+    for (let d = 0; d < D; d++) q += (a[i * D + d]! / s) ** 2;
+    const r = Math.sqrt(q);
+    for (let d = 0; d < D; d++) unit[i * D + d] = a[i * D + d]! / s / r;
+    norm[i] = s * r;
   }
-  return out;
+  return { unit, norm };
 }
 
 function cosine(x: Float64Array, y: Float64Array, N: number, M: number, D: number): CostPlan {
-  const nx = norms(x, N, D);
-  const ny = norms(y, M, D);
+  // c = 1 - u.v with u = x_i / |x_i|, v = y_j / |y_j| (c = 1 when either frame is zero), and
+  // dc/dx_i = (c' u - v) / |x_i| with c' = u.v the cosine; symmetric in y. Written on the unit
+  // frames so that no norm is squared or cubed: any finite frames give a finite cost.
+  const { unit: ux, norm: nx } = unitFrames(x, N, D);
+  const { unit: uy, norm: ny } = unitFrames(y, M, D);
   const acc = new Float64Array(D);
   const dot = (xi: number, yj: number): number => {
     let s = 0;
-    for (let d = 0; d < D; d++) s += x[xi + d]! * y[yj + d]!;
+    for (let d = 0; d < D; d++) s += ux[xi + d]! * uy[yj + d]!;
     return s;
   };
   return {
+    bound: 2,
     row(i, out, lo, hi) {
       const a = nx[i]!;
       for (let j = lo; j <= hi; j++) {
         const b = ny[j]!;
-        out[j] = a === 0 || b === 0 ? 1 : 1 - dot(i * D, j * D) / (a * b);
+        out[j] = a === 0 || b === 0 ? 1 : 1 - dot(i * D, j * D);
       }
     },
     vjpRow(i, e, lo, hi, gx, gy) {
-      // c = 1 - x.y / (|x||y|):  dc/dx = -y / (|x||y|) + (x.y) x / (|x|^3 |y|), symmetric in y.
       const a = nx[i]!;
       if (a === 0) return;
       const xi = i * D;
@@ -320,26 +219,23 @@ function cosine(x: Float64Array, y: Float64Array, N: number, M: number, D: numbe
         const b = ny[j]!;
         if (w === 0 || b === 0) continue;
         const yj = j * D;
-        const p = dot(xi, yj);
-        const fx = w / (a * b);
-        const sx = (w * p) / (a * a * a * b);
-        const sy = (w * p) / (a * b * b * b);
+        const cw = w * dot(xi, yj);
         for (let d = 0; d < D; d++) {
-          const xd = x[xi + d]!;
-          const yd = y[yj + d]!;
-          acc[d] = acc[d]! - fx * yd + sx * xd;
-          if (gy !== null) gy[yj + d] = gy[yj + d]! - fx * xd + sy * yd;
+          const u = ux[xi + d]!;
+          const v = uy[yj + d]!;
+          acc[d] = acc[d]! + (cw * u - w * v);
+          if (gy !== null) gy[yj + d] = gy[yj + d]! + (cw * v - w * u) / b;
         }
       }
-      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
+      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]! / a;
     },
     finish: noFinish,
   };
 }
 
-function l1(x: Float64Array, y: Float64Array, D: number): CostPlan {
-  const acc = new Float64Array(D);
+function l1(x: Float64Array, y: Float64Array, D: number, bound: number): CostPlan {
   return {
+    bound,
     row(i, out, lo, hi) {
       const xi = i * D;
       for (let j = lo; j <= hi; j++) {
@@ -349,31 +245,65 @@ function l1(x: Float64Array, y: Float64Array, D: number): CostPlan {
         out[j] = s;
       }
     },
-    vjpRow(i, e, lo, hi, gx, gy) {
-      // d|x - y| / dx = sign(x - y) with sign(0) = 0.
-      const xi = i * D;
-      acc.fill(0);
-      for (let j = lo; j <= hi; j++) {
-        const w = e[j]!;
-        if (w === 0) continue;
-        const yj = j * D;
-        for (let d = 0; d < D; d++) {
-          const t = w * Math.sign(x[xi + d]! - y[yj + d]!);
-          acc[d] = acc[d]! + t;
-          if (gy !== null) gy[yj + d] = gy[yj + d]! - t;
-        }
-      }
-      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]!;
-    },
+    // d|x - y| / dx = sign(x - y) with sign(0) = 0.
+    vjpRow: antisymmetricVjp(D, (xi, yj, w, t) => {
+      for (let d = 0; d < D; d++) t[d] = w * Math.sign(x[xi + d]! - y[yj + d]!);
+      return true;
+    }),
     finish: noFinish,
   };
+}
+
+/**
+ * r = sum_j e_j and acc[d] = sum_j e_j y_j[d] over the columns lo..hi, in order (the weighted
+ * targets of the BCE costs' gradients); zero weights are skipped. Returns r.
+ */
+function targetSums(
+  e: Float64Array,
+  lo: number,
+  hi: number,
+  y: Float64Array,
+  D: number,
+  acc: Float64Array,
+): number {
+  acc.fill(0);
+  let r = 0;
+  for (let j = lo; j <= hi; j++) {
+    const w = e[j]!;
+    if (w === 0) continue;
+    r += w;
+    const yj = j * D;
+    for (let d = 0; d < D; d++) acc[d] = acc[d]! + w * y[yj + d]!;
+  }
+  return r;
+}
+
+/**
+ * gy_j[d] -= e_j s v[xi + d] over the columns lo..hi (zero weights skipped): the BCE costs are
+ * linear in y, with dc/dy_j = -s v_i (s = 1/D; v the log-odds for bce, the logits for bceLogits).
+ */
+function subtractFromTargets(
+  e: Float64Array,
+  lo: number,
+  hi: number,
+  gy: Float64Array,
+  D: number,
+  s: number,
+  v: Float64Array,
+  xi: number,
+): void {
+  for (let j = lo; j <= hi; j++) {
+    const w = e[j]!;
+    if (w === 0) continue;
+    for (let d = 0, yj = j * D; d < D; d++) gy[yj + d] = gy[yj + d]! - w * s * v[xi + d]!;
+  }
 }
 
 function bce(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
   // c(x, y) = -(1/D) sum_d [y_d log x_d + (1 - y_d) log(1 - x_d)]  (Krause, Weiss, Mueller,
   // ICASSP 2023), logs clamped at -100 as torch.nn.BCELoss.
   //       = -(1/D) [sum_d y_d (lx_d - l1x_d) + sum_d l1x_d].
-  const lx = new Float64Array(N * D);
+  const lr = new Float64Array(N * D); // lx - l1x: the clamped log-odds
   const l1x = new Float64Array(N * D);
   const dlx = new Float64Array(N * D); // d lx / dx (0 where clamped)
   const dl1x = new Float64Array(N * D); // d l1x / dx
@@ -382,8 +312,8 @@ function bce(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
     const p = x[k]!;
     const a = Math.log(p);
     const b = Math.log1p(-p);
-    lx[k] = Math.max(a, LOG_FLOOR);
     l1x[k] = Math.max(b, LOG_FLOOR);
+    lr[k] = Math.max(a, LOG_FLOOR) - l1x[k]!;
     dlx[k] = a > LOG_FLOOR ? 1 / p : 0;
     dl1x[k] = b > LOG_FLOOR ? -1 / (1 - p) : 0;
   }
@@ -395,33 +325,23 @@ function bce(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
   const invD = 1 / D;
   const acc = new Float64Array(D);
   return {
+    // Each log is clamped at -100 and y_d, 1 - y_d are in [0, 1]: 0 <= c <= 100.
+    bound: -LOG_FLOOR,
     row(i, out, lo, hi) {
       const xi = i * D;
       const b = base[i]!;
       for (let j = lo; j <= hi; j++) {
         const yj = j * D;
         let s = b;
-        for (let d = 0; d < D; d++) s += y[yj + d]! * (lx[xi + d]! - l1x[xi + d]!);
+        for (let d = 0; d < D; d++) s += y[yj + d]! * lr[xi + d]!;
         out[j] = -s * invD;
       }
     },
     vjpRow(i, e, lo, hi, gx, gy) {
       // dc/dx_d = -(1/D) [y_d dlx_d + (1 - y_d) dl1x_d];  dc/dy_d = -(1/D) (lx_d - l1x_d).
       const xi = i * D;
-      acc.fill(0);
-      let r = 0;
-      for (let j = lo; j <= hi; j++) {
-        const w = e[j]!;
-        if (w === 0) continue;
-        r += w;
-        const yj = j * D;
-        for (let d = 0; d < D; d++) acc[d] = acc[d]! + w * y[yj + d]!;
-        if (gy !== null) {
-          for (let d = 0; d < D; d++) {
-            gy[yj + d] = gy[yj + d]! - w * invD * (lx[xi + d]! - l1x[xi + d]!);
-          }
-        }
-      }
+      const r = targetSums(e, lo, hi, y, D, acc);
+      if (gy !== null) subtractFromTargets(e, lo, hi, gy, D, invD, lr, xi);
       for (let d = 0; d < D; d++) {
         const k = xi + d;
         gx[k] = gx[k]! - invD * (acc[d]! * dlx[k]! + (r - acc[d]!) * dl1x[k]!);
@@ -447,6 +367,8 @@ function bceLogits(x: Float64Array, y: Float64Array, N: number, D: number): Cost
   const invD = 1 / D;
   const acc = new Float64Array(D);
   return {
+    // |softplus(t) - y t| <= 2 |t| + ln 2, summed over d before the division by D.
+    bound: 2 * maxFrameSum(x, N, D, 1) + D * Math.LN2,
     row(i, out, lo, hi) {
       const xi = i * D;
       for (let j = lo; j <= hi; j++) {
@@ -459,18 +381,8 @@ function bceLogits(x: Float64Array, y: Float64Array, N: number, D: number): Cost
     vjpRow(i, e, lo, hi, gx, gy) {
       // dc/dx_d = (sigmoid(x_d) - y_d) / D;  dc/dy_d = -x_d / D.
       const xi = i * D;
-      acc.fill(0);
-      let r = 0;
-      for (let j = lo; j <= hi; j++) {
-        const w = e[j]!;
-        if (w === 0) continue;
-        r += w;
-        const yj = j * D;
-        for (let d = 0; d < D; d++) acc[d] = acc[d]! + w * y[yj + d]!;
-        if (gy !== null) {
-          for (let d = 0; d < D; d++) gy[yj + d] = gy[yj + d]! - w * invD * x[xi + d]!;
-        }
-      }
+      const r = targetSums(e, lo, hi, y, D, acc);
+      if (gy !== null) subtractFromTargets(e, lo, hi, gy, D, invD, x, xi);
       for (let d = 0; d < D; d++) {
         gx[xi + d] = gx[xi + d]! + invD * (r * sig[xi + d]! - acc[d]!);
       }
@@ -479,32 +391,29 @@ function bceLogits(x: Float64Array, y: Float64Array, N: number, D: number): Cost
   };
 }
 
-function userPlan(
-  cost: UserCost,
-  x: Float64Array,
-  y: Float64Array,
-  N: number,
-  M: number,
-  D: number,
-): CostPlan {
-  const xt = tensor(x, [N, D]);
-  const yt = tensor(y, [M, D]);
+/** A user cost on x [N, D] and y [M, D] as tensors: its matrix once, its VJP after the last row. */
+function userPlan(cost: UserCost, xt: Tensor, yt: Tensor): CostPlan {
+  const [N, D] = xt.shape as [number, number];
+  const M = yt.shape[0]!;
   const C = toTensor(cost.matrix(xt, yt), {
     name: 'cost.matrix(x, y)',
     rank: 2,
     shape: [N, M],
     dtype: 'float64',
   }).data;
-  const G = new Float64Array(N * M);
+  // dL/dC, filled row by row by the backward pass (allocated only when a gradient is asked for).
+  let G: Float64Array | null = null;
   return {
+    bound: maxAbs(C),
     row(i, out, lo, hi) {
       for (let j = lo; j <= hi; j++) out[j] = C[i * M + j]!;
     },
     vjpRow(i, e, lo, hi) {
+      if (G === null) G = new Float64Array(N * M);
       for (let j = lo; j <= hi; j++) G[i * M + j] = e[j]!;
     },
     finish(gx, gy) {
-      const r = cost.vjp(xt, yt, tensor(G, [N, M]));
+      const r = cost.vjp(xt, yt, tensor(G ?? new Float64Array(N * M), [N, M]));
       if (typeof r !== 'object' || r === null) {
         throw new LossInputError(
           'INVALID_TYPE',
@@ -512,12 +421,15 @@ function userPlan(
           'cost.vjp',
         );
       }
-      const g = toTensor(r.x, {
-        name: 'cost.vjp(x, y, G).x',
-        rank: 2,
-        shape: [N, D],
-        dtype: 'float64',
-      }).data;
+      // Each part [rows, D] of the returned gradient, validated like any tensor input.
+      const part = (which: 'x' | 'y', rows: number) =>
+        toTensor(r[which] as TensorLike, {
+          name: `cost.vjp(x, y, G).${which}`,
+          rank: 2,
+          shape: [rows, D],
+          dtype: 'float64',
+        }).data;
+      const g = part('x', N);
       for (let k = 0; k < g.length; k++) gx[k] = gx[k]! + g[k]!;
       if (gy !== null) {
         if (r.y === undefined) {
@@ -527,12 +439,7 @@ function userPlan(
             'cost.vjp',
           );
         }
-        const h = toTensor(r.y, {
-          name: 'cost.vjp(x, y, G).y',
-          rank: 2,
-          shape: [M, D],
-          dtype: 'float64',
-        }).data;
+        const h = part('y', M);
         for (let k = 0; k < h.length; k++) gy[k] = gy[k]! + h[k]!;
       }
     },

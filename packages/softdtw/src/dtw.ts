@@ -1,5 +1,6 @@
 import { checkKeys, type TensorLike, toTensor } from '@losses/tensor';
 import { bandLimits } from './band.js';
+import { checkElements, checkRange, maxAbs } from './limits.js';
 import { checkBandwidth, checkStepWeights } from './options.js';
 
 /** Options of {@link dtw}. */
@@ -23,20 +24,24 @@ export interface DtwResult {
  * D(i, j) = min{ D(i-1, j) + w_v C(i, j), D(i, j-1) + w_h C(i, j), D(i-1, j-1) + w_d C(i, j) },
  * D(0, 0) = 0, +inf borders. Ties are broken towards the diagonal step, then the vertical one.
  *
- * @param C Cost matrix `[N, M]` (finite).
+ * @param C Cost matrix `[N, M]` (finite; N x M at most {@link MAX_ELEMENTS}, and
+ *   (N + M) w_max max|C| at most 2^1020 so that path costs stay finite).
  * @param options `stepWeights` (default [1, 1, 1]), `bandwidth` (default none).
  * @throws LossInputError for a bad matrix or option.
  */
 export function dtw(C: TensorLike, options?: DtwOptions): DtwResult {
   checkKeys(options, 'dtw: options', ['stepWeights', 'bandwidth']);
-  const [wv, wh, wd] = checkStepWeights(
-    options?.stepWeights ?? [1, 1, 1],
-    'dtw: options.stepWeights',
-  );
+  const [wv, wh, wd] =
+    options?.stepWeights === undefined
+      ? [1, 1, 1]
+      : checkStepWeights(options.stepWeights, 'dtw: options.stepWeights');
   const bandwidth = checkBandwidth(options?.bandwidth, 'dtw: options.bandwidth');
   const t = toTensor(C, { name: 'C', rank: 2 });
   const [N, M] = t.shape as [number, number];
   const c = t.data;
+  checkElements(N, M, 'the cells N x M of C', 'C', 'SHAPE_MISMATCH');
+  const wMax = Math.max(wv, wh, wd);
+  checkRange({ N, M, costBound: maxAbs(c), wMax, gamma: 0 }, 'C', 'C');
   const band = bandLimits(N, M, bandwidth);
   const W = M + 1;
   const D = new Float64Array((N + 1) * W).fill(Number.POSITIVE_INFINITY);

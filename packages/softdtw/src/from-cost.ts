@@ -1,15 +1,10 @@
 import { type Tensor, type TensorLike, tensor, toTensor } from '@losses/tensor';
 import { bandLimits } from './band.js';
-import { type Resolved, resolveCostOptions, type SoftDtwOptions } from './options.js';
+import { checkElements, checkRange, maxAbs } from './limits.js';
+import { type Resolved, resolveCostOptions, type SoftDtwOptions, stepsOf } from './options.js';
 import { PriorRow } from './prior.js';
-import {
-  acquireWorkspace,
-  type CostRows,
-  releaseWorkspace,
-  type Steps,
-  softDtwBackward,
-  softDtwForward,
-} from './recursion.js';
+import { type CostRows, softDtwBackward, softDtwForward } from './recursion.js';
+import { withWorkspace } from './workspace.js';
 
 /** What {@link softDtwFromCost} returns. */
 export interface SoftDtwFromCostResult {
@@ -23,11 +18,6 @@ export interface SoftDtwFromCostResult {
    * expected alignment.
    */
   alignment: Tensor;
-}
-
-/** The validated gamma and step weights as the kernels take them. */
-export function stepsOf(r: Resolved): Steps {
-  return { gamma: r.gamma, wv: r.wv, wh: r.wh, wd: r.wd, unit: r.unit };
 }
 
 /** Cost rows read from a row-major matrix slice, plus the prior when there is one. */
@@ -57,11 +47,15 @@ export function matrixRows(
  * (O(N M) time; the soft-min weights are stored in the forward pass so the backward pass needs no
  * exp).
  *
- * @param C Cost matrix `[N, M]` or a batch `[B, N, M]` (finite values, float32 or float64).
+ * @param C Cost matrix `[N, M]` or a batch `[B, N, M]` (finite values, float32 or float64;
+ *   N x M at most {@link MAX_ELEMENTS}, and (N + M) (w_max max|C| + gamma ln 8) at most 2^1020 so
+ *   that the recursion stays finite).
  * @param options `gamma` (default 1, >= 1e-4), `stepWeights` (default [1, 1, 1]), `bandwidth`
  *   (Sakoe-Chiba half-width in columns around the scaled diagonal, default none), `prior`
  *   (`{ weight, nu = 1000 }`: adds weight * diagonalPrior(N, M, { nu }) to C).
- * @throws LossInputError for a bad matrix or option (gamma = 0 is refused: use {@link dtw}).
+ * @throws LossInputError for a bad matrix or option (gamma = 0 is refused: use {@link dtw});
+ *   `SHAPE_MISMATCH` for N x M over the limit, `NON_FINITE` for costs (or a gamma) so large that
+ *   the recursion would overflow.
  */
 export function softDtwFromCost(C: TensorLike, options?: SoftDtwOptions): SoftDtwFromCostResult {
   const r = resolveCostOptions(options, 'options');
@@ -70,12 +64,18 @@ export function softDtwFromCost(C: TensorLike, options?: SoftDtwOptions): SoftDt
   const B = batched ? t.shape[0]! : 1;
   const N = t.shape[batched ? 1 : 0]!;
   const M = t.shape[batched ? 2 : 1]!;
+  checkElements(N, M, 'the cells N x M of C', 'C', 'SHAPE_MISMATCH');
+  const wMax = Math.max(r.wv, r.wh, r.wd);
+  const priorWeight = r.prior === null ? 0 : r.prior.weight;
+  for (let b = 0; b < B; b++) {
+    const costBound = maxAbs(t.data, b * N * M, (b + 1) * N * M) + priorWeight;
+    checkRange({ N, M, costBound, wMax, gamma: r.gamma }, 'C', 'options.gamma');
+  }
   const steps = stepsOf(r);
   const band = bandLimits(N, M, r.bandwidth);
   const out = new (t.data instanceof Float32Array ? Float32Array : Float64Array)(B * N * M);
   const perItem: number[] = [];
-  const ws = acquireWorkspace();
-  try {
+  withWorkspace((ws) => {
     for (let b = 0; b < B; b++) {
       const offset = b * N * M;
       perItem.push(softDtwForward(N, M, matrixRows(t.data, offset, N, M, r), band, steps, ws));
@@ -84,9 +84,7 @@ export function softDtwFromCost(C: TensorLike, options?: SoftDtwOptions): SoftDt
         for (let j = lo; j <= hi; j++) out[base + j] = e[j]!;
       });
     }
-  } finally {
-    releaseWorkspace(ws);
-  }
+  });
   const value = perItem.reduce((a, v) => a + v, 0) / B;
   return { value, perItem, alignment: tensor(out, t.shape) };
 }

@@ -9,6 +9,7 @@
 export { COST_NAMES, type CostName, type CostOption, type UserCost } from './costs.js';
 export { type DtwOptions, type DtwResult, dtw } from './dtw.js';
 export { type SoftDtwFromCostResult, softDtwFromCost } from './from-cost.js';
+export { MAX_ELEMENTS, MAX_PATH_BOUND } from './limits.js';
 export {
   type SoftDtwValueAndGrad,
   sharpSoftDtw,

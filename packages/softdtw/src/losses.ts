@@ -1,7 +1,7 @@
 import type { Tensor } from '@losses/tensor';
 import { evaluate, type LossKind } from './evaluate.js';
 import { resolveSequenceOptions, type SoftDtwSequenceOptions } from './options.js';
-import { readPairs, type Sequences, shapeGrads } from './sequences.js';
+import { checkPairSizes, readPairs, type Sequences, shapeGrads } from './sequences.js';
 
 /**
  * What the `...ValueAndGrad` functions return. `grad` (and `gradY`) have the shape and float type
@@ -28,6 +28,11 @@ function run(
 ): { value: number; result?: SoftDtwValueAndGrad } {
   const r = resolveSequenceOptions(options, `${fn}: options`);
   const pairs = readPairs(x, y, r.cost);
+  // The per-cell state (the soft-min weights; sharp soft-DTW's matrices; a user cost's matrix)
+  // is bounded by the size limit; the value of a built-in cost alone needs two rows.
+  if (withGrad || kind === 'sharp' || typeof r.cost === 'object') {
+    checkPairSizes(pairs, kind === 'divergence');
+  }
   const ev = evaluate(kind, pairs, r, withGrad, withGrad && r.gradY);
   if (!withGrad) return { value: ev.value };
   const result: SoftDtwValueAndGrad = {
@@ -51,7 +56,10 @@ function run(
  *   2023), `'bceLogits'` (x logits) or a {@link UserCost}), `gamma` (default 1), `stepWeights`,
  *   `bandwidth`, `prior` (see {@link SoftDtwOptions}).
  * @returns The value; for a batch or list the mean over items.
- * @throws LossInputError for bad sequences or options.
+ * @throws LossInputError for bad sequences or options; `SHAPE_MISMATCH` for pairs over the size
+ *   limit ({@link MAX_ELEMENTS}: with a gradient, for sharp soft-DTW and for a user cost);
+ *   `NON_FINITE` for sequences (or a gamma) so large that the recursion or a gradient would leave
+ *   the float64 range (see {@link MAX_PATH_BOUND}).
  */
 export function softDtw(x: Sequences, y: Sequences, options?: SoftDtwSequenceOptions): number {
   return run('softDtw', 'softDtw', x, y, options, false).value;

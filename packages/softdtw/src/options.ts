@@ -41,6 +41,9 @@ export interface SoftDtwSequenceOptions extends SoftDtwOptions {
   gradY?: boolean;
 }
 
+// Every option follows one rule (as in @losses/stft and @losses/mss): absent (undefined) takes the
+// default, anything present must be valid; null is refused like any other wrong value.
+
 /** Options after validation. */
 export interface Resolved {
   gamma: number;
@@ -53,6 +56,21 @@ export interface Resolved {
   prior: { weight: number; nu: number } | null;
   cost: CostOption;
   gradY: boolean;
+}
+
+/** gamma and the step weights as the kernels take them. */
+export interface Steps {
+  gamma: number;
+  wv: number;
+  wh: number;
+  wd: number;
+  /** All step weights are 1 (E is then the plain expected alignment). */
+  unit: boolean;
+}
+
+/** The validated gamma and step weights of resolved options. */
+export function stepsOf(r: Resolved): Steps {
+  return { gamma: r.gamma, wv: r.wv, wh: r.wh, wd: r.wd, unit: r.unit };
 }
 
 /** Smallest accepted gamma. */
@@ -94,13 +112,18 @@ export function checkBandwidth(value: unknown, name: string): number | null {
   return checkNumber(value, name, { min: 0, integer: true });
 }
 
+/** Validates the width nu of the diagonal prior (> 0). */
+export function checkNu(value: unknown, name: string): number {
+  return checkNumber(value, name, { min: 0, minExclusive: true });
+}
+
 /** Validates the `prior` option. */
 export function checkPrior(value: unknown, name: string): { weight: number; nu: number } | null {
   if (value === undefined) return null;
   checkKeys(value, name, ['weight', 'nu']);
   const p = value as PriorOptions;
   const weight = checkNumber(p.weight, `${name}.weight`, { min: 0 });
-  const nu = checkNumber(p.nu ?? 1000, `${name}.nu`, { min: 0, minExclusive: true });
+  const nu = p.nu === undefined ? 1000 : checkNu(p.nu, `${name}.nu`);
   return { weight, nu };
 }
 
@@ -117,7 +140,7 @@ export function resolveSequenceOptions(
 ): Resolved {
   checkKeys(options, name, [...COMMON_KEYS, 'cost', 'gradY']);
   const o = options ?? {};
-  const cost = checkCostOption(o.cost ?? 'sqeuclidean', `${name}.cost`);
+  const cost = o.cost === undefined ? 'sqeuclidean' : checkCostOption(o.cost, `${name}.cost`);
   const gradY = o.gradY === undefined ? false : checkBoolean(o.gradY, `${name}.gradY`);
   return resolveCommon(o, name, cost, gradY);
 }
@@ -128,8 +151,11 @@ function resolveCommon(
   cost: CostOption,
   gradY: boolean,
 ): Resolved {
-  const gamma = checkGamma(o.gamma ?? 1, `${name}.gamma`);
-  const [wv, wh, wd] = checkStepWeights(o.stepWeights ?? [1, 1, 1], `${name}.stepWeights`);
+  const gamma = o.gamma === undefined ? 1 : checkGamma(o.gamma, `${name}.gamma`);
+  const [wv, wh, wd] =
+    o.stepWeights === undefined
+      ? [1, 1, 1]
+      : checkStepWeights(o.stepWeights, `${name}.stepWeights`);
   return {
     gamma,
     wv,

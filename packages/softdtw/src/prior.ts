@@ -1,5 +1,7 @@
 import { checkKeys, checkNumber, type Tensor, tensor } from '@losses/tensor';
 import { linearBlock } from './band.js';
+import { checkElements } from './limits.js';
+import { checkNu } from './options.js';
 
 /** Options of {@link diagonalPrior}. */
 export interface DiagonalPriorOptions {
@@ -63,15 +65,18 @@ export class PriorRow {
  * diagonal and so stabilises training with weak targets.
  *
  * @param N Frames of the first sequence (rows), a positive integer.
- * @param M Frames of the second sequence (columns), a positive integer.
+ * @param M Frames of the second sequence (columns), a positive integer; N x M at most
+ *   {@link MAX_ELEMENTS} (2^28).
  * @param options `nu` (default 1000, > 0).
- * @throws LossInputError `INVALID_OPTION` for a bad N, M or nu.
+ * @throws LossInputError `INVALID_OPTION` for a bad N, M or nu, or N x M over the limit (checked
+ *   before anything is allocated).
  */
 export function diagonalPrior(N: number, M: number, options?: DiagonalPriorOptions): Tensor {
   checkNumber(N, 'N', { min: 1, integer: true });
   checkNumber(M, 'M', { min: 1, integer: true });
+  checkElements(N, M, 'the entries N x M of the prior', 'N, M', 'INVALID_OPTION');
   checkKeys(options, 'options', ['nu']);
-  const nu = checkNumber(options?.nu ?? 1000, 'options.nu', { min: 0, minExclusive: true });
+  const nu = options?.nu === undefined ? 1000 : checkNu(options.nu, 'options.nu');
   const row = new PriorRow(N, M, nu, 1);
   const out = new Float64Array(N * M);
   for (let n = 0; n < N; n++) {

@@ -19,9 +19,9 @@
  * weights plus a few rows; the cost and E are produced and consumed row by row.
  */
 import type { BandLimits } from './band.js';
-import type { CostPlan } from './costs.js';
 import * as fastMath from './fast-math.js';
-import { createRowKernel, type RowKernel, WASM_DATA_START } from './wasm-row.js';
+import type { Steps } from './options.js';
+import type { Workspace } from './workspace.js';
 
 // Module-level copies of fast-math's constants, read in the inlined exp of the hot loops below.
 // TurboFan folds a module's own `const` bindings into the code as constants, but not imported
@@ -40,324 +40,24 @@ export type CostRows = (i: number, out: Float64Array, lo: number, hi: number) =>
 /** Receives row `i` (0-based) of E in `e[lo..hi]`; entries outside are unspecified. */
 export type AlignmentRows = (i: number, e: Float64Array, lo: number, hi: number) => void;
 
-/** gamma and the step weights, validated. */
-export interface Steps {
-  gamma: number;
-  wv: number;
-  wh: number;
-  wd: number;
-  unit: boolean;
-}
-
-/** Reusable buffers, grown on demand (one allocation per batch, none per cell). */
-export class Workspace {
-  /** Soft-min weights (in the WebAssembly memory when the row kernel is used). */
-  q = new Float64Array(0);
-  rowA = new Float64Array(0);
-  rowB = new Float64Array(0);
-  scaleA = new Float64Array(0);
-  scaleB = new Float64Array(0);
-  cost = new Float64Array(0);
-  e = new Float64Array(0);
-  /** (m, s) of one row of D, interleaved: D(., j) = state[2j] - gamma log state[2j+1]. */
-  state = new Float64Array(0);
-  /** Step weights, 1 / gamma and gamma ln 8 as float64 (see softDtwForward). */
-  readonly params = new Float64Array(5);
-  /** The WebAssembly kernels (wasm-row.ts); null: the JavaScript loops. */
-  kernel: RowKernel | null;
-  /** Views of the kernel memory: cost row, (m, s) row, G rows, E row (see ensure). */
-  private kCost = new Float64Array(0);
-  private kState = new Float64Array(0);
-  private kNext = new Float64Array(0);
-  private kCur = new Float64Array(0);
-  private kE = new Float64Array(0);
-  private kN = -1;
-  private kM = -1;
-  private kCap = 0;
-  private kStage = 0;
-
-  /**
-   * `useWasm = false` forces the JavaScript loops (for tests); `maxKernelBytes` caps the kernel
-   * memory (32-bit WebAssembly: 4 GiB), beyond which the workspace continues in JavaScript.
-   */
-  constructor(
-    useWasm = true,
-    private readonly maxKernelBytes = 2 ** 32,
-  ) {
-    this.kernel = useWasm ? createRowKernel() : null;
-  }
-
-  /**
-   * Makes room for an N x M problem; `withWeights` also sizes the soft-min weight store, and
-   * `stageWords` (kernel only) the room for sequences staged by {@link stageSqeuclidean}.
-   */
-  ensure(N: number, M: number, withWeights: boolean, stageWords = 0): void {
-    if (this.rowA.length < M + 2) {
-      this.rowA = new Float64Array(M + 2);
-      this.rowB = new Float64Array(M + 2);
-      this.scaleA = new Float64Array(M + 2);
-      this.scaleB = new Float64Array(M + 2);
-      this.cost = new Float64Array(M);
-      this.e = new Float64Array(M);
-      this.state = new Float64Array(2 * (M + 1));
-    }
-    if (!withWeights) return;
-    const words = 3 * (N + 1) * (M + 1);
-    if (this.kernel === null) {
-      if (this.q.length < words) this.q = new Float64Array(words);
-      return;
-    }
-    // Kernel memory (float64 words): exp tables; rows of kCap columns: cost (kCap), (m, s)
-    // (2 kCap + 2), G of two rows (2 kCap + 4), E (kCap); staged sequences (kStage); weights.
-    // kCap and kStage only grow, so the weight region only ever covers memory that held weights
-    // before (finite) or fresh zeros: the backward pass multiplies weights outside the band (and
-    // of the virtual row N + 1) by G = 0, which must not meet an infinite m.
-    if (M > this.kCap) this.kCap = M;
-    if (stageWords > this.kStage) this.kStage = stageWords;
-    const memory = this.kernel.memory;
-    const qOffset = this.stageOffset() + 8 * this.kStage;
-    const bytes = qOffset + 8 * words;
-    if (memory.buffer.byteLength < bytes && !this.grow(memory, bytes)) {
-      // More than the kernel memory can hold, or out of memory: this workspace continues with
-      // the JavaScript loops and arrays (the same numbers).
-      this.kernel = null;
-      this.q = new Float64Array(0);
-      this.ensure(N, M, true);
-      return;
-    }
-    const buffer = memory.buffer;
-    if (
-      this.q.buffer !== buffer ||
-      this.kN !== N ||
-      this.kM !== M ||
-      this.q.byteOffset !== qOffset
-    ) {
-      const cap = this.kCap;
-      let at = WASM_DATA_START;
-      this.kCost = new Float64Array(buffer, at, M);
-      at += 8 * cap;
-      this.kState = new Float64Array(buffer, at, 2 * (M + 1));
-      at += 8 * (2 * cap + 2);
-      this.kNext = new Float64Array(buffer, at, M + 2);
-      at += 8 * (cap + 2);
-      this.kCur = new Float64Array(buffer, at, M + 2);
-      at += 8 * (cap + 2);
-      this.kE = new Float64Array(buffer, at, M);
-      this.q = new Float64Array(buffer, qOffset, words);
-      this.kN = N;
-      this.kM = M;
-    }
-  }
-
-  /** Grows the kernel memory to `bytes`; false when over the cap or when growing fails. */
-  private grow(memory: WebAssembly.Memory, bytes: number): boolean {
-    if (bytes > this.maxKernelBytes) return false;
-    try {
-      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Byte offset of the staged sequences (after the rows). */
-  private stageOffset(): number {
-    return WASM_DATA_START + 8 * (6 * this.kCap + 6);
-  }
-
-  /**
-   * The squared Euclidean cost rows and VJP rows from the kernel's SIMD functions (wasm-row.ts:
-   * the same sums in the same order as `plan`, the JavaScript rows of costs.ts): copies x
-   * [N, D], y transposed and y into the kernel memory. Cost rows asked for into another array,
-   * VJP rows of another array or with a gradient w.r.t. y, and everything without a kernel, go
-   * to `plan`.
-   */
-  stageSqeuclidean(
-    x: Float64Array,
-    y: Float64Array,
-    N: number,
-    M: number,
-    D: number,
-    plan: CostPlan,
-  ): Pick<CostPlan, 'row' | 'vjpRow'> {
-    if (this.kernel === null) return plan;
-    const stage = (N + 2 * M) * D + D + 1;
-    this.ensure(N, M, true, stage);
-    const kernel = this.kernel;
-    if (kernel === null) return plan;
-    const base = this.stageOffset();
-    const staged = new Float64Array(kernel.memory.buffer, base, stage);
-    staged.set(x);
-    staged.set(y, (N + M) * D);
-    for (let j = 0; j < M; j++)
-      for (let d = 0; d < D; d++) staged[N * D + d * M + j] = y[j * D + d]!;
-    const yT = base + 8 * N * D;
-    const yRows = yT + 8 * M * D;
-    const sums = yRows + 8 * M * D;
-    return {
-      row(i, out, lo, hi) {
-        if (out.buffer !== kernel.memory.buffer) plan.row(i, out, lo, hi);
-        else kernel.sqRow(base + 8 * i * D, yT, M, D, out.byteOffset, lo, hi);
-      },
-      vjpRow(i, e, lo, hi, gx, gy) {
-        if (gy !== null || e.buffer !== kernel.memory.buffer) {
-          plan.vjpRow(i, e, lo, hi, gx, gy);
-          return;
-        }
-        // dL/dx_i += 2 (r x_i - sum_j E(i, j) y_j), the sums from the kernel.
-        kernel.vjpSums(e.byteOffset, yRows, D, lo, hi, sums);
-        const out = new Float64Array(kernel.memory.buffer, sums, D + 1);
-        const r = out[0]!;
-        const xi = i * D;
-        for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - out[1 + d]!);
-      },
-    };
-  }
-
-  /**
-   * Soft-DTW of one pair under the squared Euclidean cost without a band or prior, with its
-   * gradient w.r.t. x added to `gx`: both passes in WebAssembly with one call each
-   * (forwardSq, backwardSq of wasm-row.ts: the same row functions as softDtwForward and
-   * softDtwBackward with the staged cost, so the same numbers). Null without a kernel.
-   */
-  sqeuclideanValueAndGrad(
-    x: Float64Array,
-    y: Float64Array,
-    N: number,
-    M: number,
-    D: number,
-    steps: Steps,
-    gx: Float64Array,
-  ): number | null {
-    if (this.kernel === null) return null;
-    const stage = (N + 2 * M) * D + D + 1 + N * D;
-    this.ensure(N, M, true, stage);
-    const kernel = this.kernel;
-    if (kernel === null) return null;
-    const base = this.stageOffset();
-    const staged = new Float64Array(kernel.memory.buffer, base, stage);
-    staged.set(x);
-    for (let j = 0; j < M; j++)
-      for (let d = 0; d < D; d++) staged[N * D + d * M + j] = y[j * D + d]!;
-    staged.set(y, (N + M) * D);
-    const sumsAt = (N + 2 * M) * D;
-    const gxAt = sumsAt + D + 1;
-    staged.fill(0, gxAt, gxAt + N * D);
-    const { gamma, wv, wh, wd, unit } = steps;
-    const q = this.q;
-    const W = M + 1;
-    // Forward: row 0 is D(0, 0) = 0, D(0, j) = +inf.
-    const st = this.kState;
-    st[0] = 0;
-    st[1] = 1;
-    for (let j = 1; j <= M; j++) {
-      st[2 * j] = Number.POSITIVE_INFINITY;
-      st[2 * j + 1] = 1;
-    }
-    kernel.forwardSq(
-      N,
-      M,
-      D,
-      base,
-      base + 8 * N * D,
-      q.byteOffset,
-      st.byteOffset,
-      this.kCost.byteOffset,
-      wv,
-      wh,
-      wd,
-      1 / gamma,
-      gamma * LN8,
-    );
-    const value = st[2 * M]! - gamma * Math.log(st[2 * M + 1]!);
-    // Backward: G of the virtual cell (N+1, M+1) is 1, reached with q_d = 1.
-    this.kNext.fill(0, 0, M + 2);
-    this.kNext[M + 1] = 1;
-    q[3 * (N * W + M) + 2] = 1;
-    kernel.backwardSq(
-      N,
-      M,
-      D,
-      q.byteOffset,
-      this.kNext.byteOffset,
-      this.kCur.byteOffset,
-      this.kE.byteOffset,
-      base + 8 * (N + M) * D,
-      base,
-      base + 8 * gxAt,
-      base + 8 * sumsAt,
-      unit ? 1 : 0,
-      wv,
-      wh,
-      wd,
-    );
-    for (let k = 0; k < N * D; k++) gx[k] = gx[k]! + staged[gxAt + k]!;
-    return value;
-  }
-
-  /** The cost row and (m, s) row the forward pass uses. */
-  forwardRows(): { cost: Float64Array; state: Float64Array } {
-    return this.kernel === null
-      ? { cost: this.cost, state: this.state }
-      : { cost: this.kCost, state: this.kState };
-  }
-
-  /** The two G rows and the E row the backward pass uses. */
-  backwardRows(): { next: Float64Array; cur: Float64Array; e: Float64Array } {
-    return this.kernel === null
-      ? { next: this.rowA, cur: this.rowB, e: this.e }
-      : { next: this.kNext, cur: this.kCur, e: this.kE };
-  }
-
-  /** Float64 words held (for memory accounting). */
-  words(): number {
-    const js =
-      this.rowA.length +
-      this.rowB.length +
-      this.scaleA.length +
-      this.scaleB.length +
-      this.cost.length +
-      this.e.length +
-      this.state.length;
-    return js + (this.kernel === null ? this.q.length : this.kernel.memory.buffer.byteLength / 8);
-  }
-}
-
 /**
- * One {@link Workspace} kept between calls. The soft-min weight store of an N x M pair is
- * 3 (N+1)(M+1) float64 (385 MiB at N = M = 4096); a fresh allocation has every page faulted in
- * and zeroed by the OS on first touch, which on the benchmark machine took longer than the
- * forward pass itself. The pool holds it through a WeakRef: reused while alive, but never kept
- * from the garbage collector (a later call after a major GC allocates a new one). A workspace is
- * taken out of the pool while in use, so a re-entrant call (a user cost that calls soft-DTW) gets
- * its own. Nothing returned to the caller is a view of workspace memory.
+ * A forward pass (Algorithm 1) over the N x M cells of a pair: the cost rows from `rows`, the cells
+ * outside `band` unreachable, the buffers from `ws`. Returns the soft-DTW value D(N, M).
  */
-let pooled: WeakRef<Workspace> | undefined;
-
-/** A workspace for one call: the pooled one when it is still alive, else a new one. */
-export function acquireWorkspace(): Workspace {
-  const ws = pooled?.deref();
-  pooled = undefined;
-  return ws ?? new Workspace();
-}
-
-/** Returns a workspace to the pool (replacing whatever is there). */
-export function releaseWorkspace(ws: Workspace): void {
-  pooled = new WeakRef(ws);
-}
-
-/**
- * The soft-DTW value only (Algorithm 1), two rows of memory; same (m, s) representation of D as
- * {@link softDtwForward} (no log per cell), without storing the weights.
- */
-export function softDtwValue(
+export type ForwardPass = (
   N: number,
   M: number,
   rows: CostRows,
   band: BandLimits,
   steps: Steps,
   ws: Workspace,
-): number {
+) => number;
+
+/**
+ * The soft-DTW value only (Algorithm 1), two rows of memory; same (m, s) representation of D as
+ * {@link softDtwForward} (no log per cell), without storing the weights.
+ */
+export const softDtwValue: ForwardPass = (N, M, rows, band, steps, ws) => {
   ws.ensure(N, M, false);
   const { gamma, wv, wh, wd } = steps;
   const invG = 1 / gamma;
@@ -416,10 +116,25 @@ export function softDtwValue(
     curS = t;
   }
   return prevM[M]! - gamma * Math.log(prevS[M]!);
-}
+};
 
 /** ln 8: the rescaling step of the (m, s) representation in {@link softDtwForward}. */
-const LN8 = 3 * Math.LN2;
+export const LN8 = 3 * Math.LN2;
+
+/** Row 0 of the forward pass in (m, s) pairs: D(0, 0) = 0, D(0, j) = +inf (s = 1 throughout). */
+export function startForward(st: Float64Array, M: number): void {
+  st[0] = 0;
+  st[1] = 1;
+  unreachable(st, 1, M + 1);
+}
+
+/** Columns from..to-1 of an (m, s) row are unreachable: (+inf, 1). */
+function unreachable(st: Float64Array, from: number, to: number): void {
+  for (let j = from; j < to; j++) {
+    st[2 * j] = Number.POSITIVE_INFINITY;
+    st[2 * j + 1] = 1;
+  }
+}
 
 /**
  * Algorithm 1 storing the soft-min weights q_v, q_h, q_d of every cell in `ws.q`
@@ -442,17 +157,10 @@ const LN8 = 3 * Math.LN2;
  * One row of (m, s) is updated in place (interleaved), the diagonal predecessor (i-1, j-1)
  * carried in registers from the previous column: fewer typed arrays in the loop, each of which
  * V8 re-checks on every access. The cells of a row are computed by the WebAssembly `row` of
- * wasm-row.ts when the workspace has the kernel (the same operations in the same order), else
+ * wasm/softdtw.wat when the workspace has the kernel (the same operations in the same order), else
  * by {@link forwardRowJs}; this function does the cost rows and the band's +inf cells.
  */
-export function softDtwForward(
-  N: number,
-  M: number,
-  rows: CostRows,
-  band: BandLimits,
-  steps: Steps,
-  ws: Workspace,
-): number {
+export const softDtwForward: ForwardPass = (N, M, rows, band, steps, ws) => {
   ws.ensure(N, M, true);
   const gamma = steps.gamma;
   // Read back from a Float64Array so that V8 types them as float64: integer-valued weights (the
@@ -472,14 +180,7 @@ export function softDtwForward(
   const { cost: crow, state: st } = ws.forwardRows();
   const kernel = ws.kernel;
   const W = M + 1;
-  const INF = Number.POSITIVE_INFINITY;
-  // Row 0: D(0, 0) = 0, D(0, j) = +inf.
-  st[0] = 0;
-  st[1] = 1;
-  for (let j = 1; j <= M; j++) {
-    st[2 * j] = INF;
-    st[2 * j + 1] = 1;
-  }
+  startForward(st, M);
   for (let i = 1; i <= N; i++) {
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
@@ -487,13 +188,10 @@ export function softDtwForward(
     const diagM = st[2 * lo - 2]!;
     const diagS = st[2 * lo - 1]!;
     // Row i left of the band (and column 0) is +inf (with s = 1); D(i-1, lo-1) is read above.
-    for (let j = 0; j < lo; j++) {
-      st[2 * j] = INF;
-      st[2 * j + 1] = 1;
-    }
+    unreachable(st, 0, lo);
     const k = 3 * ((i - 1) * W + lo - 1);
     if (kernel !== null) {
-      // The same loop in WebAssembly (wasm-row.ts); addresses in bytes.
+      // The same loop in WebAssembly (wasm/softdtw.wat); addresses in bytes.
       kernel.row(
         lo,
         hi,
@@ -512,16 +210,13 @@ export function softDtwForward(
       forwardRowJs(lo, hi, k, q, st, crow, wv, wh, wd, invG, shift, diagM, diagS);
     }
     // Row i right of the band is +inf.
-    for (let j = hi + 1; j <= M; j++) {
-      st[2 * j] = INF;
-      st[2 * j + 1] = 1;
-    }
+    unreachable(st, hi + 1, M + 1);
   }
   return st[2 * M]! - gamma * Math.log(st[2 * M + 1]!);
-}
+};
 
 /**
- * Cells (i, lo..hi) of one row of {@link softDtwForward} in JavaScript; wasm-row.ts has the same
+ * Cells (i, lo..hi) of one row of {@link softDtwForward} in JavaScript; wasm/softdtw.wat has the same
  * loop in WebAssembly. `k`: index of the weights of (i, lo) in q; `st` holds the (m, s) row i-1
  * on entry and row i on exit (columns lo..hi); `crow[j-1]` = C(i, j); (diagM, diagS) = (m, s) of
  * cell (i-1, lo-1).
@@ -565,26 +260,11 @@ function forwardRowJs(
     diagM = upM;
     diagS = upS;
     if (a < p) {
-      const t = p;
-      p = a;
-      a = t;
-      const u = sp;
-      sp = sa;
-      sa = u;
+      [p, a, sp, sa] = [a, p, sa, sp];
       ip = 1;
       ia = 0;
     }
-    if (b < p) {
-      const t = p;
-      p = b;
-      b = t;
-      const u = sp;
-      sp = sb;
-      sb = u;
-      const v = ip;
-      ip = ib;
-      ib = v;
-    }
+    if (b < p) [p, b, sp, sb, ip, ib] = [b, p, sb, sp, ib, ip];
     if (p === INF) {
       // Unreachable cell (cannot happen inside a connected band; kept for safety).
       q[k] = 0;
@@ -611,13 +291,10 @@ function forwardRowJs(
       q[k + ip] = sp * inv;
       q[k + ia] = ta * inv;
       q[k + ib] = tb * inv;
-      if (sum >= 8) {
-        leftM = p - shift;
-        leftS = sum * 0.125;
-      } else {
-        leftM = p;
-        leftS = sum;
-      }
+      // Rescaled to (P - gamma ln 8, S / 8) when S >= 8.
+      const big = sum >= 8;
+      leftM = big ? p - shift : p;
+      leftS = big ? sum * 0.125 : sum;
     }
     st[2 * j] = leftM;
     st[2 * j + 1] = leftS;
@@ -629,7 +306,7 @@ function forwardRowJs(
  * to the first. Uses a virtual cell (N+1, M+1) with G = 1 and q_d = 1 so that every cell follows
  * the same three-term rule; cells outside the band have G = 0, so stale weights there never
  * contribute (they are finite: see Workspace.ensure). Rows run in the WebAssembly `backRow` of
- * wasm-row.ts when the workspace has the kernel (the same operations in the same order).
+ * wasm/softdtw.wat when the workspace has the kernel (the same operations in the same order).
  */
 export function softDtwBackward(
   N: number,
@@ -655,7 +332,7 @@ export function softDtwBackward(
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
     if (kernel !== null) {
-      // The same loop in WebAssembly (wasm-row.ts); addresses in bytes.
+      // The same loop in WebAssembly (wasm/softdtw.wat); addresses in bytes.
       kernel.backRow(
         lo,
         hi,

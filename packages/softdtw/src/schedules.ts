@@ -30,22 +30,33 @@ function schedule(
       name,
     );
   }
-  const shape = checkOneOf(options.shape ?? 'linear', `${name}.shape`, ['linear', 'exponential']);
+  const shape =
+    options.shape === undefined
+      ? 'linear'
+      : checkOneOf(options.shape, `${name}.shape`, ['linear', 'exponential']);
   const strict = positive || shape === 'exponential';
   const rule = strict ? { min: 0, minExclusive: true } : { min: 0 };
   const start = checkNumber(options.start, `${name}.start`, rule);
   const end = checkNumber(options.end, `${name}.end`, rule);
-  const hold = checkNumber(options.holdSteps ?? 0, `${name}.holdSteps`, { min: 0, integer: true });
-  const decay = checkNumber(options.decaySteps ?? 0, `${name}.decaySteps`, {
-    min: 0,
-    integer: true,
-  });
+  const steps = { min: 0, integer: true };
+  const hold =
+    options.holdSteps === undefined
+      ? 0
+      : checkNumber(options.holdSteps, `${name}.holdSteps`, steps);
+  const decay =
+    options.decaySteps === undefined
+      ? 0
+      : checkNumber(options.decaySteps, `${name}.decaySteps`, steps);
   return (step: number): number => {
     checkNumber(step, 'step', { min: 0 });
     if (step <= hold) return start;
     if (step >= hold + decay) return end;
     const t = (step - hold) / decay;
-    return shape === 'linear' ? start + (end - start) * t : start * (end / start) ** t;
+    // Geometric interpolation in logs: start (end / start)^t overflows for end / start > 1.8e308
+    // (start 1e-300, end 1e300), while start^(1-t) end^t lies between the two.
+    return shape === 'linear'
+      ? start + (end - start) * t
+      : Math.exp((1 - t) * Math.log(start) + t * Math.log(end));
   };
 }
 

@@ -9,6 +9,7 @@ import {
   toTensor,
 } from '@losses/tensor';
 import { type CostOption, costRange } from './costs.js';
+import { checkElements } from './limits.js';
 
 /** Sequences as the losses accept them: one `[N, D]`, a batch `[B, N, D]`, or a list of `[N_b, D]`. */
 export type Sequences = TensorLike | readonly TensorLike[];
@@ -191,4 +192,25 @@ export function shapeGrads(
   const out = types[0] === 'float32' ? new Float32Array(size) : new Float64Array(size);
   for (let b = 0; b < B; b++) out.set(grads[b]!, b * L * D);
   return tensor(out, [B, L, D]);
+}
+
+/**
+ * Refuses pairs whose per-cell state would exceed the size limit (limits.ts): N x M for every
+ * pair, and with `divergence` also N x N and M x M (its terms sdtw(x, x) and sdtw(y, y)). Called
+ * when the weights are stored (gradients), for sharp soft-DTW (which always keeps its matrices) and
+ * for a user cost (whose N x M matrix the package copies).
+ *
+ * @throws LossInputError `SHAPE_MISMATCH` naming the sequences.
+ */
+export function checkPairSizes(pairs: Pairs, divergence: boolean): void {
+  for (let b = 0; b < pairs.Ns.length; b++) {
+    const N = pairs.Ns[b]!;
+    const M = pairs.Ms[b]!;
+    const [x, y] = pairs.layout === 'single' ? ['x', 'y'] : [`x[${b}]`, `y[${b}]`];
+    checkElements(N, M, 'the cells N x M of the pair', `${x}, ${y}`, 'SHAPE_MISMATCH');
+    if (divergence) {
+      checkElements(N, N, 'the cells N x N of sdtw(x, x)', x, 'SHAPE_MISMATCH');
+      checkElements(M, M, 'the cells M x M of sdtw(y, y)', y, 'SHAPE_MISMATCH');
+    }
+  }
 }

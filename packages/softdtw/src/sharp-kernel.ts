@@ -14,7 +14,8 @@
  * (q, G, E as in recursion.ts.) Memory: the weights (3 (N+1)(M+1)), D' and Z ((N+2)(M+2) each).
  */
 import type { BandLimits } from './band.js';
-import type { AlignmentRows, Steps } from './recursion.js';
+import type { Steps } from './options.js';
+import type { AlignmentRows } from './recursion.js';
 
 /**
  * Computes S = <E, C> for the full cost matrix `C` ([N, M] row-major, float64) and emits the rows
@@ -129,12 +130,8 @@ export function sharpSoftDtw(
       out[j - 1] = e + h * wq + g * (wv * tv + wh * th + wd * td);
     }
     emit(i - 1, out, lo - 1, hi - 1);
-    let t = gn;
-    gn = gc;
-    gc = t;
-    t = hn;
-    hn = hc;
-    hc = t;
+    [gn, gc] = [gc, gn];
+    [hn, hc] = [hc, hn];
   }
   return S;
 }

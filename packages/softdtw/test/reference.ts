@@ -21,7 +21,8 @@ export function inBand(i: number, j: number, N: number, M: number, r?: number): 
   return j >= first - r && j <= last + r;
 }
 
-function logSumExpNeg(values: number[], gamma: number): number {
+/** The soft minimum -gamma log sum_k exp(-v_k / gamma), around the smallest term. */
+export function logSumExpNeg(values: number[], gamma: number): number {
   // -gamma log sum exp(-v / gamma)
   const m = Math.min(...values);
   if (m === Number.POSITIVE_INFINITY) return m;

@@ -66,6 +66,18 @@ describe('gammaSchedule and priorWeightSchedule', () => {
     expectClose(s(50), 0.1, 1e-14);
     expectClose(s(25), 10 ** -0.5, 1e-14);
   });
+  it('stays finite and between start and end across the whole float64 range (1e-300 to 1e300)', () => {
+    const up = gammaSchedule({ start: 1e-300, end: 1e300, decaySteps: 10, shape: 'exponential' });
+    const down = gammaSchedule({ start: 1e300, end: 1e-300, decaySteps: 10, shape: 'exponential' });
+    expectClose(up(5), 1, 1e-12);
+    expectClose(down(5), 1, 1e-12);
+    expectClose(up(1), 1e-240, 1e-12);
+    for (let step = 0; step <= 10; step++) {
+      for (const v of [up(step), down(step)]) expect(v >= 1e-300 && v <= 1e300).toBe(true);
+    }
+    const linear = priorWeightSchedule({ start: 1.7e308, end: 0, decaySteps: 4 });
+    expect(linear(2)).toBe(0.85e308);
+  });
   it('lets the prior weight fade to zero linearly', () => {
     const s = priorWeightSchedule({ start: 2, end: 0, decaySteps: 4 });
     expect([0, 1, 2, 3, 4, 5].map(s)).toEqual([2, 1.5, 1, 0.5, 0, 0]);

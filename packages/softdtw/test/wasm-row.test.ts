@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { bandLimits } from '../src/band.js';
 import { planCost } from '../src/costs.js';
-import { type Steps, softDtwBackward, softDtwForward, Workspace } from '../src/recursion.js';
-import { createRowKernel, moduleBytes, WASM_DATA_START } from '../src/wasm-row.js';
+import type { Steps } from '../src/options.js';
+import { softDtwBackward, softDtwForward } from '../src/recursion.js';
+import { sqeuclideanValueAndGrad, stagedSqeuclidean } from '../src/sqeuclidean.js';
+import { createRowKernel, WASM_DATA_START } from '../src/wasm/kernel.js';
+import { WASM_BASE64 } from '../src/wasm/module.js';
+import { Workspace } from '../src/workspace.js';
 import { forwardBackward, rng } from './reference.js';
 
 interface Case {
@@ -71,10 +77,16 @@ const CASES: Case[] = [];
 }
 
 describe('forward pass: WebAssembly row kernel', () => {
-  it('is available in Node, and small enough for synchronous compilation in browsers (< 4 KB)', () => {
+  it('is the assembly of wasm/softdtw.wat (run `pnpm wasm` in packages/softdtw after editing it)', async () => {
+    const committed = readFileSync(new URL('../src/wasm/module.ts', import.meta.url), 'utf8');
+    const wat = new URL('../wasm/softdtw.wat', import.meta.url);
+    expect(committed).toBe(moduleSource(await assemble(wat.pathname), 'wasm/softdtw.wat'));
+  });
+
+  it('is available in Node, and small enough for synchronous compilation in browsers (< 4 KiB)', () => {
     expect(createRowKernel()).not.toBeNull();
-    expect(new Workspace().kernel).not.toBeNull();
-    expect(moduleBytes().length).toBeLessThan(4096);
+    expect(new Workspace(true).kernel).not.toBeNull();
+    expect(atob(WASM_BASE64).length).toBeLessThan(4096);
   });
 
   it('gives bit for bit the values and alignments of the JavaScript loop (sizes, gamma, weights, bands, huge costs), one workspace reused throughout', () => {
@@ -176,7 +188,7 @@ describe('forward pass: WebAssembly row kernel', () => {
       const x = Float64Array.from({ length: N * D }, () => 4 * r() - 2);
       const y = Float64Array.from({ length: M * D }, () => 4 * r() - 2);
       const plan = planCost('sqeuclidean', x, y, N, M, D);
-      const fast = ws.stageSqeuclidean(x, y, N, M, D, plan);
+      const fast = stagedSqeuclidean(ws, plan, x, y, N, M, D);
       const { cost } = ws.forwardRows();
       const { e } = ws.backwardRows();
       const want = new Float64Array(M);
@@ -217,7 +229,7 @@ describe('forward pass: WebAssembly row kernel', () => {
         unit: weights.every((w) => w === 1),
       };
       const gx = new Float64Array(N * D);
-      const value = ws.sqeuclideanValueAndGrad(x, y, N, M, D, steps, gx);
+      const value = sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, gx);
       const plan = planCost('sqeuclidean', x, y, N, M, D);
       const band = bandLimits(N, M, null);
       const want = softDtwForward(N, M, plan.row, band, steps, js);
@@ -245,7 +257,7 @@ describe('forward pass: WebAssembly row kernel', () => {
       const y = Float64Array.from({ length: M * D }, () => r());
       const steps: Steps = { gamma: 1, wv: 1, wh: 1, wd: 1, unit: true };
       const gx = new Float64Array(N * D);
-      let value = ws.sqeuclideanValueAndGrad(x, y, N, M, D, steps, gx);
+      let value = sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, gx);
       usedKernel.push(value !== null);
       const plan = planCost('sqeuclidean', x, y, N, M, D);
       const band = bandLimits(N, M, null);

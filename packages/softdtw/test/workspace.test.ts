@@ -1,7 +1,8 @@
 import { type Tensor, tensor, toNested } from '@losses/tensor';
+import { setWasmEnabled } from '@losses/tensor/internal';
 import { describe, expect, it } from 'vitest';
 import { softDtw, softDtwFromCost, softDtwValueAndGrad, type UserCost } from '../src/index.js';
-import { acquireWorkspace, releaseWorkspace } from '../src/recursion.js';
+import { acquireWorkspace, releaseWorkspace } from '../src/workspace.js';
 import { forwardBackward, randn, randomMatrix, rng } from './reference.js';
 
 /** Squared Euclidean cost matrix written from the definition. */
@@ -87,5 +88,26 @@ describe('workspace reuse between calls', () => {
     releaseWorkspace(a);
     expect(acquireWorkspace()).toBe(a);
     releaseWorkspace(a);
+  });
+
+  it('keeps one workspace per path: the switch picks the JavaScript one, and back', () => {
+    const was = setWasmEnabled(true);
+    try {
+      const wasm = acquireWorkspace();
+      releaseWorkspace(wasm);
+      setWasmEnabled(false);
+      const js = acquireWorkspace();
+      expect(js).not.toBe(wasm);
+      expect(js.kernel).toBeNull();
+      releaseWorkspace(js);
+      setWasmEnabled(true);
+      expect(acquireWorkspace()).toBe(wasm);
+      releaseWorkspace(wasm);
+      setWasmEnabled(false);
+      expect(acquireWorkspace()).toBe(js);
+      releaseWorkspace(js);
+    } finally {
+      setWasmEnabled(was);
+    }
   });
 });

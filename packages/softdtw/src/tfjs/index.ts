@@ -9,7 +9,7 @@ import { differentiableOp } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
 import { evaluate, type LossKind } from '../evaluate.js';
 import { resolveSequenceOptions, type SoftDtwSequenceOptions } from '../options.js';
-import { readPairs } from '../sequences.js';
+import { checkPairSizes, readPairs } from '../sequences.js';
 
 /** Options of the tfjs ops: those of the sequence losses except `gradY` (always both). */
 export type SoftDtwTfOptions = Omit<SoftDtwSequenceOptions, 'gradY'>;
@@ -18,6 +18,7 @@ function op(kind: LossKind, fn: string, options: SoftDtwTfOptions | undefined) {
   const r = resolveSequenceOptions(options as SoftDtwSequenceOptions | undefined, `${fn}: options`);
   return differentiableOp(([x, y]) => {
     const pairs = readPairs(x!, y!, r.cost);
+    checkPairSizes(pairs, kind === 'divergence');
     const ev = evaluate(kind, pairs, r, true, true);
     const join = (gs: Float64Array[], like: Tensor): Tensor => {
       const out = new Float64Array(gs.reduce((n, g) => n + g.length, 0));

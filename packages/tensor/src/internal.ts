@@ -1,0 +1,11 @@
+/**
+ * @packageDocumentation
+ * `@losses/tensor/internal`: building blocks the @losses packages share with each other. Not a
+ * stable public API: it follows the versions of the @losses packages, not semver, and may change
+ * in any release; do not import it from outside this repository.
+ *
+ * - {@link compileWasm}: a package's WebAssembly module from its committed base64 bytes.
+ * - {@link wasmEnabled} / {@link setWasmEnabled}: the one switch that turns every WebAssembly
+ *   kernel off (also `LOSSES_WASM=off` in the environment, read once).
+ */
+export { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
