@@ -126,9 +126,9 @@ describe('averagePrecision: scikit-learn golden vectors', () => {
     for (const c of golden.cases) {
       const r = averagePrecision(c.scores, c.references);
       expect(r.perClass.length).toBe(c.perClass.length);
-      r.perClass.forEach((v, j) =>
-        expect(v, `${c.name} class ${j}`).toBeCloseTo(c.perClass[j]!, 12),
-      );
+      r.perClass.forEach((v, j) => {
+        expect(v, `${c.name} class ${j}`).toBeCloseTo(c.perClass[j]!, 12);
+      });
       expect(r.macro, c.name).toBeCloseTo(c.macro, 12);
       expect(r.micro, c.name).toBeCloseTo(c.micro, 12);
     }
