@@ -2,8 +2,10 @@ import { alignmentCase } from './alignment.js';
 import { freqEstimationCase } from './freq-estimation.js';
 import { graCase } from './gra.js';
 import { hierarchyCase } from './hierarchy.js';
+import { instrumentsCase } from './instruments.js';
 import { landscapeCase } from './landscape.js';
 import { leakageCase } from './leakage.js';
+import { multipitchCase } from './multipitch.js';
 import type { ReproduceCase } from './types.js';
 
 /** Every case of the main job, in the order `pnpm reproduce` runs them. */
@@ -15,6 +17,8 @@ export const cases: readonly ReproduceCase[] = [
   graCase,
   // Case study 2: hierarchical classification.
   hierarchyCase,
+  instrumentsCase,
   // Case study 3: soft-DTW.
   alignmentCase,
+  multipitchCase,
 ];
