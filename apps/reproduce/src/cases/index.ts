@@ -6,6 +6,7 @@ import { instrumentsCase } from './instruments.js';
 import { landscapeCase } from './landscape.js';
 import { leakageCase } from './leakage.js';
 import { multipitchCase } from './multipitch.js';
+import { notesCase } from './notes.js';
 import type { ReproduceCase } from './types.js';
 
 /** Every case of the main job, in the order `pnpm reproduce` runs them. */
@@ -15,6 +16,7 @@ export const cases: readonly ReproduceCase[] = [
   landscapeCase,
   freqEstimationCase,
   graCase,
+  notesCase,
   // Case study 2: hierarchical classification.
   hierarchyCase,
   instrumentsCase,

@@ -345,96 +345,104 @@ export const instrumentsCase: ReproduceCase = {
   async run(flags) {
     const { quick, seed } = caseFlags(flags);
     const base = quick ? instrumentsConfig.quick : instrumentsConfig.default;
-    const cfg: InstrumentsCaseConfig = { ...base, seed: seed ?? base.seed };
-    const corpus = await loadCorpus(cfg.corpus);
-    console.log(
-      `corpus: ${corpus.pieces.length} pieces, ${corpus.manifest.seconds} s of audio, ${corpus.rendered ? `rendered in ${corpus.seconds.toFixed(1)} s` : 'from the cache'} (${corpus.dir})`,
-    );
-    const frameGuess = corpus.manifest.pieces
-      .filter((p) => p.split === 'train')
-      .reduce((s, p) => s + Math.ceil((p.duration * corpus.manifest.config.sampleRate) / 882), 0);
-    const steps = (cfg.grid.length + 3) * cfg.epochs * Math.ceil(frameGuess / cfg.batch);
-    const progress = new Progress('instruments', steps);
-    const t0 = Date.now();
-    const result = await runInstrumentsCase(cfg, corpus, () => progress.tick());
-    const seconds = (Date.now() - t0) / 1000;
-    const table = markdownTable(
-      ['strategy', 'level', 'F', 'mean gamma_c', 'hF', 'AP (macro)'],
-      result.rows.map((r) => [r.strategy, r.level, f3(r.f), f3(r.gammaC), f3(r.hf), f3(r.ap)]),
-    );
-    const detailTable = markdownTable(
-      [
-        'strategy',
-        'F music',
-        'hP',
-        'hR',
-        'AP micro (18 classes)',
-        'best epoch',
-        'validation F',
-        'train s',
-      ],
-      result.details.map((d) => [
-        d.strategy,
-        f3(d.fMusic),
-        f3(d.hierarchicalPrecision),
-        f3(d.hierarchicalRecall),
-        f3(d.apMicro),
-        d.bestEpoch,
-        f3(d.validationF),
-        d.seconds.toFixed(1),
-      ]),
-    );
-    const m = corpus.manifest;
-    const md = [
-      '# instruments: hierarchical instrument activity on the rendered corpus',
-      '',
-      `Corpus: ${m.pieces.length} generated pieces (corpus seed ${m.config.seed}), ${m.seconds} s of audio at ${m.config.sampleRate} Hz, rendered with ${m.soundfont.name} (${m.soundfont.package} ${m.soundfont.version}) by ${m.synthesizer.package} ${m.synthesizer.version}; content hash ${m.contentHash.slice(0, 16)}. Split by piece: ${result.sizes.train} train (${result.sizes.trainFrames} frames; ${result.coarsePieces.length} of them labelled at family level only), ${result.sizes.validation} validation, ${result.sizes.test} test (${result.sizes.testFrames} frames).`,
-      '',
-      `Features: log(1 + 100 x) semitone spectrogram, 96 bands (A0-G#8), 25 frames/s, standardised; context +-${cfg.context} frames. Model: MLP ${(2 * cfg.context + 1) * 96} -> ${cfg.hidden} relu -> 18 logits, Adam ${cfg.learningRate}, batches of ${cfg.batch} frames, at most ${cfg.epochs} epochs (the validation pieces pick the epoch), training seed ${cfg.seed}, tfjs backend ${cfg.backend}.`,
-      '',
-      "Test pieces, threshold 0.5. F: frame-wise micro F over the level's classes. Mean gamma_c: over music and the 4 families (one value per strategy). hF: hierarchical F over families and instruments (music left out as the root), one value per strategy. AP: macro average precision over the level's classes.",
-      '',
-      table,
-      '',
-      detailTable,
-      '',
-      `Run time: ${seconds.toFixed(1)} s for ${result.details.length} strategies.`,
-      '',
-      'How the rendered corpus differs from recordings: one soundfont (one sampled instrument per class), no room acoustics (dry unless reverb is switched on), mechanical timing and dynamics (no expressive timing unless jitter is switched on), generated scores in one style, no percussion, labels from the score (release tails unlabelled).',
-      '',
-    ].join('\n');
-    writeOut('instruments/results.md', md);
-    writeJson('instruments.json', {
-      config: cfg,
-      corpus: {
-        contentHash: m.contentHash,
-        pieces: m.pieces.length,
-        seconds: m.seconds,
-        seed: m.config.seed,
-      },
-      sizes: result.sizes,
-      coarsePieces: result.coarsePieces,
-      rows: result.rows,
-      details: result.details,
-    });
-    const series = (level: 'family' | 'instrument'): Series[] =>
-      result.rows
-        .filter((r) => r.level === level)
-        .map((r) => ({ name: r.strategy, x: [r.gammaC], y: [r.f], points: true }));
-    for (const level of ['family', 'instrument'] as const) {
-      writeOut(
-        `instruments/f-vs-consistency-${level}.svg`,
-        lineChart(series(level), {
-          title: `Rendered corpus: F (${level} level) vs mean consistency gamma_c`,
-          xLabel: 'mean consistency gamma_c (test pieces)',
-          yLabel: `F-measure, ${level} level`,
-          width: 860,
-        }),
-      );
-    }
-    console.log(`\n${table}\n\n${detailTable}`);
-    console.log(
-      '\nwritten: out/instruments.json, out/instruments/results.md, f-vs-consistency-family.svg, f-vs-consistency-instrument.svg',
-    );
+    await instrumentsReport({ ...base, seed: seed ?? base.seed });
   },
 };
+
+/**
+ * Loads (or renders) the corpus of `cfg`, runs every strategy and writes out/instruments.json,
+ * out/instruments/results.md and the scatter plots; returns the result.
+ */
+export async function instrumentsReport(cfg: InstrumentsCaseConfig): Promise<InstrumentsResult> {
+  const corpus = await loadCorpus(cfg.corpus);
+  console.log(
+    `corpus: ${corpus.pieces.length} pieces, ${corpus.manifest.seconds} s of audio, ${corpus.rendered ? `rendered in ${corpus.seconds.toFixed(1)} s` : 'from the cache'} (${corpus.dir})`,
+  );
+  const frameGuess = corpus.manifest.pieces
+    .filter((p) => p.split === 'train')
+    .reduce((s, p) => s + Math.ceil((p.duration * corpus.manifest.config.sampleRate) / 882), 0);
+  const steps = (cfg.grid.length + 3) * cfg.epochs * Math.ceil(frameGuess / cfg.batch);
+  const progress = new Progress('instruments', steps);
+  const t0 = Date.now();
+  const result = await runInstrumentsCase(cfg, corpus, () => progress.tick());
+  const seconds = (Date.now() - t0) / 1000;
+  const table = markdownTable(
+    ['strategy', 'level', 'F', 'mean gamma_c', 'hF', 'AP (macro)'],
+    result.rows.map((r) => [r.strategy, r.level, f3(r.f), f3(r.gammaC), f3(r.hf), f3(r.ap)]),
+  );
+  const detailTable = markdownTable(
+    [
+      'strategy',
+      'F music',
+      'hP',
+      'hR',
+      'AP micro (18 classes)',
+      'best epoch',
+      'validation F',
+      'train s',
+    ],
+    result.details.map((d) => [
+      d.strategy,
+      f3(d.fMusic),
+      f3(d.hierarchicalPrecision),
+      f3(d.hierarchicalRecall),
+      f3(d.apMicro),
+      d.bestEpoch,
+      f3(d.validationF),
+      d.seconds.toFixed(1),
+    ]),
+  );
+  const m = corpus.manifest;
+  const md = [
+    '# instruments: hierarchical instrument activity on the rendered corpus',
+    '',
+    `Corpus: ${m.pieces.length} generated pieces (corpus seed ${m.config.seed}), ${m.seconds} s of audio at ${m.config.sampleRate} Hz, rendered with ${m.soundfont.name} (${m.soundfont.package} ${m.soundfont.version}) by ${m.synthesizer.package} ${m.synthesizer.version}; content hash ${m.contentHash.slice(0, 16)}. Split by piece: ${result.sizes.train} train (${result.sizes.trainFrames} frames; ${result.coarsePieces.length} of them labelled at family level only), ${result.sizes.validation} validation, ${result.sizes.test} test (${result.sizes.testFrames} frames).`,
+    '',
+    `Features: log(1 + 100 x) semitone spectrogram, 96 bands (A0-G#8), 25 frames/s, standardised; context +-${cfg.context} frames. Model: MLP ${(2 * cfg.context + 1) * 96} -> ${cfg.hidden} relu -> 18 logits, Adam ${cfg.learningRate}, batches of ${cfg.batch} frames, at most ${cfg.epochs} epochs (the validation pieces pick the epoch), training seed ${cfg.seed}, tfjs backend ${cfg.backend}.`,
+    '',
+    "Test pieces, threshold 0.5. F: frame-wise micro F over the level's classes. Mean gamma_c: over music and the 4 families (one value per strategy). hF: hierarchical F over families and instruments (music left out as the root), one value per strategy. AP: macro average precision over the level's classes.",
+    '',
+    table,
+    '',
+    detailTable,
+    '',
+    `Run time: ${seconds.toFixed(1)} s for ${result.details.length} strategies.`,
+    '',
+    'How the rendered corpus differs from recordings: one soundfont (one sampled instrument per class), no room acoustics (dry unless reverb is switched on), mechanical timing and dynamics (no expressive timing unless jitter is switched on), generated scores in one style, no percussion, labels from the score (release tails unlabelled).',
+    '',
+  ].join('\n');
+  writeOut('instruments/results.md', md);
+  writeJson('instruments.json', {
+    config: cfg,
+    corpus: {
+      contentHash: m.contentHash,
+      pieces: m.pieces.length,
+      seconds: m.seconds,
+      seed: m.config.seed,
+    },
+    sizes: result.sizes,
+    coarsePieces: result.coarsePieces,
+    rows: result.rows,
+    details: result.details,
+  });
+  const series = (level: 'family' | 'instrument'): Series[] =>
+    result.rows
+      .filter((r) => r.level === level)
+      .map((r) => ({ name: r.strategy, x: [r.gammaC], y: [r.f], points: true }));
+  for (const level of ['family', 'instrument'] as const) {
+    writeOut(
+      `instruments/f-vs-consistency-${level}.svg`,
+      lineChart(series(level), {
+        title: `Rendered corpus: F (${level} level) vs mean consistency gamma_c`,
+        xLabel: 'mean consistency gamma_c (test pieces)',
+        yLabel: `F-measure, ${level} level`,
+        width: 860,
+      }),
+    );
+  }
+  console.log(`\n${table}\n\n${detailTable}`);
+  console.log(
+    '\nwritten: out/instruments.json, out/instruments/results.md, f-vs-consistency-family.svg, f-vs-consistency-instrument.svg',
+  );
+  return result;
+}

@@ -239,54 +239,60 @@ export const multipitchCase: ReproduceCase = {
   async run(flags) {
     const { quick, seed } = caseFlags(flags);
     const base = quick ? multipitchConfig.quick : multipitchConfig.default;
-    const cfg: MultipitchCaseConfig = { ...base, seed: seed ?? base.seed };
-    const corpus = await loadCorpus(cfg.corpus);
-    console.log(
-      `corpus: ${corpus.pieces.length} pieces, ${corpus.manifest.seconds} s of audio, ${corpus.rendered ? `rendered in ${corpus.seconds.toFixed(1)} s` : 'from the cache'} (${corpus.dir})`,
-    );
-    const progress = new Progress('multipitch', 6 * cfg.epochs);
-    const t0 = Date.now();
-    const r = await runMultipitchCase(cfg, corpus, () => progress.tick());
-    const seconds = (Date.now() - t0) / 1000;
-    const table = markdownTable(
-      ['method', 'precision', 'recall', 'F-measure', 'train s'],
-      r.rows.map((x) => [x.method, f3(x.precision), f3(x.recall), f3(x.f), x.seconds.toFixed(1)]),
-    );
-    const m = corpus.manifest;
-    const md = [
-      '# multipitch: pitch classes from weakly aligned targets on the rendered corpus',
-      '',
-      `Corpus: ${m.pieces.length} generated pieces (corpus seed ${m.config.seed}), ${m.seconds} s of audio, ${m.soundfont.name} by ${m.synthesizer.package} ${m.synthesizer.version}; content hash ${m.contentHash.slice(0, 16)}. Training: ${r.sizes.trainExcerpts} excerpts of at most ${cfg.excerpt} frames (${(cfg.excerpt / 25).toFixed(0)} s) from the training pieces, ${r.sizes.trainFrames} frames; the weak targets have ${r.sizes.meanWeakLength.toFixed(1)} pitch-class sets per excerpt on average. Test: ${r.sizes.testPieces} whole pieces, ${r.sizes.testFrames} frames.`,
-      '',
-      `Model: MLP ${(2 * cfg.context + 1) * 96} -> ${cfg.hidden} relu -> 12 logits over the standardised log-semitone spectrogram with context +-${cfg.context} frames; Adam ${cfg.learningRate}, ${cfg.epochs} epochs, ${cfg.batch} excerpts per step, seed ${cfg.seed}, tfjs backend ${cfg.backend}. softdtw-weak-prior adds the diagonal prior to the annealed run, softdtw-weak-steps adds step weights [1, 1, 2] to that. Frame-wise F on the test pieces, threshold 0.5, micro over frames and pitch classes.`,
-      '',
-      table,
-      '',
-      `Expected alignments (predictions of softdtw-weak-annealed on the first ${r.heatmapExcerpt.frames} frames of ${r.heatmapExcerpt.piece}, ${r.heatmapExcerpt.notes} pitch-class sets; DTW cost ${r.dtwCost.toFixed(3)}):`,
-      '',
-      ...r.heatmaps.map(
-        (h) => `- gamma = ${h.gamma}: soft-DTW ${h.value.toFixed(3)}, \`${h.file}\``,
-      ),
-      '',
-      `Run time: ${seconds.toFixed(1)} s. The rendered corpus differs from recordings: one soundfont, no room acoustics, mechanical timing, generated scores; its weak targets are exact note sequences (real scores and performances differ, e.g. in ornaments and repeats).`,
-      '',
-    ].join('\n');
-    writeOut('multipitch/results.md', md);
-    writeJson('multipitch.json', {
-      config: cfg,
-      corpus: {
-        contentHash: m.contentHash,
-        pieces: m.pieces.length,
-        seconds: m.seconds,
-        seed: m.config.seed,
-      },
-      sizes: r.sizes,
-      rows: r.rows,
-      heatmaps: r.heatmaps,
-    });
-    console.log(`\n${table}`);
-    console.log(
-      '\nwritten: out/multipitch.json, out/multipitch/results.md, expected-alignment heatmaps',
-    );
+    await multipitchReport({ ...base, seed: seed ?? base.seed });
   },
 };
+
+/**
+ * Loads (or renders) the corpus of `cfg`, runs every method and writes out/multipitch.json,
+ * out/multipitch/results.md and the heatmaps; returns the result.
+ */
+export async function multipitchReport(cfg: MultipitchCaseConfig): Promise<MultipitchResult> {
+  const corpus = await loadCorpus(cfg.corpus);
+  console.log(
+    `corpus: ${corpus.pieces.length} pieces, ${corpus.manifest.seconds} s of audio, ${corpus.rendered ? `rendered in ${corpus.seconds.toFixed(1)} s` : 'from the cache'} (${corpus.dir})`,
+  );
+  const progress = new Progress('multipitch', 6 * cfg.epochs);
+  const t0 = Date.now();
+  const r = await runMultipitchCase(cfg, corpus, () => progress.tick());
+  const seconds = (Date.now() - t0) / 1000;
+  const table = markdownTable(
+    ['method', 'precision', 'recall', 'F-measure', 'train s'],
+    r.rows.map((x) => [x.method, f3(x.precision), f3(x.recall), f3(x.f), x.seconds.toFixed(1)]),
+  );
+  const m = corpus.manifest;
+  const md = [
+    '# multipitch: pitch classes from weakly aligned targets on the rendered corpus',
+    '',
+    `Corpus: ${m.pieces.length} generated pieces (corpus seed ${m.config.seed}), ${m.seconds} s of audio, ${m.soundfont.name} by ${m.synthesizer.package} ${m.synthesizer.version}; content hash ${m.contentHash.slice(0, 16)}. Training: ${r.sizes.trainExcerpts} excerpts of at most ${cfg.excerpt} frames (${(cfg.excerpt / 25).toFixed(0)} s) from the training pieces, ${r.sizes.trainFrames} frames; the weak targets have ${r.sizes.meanWeakLength.toFixed(1)} pitch-class sets per excerpt on average. Test: ${r.sizes.testPieces} whole pieces, ${r.sizes.testFrames} frames.`,
+    '',
+    `Model: MLP ${(2 * cfg.context + 1) * 96} -> ${cfg.hidden} relu -> 12 logits over the standardised log-semitone spectrogram with context +-${cfg.context} frames; Adam ${cfg.learningRate}, ${cfg.epochs} epochs, ${cfg.batch} excerpts per step, seed ${cfg.seed}, tfjs backend ${cfg.backend}. softdtw-weak-prior adds the diagonal prior to the annealed run, softdtw-weak-steps adds step weights [1, 1, 2] to that. Frame-wise F on the test pieces, threshold 0.5, micro over frames and pitch classes.`,
+    '',
+    table,
+    '',
+    `Expected alignments (predictions of softdtw-weak-annealed on the first ${r.heatmapExcerpt.frames} frames of ${r.heatmapExcerpt.piece}, ${r.heatmapExcerpt.notes} pitch-class sets; DTW cost ${r.dtwCost.toFixed(3)}):`,
+    '',
+    ...r.heatmaps.map((h) => `- gamma = ${h.gamma}: soft-DTW ${h.value.toFixed(3)}, \`${h.file}\``),
+    '',
+    `Run time: ${seconds.toFixed(1)} s. The rendered corpus differs from recordings: one soundfont, no room acoustics, mechanical timing, generated scores; its weak targets are exact note sequences (real scores and performances differ, e.g. in ornaments and repeats).`,
+    '',
+  ].join('\n');
+  writeOut('multipitch/results.md', md);
+  writeJson('multipitch.json', {
+    config: cfg,
+    corpus: {
+      contentHash: m.contentHash,
+      pieces: m.pieces.length,
+      seconds: m.seconds,
+      seed: m.config.seed,
+    },
+    sizes: r.sizes,
+    rows: r.rows,
+    heatmaps: r.heatmaps,
+  });
+  console.log(`\n${table}`);
+  console.log(
+    '\nwritten: out/multipitch.json, out/multipitch/results.md, expected-alignment heatmaps',
+  );
+  return r;
+}

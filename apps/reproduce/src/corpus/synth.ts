@@ -188,3 +188,61 @@ export function renderNotes(notes: readonly Note[], options: RenderOptions): Flo
   for (let i = 0; i < length; i++) out[i] = 0.5 * (left[i]! + right[i]!);
   return out;
 }
+
+/** Options of {@link renderTone}. */
+export interface ToneOptions {
+  sampleRate: number;
+  /** Length in seconds; the note is held for all of it (no release in the output). */
+  duration: number;
+  /** Samples of silence before the note starts. Default 0. */
+  delay?: number;
+  /** MIDI velocity. Default 100. */
+  velocity?: number;
+}
+
+/**
+ * One held note of a General MIDI program at any frequency: the nearest MIDI key, bent by the
+ * pitch wheel (default range +-2 semitones, 14 bits: steps of 0.024 cent) by the rest. Returns
+ * the mono signal and the frequency actually rendered (after the wheel's quantisation).
+ */
+export function renderTone(
+  program: number,
+  frequency: number,
+  options: ToneOptions,
+): { signal: Float32Array; frequency: number } {
+  if (!loaded) throw new Error('renderTone: await loadSoundfont() first');
+  const sr = options.sampleRate;
+  const length = Math.round(options.duration * sr);
+  const delay = Math.min(length, Math.max(0, Math.round(options.delay ?? 0)));
+  const pitch = 69 + 12 * Math.log2(frequency / 440);
+  const key = Math.round(pitch);
+  const wheel = Math.max(0, Math.min(16383, Math.round(8192 + ((pitch - key) / 2) * 8192)));
+  const rendered = 440 * 2 ** ((key + ((wheel - 8192) / 8192) * 2 - 69) / 12);
+  warnings.length = 0;
+  const synth = new SpessaSynthProcessor(sr, { effectsEnabled: false, eventsEnabled: false });
+  synth.soundBankManager.addSoundBank(loaded.bank, 'main');
+  synth.programChange(0, program);
+  synth.controllerChange(0, 7, 100);
+  synth.controllerChange(0, 10, 64);
+  synth.pitchWheel(0, wheel);
+  const left = new Float32Array(length);
+  const right = new Float32Array(length);
+  let pos = 0;
+  let started = false;
+  while (pos < length) {
+    if (!started && pos >= delay) {
+      synth.noteOn(0, key, options.velocity ?? 100);
+      started = true;
+    }
+    const end = started ? length : delay;
+    const n = Math.max(1, Math.min(128, end - pos));
+    synth.process(left, right, pos, n);
+    pos += n;
+  }
+  if (warnings.length > 0) {
+    throw new Error(`the synthesizer reported problems: ${warnings.slice(0, 3).join('; ')}`);
+  }
+  const signal = new Float32Array(length);
+  for (let i = 0; i < length; i++) signal[i] = 0.5 * (left[i]! + right[i]!);
+  return { signal, frequency: rendered };
+}
