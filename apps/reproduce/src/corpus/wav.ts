@@ -8,7 +8,7 @@ export function quantise16(x: Float32Array): Float32Array {
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const k = Math.max(-32768, Math.min(32767, Math.round(x[i]! * 32768)));
-    out[i] = k / 32768;
+    out[i] = k / 32768 + 0; // + 0 turns -0 into 0, as the file stores it
   }
   return out;
 }
