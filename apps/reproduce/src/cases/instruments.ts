@@ -34,8 +34,11 @@ import {
   loadCorpus,
 } from '../corpus/corpus.js';
 import { concat, corpusData, type PieceData, stackContext } from '../corpus/dataset.js';
+import { computeFeatures, featureDefaults } from '../corpus/features.js';
+import { pieceFigure } from '../corpus/figure.js';
 import { caseFlags } from '../corpus/flags.js';
 import { corpusHierarchy, FAMILIES, INSTRUMENTS } from '../corpus/instruments.js';
+import { pieceLabels } from '../corpus/labels.js';
 import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
 import { mulberry32 } from '../lib/random.js';
@@ -75,9 +78,9 @@ export const instrumentsConfig: { default: InstrumentsCaseConfig; quick: Instrum
     corpus: corpusDefaults,
     context: 2,
     hidden: 64,
-    epochs: 12,
-    batch: 256,
-    learningRate: 0.002,
+    epochs: 10,
+    batch: 512,
+    learningRate: 0.004,
     coarseShare: 0.5,
     seed: 7,
     grid: [
@@ -93,8 +96,8 @@ export const instrumentsConfig: { default: InstrumentsCaseConfig; quick: Instrum
     context: 2,
     hidden: 64,
     epochs: 6,
-    batch: 256,
-    learningRate: 0.002,
+    batch: 512,
+    learningRate: 0.004,
     coarseShare: 0.5,
     seed: 7,
     grid: [[1, 1]],
@@ -130,6 +133,30 @@ export interface InstrumentsDetail {
   bestEpoch: number;
   validationF: number;
   seconds: number;
+}
+
+/**
+ * Writes the figure of the first test piece (spectrogram and label rows) next to the corpus,
+ * `corpus/figure-<id>.svg` under out/; returns that path.
+ */
+export function writePieceFigure(corpus: Corpus): string {
+  const piece = corpus.pieces.find((p) => p.meta.split === 'test') ?? corpus.pieces[0]!;
+  const f = computeFeatures(piece.audio, {
+    ...featureDefaults,
+    sampleRate: corpus.manifest.config.sampleRate,
+  });
+  const rate = corpus.manifest.config.sampleRate / featureDefaults.hop;
+  const labels = pieceLabels(piece.score, f.frames, rate);
+  const name = `corpus/figure-${piece.meta.id}.svg`;
+  writeOut(
+    name,
+    pieceFigure(f.data, f.frames, f.bands, labels, {
+      title: `${piece.meta.id}: log-semitone spectrogram (A0-G#8, 25 frames/s) and its labels; ${piece.meta.tempo} bpm, ${piece.meta.key.mode}`,
+      frameRate: rate,
+      lowPitch: featureDefaults.lowPitch,
+    }),
+  );
+  return `out/${name}`;
 }
 
 /** The name of a strategy in out/instruments.json. */
@@ -355,6 +382,7 @@ export const instrumentsCase: ReproduceCase = {
  */
 export async function instrumentsReport(cfg: InstrumentsCaseConfig): Promise<InstrumentsResult> {
   const corpus = await loadCorpus(cfg.corpus);
+  const figure = writePieceFigure(corpus);
   console.log(
     `corpus: ${corpus.pieces.length} pieces, ${corpus.manifest.seconds} s of audio, ${corpus.rendered ? `rendered in ${corpus.seconds.toFixed(1)} s` : 'from the cache'} (${corpus.dir})`,
   );
@@ -442,7 +470,7 @@ export async function instrumentsReport(cfg: InstrumentsCaseConfig): Promise<Ins
   }
   console.log(`\n${table}\n\n${detailTable}`);
   console.log(
-    '\nwritten: out/instruments.json, out/instruments/results.md, f-vs-consistency-family.svg, f-vs-consistency-instrument.svg',
+    `\nwritten: out/instruments.json, out/instruments/results.md, f-vs-consistency-family.svg, f-vs-consistency-instrument.svg, ${figure}`,
   );
   return result;
 }

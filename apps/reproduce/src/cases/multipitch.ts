@@ -71,7 +71,7 @@ export const multipitchConfig: { default: MultipitchCaseConfig; quick: Multipitc
     corpus: corpusDefaults,
     context: 2,
     hidden: 64,
-    epochs: 15,
+    epochs: 12,
     batch: 8,
     learningRate: 0.003,
     excerpt: 200,
