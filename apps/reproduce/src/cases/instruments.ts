@@ -392,8 +392,11 @@ export async function instrumentsReport(cfg: InstrumentsCaseConfig): Promise<Ins
   const steps = (cfg.grid.length + 3) * cfg.epochs * Math.ceil(frameGuess / cfg.batch);
   const progress = new Progress('instruments', steps);
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   const result = await runInstrumentsCase(cfg, corpus, () => progress.tick());
   const seconds = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const table = markdownTable(
     ['strategy', 'level', 'F', 'mean gamma_c', 'hF', 'AP (macro)'],
     result.rows.map((r) => [r.strategy, r.level, f3(r.f), f3(r.gammaC), f3(r.hf), f3(r.ap)]),
@@ -434,7 +437,7 @@ export async function instrumentsReport(cfg: InstrumentsCaseConfig): Promise<Ins
     '',
     detailTable,
     '',
-    `Run time: ${seconds.toFixed(1)} s for ${result.details.length} strategies.`,
+    `Run time: ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU (the wall time on an idle machine is close to the CPU time; more under load) for ${result.details.length} strategies.`,
     '',
     'How the rendered corpus differs from recordings: one soundfont (one sampled instrument per class), no room acoustics (dry unless reverb is switched on), mechanical timing and dynamics (no expressive timing unless jitter is switched on), generated scores in one style, no percussion, labels from the score (release tails unlabelled).',
     '',

@@ -131,6 +131,8 @@ export interface NotesLandscapeRow {
   preset: string;
   towardsTarget: number;
   localMinima: number;
+  /** Sweep estimates the synthesizer rendered as silence (the instrument has no sample there). */
+  silentEstimates: number;
 }
 
 /** One GRA row. */
@@ -157,10 +159,13 @@ function landscape(
   );
   const batch = 8;
   const est = new Float64Array(batch * length);
+  let silent = 0;
   for (let i = 0; i < cfg.points; i += batch) {
     const n = Math.min(batch, cfg.points - i);
     for (let k = 0; k < n; k++) {
-      est.set(signalAt(kind, freqs[i + k]!, 0, cfg), k * length);
+      const x = signalAt(kind, freqs[i + k]!, 0, cfg);
+      if (x.every((v) => v === 0)) silent++;
+      est.set(x, k * length);
       onPoint();
     }
     losses.forEach((loss, j) => {
@@ -173,6 +178,7 @@ function landscape(
     preset: p,
     towardsTarget: towardsTargetShare(freqs, curves[p]!, targetHz),
     localMinima: localMinima(curves[p]!),
+    silentEstimates: silent,
   }));
   return { rows, freqs, curves };
 }
@@ -285,8 +291,11 @@ export async function notesReport(cfg: NotesCaseConfig): Promise<void> {
   const signals = 1 + cfg.instruments.length;
   const progress = new Progress('notes', signals * (cfg.points + cfg.trials));
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   const r = await runNotesCase(cfg, () => progress.tick());
   const seconds = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const { info } = await loadSoundfont();
   const landTable = markdownTable(
     ['signal', 'preset', 'steps towards target', 'local minima'],
@@ -318,9 +327,9 @@ export async function notesReport(cfg: NotesCaseConfig): Promise<void> {
     '',
     graTable,
     '',
-    `The sampled notes are not pure tones: harmonics, an attack, vibrato where the sample has it, and sample tuning that can deviate from the nominal key. Measured fundamental of each target (strongest spectral peak within a semitone of B5): ${r.tuning.map((t) => `${t.signal} ${t.fundamentalHz.toFixed(2)} Hz (${t.cents >= 0 ? '+' : ''}${t.cents.toFixed(1)} cents)`).join(', ')}. "Nearer" is judged by the frequency asked of the synthesizer. Across key boundaries the synthesizer may switch samples, so the landscape can jump there.`,
+    `The sampled notes are not pure tones: harmonics, an attack, vibrato where the sample has it, and sample tuning that can deviate from the nominal key. Measured fundamental of each target (strongest spectral peak within a semitone of B5): ${r.tuning.map((t) => `${t.signal} ${t.fundamentalHz.toFixed(2)} Hz (${t.cents >= 0 ? '+' : ''}${t.cents.toFixed(1)} cents)`).join(', ')}. "Nearer" is judged by the frequency asked of the synthesizer. Across key boundaries the synthesizer may switch samples, so the landscape can jump there; where an instrument has no sample (silent estimates) the loss is flat.`,
     '',
-    `Run time: ${seconds.toFixed(1)} s.`,
+    `Run time: ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU (the wall time on an idle machine is close to the CPU time; more under load).`,
     '',
   ].join('\n');
   writeOut('notes/summary.md', md);
