@@ -218,6 +218,16 @@ describe('corpus: the synthesizer', () => {
     expect(rms(0.9, 1)).toBeLessThan(rms(0.3, 0.5) / 10);
   });
 
+  it('renders a piece the same after a synthesizer at another sample rate (filter cache reset)', async () => {
+    await loadSoundfont();
+    const notes = generateScore(1, 1, { duration: 4 }).notes;
+    const before = renderNotes(notes, { sampleRate: 22050, duration: 5 });
+    renderTone(40, 3000, { sampleRate: 44100, duration: 0.3 });
+    renderTone(73, 700, { sampleRate: 44100, duration: 0.3 });
+    const after = renderNotes(notes, { sampleRate: 22050, duration: 5 });
+    expect(after).toEqual(before);
+  });
+
   it('renders a held tone at the asked frequency (the flute fundamental near 440 Hz)', async () => {
     await loadSoundfont();
     const { signal, frequency } = renderTone(73, 445, { sampleRate: 22050, duration: 1 });

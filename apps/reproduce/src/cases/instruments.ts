@@ -365,6 +365,7 @@ export async function runInstrumentsCase(
 
 const f3 = (v: number) => v.toFixed(3);
 
+/** The `instruments` case (`pnpm reproduce instruments`; `--quick`, `--seed=N`). */
 export const instrumentsCase: ReproduceCase = {
   name: 'instruments',
   summary:

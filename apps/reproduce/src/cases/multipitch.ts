@@ -232,6 +232,7 @@ export async function runMultipitchCase(
 
 const f3 = (v: number) => v.toFixed(3);
 
+/** The `multipitch` case (`pnpm reproduce multipitch`; `--quick`, `--seed=N`). */
 export const multipitchCase: ReproduceCase = {
   name: 'multipitch',
   summary:

@@ -276,6 +276,7 @@ export async function runNotesCase(
   return { landscape: land, gra, targetHz, tuning };
 }
 
+/** The `notes` case (`pnpm reproduce notes`; `--quick`, `--seed=N`). */
 export const notesCase: ReproduceCase = {
   name: 'notes',
   summary: 'MSS landscape and GRA on sampled flute and violin notes (B5) beside the pure sinusoid',

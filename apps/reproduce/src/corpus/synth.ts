@@ -99,6 +99,47 @@ export async function loadSoundfont(): Promise<Loaded> {
   return loaded;
 }
 
+/** The filter class's static cache, reached through a voice (the class is not exported). */
+interface FilterClass {
+  cachedCoefficients: Map<number, unknown>;
+  initCache(sampleRate: number): void;
+}
+
+let cacheRate = 0;
+
+/**
+ * A new processor at `sampleRate` whose low-pass filters use coefficients for that rate.
+ *
+ * spessasynth_core 4.3 keeps the low-pass filter coefficients in a static cache keyed by cutoff
+ * and resonance but not by sample rate, and fills it once: after a synthesizer at 44.1 kHz (the
+ * `notes` case), one at 22.05 kHz in the same process would filter with the 44.1 kHz coefficients
+ * (every cutoff an octave too low), and a piece's audio would depend on what was rendered before
+ * it. So when the rate changes, the cache is emptied and refilled for the new rate. The class is
+ * reached through a voice of the processor; if a later version moves it, this throws instead of
+ * rendering with stale filters.
+ */
+function processorAt(sampleRate: number, effects: boolean): SpessaSynthProcessor {
+  const synth = new SpessaSynthProcessor(sampleRate, {
+    effectsEnabled: effects,
+    eventsEnabled: false,
+  });
+  if (sampleRate !== cacheRate) {
+    const core = (synth as unknown as { synthCore?: { voices?: { filter?: object }[] } })
+      .synthCore;
+    const filter = core?.voices?.[0]?.filter;
+    const cls = filter?.constructor as FilterClass | undefined;
+    if (!cls || !(cls.cachedCoefficients instanceof Map) || typeof cls.initCache !== 'function') {
+      throw new Error(
+        `spessasynth_core: cannot reach the low-pass filter cache to reset it for ${sampleRate} Hz`,
+      );
+    }
+    cls.cachedCoefficients.clear();
+    cls.initCache(sampleRate);
+    cacheRate = sampleRate;
+  }
+  return synth;
+}
+
 /** Options of {@link renderNotes}. */
 export interface RenderOptions {
   sampleRate: number;
@@ -140,10 +181,7 @@ export function renderNotes(notes: readonly Note[], options: RenderOptions): Flo
   const sr = options.sampleRate;
   const reverb = options.reverb ?? 0;
   const length = Math.round(options.duration * sr);
-  const synth = new SpessaSynthProcessor(sr, {
-    effectsEnabled: reverb > 0,
-    eventsEnabled: false,
-  });
+  const synth = processorAt(sr, reverb > 0);
   synth.soundBankManager.addSoundBank(bank, 'main');
   INSTRUMENTS.forEach((inst, k) => {
     const ch = channelOf(k);
@@ -219,7 +257,7 @@ export function renderTone(
   const wheel = Math.max(0, Math.min(16383, Math.round(8192 + ((pitch - key) / 2) * 8192)));
   const rendered = 440 * 2 ** ((key + ((wheel - 8192) / 8192) * 2 - 69) / 12);
   warnings.length = 0;
-  const synth = new SpessaSynthProcessor(sr, { effectsEnabled: false, eventsEnabled: false });
+  const synth = processorAt(sr, false);
   synth.soundBankManager.addSoundBank(loaded.bank, 'main');
   synth.programChange(0, program);
   synth.controllerChange(0, 7, 100);
