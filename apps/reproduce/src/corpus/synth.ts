@@ -124,8 +124,7 @@ function processorAt(sampleRate: number, effects: boolean): SpessaSynthProcessor
     eventsEnabled: false,
   });
   if (sampleRate !== cacheRate) {
-    const core = (synth as unknown as { synthCore?: { voices?: { filter?: object }[] } })
-      .synthCore;
+    const core = (synth as unknown as { synthCore?: { voices?: { filter?: object }[] } }).synthCore;
     const filter = core?.voices?.[0]?.filter;
     const cls = filter?.constructor as FilterClass | undefined;
     if (!cls || !(cls.cachedCoefficients instanceof Map) || typeof cls.initCache !== 'function') {
