@@ -89,10 +89,12 @@ export function pieceFigure(
   const labelTop = top + H + 12;
   const totalH = labelTop + rows.length * rowH + 40;
   const C = corpusHierarchy.classes.length;
+  const title = options.title.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${left + W + 20}" height="${totalH}" viewBox="0 0 ${left + W + 20} ${totalH}" font-family="sans-serif" font-size="10">`,
+    `<title>${title}</title>`,
     `<rect width="${left + W + 20}" height="${totalH}" fill="white"/>`,
-    `<text x="${left}" y="20" font-size="13">${options.title.replaceAll('&', '&amp;').replaceAll('<', '&lt;')}</text>`,
+    `<text x="${left}" y="20" font-size="13">${title}</text>`,
     `<image x="${left}" y="${top}" width="${W}" height="${H}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}"/>`,
     `<rect x="${left}" y="${top}" width="${W}" height="${H}" fill="none" stroke="#333"/>`,
   ];
