@@ -299,8 +299,14 @@ export async function notesReport(cfg: NotesCaseConfig): Promise<void> {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const { info } = await loadSoundfont();
   const landTable = markdownTable(
-    ['signal', 'preset', 'steps towards target', 'local minima'],
-    r.landscape.map((x) => [x.signal, x.preset, x.towardsTarget.toFixed(3), x.localMinima]),
+    ['signal', 'preset', 'steps towards target', 'local minima', 'silent estimates'],
+    r.landscape.map((x) => [
+      x.signal,
+      x.preset,
+      x.towardsTarget.toFixed(3),
+      x.localMinima,
+      x.silentEstimates,
+    ]),
   );
   const graTable = markdownTable(
     ['signal', 'preset', ...cfg.steps.map((s) => `${s} ct`)],
