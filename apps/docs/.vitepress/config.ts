@@ -189,6 +189,7 @@ export default defineConfig({
           { text: '1. Multi-scale spectral loss', link: '/guide/mss' },
           { text: '2. Hierarchical classification', link: '/guide/hierarchy' },
           { text: '3. Soft-DTW alignment', link: '/guide/softdtw' },
+          { text: 'The rendered corpus', link: '/guide/corpus' },
         ],
       },
       ...(hasApi

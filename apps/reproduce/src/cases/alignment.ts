@@ -19,22 +19,22 @@
  * predictions of model (a) on one held-out sequence and its de-duplicated target, with the DTW
  * path on top.
  */
-import {
-  dtw,
-  gammaSchedule,
-  priorWeightSchedule,
-  softDtwFromCost,
-  stretchTarget,
-} from '@losses/softdtw';
-import { softDtw } from '@losses/softdtw/tfjs';
-import { tensor } from '@losses/tensor';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
 import { gaussian, mulberry32 } from '../lib/random.js';
-import { heatmap } from '../lib/svg.js';
 import { useCpuBackend } from '../lib/tfjs.js';
+import {
+  type AlignmentItem,
+  alignmentHeatmaps,
+  alignmentVariants,
+  deduplicate,
+  predictItem,
+  trainAlignment,
+} from '../train/alignment.js';
 import type { ReproduceCase, ReproduceOptions } from './types.js';
+
+export { deduplicate };
 
 const PCS = 12;
 const FEATURES = 24;
@@ -51,31 +51,7 @@ const BATCH = 8;
 const LEARNING_RATE = 0.01;
 
 /** One synthetic piece: frame features, strong (frame-wise) and weak (note sequence) targets. */
-export interface Piece {
-  frames: number;
-  features: Float32Array; // [frames, FEATURES]
-  strong: Float32Array; // [frames, PCS], 0/1
-  weak: Float32Array; // [notes, PCS], consecutive duplicates removed
-  notes: number;
-}
-
-/** Removes consecutive duplicate rows of a [n, d] 0/1 matrix. */
-export function deduplicate(
-  rows: Float32Array,
-  n: number,
-  d: number,
-): { data: Float32Array; n: number } {
-  const out: number[] = [];
-  let kept = 0;
-  for (let i = 0; i < n; i++) {
-    let same = kept > 0;
-    for (let k = 0; k < d && same; k++) same = rows[i * d + k] === out[(kept - 1) * d + k];
-    if (same) continue;
-    for (let k = 0; k < d; k++) out.push(rows[i * d + k]!);
-    kept++;
-  }
-  return { data: Float32Array.from(out), n: kept };
-}
+export type Piece = AlignmentItem;
 
 /** A fixed random mixing matrix [PCS, FEATURES]. */
 export function mixingMatrix(seed: number): Float32Array {
@@ -141,142 +117,6 @@ export function frameF(
   return { precision, recall, f };
 }
 
-interface Variant {
-  key: string;
-  label: string;
-  kind: 'bce' | 'bceStretched' | 'sdtw';
-  gamma?: (step: number) => number;
-  prior?: (step: number) => number;
-  stepWeights?: [number, number, number];
-}
-
-function variants(totalSteps: number): Variant[] {
-  const anneal = gammaSchedule({
-    start: 1,
-    end: 0.1,
-    decaySteps: Math.round(0.6 * totalSteps),
-    shape: 'exponential',
-  });
-  const fade = priorWeightSchedule({ start: 1, end: 0, decaySteps: Math.round(0.5 * totalSteps) });
-  return [
-    { key: 'a', label: '(a) BCE, strong targets', kind: 'bce' },
-    { key: 'w', label: '(w) BCE, weak targets stretched, no alignment', kind: 'bceStretched' },
-    { key: 'b', label: '(b) soft-DTW, weak targets (gamma 0.1)', kind: 'sdtw', gamma: () => 0.1 },
-    { key: 'c', label: '(c) + gamma annealing 1 -> 0.1', kind: 'sdtw', gamma: anneal },
-    {
-      key: 'd',
-      label: '(d) + diagonal prior (weight 1 -> 0)',
-      kind: 'sdtw',
-      gamma: anneal,
-      prior: fade,
-    },
-    {
-      key: 'e',
-      label: '(e) + step weights [1, 1, 2]',
-      kind: 'sdtw',
-      gamma: anneal,
-      prior: fade,
-      stepWeights: [1, 1, 2],
-    },
-  ];
-}
-
-function makeModel(seed: number): tf.Sequential {
-  const model = tf.sequential();
-  model.add(
-    tf.layers.dense({
-      inputShape: [FEATURES],
-      units: 32,
-      activation: 'relu',
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
-    }),
-  );
-  model.add(
-    tf.layers.dense({
-      units: PCS,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-    }),
-  );
-  return model;
-}
-
-function train(
-  v: Variant,
-  pieces: Piece[],
-  seed: number,
-  epochs: number,
-  progress: Progress,
-): tf.Sequential {
-  const model = makeModel(seed);
-  const opt = tf.train.adam(LEARNING_RATE);
-  const order = pieces.map((_, i) => i);
-  const r = mulberry32(seed + 7);
-  const feats = pieces.map((p) => tf.tensor2d(p.features, [p.frames, FEATURES]));
-  const strong = pieces.map((p) => tf.tensor2d(p.strong, [p.frames, PCS]));
-  // Weak targets stretched to the number of frames (W2): idx = floor(n M / N).
-  const stretched = pieces.map((p) =>
-    tf.tensor2d(stretchTarget(tensor(p.weak, [p.notes, PCS]), p.frames).data as Float32Array, [
-      p.frames,
-      PCS,
-    ]),
-  );
-  let step = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let k = order.length - 1; k > 0; k--) {
-      const j = Math.floor(r() * (k + 1));
-      [order[k], order[j]] = [order[j]!, order[k]!];
-    }
-    for (let b0 = 0; b0 < order.length; b0 += BATCH) {
-      const batch = order.slice(b0, b0 + BATCH);
-      opt.minimize(() => {
-        const losses = batch.map((i) => {
-          const logits = model.apply(feats[i]!) as tf.Tensor2D;
-          if (v.kind === 'bce') return tf.losses.sigmoidCrossEntropy(strong[i]!, logits);
-          if (v.kind === 'bceStretched')
-            return tf.losses.sigmoidCrossEntropy(stretched[i]!, logits);
-          const opts = {
-            cost: 'bceLogits' as const,
-            gamma: v.gamma!(step),
-            ...(v.prior && v.prior(step) > 0 ? { prior: { weight: v.prior(step) } } : {}),
-            ...(v.stepWeights ? { stepWeights: v.stepWeights } : {}),
-          };
-          // Divided by the number of frames: the soft-DTW value grows with the path length.
-          return tf.div(softDtw(logits, stretched[i]!, opts), pieces[i]!.frames);
-        });
-        return tf.addN(losses).div(batch.length) as tf.Scalar;
-      });
-      step++;
-    }
-    progress.tick();
-  }
-  for (const t of [...feats, ...strong, ...stretched]) t.dispose();
-  return model;
-}
-
-function predict(model: tf.Sequential, p: Piece): Float32Array {
-  return tf.tidy(() => {
-    const x = tf.tensor2d(p.features, [p.frames, FEATURES]);
-    return tf.sigmoid(model.predict(x) as tf.Tensor).dataSync() as Float32Array;
-  });
-}
-
-/** BCE cost matrix between predicted probabilities [N, PCS] and targets [M, PCS] (mean over PCS). */
-function bceCost(pred: Float32Array, N: number, target: Float32Array, M: number): Float64Array {
-  const C = new Float64Array(N * M);
-  for (let n = 0; n < N; n++) {
-    for (let m = 0; m < M; m++) {
-      let s = 0;
-      for (let k = 0; k < PCS; k++) {
-        const p = Math.min(Math.max(pred[n * PCS + k]!, 1e-7), 1 - 1e-7);
-        const y = target[m * PCS + k]!;
-        s -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
-      }
-      C[n * M + m] = s / PCS;
-    }
-  }
-  return C;
-}
-
 export const alignmentCase: ReproduceCase = {
   name: 'alignment',
   summary:
@@ -294,7 +134,7 @@ export const alignmentCase: ReproduceCase = {
     const trainSet = Array.from({ length: TRAIN }, () => makePiece(r, mixing));
     const testSet = Array.from({ length: TEST }, () => makePiece(r, mixing));
     const stepsPerEpoch = Math.ceil(TRAIN / BATCH);
-    const vs = variants(EPOCHS * stepsPerEpoch);
+    const vs = alignmentVariants(EPOCHS * stepsPerEpoch);
     const progress = new Progress('alignment', vs.length * EPOCHS);
     const results: {
       key: string;
@@ -307,8 +147,21 @@ export const alignmentCase: ReproduceCase = {
     let strongModel: tf.Sequential | null = null;
     for (const v of vs) {
       const t0 = Date.now();
-      const model = train(v, trainSet, seeds.model, EPOCHS, progress);
-      const preds = testSet.map((p) => predict(model, p));
+      const model = trainAlignment(
+        v,
+        trainSet,
+        {
+          inputs: FEATURES,
+          outputs: PCS,
+          hidden: 32,
+          epochs: EPOCHS,
+          batch: BATCH,
+          learningRate: LEARNING_RATE,
+          seed: seeds.model,
+        },
+        () => progress.tick(),
+      );
+      const preds = testSet.map((p) => predictItem(model, p.features, p.frames, FEATURES));
       const all = new Float32Array(preds.reduce((n, p) => n + p.length, 0));
       const tgt = new Float32Array(all.length);
       let off = 0;
@@ -328,33 +181,16 @@ export const alignmentCase: ReproduceCase = {
     }
     // Expected alignments for one held-out pair at several gammas.
     const piece = testSet[0]!;
-    const pred = predict(strongModel!, piece);
-    const C = bceCost(pred, piece.frames, piece.weak, piece.notes);
-    const Ct = tensor(C, [piece.frames, piece.notes]);
-    const { path, cost: dtwCost } = dtw(Ct);
-    const heat: { gamma: number; value: number; file: string }[] = [];
-    for (const gamma of [0.01, 0.1, 1, 10]) {
-      const { value, alignment } = softDtwFromCost(Ct, { gamma });
-      const file = `alignment/expected-alignment-gamma-${gamma}.svg`;
-      // Drawn transposed (notes x frames) so that the figure is wide.
-      const N = piece.frames;
-      const K = piece.notes;
-      const Et = new Float64Array(N * K);
-      for (let n = 0; n < N; n++)
-        for (let k = 0; k < K; k++) Et[k * N + n] = alignment.data[n * K + k]!;
-      writeOut(
-        file,
-        heatmap(Et, K, N, {
-          title: `Expected alignment E, γ = ${gamma} (red: DTW path)`,
-          xLabel: 'frame n',
-          yLabel: 'note m',
-          colorLabel: 'E(n, m)',
-          path: path.map(([n, k]) => [k, n] as const),
-          cell: 8,
-        }),
-      );
-      heat.push({ gamma, value, file });
-    }
+    const pred = predictItem(strongModel!, piece.features, piece.frames, FEATURES);
+    const { heatmaps: heat, dtwCost } = alignmentHeatmaps(
+      pred,
+      piece.frames,
+      piece.weak,
+      piece.notes,
+      PCS,
+      'alignment/expected-alignment-gamma',
+      [0.01, 0.1, 1, 10],
+    );
     strongModel!.dispose();
     const table = markdownTable(
       ['variant', 'precision', 'recall', 'F-measure', 'train s'],
