@@ -23,9 +23,35 @@ export interface Framed {
 }
 
 /**
+ * The power of two u with u <= m < 2 u (2^-1022 for a positive m below the normal range, 0 for
+ * m = 0): a frame scaled by 1 / u has its largest value in [1, 2), exactly (no rounding).
+ */
+export function powerOfTwoScale(m: number): number {
+  if (!(m > 0)) return 0;
+  if (m < MIN_NORMAL) return MIN_NORMAL;
+  word[0] = m;
+  halves[LOW] = 0;
+  halves[1 - LOW]! &= 0x7ff00000;
+  return word[0]!;
+}
+
+const MIN_NORMAL = 2.2250738585072014e-308;
+const word = new Float64Array(1);
+const halves = new Uint32Array(word.buffer);
+/** Index of the low 32 bits of a float64 in `halves` (0 on little-endian machines). */
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/**
  * The STFT machinery for one resolved configuration: the FFT plan and scratch memory.
- * Two real frames go through one complex FFT (z = a + i b; A[k] = (Z[k] + conj Z[n-k]) / 2,
- * B[k] = (Z[k] - conj Z[n-k]) / 2i), and the adjoint runs the same trick backwards.
+ *
+ * Every frame is accurate relative to its own size, as if transformed alone, and a silent frame
+ * is exactly 0: before a transform, each windowed frame is scaled by a power of two 1 / u that
+ * brings its largest |w x| into [1, 2), and its spectrum is multiplied by u afterwards (u = 0 for an
+ * all-zero frame). Powers of two scale without rounding, so this changes nothing but the rounding
+ * a frame picks up from its partner, and no value inside a transform overflows or underflows.
+ * Two real frames of the same item share one complex FFT (z = a + i b; A[k] = (Z[k] + conj
+ * Z[n-k]) / 2, B[k] = (Z[k] - conj Z[n-k]) / 2i); the adjoint runs the same trick backwards, each
+ * frame's gradient bins scaled the same way by their largest |Re|, |Im|.
  */
 export class StftKernel {
   readonly cfg: ResolvedStft;
@@ -42,12 +68,18 @@ export class StftKernel {
   /** Per frame of a group: x_0 (or Re G_0) and sum u (or sum Re G). */
   private readonly d0 = new Float64Array(FRAMES);
   private readonly dsum = new Float64Array(FRAMES);
-  /** A group's magnitudes in float64, copied out with one `set`. */
-  private readonly dm: Float64Array;
-  /** A group's frame starts and spectra (interleaved, see DirectRealDft.forward4). */
+  /** A group's frames, windowed and scaled ([FRAMES, n]), and their scales u. */
+  private readonly dframes: Float64Array;
+  private readonly dscale = new Float64Array(FRAMES);
+  /** A window of ones (the frames in `dframes` are windowed already). */
+  private readonly ones: Float64Array;
+  /** A group's frame starts in `dframes` and spectra (interleaved, see DirectRealDft.forward4). */
   private readonly starts = new Int32Array(FRAMES);
   private readonly dre: Float64Array;
   private readonly dim: Float64Array;
+  /** The adjoint's gradient bins G of two frames (re, im), before they are scaled and packed. */
+  private readonly g1: Float64Array;
+  private readonly g2: Float64Array;
 
   /** Reused work memory (padded signals, their gradient), grown on demand. */
   private readonly work = { pad: new Float64Array(0), grad: new Float64Array(0) };
@@ -65,20 +97,23 @@ export class StftKernel {
   constructor(cfg: ResolvedStft, direct?: boolean) {
     this.cfg = cfg;
     const n = cfg.size;
-    this.fft = splitFft(n);
-    this.zr = new Float64Array(n);
-    this.zi = new Float64Array(n);
     const useDirect = n % 2 === 1 && n >= 3 && (direct ?? useDirectRealDft(n));
     this.direct = useDirect ? new DirectRealDft(n) : null;
+    this.fft = splitFft(useDirect ? 1 : n);
+    this.zr = new Float64Array(useDirect ? 0 : n);
+    this.zi = new Float64Array(useDirect ? 0 : n);
     const h = useDirect ? (n - 1) / 2 : 0;
     const rows = this.direct?.rows ?? 0;
     this.du = new Float64Array(FRAMES * h);
     this.dv = new Float64Array(FRAMES * h);
     this.dc = new Float64Array(FRAMES * rows);
     this.ds = new Float64Array(FRAMES * rows);
-    this.dm = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
+    this.dframes = new Float64Array(useDirect ? FRAMES * n : 0);
+    this.ones = new Float64Array(useDirect ? n : 0).fill(1);
     this.dre = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
     this.dim = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
+    this.g1 = new Float64Array(useDirect ? 0 : 2 * cfg.bins);
+    this.g2 = new Float64Array(useDirect ? 0 : 2 * cfg.bins);
   }
 
   /** Samples per padded signal for signals of `length` samples. */
@@ -119,6 +154,37 @@ export class StftKernel {
     return { batch, length, frames, paddedLength, left, padded };
   }
 
+  /** Where frame g (of all items' frames) starts in the padded signals. */
+  private startOf(f: Framed, g: number): number {
+    return Math.floor(g / f.frames) * f.paddedLength + (g % f.frames) * this.cfg.hop;
+  }
+
+  /**
+   * Writes frame g (or zeros, for g < 0) windowed and scaled by 1 / u into dst[o..o+n) and returns
+   * u: the power of two that brings its largest |w x| into [1, 2) (0 for an all-zero frame), by
+   * which its spectrum is multiplied afterwards. This is where frames meet the transforms.
+   */
+  private windowed(f: Framed, g: number, dst: Float64Array, o: number): number {
+    const { size: n, window } = this.cfg;
+    if (g < 0) {
+      dst.fill(0, o, o + n);
+      return 0;
+    }
+    const { padded } = f;
+    const s = this.startOf(f, g);
+    let max = 0;
+    for (let j = 0; j < n; j++) {
+      const v = window[j]! * padded[s + j]!;
+      dst[o + j] = v;
+      const a = Math.abs(v);
+      if (a > max) max = a;
+    }
+    const u = powerOfTwoScale(max);
+    const t = u > 0 ? 1 / u : 0;
+    for (let j = 0; j < n; j++) dst[o + j]! *= t;
+    return u;
+  }
+
   /** One-sided spectra of every frame: `[batch * frames, bins, 2]` float64. */
   spectra(f: Framed): Float64Array {
     const out = new Float64Array(f.batch * f.frames * this.cfg.bins * 2);
@@ -126,14 +192,27 @@ export class StftKernel {
     return out;
   }
 
-  /** |X| of every frame into `out` (`[batch * frames * bins]`), with an optional power floor. */
+  /**
+   * |X| of every frame into `out` (`[batch * frames * bins]`), with an optional power floor:
+   * sqrt(max(re^2 + im^2, eps)).
+   */
   magnitudes(f: Framed, out: FloatArray, eps: number | undefined): void {
     this.transformFrames(f, null, out, eps);
   }
 
+  /** The spectra and the float64 magnitudes of every frame, from one transform. */
+  analyze(f: Framed, eps: number | undefined): { spec: Float64Array; mag: Float64Array } {
+    const count = f.batch * f.frames * this.cfg.bins;
+    const spec = new Float64Array(2 * count);
+    const mag = new Float64Array(count);
+    this.transformFrames(f, spec, mag, eps);
+    return { spec, mag };
+  }
+
   /**
    * Transforms the frames two at a time (z = a + i b; A[k] = (Z[k] + conj Z[n-k]) / 2,
-   * B[k] = (Z[k] - conj Z[n-k]) / 2i) and writes either the complex spectra or the magnitudes.
+   * B[k] = (Z[k] - conj Z[n-k]) / 2i), each scaled by its own power of two, and writes the
+   * complex spectra and/or the magnitudes |X| = u |X / u| (max'ed with sqrt(eps)).
    */
   private transformFrames(
     f: Framed,
@@ -141,35 +220,29 @@ export class StftKernel {
     mags: FloatArray | null,
     eps: number | undefined,
   ): void {
+    const rootFloor = Math.sqrt(eps ?? 0);
     if (this.direct !== null) {
-      this.transformFramesDirect(this.direct, f, complex, mags, eps);
+      this.transformFramesDirect(this.direct, f, complex, mags, rootFloor);
       return;
     }
-    const { size: n, hop, window, bins } = this.cfg;
+    const { size: n, bins } = this.cfg;
     const { zr, zi, fft } = this;
     const total = f.batch * f.frames;
-    const { padded, frames, paddedLength } = f;
-    const floor = eps ?? 0;
-    for (let g = 0; g < total; g += 2) {
-      const s1 = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
-      const pair = g + 1 < total;
-      if (pair) {
-        const g2 = g + 1;
-        const s2 = Math.floor(g2 / frames) * paddedLength + (g2 % frames) * hop;
-        fft.forwardWindowed(padded, s1, s2, window, zr, zi);
-      } else {
-        for (let j = 0; j < n; j++) zr[j] = window[j]! * padded[s1 + j]!;
-        zi.fill(0);
-        fft.forward(zr, zi);
-      }
-      if (pair && mags !== null) {
-        // |A|^2 = |Z[k] + conj Z[n-k]|^2 / 4, |B|^2 = |Z[k] - conj Z[n-k]|^2 / 4, written directly.
-        const o1 = g * bins;
-        const o2 = o1 + bins;
-        const a0 = zr[0]! * zr[0]!;
-        const b0 = zi[0]! * zi[0]!;
-        mags[o1] = Math.sqrt(Math.max(a0, floor));
-        mags[o2] = Math.sqrt(Math.max(b0, floor));
+    for (let g = 0; g < total; g += pairsWith(f, g) ? 2 : 1) {
+      const pair = pairsWith(f, g);
+      // A frame alone (the last of an item with an odd frame count) shares its transform with
+      // zeros (u2 = 0).
+      const u1 = this.windowed(f, g, zr, 0);
+      const u2 = this.windowed(f, pair ? g + 1 : -1, zi, 0);
+      fft.forward(zr, zi);
+      const h1 = 0.5 * u1;
+      const h2 = 0.5 * u2;
+      const o1 = g * bins;
+      const o2 = o1 + bins;
+      if (mags !== null) {
+        // |A| = u |Z[k] + conj Z[n-k]| / 2, |B| = u |Z[k] - conj Z[n-k]| / 2.
+        mags[o1] = Math.max(u1 * Math.abs(zr[0]!), rootFloor);
+        if (pair) mags[o2] = Math.max(u2 * Math.abs(zi[0]!), rootFloor);
         for (let k = 1; k < bins; k++) {
           const r = n - k;
           const pr = zr[k]!;
@@ -178,46 +251,35 @@ export class StftKernel {
           const qi = zi[r]!;
           const sr = pr + qr;
           const di = pi - qi;
-          const si = pi + qi;
-          const dr = qr - pr;
-          const pa = 0.25 * (sr * sr + di * di);
-          const pb = 0.25 * (si * si + dr * dr);
-          mags[o1 + k] = Math.sqrt(Math.max(pa, floor));
-          mags[o2 + k] = Math.sqrt(Math.max(pb, floor));
+          mags[o1 + k] = Math.max(h1 * Math.sqrt(sr * sr + di * di), rootFloor);
+          if (pair) {
+            const si = pi + qi;
+            const dr = qr - pr;
+            mags[o2 + k] = Math.max(h2 * Math.sqrt(si * si + dr * dr), rootFloor);
+          }
         }
-        continue;
       }
-      if (pair && complex !== null) {
-        const o1 = 2 * g * bins;
-        const o2 = o1 + 2 * bins;
-        complex[o1] = zr[0]!;
-        complex[o1 + 1] = 0;
-        complex[o2] = zi[0]!;
-        complex[o2 + 1] = 0;
+      if (complex !== null) {
+        const c1 = 2 * o1;
+        const c2 = 2 * o2;
+        complex[c1] = u1 * zr[0]!;
+        complex[c1 + 1] = 0;
+        if (pair) {
+          complex[c2] = u2 * zi[0]!;
+          complex[c2 + 1] = 0;
+        }
         for (let k = 1; k < bins; k++) {
           const r = n - k;
           const pr = zr[k]!;
           const pi = zi[k]!;
           const qr = zr[r]!;
           const qi = zi[r]!;
-          complex[o1 + 2 * k] = 0.5 * (pr + qr);
-          complex[o1 + 2 * k + 1] = 0.5 * (pi - qi);
-          complex[o2 + 2 * k] = 0.5 * (pi + qi);
-          complex[o2 + 2 * k + 1] = 0.5 * (qr - pr);
-        }
-        continue;
-      }
-      // The last frame alone (odd frame count): its spectrum is Z itself.
-      const o = g * bins;
-      for (let k = 0; k < bins; k++) {
-        const re = zr[k]!;
-        const im = zi[k]!;
-        if (complex !== null) {
-          complex[2 * (o + k)] = re;
-          complex[2 * (o + k) + 1] = im;
-        } else if (mags !== null) {
-          const p = re * re + im * im;
-          mags[o + k] = Math.sqrt(Math.max(p, floor));
+          complex[c1 + 2 * k] = h1 * (pr + qr);
+          complex[c1 + 2 * k + 1] = h1 * (pi - qi);
+          if (pair) {
+            complex[c2 + 2 * k] = h2 * (pi + qi);
+            complex[c2 + 2 * k + 1] = h2 * (qr - pr);
+          }
         }
       }
     }
@@ -225,45 +287,36 @@ export class StftKernel {
 
   /**
    * {@link StftKernel.transformFrames} by the direct real DFT, {@link FRAMES} frames at a time
-   * (missing frames of the last group are zeros, their outputs dropped).
+   * (each transformed on its own; missing frames of the last group are zeros, their outputs
+   * dropped).
    */
   private transformFramesDirect(
     direct: DirectRealDft,
     f: Framed,
     complex: Float64Array | null,
     mags: FloatArray | null,
-    eps: number | undefined,
+    rootFloor: number,
   ): void {
-    const { hop, window, bins } = this.cfg;
-    const { dm, starts, dre, dim } = this;
+    const { size: n, bins } = this.cfg;
+    const { starts, dre, dim, dframes, dscale, ones } = this;
     const total = f.batch * f.frames;
-    const { padded, frames, paddedLength } = f;
-    const floor = eps ?? 0;
     for (let g0 = 0; g0 < total; g0 += FRAMES) {
       const count = Math.min(FRAMES, total - g0);
       for (let t = 0; t < FRAMES; t++) {
-        // missing frames of the last group repeat its first frame; their outputs are dropped
-        const g = t < count ? g0 + t : g0;
-        starts[t] = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
+        dscale[t] = this.windowed(f, t < count ? g0 + t : -1, dframes, t * n);
+        starts[t] = t * n;
       }
-      direct.forward4(padded, starts, window, dre, dim);
-      if (mags !== null) {
-        for (let t = 0; t < count; t++) {
-          const o = t * bins;
-          for (let k = 0, i = t; k < bins; k++, i += FRAMES) {
-            const re = dre[i]!;
-            const im = dim[i]!;
-            dm[o + k] = Math.sqrt(Math.max(re * re + im * im, floor));
-          }
-        }
-        if (count === FRAMES) mags.set(dm, g0 * bins);
-        else mags.set(dm.subarray(0, count * bins), g0 * bins);
-      } else if (complex !== null) {
-        for (let t = 0; t < count; t++) {
-          const o = 2 * (g0 + t) * bins;
-          for (let k = 0, i = t; k < bins; k++, i += FRAMES) {
-            complex[o + 2 * k] = dre[i]!;
-            complex[o + 2 * k + 1] = dim[i]!;
+      direct.forward4(dframes, starts, ones, dre, dim);
+      for (let t = 0; t < count; t++) {
+        const u = dscale[t]!;
+        const o = (g0 + t) * bins;
+        for (let k = 0, i = t; k < bins; k++, i += FRAMES) {
+          const re = dre[i]!;
+          const im = dim[i]!;
+          if (mags !== null) mags[o + k] = Math.max(u * Math.sqrt(re * re + im * im), rootFloor);
+          if (complex !== null) {
+            complex[2 * (o + k)] = u * re;
+            complex[2 * (o + k) + 1] = u * im;
           }
         }
       }
@@ -272,45 +325,44 @@ export class StftKernel {
 
   /**
    * dL/dx for L depending on the magnitudes, given dL/d|X| (`dMag`, `[batch * frames * bins]`)
-   * and the forward spectra. Per frame, with G[k] = dMag[k] X[k] / |X[k]| (0 where |X| = 0 or the
-   * eps floor is active): dL/d(frame)[j] = w[j] Re sum_{k < bins} G[k] exp(+2 pi i j k / n);
-   * then the overlap-add of frames and the adjoint of the padding. Two frames share one FFT:
-   * with E the Hermitian part of each zero-extended G, conj(DFT(conj(E1 + i E2))) has the two
-   * frames' sums as its real and imaginary parts. Returns `[batch, length]` float64.
+   * and the forward's spectra and float64 magnitudes (from {@link StftKernel.analyze}). Per frame,
+   * with G[k] = dMag[k] X[k] / |X[k]| (0 where |X| = 0 or the eps floor is active):
+   * dL/d(frame)[j] = w[j] Re sum_{k < bins} G[k] exp(+2 pi i j k / n); then the overlap-add of
+   * frames and the adjoint of the padding. Two frames share one FFT: with E the Hermitian part of
+   * each zero-extended G, conj(DFT(conj(E1 + i E2))) has the two frames' sums as its real and
+   * imaginary parts; each frame's G is scaled by the power of two 1 / u that brings its largest
+   * |Re G|, |Im G| into [1, 2) before, and its sum multiplied by u after (u = 0 for G = 0).
+   * Returns `[batch, length]` float64.
    */
-  backward(f: Framed, spec: Float64Array, dMag: FloatArray, eps: number | undefined): Float64Array {
-    const { size: n, hop, window, bins } = this.cfg;
-    const { zr, zi, fft } = this;
+  backward(
+    f: Framed,
+    spec: Float64Array,
+    mag: Float64Array,
+    dMag: FloatArray,
+    eps: number | undefined,
+  ): Float64Array {
+    const { size: n, window, bins } = this.cfg;
+    const { zr, zi, fft, g1, g2 } = this;
     const { batch, frames, paddedLength, length } = f;
     const total = batch * frames;
     const floor = eps ?? 0;
     const gp = this.scratch('grad', batch * paddedLength);
     gp.fill(0);
-    if (this.direct !== null) this.backwardDirect(this.direct, f, spec, dMag, floor, gp);
-    for (let g = 0; this.direct === null && g < total; g += 2) {
-      const pair = g + 1 < total;
-      const o1 = g * bins;
-      const o2 = o1 + bins;
-      // G[k] = dMag[k] X[k] / |X[k]| of both frames (0 where |X| = 0 or under the floor), and
+    if (this.direct !== null) this.backwardDirect(this.direct, f, spec, mag, dMag, floor, gp);
+    for (let g = 0; this.direct === null && g < total; g += pairsWith(f, g) ? 2 : 1) {
+      const pair = pairsWith(f, g);
+      const u1 = gradientBins(spec, mag, dMag, g * bins, bins, floor, g1);
+      const u2 = pair ? gradientBins(spec, mag, dMag, (g + 1) * bins, bins, floor, g2) : 0;
+      if (!pair) g2.fill(0);
+      const t1 = u1 > 0 ? 1 / u1 : 0;
+      const t2 = u2 > 0 ? 1 / u2 : 0;
       // conj(E1 + i E2) with E[k] = (G[k] + conj G[n-k]) / 2, G zero from bins on: at k and n-k
       // only one of the two terms is non-zero, except at DC and (even n) Nyquist.
       for (let k = 0; k < bins; k++) {
-        let re = spec[2 * (o1 + k)]!;
-        let im = spec[2 * (o1 + k) + 1]!;
-        let p = re * re + im * im;
-        let scale = p > 0 && p >= floor ? dMag[o1 + k]! / Math.sqrt(p) : 0;
-        const g1r = scale * re;
-        const g1i = scale * im;
-        let g2r = 0;
-        let g2i = 0;
-        if (pair) {
-          re = spec[2 * (o2 + k)]!;
-          im = spec[2 * (o2 + k) + 1]!;
-          p = re * re + im * im;
-          scale = p > 0 && p >= floor ? dMag[o2 + k]! / Math.sqrt(p) : 0;
-          g2r = scale * re;
-          g2i = scale * im;
-        }
+        const g1r = t1 * g1[2 * k]!;
+        const g1i = t1 * g1[2 * k + 1]!;
+        const g2r = t2 * g2[2 * k]!;
+        const g2i = t2 * g2[2 * k + 1]!;
         const r = n - k;
         if (k === 0 || k === r) {
           zr[k] = g1r;
@@ -324,12 +376,11 @@ export class StftKernel {
       }
       fft.forward(zr, zi);
       // y = conj(DFT(conj Z)) = sum_k Z[k] exp(+2 pi i j k / n): Re -> frame g, Im -> frame g + 1.
-      const s1 = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
-      for (let j = 0; j < n; j++) gp[s1 + j]! += window[j]! * zr[j]!;
+      const s1 = this.startOf(f, g);
+      for (let j = 0; j < n; j++) gp[s1 + j]! += window[j]! * zr[j]! * u1;
       if (pair) {
-        const g2 = g + 1;
-        const s2 = Math.floor(g2 / frames) * paddedLength + (g2 % frames) * hop;
-        for (let j = 0; j < n; j++) gp[s2 + j]! -= window[j]! * zi[j]!;
+        const s2 = this.startOf(f, g + 1);
+        for (let j = 0; j < n; j++) gp[s2 + j]! -= window[j]! * zi[j]! * u2;
       }
     }
     const gx = new Float64Array(batch * length);
@@ -339,21 +390,22 @@ export class StftKernel {
 
   /**
    * The frames' part of {@link StftKernel.backward} by the direct real DFT: adds each frame's
-   * w[j] Re sum_k G[k] exp(+2 pi i j k / n) into `gp`, {@link FRAMES} frames at a time.
+   * w[j] Re sum_k G[k] exp(+2 pi i j k / n) into `gp`, {@link FRAMES} frames at a time (each on
+   * its own: no scaling needed).
    */
   private backwardDirect(
     direct: DirectRealDft,
     f: Framed,
     spec: Float64Array,
+    mag: Float64Array,
     dMag: FloatArray,
     floor: number,
     gp: Float64Array,
   ): void {
-    const { size: n, hop, window, bins } = this.cfg;
+    const { size: n, window, bins } = this.cfg;
     const { du, dv, dc, ds, d0, dsum } = this;
     const h = direct.h;
     const total = f.batch * f.frames;
-    const { frames, paddedLength } = f;
     for (let g0 = 0; g0 < total; g0 += FRAMES) {
       const count = Math.min(FRAMES, total - g0);
       for (let t = 0; t < FRAMES; t++) {
@@ -365,19 +417,14 @@ export class StftKernel {
           continue;
         }
         const o = (g0 + t) * bins;
-        let re = spec[2 * o]!;
-        let im = spec[2 * o + 1]!;
-        let p = re * re + im * im;
-        d0[t] = p > 0 && p >= floor ? (dMag[o]! * re) / Math.sqrt(p) : 0;
+        d0[t] = passes(spec, mag, o, floor) ? dMag[o]! * (spec[2 * o]! / mag[o]!) : 0;
         let sum = 0;
         for (let k = 1, i = t; k < bins; k++, i += FRAMES) {
-          re = spec[2 * (o + k)]!;
-          im = spec[2 * (o + k) + 1]!;
-          p = re * re + im * im;
-          const scale = p > 0 && p >= floor ? dMag[o + k]! / Math.sqrt(p) : 0;
-          const gr = scale * re;
+          const b = o + k;
+          const ok = passes(spec, mag, b, floor);
+          const gr = ok ? dMag[b]! * (spec[2 * b]! / mag[b]!) : 0;
           du[i] = gr;
-          dv[i] = scale * im;
+          dv[i] = ok ? dMag[b]! * (spec[2 * b + 1]! / mag[b]!) : 0;
           sum += gr;
         }
         dsum[t] = sum;
@@ -385,8 +432,7 @@ export class StftKernel {
       direct.cosine(du, dc);
       direct.sine(dv, ds);
       for (let t = 0; t < count; t++) {
-        const g = g0 + t;
-        const s = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
+        const s = this.startOf(f, g0 + t);
         const g0r = d0[t]!;
         gp[s]! += window[0]! * (g0r + dsum[t]!);
         for (let j = 1, i = t, e = s + n; j <= h; j++, i += FRAMES) {
@@ -400,15 +446,55 @@ export class StftKernel {
   }
 }
 
-/** |X| per bin: sqrt(re^2 + im^2), or sqrt(max(re^2 + im^2, eps)) with an eps floor. */
-export function magnitudesOf(spec: Float64Array, out: FloatArray, eps: number | undefined): void {
-  const floor = eps ?? 0;
-  for (let i = 0, e = out.length; i < e; i++) {
-    const re = spec[2 * i]!;
-    const im = spec[2 * i + 1]!;
-    const p = re * re + im * im;
-    out[i] = Math.sqrt(Math.max(p, floor));
+/**
+ * Whether frame g shares its transform with frame g + 1: when both belong to the same item (so
+ * that an item's numbers never depend on the other items of its batch, bit for bit).
+ */
+function pairsWith(f: Framed, g: number): boolean {
+  return (g + 1) % f.frames !== 0;
+}
+
+/**
+ * Whether bin i of the forward passes a gradient: |X| > 0 and the eps floor not active
+ * (re^2 + im^2 >= floor; an overflowing or underflowing square still compares right).
+ */
+function passes(spec: Float64Array, mag: Float64Array, i: number, floor: number): boolean {
+  if (!(mag[i]! > 0)) return false;
+  if (floor === 0) return true;
+  const re = spec[2 * i]!;
+  const im = spec[2 * i + 1]!;
+  return re * re + im * im >= floor;
+}
+
+/**
+ * G[k] = dMag[k] X[k] / |X[k]| of the frame whose bins start at `o`, into g (re, im interleaved);
+ * returns the power of two u with u <= max_k(|Re G|, |Im G|) < 2 u (0 when G = 0).
+ */
+function gradientBins(
+  spec: Float64Array,
+  mag: Float64Array,
+  dMag: FloatArray,
+  o: number,
+  bins: number,
+  floor: number,
+  g: Float64Array,
+): number {
+  let max = 0;
+  for (let k = 0; k < bins; k++) {
+    // G = dMag (X / |X|): the unit phasor first, so G is finite for X of any size (dMag / |X|
+    // alone would overflow for |X| < 1e-154 under a log-type loss).
+    const i = o + k;
+    const ok = passes(spec, mag, i, floor);
+    const m = mag[i]!;
+    const d = dMag[i]!;
+    const gr = ok ? d * (spec[2 * i]! / m) : 0;
+    const gi = ok ? d * (spec[2 * i + 1]! / m) : 0;
+    g[2 * k] = gr;
+    g[2 * k + 1] = gi;
+    const a = Math.max(Math.abs(gr), Math.abs(gi));
+    if (a > max) max = a;
   }
+  return powerOfTwoScale(max);
 }
 
 /**
