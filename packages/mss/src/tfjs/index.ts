@@ -9,7 +9,7 @@ import type { Tensor, TensorLike } from '@losses/tensor';
 import { LossInputError, tensor, toTensor } from '@losses/tensor';
 import { differentiableOp, fromTf } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
-import { kernelOf, lossFor, type MssLossSpec } from '../loss.js';
+import { kernelOf, lossFor, type MssLossSpec, releaseLarge } from '../loss.js';
 
 function scaled(t: Tensor, factor: number): Tensor {
   if (factor === 1) return t;
@@ -40,7 +40,8 @@ function dyNumber(dy: number | Tensor): number {
  * ```
  */
 export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLossSpec): tf.Scalar {
-  const kernel = kernelOf(lossFor(options));
+  const loss = lossFor(options);
+  const kernel = kernelOf(loss);
   const op = differentiableOp(([est, tgt]) => {
     const e = batchOf(est!, 'estimate');
     const t = batchOf(tgt!, 'target');
@@ -51,7 +52,8 @@ export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLos
         'target',
       );
     }
-    kernel.checkLength(e.shape[1]!, 'estimate');
+    kernel.checkSignal(e, 'estimate');
+    kernel.checkSignal(t, 'target');
     const prepared = kernel.prepareTarget(t, true);
     const items = e.shape[0]!;
     const r = kernel.evaluate(e, prepared, true, 1 / items, true);
@@ -68,7 +70,9 @@ export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLos
       },
     };
   });
-  return op(estimate, target) as tf.Scalar;
+  const out = op(estimate, target) as tf.Scalar;
+  releaseLarge(loss);
+  return out;
 }
 
 /**
@@ -82,13 +86,15 @@ export function mssLossWithTarget(
   target: tf.Tensor | TensorLike,
   options?: MssLossSpec,
 ): (estimate: tf.Tensor) => tf.Scalar {
-  const kernel = kernelOf(lossFor(options));
+  const loss = lossFor(options);
+  const kernel = kernelOf(loss);
   const t = batchOf(
     isTfTensor(target) ? fromTf(target) : toTensor(target as TensorLike, { name: 'target' }),
     'target',
   );
-  kernel.checkLength(t.shape[1]!, 'target');
+  kernel.checkSignal(t, 'target');
   const prepared = kernel.prepareTarget(t, false);
+  releaseLarge(loss);
   const op = differentiableOp(([est]) => {
     const e = batchOf(est!, 'estimate');
     const items = e.shape[0]!;
@@ -99,7 +105,9 @@ export function mssLossWithTarget(
         'estimate',
       );
     }
+    kernel.checkSignal(e, 'estimate');
     const r = kernel.evaluate(e, prepared, true, 1 / items);
+    releaseLarge(loss);
     let value = 0;
     for (const v of r.perItem) value += v;
     return {
