@@ -11,9 +11,17 @@
  */
 import type { StftPlan } from '@losses/stft';
 import { createStft } from '@losses/stft';
-import { absoluteSum, amplitudeLimit, checkAmplitude } from '@losses/stft/internal';
-import type { FloatArray, Tensor } from '@losses/tensor';
-import { arrayType, dtypeOf, formatShape, LossInputError, tensor, toFlat } from '@losses/tensor';
+import { absoluteSum, amplitudeLimit } from '@losses/stft/internal';
+import type { FloatArray, Tensor, TensorLike } from '@losses/tensor';
+import {
+  arrayType,
+  dtypeOf,
+  formatShape,
+  LossInputError,
+  tensor,
+  toFlat,
+  toTensor,
+} from '@losses/tensor';
 import { compress } from './compression.js';
 import { distance } from './distance.js';
 import { fusedSum } from './fused.js';
@@ -99,7 +107,7 @@ export class MssKernel {
   readonly pipeline: WasmPipeline | undefined;
 
   /** The largest |sample| accepted: that of the scale with the largest window sum. */
-  private readonly amplitudeLimit: number;
+  readonly amplitudeLimit: number;
 
   constructor(config: MssConfig) {
     this.config = config;
@@ -119,15 +127,24 @@ export class MssKernel {
   }
 
   /**
-   * Checks a signal (`[items, T]`, contiguous): long enough for every scale, and no sample so
-   * large that a spectrum could overflow (|x| <= 2^1023 / sum_j |w_j| for the largest window sum).
+   * Coerces and validates a signal argument (`[T]` or `[B, T]`): finite samples within
+   * +-2^1023 / sum_j |w_j| of the largest window sum, so that no spectrum can overflow (checked in
+   * the same pass as finiteness).
    *
-   * @throws LossInputError `SHAPE_MISMATCH` naming the first size it is too short for,
-   *   `NON_FINITE` naming the first sample out of range.
+   * @throws LossInputError as `toTensor`; `INVALID_OPTION` naming the first sample out of range.
+   */
+  signal(x: TensorLike, name: string): Tensor {
+    const limit = this.amplitudeLimit;
+    return toTensor(x, { name, rank: [1, 2], min: -limit, max: limit });
+  }
+
+  /**
+   * Checks a signal (`[items, T]`) from {@link MssKernel.signal}: long enough for every scale.
+   *
+   * @throws LossInputError `SHAPE_MISMATCH` naming the first size it is too short for.
    */
   checkSignal(signal: Tensor, name: string): void {
     this.checkLength(signal.shape[signal.shape.length - 1]!, name);
-    checkAmplitude(dataOf(signal), this.amplitudeLimit, name);
   }
 
   /**

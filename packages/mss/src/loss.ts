@@ -8,7 +8,6 @@ import {
   LossInputError,
   show,
   tensor,
-  toTensor,
 } from '@losses/tensor';
 import { MssKernel, type PreparedTarget } from './kernel.js';
 import { type MssConfig, type MssOptions, resolveOptions } from './options.js';
@@ -61,10 +60,6 @@ function asBatch(t: Tensor): Tensor {
   return t.shape.length === 1 ? tensor(t.data, [1, t.shape[0]!]) : t;
 }
 
-function toSignal(x: TensorLike, name: string): Tensor {
-  return toTensor(x, { name, rank: [1, 2] });
-}
-
 class Loss implements MssLoss {
   readonly config: MssConfig;
   /** @internal */
@@ -76,7 +71,7 @@ class Loss implements MssLoss {
   }
 
   withTarget(target: TensorLike): MssLossWithTarget {
-    const t = toSignal(target, 'target');
+    const t = this.kernel.signal(target, 'target');
     const batch = asBatch(t);
     this.kernel.checkSignal(batch, 'target');
     const prepared = this.kernel.prepareTarget(batch, false);
@@ -85,8 +80,8 @@ class Loss implements MssLoss {
 
   /** The fixed-target form for one call: the target's spectrograms in reusable memory. */
   private pair(estimate: TensorLike, target: TensorLike): [FixedTarget, Tensor] {
-    const e = toSignal(estimate, 'estimate');
-    const t = toSignal(target, 'target');
+    const e = this.kernel.signal(estimate, 'estimate');
+    const t = this.kernel.signal(target, 'target');
     assertSameShape(e, t, 'estimate', 'target');
     const batch = asBatch(t);
     this.kernel.checkSignal(batch, 'target');
@@ -122,7 +117,7 @@ class FixedTarget implements MssLossWithTarget {
   }
 
   private estimate(estimate: TensorLike): [Tensor, readonly number[]] {
-    const e = toSignal(estimate, 'estimate');
+    const e = this.kernel.signal(estimate, 'estimate');
     const batch = asBatch(e);
     const [items, length] = batch.shape as [number, number];
     if (length !== this.target.length || (this.target.items !== 1 && items !== this.target.items)) {

@@ -326,7 +326,7 @@ export class StftKernel {
   /**
    * dL/dx for L depending on the magnitudes, given dL/d|X| (`dMag`, `[batch * frames * bins]`)
    * and the forward's spectra and float64 magnitudes (from {@link StftKernel.analyze}). Per frame,
-   * with G[k] = dMag[k] X[k] / |X[k]| (0 where |X| = 0 or the eps floor is active):
+   * with G[k] = dMag[k] X[k] / |X[k]| (0 where |X| <= sqrt(eps), the floor, or |X| = 0):
    * dL/d(frame)[j] = w[j] Re sum_{k < bins} G[k] exp(+2 pi i j k / n); then the overlap-add of
    * frames and the adjoint of the padding. Two frames share one FFT: with E the Hermitian part of
    * each zero-extended G, conj(DFT(conj(E1 + i E2))) has the two frames' sums as its real and
@@ -345,14 +345,14 @@ export class StftKernel {
     const { zr, zi, fft, g1, g2 } = this;
     const { batch, frames, paddedLength, length } = f;
     const total = batch * frames;
-    const floor = eps ?? 0;
+    const rootFloor = Math.sqrt(eps ?? 0);
     const gp = this.scratch('grad', batch * paddedLength);
     gp.fill(0);
-    if (this.direct !== null) this.backwardDirect(this.direct, f, spec, mag, dMag, floor, gp);
+    if (this.direct !== null) this.backwardDirect(this.direct, f, spec, mag, dMag, rootFloor, gp);
     for (let g = 0; this.direct === null && g < total; g += pairsWith(f, g) ? 2 : 1) {
       const pair = pairsWith(f, g);
-      const u1 = gradientBins(spec, mag, dMag, g * bins, bins, floor, g1);
-      const u2 = pair ? gradientBins(spec, mag, dMag, (g + 1) * bins, bins, floor, g2) : 0;
+      const u1 = gradientBins(spec, mag, dMag, g * bins, bins, rootFloor, g1);
+      const u2 = pair ? gradientBins(spec, mag, dMag, (g + 1) * bins, bins, rootFloor, g2) : 0;
       if (!pair) g2.fill(0);
       const t1 = u1 > 0 ? 1 / u1 : 0;
       const t2 = u2 > 0 ? 1 / u2 : 0;
@@ -399,7 +399,7 @@ export class StftKernel {
     spec: Float64Array,
     mag: Float64Array,
     dMag: FloatArray,
-    floor: number,
+    rootFloor: number,
     gp: Float64Array,
   ): void {
     const { size: n, window, bins } = this.cfg;
@@ -417,11 +417,11 @@ export class StftKernel {
           continue;
         }
         const o = (g0 + t) * bins;
-        d0[t] = passes(spec, mag, o, floor) ? dMag[o]! * (spec[2 * o]! / mag[o]!) : 0;
+        d0[t] = passes(mag, o, rootFloor) ? dMag[o]! * (spec[2 * o]! / mag[o]!) : 0;
         let sum = 0;
         for (let k = 1, i = t; k < bins; k++, i += FRAMES) {
           const b = o + k;
-          const ok = passes(spec, mag, b, floor);
+          const ok = passes(mag, b, rootFloor);
           const gr = ok ? dMag[b]! * (spec[2 * b]! / mag[b]!) : 0;
           du[i] = gr;
           dv[i] = ok ? dMag[b]! * (spec[2 * b + 1]! / mag[b]!) : 0;
@@ -455,15 +455,11 @@ function pairsWith(f: Framed, g: number): boolean {
 }
 
 /**
- * Whether bin i of the forward passes a gradient: |X| > 0 and the eps floor not active
- * (re^2 + im^2 >= floor; an overflowing or underflowing square still compares right).
+ * Whether bin i of the forward passes a gradient: |X| above the floor sqrt(eps) (or above 0),
+ * that is where the magnitude is |X| itself and not 0 or the floor.
  */
-function passes(spec: Float64Array, mag: Float64Array, i: number, floor: number): boolean {
-  if (!(mag[i]! > 0)) return false;
-  if (floor === 0) return true;
-  const re = spec[2 * i]!;
-  const im = spec[2 * i + 1]!;
-  return re * re + im * im >= floor;
+function passes(mag: Float64Array, i: number, rootFloor: number): boolean {
+  return mag[i]! > rootFloor;
 }
 
 /**
@@ -476,7 +472,7 @@ function gradientBins(
   dMag: FloatArray,
   o: number,
   bins: number,
-  floor: number,
+  rootFloor: number,
   g: Float64Array,
 ): number {
   let max = 0;
@@ -484,7 +480,7 @@ function gradientBins(
     // G = dMag (X / |X|): the unit phasor first, so G is finite for X of any size (dMag / |X|
     // alone would overflow for |X| < 1e-154 under a log-type loss).
     const i = o + k;
-    const ok = passes(spec, mag, i, floor);
+    const ok = passes(mag, i, rootFloor);
     const m = mag[i]!;
     const d = dMag[i]!;
     const gr = ok ? d * (spec[2 * i]! / m) : 0;

@@ -42,15 +42,16 @@ export function amplitudeLimit(windowSum: number): number {
 /**
  * Checks that no sample of `data` exceeds `limit` in magnitude (see {@link amplitudeLimit}).
  *
- * @throws LossInputError `NON_FINITE` naming the first such sample.
+ * @throws LossInputError `INVALID_OPTION` (as toTensor's range checks) naming the first such
+ *   sample.
  */
 export function checkAmplitude(data: FloatArray, limit: number, name: string): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (v > limit || v < -limit) {
       throw new LossInputError(
-        'NON_FINITE',
-        `${name}: sample ${i} is ${v}; samples must lie within +-${limit.toPrecision(3)} (2^1023 / the window's absolute sum) for the spectrum to be finite in float64`,
+        'INVALID_OPTION',
+        `${name}: element ${i} is ${v}, outside the accepted range [${-limit}, ${limit}] (2^1023 / the window's absolute sum: the spectrum must be finite in float64)`,
         name,
       );
     }

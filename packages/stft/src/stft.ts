@@ -195,7 +195,7 @@ class Plan implements StftPlan {
  * @throws LossInputError `INVALID_OPTION` (size not an integer from 1 to `MAX_FFT_SIZE` = 2^22,
  *   hop not an integer >= 1, windowLength outside 1..size, unknown window kind, unknown options,
  *   padEnd with center), `SHAPE_MISMATCH` (window array of the wrong length), `NON_FINITE`
- *   (window samples). The plan's methods throw `NON_FINITE` for samples out of that range.
+ *   (window samples). The plan's methods throw `INVALID_OPTION` for samples out of that range.
  */
 export function createStft(options: StftOptions): StftPlan {
   return planOf(parseStftOptions(options));

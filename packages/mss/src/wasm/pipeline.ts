@@ -224,9 +224,7 @@ export class WasmPipeline {
     const chunk = largestFitting(items, fits);
     if (chunk === 0) return null;
     const sums = new Float64Array(items);
-    const out = dtype
-      ? new (dtype === 'float32' ? Float32Array : Float64Array)(items * length)
-      : undefined;
+    let out: FloatArray | undefined;
     const ok = tryWasm(() => {
       for (let b0 = 0; b0 < items; b0 += chunk) {
         const c = Math.min(chunk, items - b0);
@@ -241,7 +239,11 @@ export class WasmPipeline {
           sums.subarray(b0, b0 + c),
           dtype,
         );
-        if (g && out) out.set(g, b0 * length);
+        if (g && c === items) out = g;
+        else if (g) {
+          out ??= new (dtype === 'float32' ? Float32Array : Float64Array)(items * length);
+          out.set(g, b0 * length);
+        }
       }
     });
     if (!ok) {
@@ -389,6 +391,7 @@ export class WasmPipeline {
 
 /** The largest c in 0..n with fits(c), for fits true up to some c and false above. */
 function largestFitting(n: number, fits: (c: number) => boolean): number {
+  if (fits(n)) return n;
   let lo = 0;
   let hi = n;
   while (lo < hi) {

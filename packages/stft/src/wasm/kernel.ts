@@ -405,7 +405,7 @@ export class WasmStft {
       spec,
       mag,
       dmag,
-      floor,
+      Math.sqrt(floor),
       this.win,
       this.x,
       gp,
