@@ -35,6 +35,33 @@ export function powerOfTwoScale(m: number): number {
   return word[0]!;
 }
 
+/**
+ * The scales of two frames sharing a transform (wasm/stft.wat's $scales), from their largest
+ * |values| m1, m2, into out = [t1, t2, u1, u2]: u the power of two with u <= m < 2 u, t = 1 / u
+ * (both 0 for m = 0), except that frames of like size lose nothing unscaled and get t = 1, u = 1
+ * (0 for a silent frame): their largest values within a factor 4 of each other (or one of them
+ * silent), in [2^-498, 2^500]. Returns whether they are of like size.
+ */
+export function frameScales(m1: number, m2: number, out: Float64Array): boolean {
+  const u1 = powerOfTwoScale(m1);
+  const u2 = powerOfTwoScale(m2);
+  const big = Math.max(u1, u2);
+  const like =
+    (u1 === 0 || u2 === 0 || (u1 <= 2 * u2 && u2 <= 2 * u1)) && big >= 2 ** -498 && big <= 2 ** 500;
+  if (like) {
+    out[0] = 1;
+    out[1] = 1;
+    out[2] = u1 > 0 ? 1 : 0;
+    out[3] = u2 > 0 ? 1 : 0;
+  } else {
+    out[0] = u1 > 0 ? 1 / u1 : 0;
+    out[1] = u2 > 0 ? 1 / u2 : 0;
+    out[2] = u1;
+    out[3] = u2;
+  }
+  return like;
+}
+
 const MIN_NORMAL = 2.2250738585072014e-308;
 const word = new Float64Array(1);
 const halves = new Uint32Array(word.buffer);
@@ -77,9 +104,8 @@ export class StftKernel {
   private readonly starts = new Int32Array(FRAMES);
   private readonly dre: Float64Array;
   private readonly dim: Float64Array;
-  /** The adjoint's gradient bins G of two frames (re, im), before they are scaled and packed. */
-  private readonly g1: Float64Array;
-  private readonly g2: Float64Array;
+  /** [t1, t2, u1, u2] of the pair of frames in hand (see {@link frameScales}). */
+  private readonly sc = new Float64Array(4);
 
   /** Reused work memory (padded signals, their gradient), grown on demand. */
   private readonly work = { pad: new Float64Array(0), grad: new Float64Array(0) };
@@ -112,8 +138,6 @@ export class StftKernel {
     this.ones = new Float64Array(useDirect ? n : 0).fill(1);
     this.dre = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
     this.dim = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
-    this.g1 = new Float64Array(useDirect ? 0 : 2 * cfg.bins);
-    this.g2 = new Float64Array(useDirect ? 0 : 2 * cfg.bins);
   }
 
   /** Samples per padded signal for signals of `length` samples. */
@@ -228,13 +252,30 @@ export class StftKernel {
     const { size: n, bins } = this.cfg;
     const { zr, zi, fft } = this;
     const total = f.batch * f.frames;
+    const { window } = this.cfg;
+    const { padded } = f;
+    const sc = this.sc;
     for (let g = 0; g < total; g += pairsWith(f, g) ? 2 : 1) {
       const pair = pairsWith(f, g);
       // A frame alone (the last of an item with an odd frame count) shares its transform with
-      // zeros (u2 = 0).
-      const u1 = this.windowed(f, g, zr, 0);
-      const u2 = this.windowed(f, pair ? g + 1 : -1, zi, 0);
-      fft.forward(zr, zi);
+      // itself (the split gives its spectrum; B is not stored).
+      const s1 = this.startOf(f, g);
+      const s2 = pair ? this.startOf(f, g + 1) : s1;
+      const like = frameScales(
+        windowedMax(padded, s1, window),
+        windowedMax(padded, s2, window),
+        sc,
+      );
+      if (like) fft.forwardWindowed(padded, s1, s2, window, zr, zi);
+      else {
+        for (let j = 0; j < n; j++) {
+          zr[j] = window[j]! * padded[s1 + j]! * sc[0]!;
+          zi[j] = window[j]! * padded[s2 + j]! * sc[1]!;
+        }
+        fft.forward(zr, zi);
+      }
+      const u1 = sc[2]!;
+      const u2 = sc[3]!;
       const h1 = 0.5 * u1;
       const h2 = 0.5 * u2;
       const o1 = g * bins;
@@ -297,16 +338,30 @@ export class StftKernel {
     mags: FloatArray | null,
     rootFloor: number,
   ): void {
-    const { size: n, bins } = this.cfg;
+    const { size: n, bins, window } = this.cfg;
     const { starts, dre, dim, dframes, dscale, ones } = this;
     const total = f.batch * f.frames;
     for (let g0 = 0; g0 < total; g0 += FRAMES) {
       const count = Math.min(FRAMES, total - g0);
+      // Each frame is transformed on its own: scaling matters only where a frame's size could
+      // overflow or underflow inside the sums, so frames in [2^-498, 2^500] (and silent ones) are
+      // read in place (missing frames of the last group repeat its first; outputs dropped).
+      let inRange = true;
       for (let t = 0; t < FRAMES; t++) {
-        dscale[t] = this.windowed(f, t < count ? g0 + t : -1, dframes, t * n);
-        starts[t] = t * n;
+        const s = this.startOf(f, t < count ? g0 + t : g0);
+        starts[t] = s;
+        const m = windowedMax(f.padded, s, window);
+        dscale[t] = m > 0 ? 1 : 0;
+        if (m !== 0 && !(m >= 2 ** -498 && m <= 2 ** 500)) inRange = false;
       }
-      direct.forward4(dframes, starts, ones, dre, dim);
+      if (inRange) direct.forward4(f.padded, starts, window, dre, dim);
+      else {
+        for (let t = 0; t < FRAMES; t++) {
+          dscale[t] = this.windowed(f, t < count ? g0 + t : -1, dframes, t * n);
+          starts[t] = t * n;
+        }
+        direct.forward4(dframes, starts, ones, dre, dim);
+      }
       for (let t = 0; t < count; t++) {
         const u = dscale[t]!;
         const o = (g0 + t) * bins;
@@ -342,38 +397,24 @@ export class StftKernel {
     eps: number | undefined,
   ): Float64Array {
     const { size: n, window, bins } = this.cfg;
-    const { zr, zi, fft, g1, g2 } = this;
+    const { zr, zi, fft } = this;
     const { batch, frames, paddedLength, length } = f;
     const total = batch * frames;
     const rootFloor = Math.sqrt(eps ?? 0);
     const gp = this.scratch('grad', batch * paddedLength);
     gp.fill(0);
     if (this.direct !== null) this.backwardDirect(this.direct, f, spec, mag, dMag, rootFloor, gp);
+    const sc = this.sc;
     for (let g = 0; this.direct === null && g < total; g += pairsWith(f, g) ? 2 : 1) {
       const pair = pairsWith(f, g);
-      const u1 = gradientBins(spec, mag, dMag, g * bins, bins, rootFloor, g1);
-      const u2 = pair ? gradientBins(spec, mag, dMag, (g + 1) * bins, bins, rootFloor, g2) : 0;
-      if (!pair) g2.fill(0);
-      const t1 = u1 > 0 ? 1 / u1 : 0;
-      const t2 = u2 > 0 ? 1 / u2 : 0;
-      // conj(E1 + i E2) with E[k] = (G[k] + conj G[n-k]) / 2, G zero from bins on: at k and n-k
-      // only one of the two terms is non-zero, except at DC and (even n) Nyquist.
-      for (let k = 0; k < bins; k++) {
-        const g1r = t1 * g1[2 * k]!;
-        const g1i = t1 * g1[2 * k + 1]!;
-        const g2r = t2 * g2[2 * k]!;
-        const g2i = t2 * g2[2 * k + 1]!;
-        const r = n - k;
-        if (k === 0 || k === r) {
-          zr[k] = g1r;
-          zi[k] = -g2r;
-        } else {
-          zr[k] = 0.5 * (g1r - g2i);
-          zi[k] = -0.5 * (g1i + g2r);
-          zr[r] = 0.5 * (g1r + g2i);
-          zi[r] = 0.5 * (g1i - g2r);
-        }
-      }
+      // Packed unscaled first (t = 1), which serves frames of like size; else again, scaled.
+      const o1 = g * bins;
+      const o2 = pair ? o1 + bins : -1;
+      const m1 = packGradients(spec, mag, dMag, o1, o2, bins, rootFloor, 1, 1, zr, zi);
+      const like = frameScales(m1[0]!, m1[1]!, sc);
+      if (!like) packGradients(spec, mag, dMag, o1, o2, bins, rootFloor, sc[0]!, sc[1]!, zr, zi);
+      const u1 = sc[2]!;
+      const u2 = sc[3]!;
       fft.forward(zr, zi);
       // y = conj(DFT(conj Z)) = sum_k Z[k] exp(+2 pi i j k / n): Re -> frame g, Im -> frame g + 1.
       const s1 = this.startOf(f, g);
@@ -446,6 +487,16 @@ export class StftKernel {
   }
 }
 
+/** max_j |w[j] x[s + j]|: the size of a windowed frame. */
+function windowedMax(x: Float64Array, s: number, window: Float64Array): number {
+  let max = 0;
+  for (let j = 0; j < window.length; j++) {
+    const a = Math.abs(window[j]! * x[s + j]!);
+    if (a > max) max = a;
+  }
+  return max;
+}
+
 /**
  * Whether frame g shares its transform with frame g + 1: when both belong to the same item (so
  * that an item's numbers never depend on the other items of its batch, bit for bit).
@@ -462,35 +513,64 @@ function passes(mag: Float64Array, i: number, rootFloor: number): boolean {
   return mag[i]! > rootFloor;
 }
 
+const largest = new Float64Array(2);
+
 /**
- * G[k] = dMag[k] X[k] / |X[k]| of the frame whose bins start at `o`, into g (re, im interleaved);
- * returns the power of two u with u <= max_k(|Re G|, |Im G|) < 2 u (0 when G = 0).
+ * Packs the gradient bins of two frames (bins at o1 and o2; o2 < 0: none) into one complex input
+ * of the adjoint FFT, each frame's G[k] = t dMag[k] (X[k] / |X[k]|) (0 where |X| <= rootFloor):
+ * conj(E1 + i E2) with E[k] = (G[k] + conj G[n-k]) / 2, G zero from bins on; at k and n-k only one
+ * of the two terms is non-zero, except at DC and (even n) Nyquist. Returns the largest |t dMag|
+ * of each frame where G passes (its largest |G|).
  */
-function gradientBins(
+function packGradients(
   spec: Float64Array,
   mag: Float64Array,
   dMag: FloatArray,
-  o: number,
+  o1: number,
+  o2: number,
   bins: number,
   rootFloor: number,
-  g: Float64Array,
-): number {
-  let max = 0;
+  t1: number,
+  t2: number,
+  zr: Float64Array,
+  zi: Float64Array,
+): Float64Array {
+  const n = zr.length;
+  let max1 = 0;
+  let max2 = 0;
   for (let k = 0; k < bins; k++) {
     // G = dMag (X / |X|): the unit phasor first, so G is finite for X of any size (dMag / |X|
     // alone would overflow for |X| < 1e-154 under a log-type loss).
-    const i = o + k;
-    const ok = passes(mag, i, rootFloor);
-    const m = mag[i]!;
-    const d = dMag[i]!;
-    const gr = ok ? d * (spec[2 * i]! / m) : 0;
-    const gi = ok ? d * (spec[2 * i + 1]! / m) : 0;
-    g[2 * k] = gr;
-    g[2 * k + 1] = gi;
-    const a = Math.max(Math.abs(gr), Math.abs(gi));
-    if (a > max) max = a;
+    let i = o1 + k;
+    let m = mag[i]!;
+    let d = m > rootFloor ? t1 * dMag[i]! : 0;
+    const g1r = d === 0 ? 0 : d * (spec[2 * i]! / m);
+    const g1i = d === 0 ? 0 : d * (spec[2 * i + 1]! / m);
+    if (Math.abs(d) > max1) max1 = Math.abs(d);
+    let g2r = 0;
+    let g2i = 0;
+    if (o2 >= 0) {
+      i = o2 + k;
+      m = mag[i]!;
+      d = m > rootFloor ? t2 * dMag[i]! : 0;
+      g2r = d === 0 ? 0 : d * (spec[2 * i]! / m);
+      g2i = d === 0 ? 0 : d * (spec[2 * i + 1]! / m);
+      if (Math.abs(d) > max2) max2 = Math.abs(d);
+    }
+    const r = n - k;
+    if (k === 0 || k === r) {
+      zr[k] = g1r;
+      zi[k] = -g2r;
+    } else {
+      zr[k] = 0.5 * (g1r - g2i);
+      zi[k] = -0.5 * (g1i + g2r);
+      zr[r] = 0.5 * (g1r + g2i);
+      zi[r] = 0.5 * (g1i - g2r);
+    }
   }
-  return powerOfTwoScale(max);
+  largest[0] = max1;
+  largest[1] = max2;
+  return largest;
 }
 
 /**
