@@ -12,6 +12,7 @@ import {
   resolveStftOptions,
   StftKernel,
   WasmStft,
+  wasmMemoryLimit,
   wasmSupports,
 } from '@losses/stft/internal';
 import type { FloatArray } from '@losses/tensor';
@@ -140,7 +141,9 @@ export class WasmPipeline {
       items * m,
       ...Array.from({ length: sc.loss.logCount }, () => items * m),
     ];
-    const chunk = largestFitting(x.items, (c) => sc.stft.fits(...regions(c)));
+    // Every scale's memory stays (it only grows): each gets its share of the limit.
+    const share = wasmMemoryLimit() / this.scales.length;
+    const chunk = largestFitting(x.items, (c) => sc.stft.bytesFor(...regions(c)) <= share);
     if (chunk === 0) return null;
     const mag = new Float64Array(x.items * m);
     const logs = Array.from({ length: sc.loss.logCount }, () => new Float64Array(x.items * m));
@@ -172,6 +175,19 @@ export class WasmPipeline {
     return { frames, bins, mag, logs };
   }
 
+  /**
+   * The bytes of WebAssembly memory (all scales together) that {@link WasmPipeline.evaluate}
+   * needs for `items` items of `length` samples, against a target of one item or as many, fixed
+   * (spectrograms) or not (signals).
+   */
+  memoryFor(items: number, length: number, oneTarget: boolean, fixed: boolean): number {
+    let bytes = 0;
+    for (const sc of this.scales) {
+      bytes += sc.stft.bytesFor(...this.regions(sc, length, items, oneTarget ? 1 : items, fixed));
+    }
+    return bytes;
+  }
+
   /** The regions (float64 counts) {@link WasmPipeline.evaluateScale} lays out. */
   private regions(
     sc: Scale,
@@ -199,10 +215,10 @@ export class WasmPipeline {
   }
 
   /**
-   * Like {@link WasmPipeline.evaluateAll}, in chunks of items when all of them do not fit in one
-   * WebAssembly memory per scale (the results are the same: items are independent). Returns null,
-   * with `perItem` untouched, when a single item does not fit or a memory cannot grow: the caller
-   * then runs the JavaScript path.
+   * Like {@link WasmPipeline.evaluateAll}, in chunks of items when all of them do not fit in the
+   * WebAssembly memories (4 GiB for all scales together, see setWasmMemoryLimit; the results are
+   * the same, bit for bit: items are independent). Returns null, with `perItem` untouched, when a
+   * single item does not fit or a memory cannot grow: the caller then runs the JavaScript path.
    */
   evaluate(
     est: Signals,
@@ -215,12 +231,10 @@ export class WasmPipeline {
     const { items, length } = est;
     const targets = this.scales.map((_, s) => target(s));
     const tItemsOf = (t: ScaleTarget) => (t.spectrogram ? t.items : t.signals.items);
-    const fits = (c: number) =>
-      this.scales.every((sc, s) => {
-        const t = targets[s]!;
-        const tItems = tItemsOf(t) === 1 ? 1 : c;
-        return sc.stft.fits(...this.regions(sc, length, c, tItems, t.spectrogram !== undefined));
-      });
+    // The memories of all scales stay (they only grow): together within the limit.
+    const oneTarget = tItemsOf(targets[0]!) === 1;
+    const fixed = targets[0]!.spectrogram !== undefined;
+    const fits = (c: number) => this.memoryFor(c, length, oneTarget, fixed) <= wasmMemoryLimit();
     const chunk = largestFitting(items, fits);
     if (chunk === 0) return null;
     const sums = new Float64Array(items);

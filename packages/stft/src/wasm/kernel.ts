@@ -180,8 +180,9 @@ let memoryLimit = 2 ** 32;
 
 /**
  * Sets the largest WebAssembly memory the kernels may use, in bytes (default and at most 4 GiB,
- * the wasm32 address space). Work that needs more falls back to the JavaScript kernels (or, in
- * @losses/mss, runs in chunks of items). For tests; returns the previous limit.
+ * the wasm32 address space): per memory, and in @losses/mss for the memories of all scales of a
+ * loss together. Work that needs more falls back to the JavaScript kernels (or, in @losses/mss,
+ * runs in chunks of items). For tests; returns the previous limit.
  */
 export function setWasmMemoryLimit(bytes: number): number {
   const was = memoryLimit;
@@ -314,13 +315,21 @@ export class WasmStft {
   }
 
   /**
+   * The memory in bytes a {@link WasmStft.layout} of these regions needs (its end offset);
+   * nothing is allocated.
+   */
+  bytesFor(...doubles: number[]): number {
+    let o = this.base;
+    for (const d of doubles) o += 8 * (d + (d % 2));
+    return o;
+  }
+
+  /**
    * Whether a {@link WasmStft.layout} of these regions fits in the memory limit (see
    * {@link setWasmMemoryLimit}); nothing is allocated.
    */
   fits(...doubles: number[]): boolean {
-    let o = this.base;
-    for (const d of doubles) o += 8 * (d + (d % 2));
-    return o <= memoryLimit;
+    return this.bytesFor(...doubles) <= memoryLimit;
   }
 
   /**
