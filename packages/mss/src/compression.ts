@@ -23,8 +23,8 @@ const LN10 = Math.LN10;
  *
  * - linear: p(x) = x, p' = 1
  * - log: p(x) = log(x + eps), p' = 1 / (x + eps)
- * - log1p: p(x) = log(1 + gamma x), p' = gamma / (1 + gamma x) (computed as Math.log(1 + gamma x):
- *   half the cost of Math.log1p; the absolute error, about 1e-16, does not matter in a loss)
+ * - log1p: p(x) = log(1 + gamma x), p' = gamma / (1 + gamma x) (Math.log1p: log(1 + gamma x)
+ *   would be 0 for gamma x below 1e-16, and a loss of quiet signals all rounding)
  * - db: p(x) = 20 log10(x + eps), p' = 20 / (ln 10 (x + eps))
  * - safeLog (DDSP's `core.safe_log`): p(x) = log x for x > 0, log eps for x <= 0; p' = 1/x or 0
  */
@@ -58,11 +58,11 @@ export function compress(
       if (deriv) {
         for (let i = 0; i < n; i++) {
           const gx = g * mag[i]!;
-          out[i] = Math.log(1 + gx);
+          out[i] = Math.log1p(gx);
           deriv[i] = g / (1 + gx);
         }
       } else {
-        for (let i = 0; i < n; i++) out[i] = Math.log(1 + g * mag[i]!);
+        for (let i = 0; i < n; i++) out[i] = Math.log1p(g * mag[i]!);
       }
       return;
     }

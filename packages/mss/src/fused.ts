@@ -43,7 +43,7 @@ export function fusedSum(
     }
     case 'log1p': {
       const gamma = c.gamma;
-      for (let i = 0; i < m; i++) y[i] = Math.log(1 + gamma * mag[mOff + i]!);
+      for (let i = 0; i < m; i++) y[i] = Math.log1p(gamma * mag[mOff + i]!);
       break;
     }
     case 'safeLog': {

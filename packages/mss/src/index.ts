@@ -14,6 +14,7 @@ export {
   type MssLossWithTarget,
   mssLoss,
   mssLossValueAndGrad,
+  PRESET_CACHE_BYTES,
 } from './loss.js';
 export type { Compression, MssConfig, MssOptions, ScaleReduction } from './options.js';
 export { isMssPresetName, type MssPresetName, mssPresets } from './presets.js';

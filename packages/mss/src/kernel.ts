@@ -11,11 +11,21 @@
  */
 import type { StftPlan } from '@losses/stft';
 import { createStft } from '@losses/stft';
-import type { FloatArray, Tensor } from '@losses/tensor';
-import { arrayType, dtypeOf, formatShape, LossInputError, tensor, toFlat } from '@losses/tensor';
+import { absoluteSum, amplitudeLimit } from '@losses/stft/internal';
+import type { FloatArray, Tensor, TensorLike } from '@losses/tensor';
+import {
+  arrayType,
+  dtypeOf,
+  formatShape,
+  LossInputError,
+  tensor,
+  toFlat,
+  toTensor,
+} from '@losses/tensor';
 import { compress } from './compression.js';
 import { distance } from './distance.js';
 import { fusedSum } from './fused.js';
+import { normOf } from './norm.js';
 import type { MssConfig } from './options.js';
 import { minLength, stftOptionsOf } from './options.js';
 import { type Signals, type TargetSpectrogram, WasmPipeline } from './wasm/pipeline.js';
@@ -34,8 +44,6 @@ interface TargetScale {
   readonly deriv: readonly Float64Array[] | undefined;
   /** dL/d(target) from dL/d|Y| (only when the target's gradient is wanted). */
   readonly vjp: ((dMag: Tensor) => Tensor) | undefined;
-  /** The WebAssembly pipeline's form of the target (only for the pipeline). */
-  readonly spectrogram?: TargetSpectrogram;
 }
 
 /** A target whose spectrograms have been computed once (or, transient, are computed on use). */
@@ -44,6 +52,8 @@ export interface PreparedTarget {
   readonly length: number;
   /** A transient target's samples, for the WebAssembly pipeline (which computes its spectra). */
   readonly signals?: Signals;
+  /** The WebAssembly pipeline's form of a fixed target at scale `s`, if it has one. */
+  readonly spectrogram?: (s: number) => TargetSpectrogram;
   /** The spectrograms of scale `s` (a transient target computes them here, once per scale). */
   scale(s: number): TargetScale;
 }
@@ -96,10 +106,14 @@ export class MssKernel {
   /** The loss in WebAssembly, for the configurations it serves where the runtime has SIMD. */
   readonly pipeline: WasmPipeline | undefined;
 
+  /** The largest |sample| accepted: that of the scale with the largest window sum. */
+  readonly amplitudeLimit: number;
+
   constructor(config: MssConfig) {
     this.config = config;
     this.pipeline = WasmPipeline.create(config);
     this.plans = config.sizes.map((_, s) => createStft(stftOptionsOf(config, s)));
+    this.amplitudeLimit = Math.min(...this.plans.map((p) => amplitudeLimit(absoluteSum(p.window))));
   }
 
   /** A reusable buffer of at least n elements, per slot (transient target spectrograms). */
@@ -110,6 +124,27 @@ export class MssKernel {
       this.buffers[slot] = b;
     }
     return b.subarray(0, n);
+  }
+
+  /**
+   * Coerces and validates a signal argument (`[T]` or `[B, T]`): finite samples within
+   * +-2^1023 / sum_j |w_j| of the largest window sum, so that no spectrum can overflow (checked in
+   * the same pass as finiteness).
+   *
+   * @throws LossInputError as `toTensor`; `INVALID_OPTION` naming the first sample out of range.
+   */
+  signal(x: TensorLike, name: string): Tensor {
+    const limit = this.amplitudeLimit;
+    return toTensor(x, { name, rank: [1, 2], min: -limit, max: limit });
+  }
+
+  /**
+   * Checks a signal (`[items, T]`) from {@link MssKernel.signal}: long enough for every scale.
+   *
+   * @throws LossInputError `SHAPE_MISMATCH` naming the first size it is too short for.
+   */
+  checkSignal(signal: Tensor, name: string): void {
+    this.checkLength(signal.shape[signal.shape.length - 1]!, name);
   }
 
   /**
@@ -151,20 +186,21 @@ export class MssKernel {
       if (transient) {
         return { items, length, signals, scale: (s) => this.prepareScale(s, target, false, true) };
       }
-      const scales = this.plans.map((_, s): TargetScale => {
-        const spectrogram = pipeline.spectrogramOf(s, signals);
+      const spectrograms = this.plans.map((_, s) => pipeline.spectrogramOf(s, signals));
+      if (spectrograms.every((sp) => sp !== null)) {
+        // The JavaScript form too, made only if a call falls back to the JavaScript path (an
+        // estimate too large for the WebAssembly memory).
+        const js: TargetScale[] = [];
         return {
-          frames: spectrogram.frames,
-          bins: spectrogram.bins,
-          mag: undefined,
-          norm: undefined,
-          compressed: [],
-          deriv: undefined,
-          vjp: undefined,
-          spectrogram,
+          items,
+          length,
+          spectrogram: (s) => spectrograms[s]!,
+          scale: (s) => {
+            js[s] ??= this.prepareScale(s, target, false, false);
+            return js[s]!;
+          },
         };
-      });
-      return { items, length, scale: (s) => scales[s]! };
+      }
     }
     if (transient) {
       // Computed scale by scale inside evaluate, next to the estimate's STFT of the same scale:
@@ -214,9 +250,9 @@ export class MssKernel {
       mag = Float64Array.from(data.subarray(0, total));
       norm = new Float64Array(items);
       for (let b = 0; b < items; b++) {
-        let s2 = 0;
-        for (let i = b * m; i < (b + 1) * m; i++) s2 += mag[i]! * mag[i]!;
-        norm[b] = Math.sqrt(s2);
+        norm[b] = normOf(mag, b * m, m);
+        // A silent target item (exactly: every frame of a silent item is 0) is refused, alone or
+        // in a batch: ||Y - Y^||_F / ||Y||_F has no value for it.
         if (!(norm[b]! > 0)) {
           throw new LossInputError(
             'NON_FINITE',
@@ -245,23 +281,26 @@ export class MssKernel {
     const perItem = new Float64Array(items);
     const nScales = this.plans.length;
     const scaleWeight = c.scaleReduction === 'mean' ? 1 / nScales : 1;
-    if (this.pipeline && !wantTargetGrad) {
-      const pipeline = this.pipeline;
+    const spectrogram = target.spectrogram;
+    if (this.pipeline && !wantTargetGrad && (target.signals || spectrogram)) {
       const signals: Signals = { data: dataOf(est), items, length };
-      const grad = pipeline.evaluate(
+      const r = this.pipeline.evaluate(
         signals,
         (s) =>
           target.signals
             ? { signals: target.signals }
-            : { spectrogram: target.scale(s).spectrogram!, items: target.items },
+            : { spectrogram: spectrogram!(s), items: target.items },
         itemWeight,
         scaleWeight,
         perItem,
         wantGrad ? dtypeOf(est.data) : undefined,
       );
-      const out: Evaluation = { perItem };
-      if (grad) out.grad = tensor(grad, est.shape);
-      return out;
+      // null: too large for the WebAssembly memory even one item at a time; JavaScript below.
+      if (r !== null) {
+        const out: Evaluation = { perItem };
+        if (r.grad) out.grad = tensor(r.grad, est.shape);
+        return out;
+      }
     }
     const nComp = c.compressions.length;
     const wsc = c.spectralConvergence;
@@ -315,6 +354,8 @@ export class MssKernel {
           // One pass per compression: p, the distance and dL/d|X^| together.
           for (let k = 0; k < nComp; k++) {
             const comp = c.compressions[k]!;
+            // A weight 0 adds exactly 0 (0 * an overflowed l2sq sum would be NaN).
+            if (comp.weight === 0) continue;
             const g = itemWeight * scaleWeight * comp.weight * norm;
             const sum = fusedSum(
               comp,
@@ -334,6 +375,7 @@ export class MssKernel {
         } else {
           for (let k = 0; k < nComp; k++) {
             const comp = c.compressions[k]!;
+            if (comp.weight === 0) continue;
             compress(comp, mag, m, y, dp);
             const tc = ts.compressed[k]!.subarray(toff, toff + m);
             let v: number;
@@ -355,25 +397,23 @@ export class MssKernel {
         if (wsc > 0) {
           const tm = ts.mag!;
           const nt = ts.norm![tb]!;
-          let s2 = 0;
-          for (let i = 0; i < m; i++) {
-            const d = mag[i]! - tm[toff + i]!;
-            s2 += d * d;
-          }
-          const r = Math.sqrt(s2);
+          const r = normOf(mag, 0, m, tm, toff);
           itemLoss += wsc * (r / nt);
           const g = itemWeight * scaleWeight * wsc;
-          // d/dY^ (||Y - Y^|| / ||Y||) = (Y^ - Y) / (||Y - Y^|| ||Y||); 0 where Y^ = Y.
+          // d/dY^ (||Y - Y^|| / ||Y||) = (Y^ - Y) / (||Y - Y^|| ||Y||); 0 where Y^ = Y. Each
+          // difference divided by its norm first (O(1)), then by ||Y||: the norms' product, or
+          // g / (r nt), may overflow or underflow where the gradient is an ordinary number.
+          const gn = g / nt;
           if (dMag && r > 0) {
-            const f = g / (r * nt);
-            for (let i = 0; i < m; i++) dMag[off + i]! += f * (mag[i]! - tm[toff + i]!);
+            for (let i = 0; i < m; i++) dMag[off + i]! += gn * ((mag[i]! - tm[toff + i]!) / r);
           }
           // d/dY = (Y - Y^) / (||Y - Y^|| ||Y||) - ||Y - Y^|| Y / ||Y||^3.
           if (dMagT) {
-            const f = r > 0 ? g / (r * nt) : 0;
-            const h = (g * r) / (nt * nt * nt);
+            const q = r / nt;
             for (let i = 0; i < m; i++) {
-              dMagT[toff + i]! += f * (tm[toff + i]! - mag[i]!) - h * tm[toff + i]!;
+              const t = tm[toff + i]!;
+              const d = r > 0 ? (t - mag[i]!) / r : 0;
+              dMagT[toff + i]! += gn * (d - q * (t / nt));
             }
           }
         }

@@ -2,7 +2,7 @@
  * The options of the multi-scale spectral loss, their defaults and their validation (done once,
  * by `createMssLoss`).
  */
-import type { StftOptions, WindowKind } from '@losses/stft';
+import { MAX_FFT_SIZE, type StftOptions, type WindowKind } from '@losses/stft';
 import type { FloatArray } from '@losses/tensor';
 import {
   checkBoolean,
@@ -50,7 +50,10 @@ export interface MssOptions {
    * array per size, each of that size's window length. Default `'hann'`.
    */
   window?: WindowKind | readonly (FloatArray | readonly number[])[];
-  /** FFT sizes N in samples, each an integer >= 2. Default [64, 128, 256, 512, 1024, 2048]. */
+  /**
+   * FFT sizes N in samples, each an integer from 2 to `MAX_FFT_SIZE` of @losses/stft (2^22).
+   * Default [64, 128, 256, 512, 1024, 2048].
+   */
   sizes?: readonly number[];
   /**
    * Window length per size (1..N); a shorter window is zero-padded to N, centred (as torch.stft).
@@ -209,9 +212,17 @@ export function resolveOptions(options: MssOptions | undefined): MssConfig {
   const o: MssOptions = options ?? {};
   checkKeys(o, 'options', OPTION_KEYS);
 
-  const sizes = checkList(o.sizes ?? DEFAULT_SIZES, 'options.sizes').map((s, i) =>
-    checkNumber(s, `options.sizes[${i}]`, { integer: true, min: 2 }),
-  );
+  const sizes = checkList(o.sizes ?? DEFAULT_SIZES, 'options.sizes').map((s, i) => {
+    const name = `options.sizes[${i}]`;
+    const n = checkNumber(s, name, { integer: true, min: 2 });
+    if (n > MAX_FFT_SIZE) {
+      invalid(
+        name,
+        `expected at most ${MAX_FFT_SIZE} (MAX_FFT_SIZE of @losses/stft, 2^22), got ${n}`,
+      );
+    }
+    return n;
+  });
   if (sizes.length === 0) {
     throw new LossInputError(
       'EMPTY',

@@ -113,6 +113,33 @@ describe('WebAssembly pipeline', () => {
     expect(worst).toBeLessThanOrEqual(1n);
   });
 
+  it('computes log1p(gamma x) within 2 ulp of Math.log1p, exactly gamma x for tiny x (issue 12)', () => {
+    const mod = mssModule();
+    const memory = new WebAssembly.Memory({ initial: 8 });
+    for (const gamma of [1, 3]) {
+      const loss = new MssWasm(mod!, memory, 0, [{ kind: 'log1p', gamma, weight: 1 }]);
+      const xs: number[] = [0, 5e-324, 1e-300, 1e-160, 1e-17, 1e-16, 3e-16, 1e-9, 0.5, 1, 1e300];
+      let s = 99;
+      const rand = () => {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        return s / 2 ** 32;
+      };
+      for (let i = 0; i < 20000; i++) xs.push(2 ** (60 * rand() - 58) * (1 + rand()));
+      const x = 8 * TABLE_DOUBLES;
+      const y = x + 16;
+      const f = new Float64Array(memory.buffer);
+      let bad = 0;
+      for (const v of xs) {
+        f[x / 8] = v;
+        loss.logs(0, x, 1, y);
+        const want = Math.log1p(gamma * v);
+        // Math.log(1 + x) would be 0 below x = 1.1e-16, and off by up to 100 % just above.
+        if (!(Math.abs(f[y / 8]! - want) <= 2 * Number.EPSILON * Math.abs(want))) bad++;
+      }
+      expect(bad).toBe(0);
+    }
+  });
+
   it('serves l1 and l2sq without spectral convergence; the rest runs in JavaScript', () => {
     expect(kernelOf(createMssLoss({ sizes: [64], distance: 'l2' })).pipeline).toBeUndefined();
     expect(kernelOf(createMssLoss('auraloss')).pipeline).toBeUndefined();

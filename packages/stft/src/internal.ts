@@ -5,6 +5,22 @@
  * per call (the multi-scale spectral loss) uses them to keep its spectra in one WebAssembly memory
  * instead of passing them through JavaScript arrays.
  */
-export { addUnpadded, type Framed, StftKernel } from './kernel.js';
-export { frameCountOf, type ResolvedStft, resolveStftOptions } from './options.js';
-export { compileWasm, setWasmEnabled, WasmStft, wasmSupports } from './wasm/kernel.js';
+export { LruCache, planCache, retainedBytes } from './cache.js';
+export { addUnpadded, type Framed, powerOfTwoScale, StftKernel } from './kernel.js';
+export { absoluteSum, amplitudeLimit, checkAmplitude } from './limits.js';
+export {
+  buildStft,
+  frameCountOf,
+  parseStftOptions,
+  type ResolvedStft,
+  resolveStftOptions,
+  type StftLayout,
+} from './options.js';
+export {
+  compileWasm,
+  setWasmEnabled,
+  setWasmMemoryLimit,
+  WasmStft,
+  wasmMemoryLimit,
+  wasmSupports,
+} from './wasm/kernel.js';

@@ -23,9 +23,62 @@ export interface Framed {
 }
 
 /**
+ * The power of two u with u <= m < 2 u (2^-1022 for a positive m below the normal range, 0 for
+ * m = 0): a frame scaled by 1 / u has its largest value in [1, 2), exactly (no rounding).
+ */
+export function powerOfTwoScale(m: number): number {
+  if (!(m > 0)) return 0;
+  if (m < MIN_NORMAL) return MIN_NORMAL;
+  word[0] = m;
+  halves[LOW] = 0;
+  halves[1 - LOW]! &= 0x7ff00000;
+  return word[0]!;
+}
+
+/**
+ * The scales of two frames sharing a transform (wasm/stft.wat's $scales), from their largest
+ * |values| m1, m2, into out = [t1, t2, u1, u2]: u the power of two with u <= m < 2 u, t = 1 / u
+ * (both 0 for m = 0), except that frames of like size lose nothing unscaled and get t = 1, u = 1
+ * (0 for a silent frame): their largest values within a factor 4 of each other (or one of them
+ * silent), in [2^-498, 2^500]. Returns whether they are of like size.
+ */
+export function frameScales(m1: number, m2: number, out: Float64Array): boolean {
+  const u1 = powerOfTwoScale(m1);
+  const u2 = powerOfTwoScale(m2);
+  const big = Math.max(u1, u2);
+  const like =
+    (u1 === 0 || u2 === 0 || (u1 <= 2 * u2 && u2 <= 2 * u1)) && big >= 2 ** -498 && big <= 2 ** 500;
+  if (like) {
+    out[0] = 1;
+    out[1] = 1;
+    out[2] = u1 > 0 ? 1 : 0;
+    out[3] = u2 > 0 ? 1 : 0;
+  } else {
+    out[0] = u1 > 0 ? 1 / u1 : 0;
+    out[1] = u2 > 0 ? 1 / u2 : 0;
+    out[2] = u1;
+    out[3] = u2;
+  }
+  return like;
+}
+
+const MIN_NORMAL = 2.2250738585072014e-308;
+const word = new Float64Array(1);
+const halves = new Uint32Array(word.buffer);
+/** Index of the low 32 bits of a float64 in `halves` (0 on little-endian machines). */
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/**
  * The STFT machinery for one resolved configuration: the FFT plan and scratch memory.
- * Two real frames go through one complex FFT (z = a + i b; A[k] = (Z[k] + conj Z[n-k]) / 2,
- * B[k] = (Z[k] - conj Z[n-k]) / 2i), and the adjoint runs the same trick backwards.
+ *
+ * Every frame is accurate relative to its own size, as if transformed alone, and a silent frame
+ * is exactly 0: before a transform, each windowed frame is scaled by a power of two 1 / u that
+ * brings its largest |w x| into [1, 2), and its spectrum is multiplied by u afterwards (u = 0 for an
+ * all-zero frame). Powers of two scale without rounding, so this changes nothing but the rounding
+ * a frame picks up from its partner, and no value inside a transform overflows or underflows.
+ * Two real frames of the same item share one complex FFT (z = a + i b; A[k] = (Z[k] + conj
+ * Z[n-k]) / 2, B[k] = (Z[k] - conj Z[n-k]) / 2i); the adjoint runs the same trick backwards, each
+ * frame's gradient bins scaled the same way by their largest |Re|, |Im|.
  */
 export class StftKernel {
   readonly cfg: ResolvedStft;
@@ -42,12 +95,17 @@ export class StftKernel {
   /** Per frame of a group: x_0 (or Re G_0) and sum u (or sum Re G). */
   private readonly d0 = new Float64Array(FRAMES);
   private readonly dsum = new Float64Array(FRAMES);
-  /** A group's magnitudes in float64, copied out with one `set`. */
-  private readonly dm: Float64Array;
-  /** A group's frame starts and spectra (interleaved, see DirectRealDft.forward4). */
+  /** A group's frames, windowed and scaled ([FRAMES, n]), and their scales u. */
+  private readonly dframes: Float64Array;
+  private readonly dscale = new Float64Array(FRAMES);
+  /** A window of ones (the frames in `dframes` are windowed already). */
+  private readonly ones: Float64Array;
+  /** A group's frame starts in `dframes` and spectra (interleaved, see DirectRealDft.forward4). */
   private readonly starts = new Int32Array(FRAMES);
   private readonly dre: Float64Array;
   private readonly dim: Float64Array;
+  /** [t1, t2, u1, u2] of the pair of frames in hand (see {@link frameScales}). */
+  private readonly sc = new Float64Array(4);
 
   /** Reused work memory (padded signals, their gradient), grown on demand. */
   private readonly work = { pad: new Float64Array(0), grad: new Float64Array(0) };
@@ -65,18 +123,19 @@ export class StftKernel {
   constructor(cfg: ResolvedStft, direct?: boolean) {
     this.cfg = cfg;
     const n = cfg.size;
-    this.fft = splitFft(n);
-    this.zr = new Float64Array(n);
-    this.zi = new Float64Array(n);
     const useDirect = n % 2 === 1 && n >= 3 && (direct ?? useDirectRealDft(n));
     this.direct = useDirect ? new DirectRealDft(n) : null;
+    this.fft = splitFft(useDirect ? 1 : n);
+    this.zr = new Float64Array(useDirect ? 0 : n);
+    this.zi = new Float64Array(useDirect ? 0 : n);
     const h = useDirect ? (n - 1) / 2 : 0;
     const rows = this.direct?.rows ?? 0;
     this.du = new Float64Array(FRAMES * h);
     this.dv = new Float64Array(FRAMES * h);
     this.dc = new Float64Array(FRAMES * rows);
     this.ds = new Float64Array(FRAMES * rows);
-    this.dm = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
+    this.dframes = new Float64Array(useDirect ? FRAMES * n : 0);
+    this.ones = new Float64Array(useDirect ? n : 0).fill(1);
     this.dre = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
     this.dim = new Float64Array(useDirect ? FRAMES * cfg.bins : 0);
   }
@@ -119,6 +178,37 @@ export class StftKernel {
     return { batch, length, frames, paddedLength, left, padded };
   }
 
+  /** Where frame g (of all items' frames) starts in the padded signals. */
+  private startOf(f: Framed, g: number): number {
+    return Math.floor(g / f.frames) * f.paddedLength + (g % f.frames) * this.cfg.hop;
+  }
+
+  /**
+   * Writes frame g (or zeros, for g < 0) windowed and scaled by 1 / u into dst[o..o+n) and returns
+   * u: the power of two that brings its largest |w x| into [1, 2) (0 for an all-zero frame), by
+   * which its spectrum is multiplied afterwards. This is where frames meet the transforms.
+   */
+  private windowed(f: Framed, g: number, dst: Float64Array, o: number): number {
+    const { size: n, window } = this.cfg;
+    if (g < 0) {
+      dst.fill(0, o, o + n);
+      return 0;
+    }
+    const { padded } = f;
+    const s = this.startOf(f, g);
+    let max = 0;
+    for (let j = 0; j < n; j++) {
+      const v = window[j]! * padded[s + j]!;
+      dst[o + j] = v;
+      const a = Math.abs(v);
+      if (a > max) max = a;
+    }
+    const u = powerOfTwoScale(max);
+    const t = u > 0 ? 1 / u : 0;
+    for (let j = 0; j < n; j++) dst[o + j]! *= t;
+    return u;
+  }
+
   /** One-sided spectra of every frame: `[batch * frames, bins, 2]` float64. */
   spectra(f: Framed): Float64Array {
     const out = new Float64Array(f.batch * f.frames * this.cfg.bins * 2);
@@ -126,14 +216,27 @@ export class StftKernel {
     return out;
   }
 
-  /** |X| of every frame into `out` (`[batch * frames * bins]`), with an optional power floor. */
+  /**
+   * |X| of every frame into `out` (`[batch * frames * bins]`), with an optional power floor:
+   * sqrt(max(re^2 + im^2, eps)).
+   */
   magnitudes(f: Framed, out: FloatArray, eps: number | undefined): void {
     this.transformFrames(f, null, out, eps);
   }
 
+  /** The spectra and the float64 magnitudes of every frame, from one transform. */
+  analyze(f: Framed, eps: number | undefined): { spec: Float64Array; mag: Float64Array } {
+    const count = f.batch * f.frames * this.cfg.bins;
+    const spec = new Float64Array(2 * count);
+    const mag = new Float64Array(count);
+    this.transformFrames(f, spec, mag, eps);
+    return { spec, mag };
+  }
+
   /**
    * Transforms the frames two at a time (z = a + i b; A[k] = (Z[k] + conj Z[n-k]) / 2,
-   * B[k] = (Z[k] - conj Z[n-k]) / 2i) and writes either the complex spectra or the magnitudes.
+   * B[k] = (Z[k] - conj Z[n-k]) / 2i), each scaled by its own power of two, and writes the
+   * complex spectra and/or the magnitudes |X| = u |X / u| (max'ed with sqrt(eps)).
    */
   private transformFrames(
     f: Framed,
@@ -141,35 +244,46 @@ export class StftKernel {
     mags: FloatArray | null,
     eps: number | undefined,
   ): void {
+    const rootFloor = Math.sqrt(eps ?? 0);
     if (this.direct !== null) {
-      this.transformFramesDirect(this.direct, f, complex, mags, eps);
+      this.transformFramesDirect(this.direct, f, complex, mags, rootFloor);
       return;
     }
-    const { size: n, hop, window, bins } = this.cfg;
+    const { size: n, bins } = this.cfg;
     const { zr, zi, fft } = this;
     const total = f.batch * f.frames;
-    const { padded, frames, paddedLength } = f;
-    const floor = eps ?? 0;
-    for (let g = 0; g < total; g += 2) {
-      const s1 = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
-      const pair = g + 1 < total;
-      if (pair) {
-        const g2 = g + 1;
-        const s2 = Math.floor(g2 / frames) * paddedLength + (g2 % frames) * hop;
-        fft.forwardWindowed(padded, s1, s2, window, zr, zi);
-      } else {
-        for (let j = 0; j < n; j++) zr[j] = window[j]! * padded[s1 + j]!;
-        zi.fill(0);
+    const { window } = this.cfg;
+    const { padded } = f;
+    const sc = this.sc;
+    for (let g = 0; g < total; g += pairsWith(f, g) ? 2 : 1) {
+      const pair = pairsWith(f, g);
+      // A frame alone (the last of an item with an odd frame count) shares its transform with
+      // itself (the split gives its spectrum; B is not stored).
+      const s1 = this.startOf(f, g);
+      const s2 = pair ? this.startOf(f, g + 1) : s1;
+      const like = frameScales(
+        windowedMax(padded, s1, window),
+        windowedMax(padded, s2, window),
+        sc,
+      );
+      if (like) fft.forwardWindowed(padded, s1, s2, window, zr, zi);
+      else {
+        for (let j = 0; j < n; j++) {
+          zr[j] = window[j]! * padded[s1 + j]! * sc[0]!;
+          zi[j] = window[j]! * padded[s2 + j]! * sc[1]!;
+        }
         fft.forward(zr, zi);
       }
-      if (pair && mags !== null) {
-        // |A|^2 = |Z[k] + conj Z[n-k]|^2 / 4, |B|^2 = |Z[k] - conj Z[n-k]|^2 / 4, written directly.
-        const o1 = g * bins;
-        const o2 = o1 + bins;
-        const a0 = zr[0]! * zr[0]!;
-        const b0 = zi[0]! * zi[0]!;
-        mags[o1] = Math.sqrt(Math.max(a0, floor));
-        mags[o2] = Math.sqrt(Math.max(b0, floor));
+      const u1 = sc[2]!;
+      const u2 = sc[3]!;
+      const h1 = 0.5 * u1;
+      const h2 = 0.5 * u2;
+      const o1 = g * bins;
+      const o2 = o1 + bins;
+      if (mags !== null) {
+        // |A| = u |Z[k] + conj Z[n-k]| / 2, |B| = u |Z[k] - conj Z[n-k]| / 2.
+        mags[o1] = Math.max(u1 * Math.abs(zr[0]!), rootFloor);
+        if (pair) mags[o2] = Math.max(u2 * Math.abs(zi[0]!), rootFloor);
         for (let k = 1; k < bins; k++) {
           const r = n - k;
           const pr = zr[k]!;
@@ -178,46 +292,35 @@ export class StftKernel {
           const qi = zi[r]!;
           const sr = pr + qr;
           const di = pi - qi;
-          const si = pi + qi;
-          const dr = qr - pr;
-          const pa = 0.25 * (sr * sr + di * di);
-          const pb = 0.25 * (si * si + dr * dr);
-          mags[o1 + k] = Math.sqrt(Math.max(pa, floor));
-          mags[o2 + k] = Math.sqrt(Math.max(pb, floor));
+          mags[o1 + k] = Math.max(h1 * Math.sqrt(sr * sr + di * di), rootFloor);
+          if (pair) {
+            const si = pi + qi;
+            const dr = qr - pr;
+            mags[o2 + k] = Math.max(h2 * Math.sqrt(si * si + dr * dr), rootFloor);
+          }
         }
-        continue;
       }
-      if (pair && complex !== null) {
-        const o1 = 2 * g * bins;
-        const o2 = o1 + 2 * bins;
-        complex[o1] = zr[0]!;
-        complex[o1 + 1] = 0;
-        complex[o2] = zi[0]!;
-        complex[o2 + 1] = 0;
+      if (complex !== null) {
+        const c1 = 2 * o1;
+        const c2 = 2 * o2;
+        complex[c1] = u1 * zr[0]!;
+        complex[c1 + 1] = 0;
+        if (pair) {
+          complex[c2] = u2 * zi[0]!;
+          complex[c2 + 1] = 0;
+        }
         for (let k = 1; k < bins; k++) {
           const r = n - k;
           const pr = zr[k]!;
           const pi = zi[k]!;
           const qr = zr[r]!;
           const qi = zi[r]!;
-          complex[o1 + 2 * k] = 0.5 * (pr + qr);
-          complex[o1 + 2 * k + 1] = 0.5 * (pi - qi);
-          complex[o2 + 2 * k] = 0.5 * (pi + qi);
-          complex[o2 + 2 * k + 1] = 0.5 * (qr - pr);
-        }
-        continue;
-      }
-      // The last frame alone (odd frame count): its spectrum is Z itself.
-      const o = g * bins;
-      for (let k = 0; k < bins; k++) {
-        const re = zr[k]!;
-        const im = zi[k]!;
-        if (complex !== null) {
-          complex[2 * (o + k)] = re;
-          complex[2 * (o + k) + 1] = im;
-        } else if (mags !== null) {
-          const p = re * re + im * im;
-          mags[o + k] = Math.sqrt(Math.max(p, floor));
+          complex[c1 + 2 * k] = h1 * (pr + qr);
+          complex[c1 + 2 * k + 1] = h1 * (pi - qi);
+          if (pair) {
+            complex[c2 + 2 * k] = h2 * (pi + qi);
+            complex[c2 + 2 * k + 1] = h2 * (qr - pr);
+          }
         }
       }
     }
@@ -225,45 +328,50 @@ export class StftKernel {
 
   /**
    * {@link StftKernel.transformFrames} by the direct real DFT, {@link FRAMES} frames at a time
-   * (missing frames of the last group are zeros, their outputs dropped).
+   * (each transformed on its own; missing frames of the last group are zeros, their outputs
+   * dropped).
    */
   private transformFramesDirect(
     direct: DirectRealDft,
     f: Framed,
     complex: Float64Array | null,
     mags: FloatArray | null,
-    eps: number | undefined,
+    rootFloor: number,
   ): void {
-    const { hop, window, bins } = this.cfg;
-    const { dm, starts, dre, dim } = this;
+    const { size: n, bins, window } = this.cfg;
+    const { starts, dre, dim, dframes, dscale, ones } = this;
     const total = f.batch * f.frames;
-    const { padded, frames, paddedLength } = f;
-    const floor = eps ?? 0;
     for (let g0 = 0; g0 < total; g0 += FRAMES) {
       const count = Math.min(FRAMES, total - g0);
+      // Each frame is transformed on its own: scaling matters only where a frame's size could
+      // overflow or underflow inside the sums, so frames in [2^-498, 2^500] (and silent ones) are
+      // read in place (missing frames of the last group repeat its first; outputs dropped).
+      let inRange = true;
       for (let t = 0; t < FRAMES; t++) {
-        // missing frames of the last group repeat its first frame; their outputs are dropped
-        const g = t < count ? g0 + t : g0;
-        starts[t] = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
+        const s = this.startOf(f, t < count ? g0 + t : g0);
+        starts[t] = s;
+        const m = windowedMax(f.padded, s, window);
+        dscale[t] = m > 0 ? 1 : 0;
+        if (m !== 0 && !(m >= 2 ** -498 && m <= 2 ** 500)) inRange = false;
       }
-      direct.forward4(padded, starts, window, dre, dim);
-      if (mags !== null) {
-        for (let t = 0; t < count; t++) {
-          const o = t * bins;
-          for (let k = 0, i = t; k < bins; k++, i += FRAMES) {
-            const re = dre[i]!;
-            const im = dim[i]!;
-            dm[o + k] = Math.sqrt(Math.max(re * re + im * im, floor));
-          }
+      if (inRange) direct.forward4(f.padded, starts, window, dre, dim);
+      else {
+        for (let t = 0; t < FRAMES; t++) {
+          dscale[t] = this.windowed(f, t < count ? g0 + t : -1, dframes, t * n);
+          starts[t] = t * n;
         }
-        if (count === FRAMES) mags.set(dm, g0 * bins);
-        else mags.set(dm.subarray(0, count * bins), g0 * bins);
-      } else if (complex !== null) {
-        for (let t = 0; t < count; t++) {
-          const o = 2 * (g0 + t) * bins;
-          for (let k = 0, i = t; k < bins; k++, i += FRAMES) {
-            complex[o + 2 * k] = dre[i]!;
-            complex[o + 2 * k + 1] = dim[i]!;
+        direct.forward4(dframes, starts, ones, dre, dim);
+      }
+      for (let t = 0; t < count; t++) {
+        const u = dscale[t]!;
+        const o = (g0 + t) * bins;
+        for (let k = 0, i = t; k < bins; k++, i += FRAMES) {
+          const re = dre[i]!;
+          const im = dim[i]!;
+          if (mags !== null) mags[o + k] = Math.max(u * Math.sqrt(re * re + im * im), rootFloor);
+          if (complex !== null) {
+            complex[2 * (o + k)] = u * re;
+            complex[2 * (o + k) + 1] = u * im;
           }
         }
       }
@@ -272,64 +380,48 @@ export class StftKernel {
 
   /**
    * dL/dx for L depending on the magnitudes, given dL/d|X| (`dMag`, `[batch * frames * bins]`)
-   * and the forward spectra. Per frame, with G[k] = dMag[k] X[k] / |X[k]| (0 where |X| = 0 or the
-   * eps floor is active): dL/d(frame)[j] = w[j] Re sum_{k < bins} G[k] exp(+2 pi i j k / n);
-   * then the overlap-add of frames and the adjoint of the padding. Two frames share one FFT:
-   * with E the Hermitian part of each zero-extended G, conj(DFT(conj(E1 + i E2))) has the two
-   * frames' sums as its real and imaginary parts. Returns `[batch, length]` float64.
+   * and the forward's spectra and float64 magnitudes (from {@link StftKernel.analyze}). Per frame,
+   * with G[k] = dMag[k] X[k] / |X[k]| (0 where |X| <= sqrt(eps), the floor, or |X| = 0):
+   * dL/d(frame)[j] = w[j] Re sum_{k < bins} G[k] exp(+2 pi i j k / n); then the overlap-add of
+   * frames and the adjoint of the padding. Two frames share one FFT: with E the Hermitian part of
+   * each zero-extended G, conj(DFT(conj(E1 + i E2))) has the two frames' sums as its real and
+   * imaginary parts; each frame's G is scaled by the power of two 1 / u that brings its largest
+   * |Re G|, |Im G| into [1, 2) before, and its sum multiplied by u after (u = 0 for G = 0).
+   * Returns `[batch, length]` float64.
    */
-  backward(f: Framed, spec: Float64Array, dMag: FloatArray, eps: number | undefined): Float64Array {
-    const { size: n, hop, window, bins } = this.cfg;
+  backward(
+    f: Framed,
+    spec: Float64Array,
+    mag: Float64Array,
+    dMag: FloatArray,
+    eps: number | undefined,
+  ): Float64Array {
+    const { size: n, window, bins } = this.cfg;
     const { zr, zi, fft } = this;
     const { batch, frames, paddedLength, length } = f;
     const total = batch * frames;
-    const floor = eps ?? 0;
+    const rootFloor = Math.sqrt(eps ?? 0);
     const gp = this.scratch('grad', batch * paddedLength);
     gp.fill(0);
-    if (this.direct !== null) this.backwardDirect(this.direct, f, spec, dMag, floor, gp);
-    for (let g = 0; this.direct === null && g < total; g += 2) {
-      const pair = g + 1 < total;
+    if (this.direct !== null) this.backwardDirect(this.direct, f, spec, mag, dMag, rootFloor, gp);
+    const sc = this.sc;
+    for (let g = 0; this.direct === null && g < total; g += pairsWith(f, g) ? 2 : 1) {
+      const pair = pairsWith(f, g);
+      // Packed unscaled first (t = 1), which serves frames of like size; else again, scaled.
       const o1 = g * bins;
-      const o2 = o1 + bins;
-      // G[k] = dMag[k] X[k] / |X[k]| of both frames (0 where |X| = 0 or under the floor), and
-      // conj(E1 + i E2) with E[k] = (G[k] + conj G[n-k]) / 2, G zero from bins on: at k and n-k
-      // only one of the two terms is non-zero, except at DC and (even n) Nyquist.
-      for (let k = 0; k < bins; k++) {
-        let re = spec[2 * (o1 + k)]!;
-        let im = spec[2 * (o1 + k) + 1]!;
-        let p = re * re + im * im;
-        let scale = p > 0 && p >= floor ? dMag[o1 + k]! / Math.sqrt(p) : 0;
-        const g1r = scale * re;
-        const g1i = scale * im;
-        let g2r = 0;
-        let g2i = 0;
-        if (pair) {
-          re = spec[2 * (o2 + k)]!;
-          im = spec[2 * (o2 + k) + 1]!;
-          p = re * re + im * im;
-          scale = p > 0 && p >= floor ? dMag[o2 + k]! / Math.sqrt(p) : 0;
-          g2r = scale * re;
-          g2i = scale * im;
-        }
-        const r = n - k;
-        if (k === 0 || k === r) {
-          zr[k] = g1r;
-          zi[k] = -g2r;
-        } else {
-          zr[k] = 0.5 * (g1r - g2i);
-          zi[k] = -0.5 * (g1i + g2r);
-          zr[r] = 0.5 * (g1r + g2i);
-          zi[r] = 0.5 * (g1i - g2r);
-        }
-      }
+      const o2 = pair ? o1 + bins : -1;
+      const m1 = packGradients(spec, mag, dMag, o1, o2, bins, rootFloor, 1, 1, zr, zi);
+      const like = frameScales(m1[0]!, m1[1]!, sc);
+      if (!like) packGradients(spec, mag, dMag, o1, o2, bins, rootFloor, sc[0]!, sc[1]!, zr, zi);
+      const u1 = sc[2]!;
+      const u2 = sc[3]!;
       fft.forward(zr, zi);
       // y = conj(DFT(conj Z)) = sum_k Z[k] exp(+2 pi i j k / n): Re -> frame g, Im -> frame g + 1.
-      const s1 = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
-      for (let j = 0; j < n; j++) gp[s1 + j]! += window[j]! * zr[j]!;
+      const s1 = this.startOf(f, g);
+      for (let j = 0; j < n; j++) gp[s1 + j]! += window[j]! * zr[j]! * u1;
       if (pair) {
-        const g2 = g + 1;
-        const s2 = Math.floor(g2 / frames) * paddedLength + (g2 % frames) * hop;
-        for (let j = 0; j < n; j++) gp[s2 + j]! -= window[j]! * zi[j]!;
+        const s2 = this.startOf(f, g + 1);
+        for (let j = 0; j < n; j++) gp[s2 + j]! -= window[j]! * zi[j]! * u2;
       }
     }
     const gx = new Float64Array(batch * length);
@@ -339,21 +431,22 @@ export class StftKernel {
 
   /**
    * The frames' part of {@link StftKernel.backward} by the direct real DFT: adds each frame's
-   * w[j] Re sum_k G[k] exp(+2 pi i j k / n) into `gp`, {@link FRAMES} frames at a time.
+   * w[j] Re sum_k G[k] exp(+2 pi i j k / n) into `gp`, {@link FRAMES} frames at a time (each on
+   * its own: no scaling needed).
    */
   private backwardDirect(
     direct: DirectRealDft,
     f: Framed,
     spec: Float64Array,
+    mag: Float64Array,
     dMag: FloatArray,
-    floor: number,
+    rootFloor: number,
     gp: Float64Array,
   ): void {
-    const { size: n, hop, window, bins } = this.cfg;
+    const { size: n, window, bins } = this.cfg;
     const { du, dv, dc, ds, d0, dsum } = this;
     const h = direct.h;
     const total = f.batch * f.frames;
-    const { frames, paddedLength } = f;
     for (let g0 = 0; g0 < total; g0 += FRAMES) {
       const count = Math.min(FRAMES, total - g0);
       for (let t = 0; t < FRAMES; t++) {
@@ -365,19 +458,14 @@ export class StftKernel {
           continue;
         }
         const o = (g0 + t) * bins;
-        let re = spec[2 * o]!;
-        let im = spec[2 * o + 1]!;
-        let p = re * re + im * im;
-        d0[t] = p > 0 && p >= floor ? (dMag[o]! * re) / Math.sqrt(p) : 0;
+        d0[t] = passes(mag, o, rootFloor) ? dMag[o]! * (spec[2 * o]! / mag[o]!) : 0;
         let sum = 0;
         for (let k = 1, i = t; k < bins; k++, i += FRAMES) {
-          re = spec[2 * (o + k)]!;
-          im = spec[2 * (o + k) + 1]!;
-          p = re * re + im * im;
-          const scale = p > 0 && p >= floor ? dMag[o + k]! / Math.sqrt(p) : 0;
-          const gr = scale * re;
+          const b = o + k;
+          const ok = passes(mag, b, rootFloor);
+          const gr = ok ? dMag[b]! * (spec[2 * b]! / mag[b]!) : 0;
           du[i] = gr;
-          dv[i] = scale * im;
+          dv[i] = ok ? dMag[b]! * (spec[2 * b + 1]! / mag[b]!) : 0;
           sum += gr;
         }
         dsum[t] = sum;
@@ -385,8 +473,7 @@ export class StftKernel {
       direct.cosine(du, dc);
       direct.sine(dv, ds);
       for (let t = 0; t < count; t++) {
-        const g = g0 + t;
-        const s = Math.floor(g / frames) * paddedLength + (g % frames) * hop;
+        const s = this.startOf(f, g0 + t);
         const g0r = d0[t]!;
         gp[s]! += window[0]! * (g0r + dsum[t]!);
         for (let j = 1, i = t, e = s + n; j <= h; j++, i += FRAMES) {
@@ -400,15 +487,90 @@ export class StftKernel {
   }
 }
 
-/** |X| per bin: sqrt(re^2 + im^2), or sqrt(max(re^2 + im^2, eps)) with an eps floor. */
-export function magnitudesOf(spec: Float64Array, out: FloatArray, eps: number | undefined): void {
-  const floor = eps ?? 0;
-  for (let i = 0, e = out.length; i < e; i++) {
-    const re = spec[2 * i]!;
-    const im = spec[2 * i + 1]!;
-    const p = re * re + im * im;
-    out[i] = Math.sqrt(Math.max(p, floor));
+/** max_j |w[j] x[s + j]|: the size of a windowed frame. */
+function windowedMax(x: Float64Array, s: number, window: Float64Array): number {
+  let max = 0;
+  for (let j = 0; j < window.length; j++) {
+    const a = Math.abs(window[j]! * x[s + j]!);
+    if (a > max) max = a;
   }
+  return max;
+}
+
+/**
+ * Whether frame g shares its transform with frame g + 1: when both belong to the same item (so
+ * that an item's numbers never depend on the other items of its batch, bit for bit).
+ */
+function pairsWith(f: Framed, g: number): boolean {
+  return (g + 1) % f.frames !== 0;
+}
+
+/**
+ * Whether bin i of the forward passes a gradient: |X| above the floor sqrt(eps) (or above 0),
+ * that is where the magnitude is |X| itself and not 0 or the floor.
+ */
+function passes(mag: Float64Array, i: number, rootFloor: number): boolean {
+  return mag[i]! > rootFloor;
+}
+
+const largest = new Float64Array(2);
+
+/**
+ * Packs the gradient bins of two frames (bins at o1 and o2; o2 < 0: none) into one complex input
+ * of the adjoint FFT, each frame's G[k] = t dMag[k] (X[k] / |X[k]|) (0 where |X| <= rootFloor):
+ * conj(E1 + i E2) with E[k] = (G[k] + conj G[n-k]) / 2, G zero from bins on; at k and n-k only one
+ * of the two terms is non-zero, except at DC and (even n) Nyquist. Returns the largest |t dMag|
+ * of each frame where G passes (its largest |G|).
+ */
+function packGradients(
+  spec: Float64Array,
+  mag: Float64Array,
+  dMag: FloatArray,
+  o1: number,
+  o2: number,
+  bins: number,
+  rootFloor: number,
+  t1: number,
+  t2: number,
+  zr: Float64Array,
+  zi: Float64Array,
+): Float64Array {
+  const n = zr.length;
+  let max1 = 0;
+  let max2 = 0;
+  for (let k = 0; k < bins; k++) {
+    // G = dMag (X / |X|): the unit phasor first, so G is finite for X of any size (dMag / |X|
+    // alone would overflow for |X| < 1e-154 under a log-type loss).
+    let i = o1 + k;
+    let m = mag[i]!;
+    let d = m > rootFloor ? t1 * dMag[i]! : 0;
+    const g1r = d === 0 ? 0 : d * (spec[2 * i]! / m);
+    const g1i = d === 0 ? 0 : d * (spec[2 * i + 1]! / m);
+    if (Math.abs(d) > max1) max1 = Math.abs(d);
+    let g2r = 0;
+    let g2i = 0;
+    if (o2 >= 0) {
+      i = o2 + k;
+      m = mag[i]!;
+      d = m > rootFloor ? t2 * dMag[i]! : 0;
+      g2r = d === 0 ? 0 : d * (spec[2 * i]! / m);
+      g2i = d === 0 ? 0 : d * (spec[2 * i + 1]! / m);
+      if (Math.abs(d) > max2) max2 = Math.abs(d);
+    }
+    const r = n - k;
+    if (k === 0 || k === r) {
+      zr[k] = g1r;
+      zi[k] = -g2r;
+    } else {
+      zr[k] = 0.5 * (g1r - g2i);
+      zi[k] = -0.5 * (g1i + g2r);
+      zr[r] = 0.5 * (g1r + g2i);
+      zi[r] = 0.5 * (g1i - g2r);
+    }
+  }
+  largest[0] = max1;
+  largest[1] = max2;
+  return largest;
 }
 
 /**

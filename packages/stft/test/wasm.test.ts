@@ -131,11 +131,11 @@ describe('WebAssembly kernel', () => {
         wasm.magnitudes(f.padded, f.frames, total, f.paddedLength, eps ?? 0, got64);
         expect(maxAbsDiff(got64, ref)).toBeLessThan(1e-13 * Math.max(...ref));
 
-        const spec = js.spectra(f);
+        const { spec, mag } = js.analyze(f, eps);
         const dMag = noise(count, 3 * n);
-        const gRef = js.backward(f, spec, dMag, eps);
+        const gRef = js.backward(f, spec, mag, dMag, eps);
         const gp = new Float64Array(batch * f.paddedLength);
-        wasm.backward(spec, dMag, f.frames, total, f.paddedLength, eps ?? 0, gp);
+        wasm.backward(spec, mag, dMag, f.frames, total, f.paddedLength, eps ?? 0, gp);
         // Undo the padding as the JS kernel does (no reflection here: centred with reflect
         // padding folds the ends back in; compare the interior, which has no folding).
         let worst = 0;

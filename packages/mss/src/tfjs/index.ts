@@ -6,10 +6,11 @@
  * `optimizer.minimize`.
  */
 import type { Tensor, TensorLike } from '@losses/tensor';
-import { LossInputError, tensor, toTensor } from '@losses/tensor';
+import { LossInputError, tensor } from '@losses/tensor';
 import { differentiableOp, fromTf } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
-import { kernelOf, lossFor, type MssLossSpec } from '../loss.js';
+import type { MssKernel } from '../kernel.js';
+import { kernelOf, lossFor, type MssLossSpec, releaseLarge } from '../loss.js';
 
 function scaled(t: Tensor, factor: number): Tensor {
   if (factor === 1) return t;
@@ -18,8 +19,8 @@ function scaled(t: Tensor, factor: number): Tensor {
   return tensor(out, t.shape);
 }
 
-function batchOf(t: Tensor, name: string): Tensor {
-  const v = toTensor(t, { name, rank: [1, 2] });
+function batchOf(kernel: MssKernel, t: TensorLike, name: string): Tensor {
+  const v = kernel.signal(t, name);
   return v.shape.length === 1 ? tensor(v.data, [1, v.shape[0]!]) : v;
 }
 
@@ -40,10 +41,11 @@ function dyNumber(dy: number | Tensor): number {
  * ```
  */
 export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLossSpec): tf.Scalar {
-  const kernel = kernelOf(lossFor(options));
+  const loss = lossFor(options);
+  const kernel = kernelOf(loss);
   const op = differentiableOp(([est, tgt]) => {
-    const e = batchOf(est!, 'estimate');
-    const t = batchOf(tgt!, 'target');
+    const e = batchOf(kernel, est!, 'estimate');
+    const t = batchOf(kernel, tgt!, 'target');
     if (e.shape[0] !== t.shape[0] || e.shape[1] !== t.shape[1]) {
       throw new LossInputError(
         'SHAPE_MISMATCH',
@@ -51,7 +53,7 @@ export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLos
         'target',
       );
     }
-    kernel.checkLength(e.shape[1]!, 'estimate');
+    kernel.checkSignal(e, 'estimate');
     const prepared = kernel.prepareTarget(t, true);
     const items = e.shape[0]!;
     const r = kernel.evaluate(e, prepared, true, 1 / items, true);
@@ -68,7 +70,9 @@ export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLos
       },
     };
   });
-  return op(estimate, target) as tf.Scalar;
+  const out = op(estimate, target) as tf.Scalar;
+  releaseLarge(loss);
+  return out;
 }
 
 /**
@@ -82,15 +86,14 @@ export function mssLossWithTarget(
   target: tf.Tensor | TensorLike,
   options?: MssLossSpec,
 ): (estimate: tf.Tensor) => tf.Scalar {
-  const kernel = kernelOf(lossFor(options));
-  const t = batchOf(
-    isTfTensor(target) ? fromTf(target) : toTensor(target as TensorLike, { name: 'target' }),
-    'target',
-  );
-  kernel.checkLength(t.shape[1]!, 'target');
+  const loss = lossFor(options);
+  const kernel = kernelOf(loss);
+  const t = batchOf(kernel, isTfTensor(target) ? fromTf(target) : (target as TensorLike), 'target');
+  kernel.checkSignal(t, 'target');
   const prepared = kernel.prepareTarget(t, false);
+  releaseLarge(loss);
   const op = differentiableOp(([est]) => {
-    const e = batchOf(est!, 'estimate');
+    const e = batchOf(kernel, est!, 'estimate');
     const items = e.shape[0]!;
     if (e.shape[1] !== prepared.length || (prepared.items !== 1 && items !== prepared.items)) {
       throw new LossInputError(
@@ -100,6 +103,7 @@ export function mssLossWithTarget(
       );
     }
     const r = kernel.evaluate(e, prepared, true, 1 / items);
+    releaseLarge(loss);
     let value = 0;
     for (const v of r.perItem) value += v;
     return {

@@ -43,7 +43,8 @@ export function mssModule(): WebAssembly.Module | null {
 
 /**
  * One pass of the loss loop (wasm/mss.wat): a linear term of weight `wlin` plus a log-type
- * compression (kind 0 or 1, with A, b, c, eps) of weight `wlog`, or none (kind 2).
+ * compression (kind 0 log / db, 1 safeLog, 3 log1p, with A, b, c, eps) of weight `wlog`, or none
+ * (kind 2).
  */
 interface Pass {
   kind: number;
@@ -75,7 +76,7 @@ function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
         passes.push({ kind: 0, a: 20 / Math.LN10, b: c.eps, c: 1, eps: 0, wlin: 0, wlog: w });
         break;
       case 'log1p':
-        passes.push({ kind: 0, a: 1, b: 1, c: c.gamma, eps: 0, wlin: 0, wlog: w });
+        passes.push({ kind: 3, a: 1, b: 1, c: c.gamma, eps: 0, wlin: 0, wlog: w });
         break;
       case 'safeLog':
         passes.push({ kind: 1, a: 1, b: 0, c: 1, eps: c.eps, wlin: 0, wlog: w });
@@ -151,8 +152,7 @@ export class MssWasm {
    * sum over i < n and compressions k of w_k dist(p_k(x[i]) - p_k(t[i])) (|.| or squared, w_k the
    * compression's weight) for the magnitudes x (estimate) and t (target), given their logs from
    * {@link MssWasm.logs} (`lx[j]`, `lt[j]` per log-type compression j), and with `grad` the
-   * gradient of `weight` times it w.r.t. x, divided by x (the adjoint STFT's `scaled` input),
-   * stored into g.
+   * gradient of `weight` times it w.r.t. x (dL/d|X|, the adjoint STFT's input), stored into g.
    */
   fused(
     squared: boolean,

@@ -12,6 +12,7 @@ import {
   resolveStftOptions,
   StftKernel,
   WasmStft,
+  wasmMemoryLimit,
   wasmSupports,
 } from '@losses/stft/internal';
 import type { FloatArray } from '@losses/tensor';
@@ -124,29 +125,147 @@ export class WasmPipeline {
 
   /**
    * The spectrogram of every item of `x` at scale `s` (`[items * frames * bins]` each): the form
-   * of a fixed target that {@link WasmPipeline.evaluate} takes.
+   * of a fixed target that {@link WasmPipeline.evaluate} takes. Computed in chunks of items when
+   * all of them do not fit in a WebAssembly memory; null when one item does not (or the memory
+   * cannot grow): then the target takes the JavaScript path.
    */
-  spectrogramOf(s: number, x: Signals): TargetSpectrogram {
+  spectrogramOf(s: number, x: Signals): TargetSpectrogram | null {
     const sc = this.scales[s]!;
     const bins = sc.frame.cfg.bins;
     const plen = sc.frame.paddedLength(x.length);
     const frames = frameCountOf(sc.frame.cfg, x.length);
-    const count = x.items * frames * bins;
+    const m = frames * bins;
+    const regions = (items: number) => [
+      items * plen,
+      2 * items * m,
+      items * m,
+      ...Array.from({ length: sc.loss.logCount }, () => items * m),
+    ];
+    // Every scale's memory stays (it only grows): each gets its share of the limit.
+    const share = wasmMemoryLimit() / this.scales.length;
+    const chunk = largestFitting(x.items, (c) => sc.stft.bytesFor(...regions(c)) <= share);
+    if (chunk === 0) return null;
+    const mag = new Float64Array(x.items * m);
+    const logs = Array.from({ length: sc.loss.logCount }, () => new Float64Array(x.items * m));
     sc.loaded = undefined;
-    const [sig, spec, mag, ...logs] = sc.stft.layout(
-      x.items * plen,
-      2 * count,
+    for (let b0 = 0; b0 < x.items; b0 += chunk) {
+      const items = Math.min(chunk, x.items - b0);
+      const part = rows(x, b0, items);
+      const count = items * m;
+      const ok = tryWasm(() => {
+        const [sig, spec, at, ...logAt] = sc.stft.layout(...regions(items)) as [
+          number,
+          number,
+          number,
+          ...number[],
+        ];
+        const f = this.load(sc, part, sig);
+        this.magnitudes(sc, f, sig, spec, at);
+        logAt.forEach((l, j) => {
+          sc.loss.logs(j, at, count, l);
+        });
+        const view = sc.stft.f64(0);
+        mag.set(view.subarray(at / 8, at / 8 + count), b0 * m);
+        logAt.forEach((l, j) => {
+          logs[j]!.set(view.subarray(l / 8, l / 8 + count), b0 * m);
+        });
+      });
+      if (!ok) return null;
+    }
+    return { frames, bins, mag, logs };
+  }
+
+  /**
+   * The bytes of WebAssembly memory (all scales together) that {@link WasmPipeline.evaluate}
+   * needs for `items` items of `length` samples, against a target of one item or as many, fixed
+   * (spectrograms) or not (signals).
+   */
+  memoryFor(items: number, length: number, oneTarget: boolean, fixed: boolean): number {
+    let bytes = 0;
+    for (const sc of this.scales) {
+      bytes += sc.stft.bytesFor(...this.regions(sc, length, items, oneTarget ? 1 : items, fixed));
+    }
+    return bytes;
+  }
+
+  /** The regions (float64 counts) {@link WasmPipeline.evaluateScale} lays out. */
+  private regions(
+    sc: Scale,
+    length: number,
+    items: number,
+    tItems: number,
+    fixed: boolean,
+  ): number[] {
+    const plen = sc.frame.paddedLength(length);
+    const m = frameCountOf(sc.frame.cfg, length) * sc.frame.cfg.bins;
+    const count = items * m;
+    const tCount = tItems * m;
+    const nLogs = sc.loss.logCount;
+    return [
+      tCount,
+      ...Array.from({ length: nLogs }, () => tCount),
+      items * plen,
+      fixed ? 0 : tItems * plen,
+      2 * Math.max(count, tCount),
       count,
-      ...Array.from({ length: sc.loss.logCount }, () => count),
-    ) as [number, number, number, ...number[]];
-    const f = this.load(sc, x, sig);
-    this.magnitudes(sc, f, sig, spec, mag);
-    logs.forEach((l, j) => {
-      sc.loss.logs(j, mag, count, l);
+      count,
+      items * plen,
+      ...Array.from({ length: nLogs }, () => count),
+    ];
+  }
+
+  /**
+   * Like {@link WasmPipeline.evaluateAll}, in chunks of items when all of them do not fit in the
+   * WebAssembly memories (4 GiB for all scales together, see setWasmMemoryLimit; the results are
+   * the same, bit for bit: items are independent). Returns null, with `perItem` untouched, when a
+   * single item does not fit or a memory cannot grow: the caller then runs the JavaScript path.
+   */
+  evaluate(
+    est: Signals,
+    target: (s: number) => ScaleTarget,
+    itemWeight: number,
+    scaleWeight: number,
+    perItem: Float64Array,
+    dtype: 'float32' | 'float64' | undefined,
+  ): { grad: FloatArray | undefined } | null {
+    const { items, length } = est;
+    const targets = this.scales.map((_, s) => target(s));
+    const tItemsOf = (t: ScaleTarget) => (t.spectrogram ? t.items : t.signals.items);
+    // The memories of all scales stay (they only grow): together within the limit.
+    const oneTarget = tItemsOf(targets[0]!) === 1;
+    const fixed = targets[0]!.spectrogram !== undefined;
+    const fits = (c: number) => this.memoryFor(c, length, oneTarget, fixed) <= wasmMemoryLimit();
+    const chunk = largestFitting(items, fits);
+    if (chunk === 0) return null;
+    const sums = new Float64Array(items);
+    let out: FloatArray | undefined;
+    const ok = tryWasm(() => {
+      for (let b0 = 0; b0 < items; b0 += chunk) {
+        const c = Math.min(chunk, items - b0);
+        // One chunk: the targets as they are (a fixed target already loaded is not copied again).
+        const part = (t: ScaleTarget): ScaleTarget =>
+          c === items || tItemsOf(t) === 1 ? t : targetRows(t, b0, c);
+        const g = this.evaluateAll(
+          rows(est, b0, c),
+          (s) => part(targets[s]!),
+          itemWeight,
+          scaleWeight,
+          sums.subarray(b0, b0 + c),
+          dtype,
+        );
+        if (g && c === items) out = g;
+        else if (g) {
+          out ??= new (dtype === 'float32' ? Float32Array : Float64Array)(items * length);
+          out.set(g, b0 * length);
+        }
+      }
     });
-    const view = sc.stft.f64(0);
-    const copy = (at: number) => view.slice(at / 8, at / 8 + count);
-    return { frames, bins, mag: copy(mag), logs: logs.map(copy) };
+    if (!ok) {
+      for (const sc of this.scales) sc.loaded = undefined;
+      return null;
+    }
+    for (let b = 0; b < items; b++) perItem[b]! += sums[b]!;
+    return { grad: out };
   }
 
   /**
@@ -154,7 +273,7 @@ export class WasmPipeline {
    * at every scale s, times `scaleWeight`, added to `perItem`; with `dtype` it returns the gradient
    * of sum_b itemWeight * L_b w.r.t. `est` (`[items, length]`) in that float type.
    */
-  evaluate(
+  private evaluateAll(
     est: Signals,
     target: (s: number) => ScaleTarget,
     itemWeight: number,
@@ -219,15 +338,7 @@ export class WasmPipeline {
     const nLogs = sc.loss.logCount;
     // The target's magnitudes and logs come first: a fixed target stays there for the next call.
     const [magT, ...rest] = sc.stft.layout(
-      tCount,
-      ...Array.from({ length: nLogs }, () => tCount),
-      est.items * plen,
-      fixed ? 0 : tItems * plen,
-      2 * Math.max(count, tCount),
-      count,
-      count,
-      est.items * plen,
-      ...Array.from({ length: nLogs }, () => count),
+      ...this.regions(sc, est.length, est.items, tItems, fixed !== undefined),
     ) as [number, ...number[]];
     const logT = rest.slice(0, nLogs);
     const [sigE, sigT, spec, magE, dmag, gp] = rest.slice(nLogs) as [
@@ -285,9 +396,51 @@ export class WasmPipeline {
       if (grad.last) gpView.set(grad.last);
       else gpView.fill(0);
       const floor = c.magnitudeEps ?? 0;
-      sc.stft.backwardAt(spec, dmag, frames, est.items * frames, plen, floor, gp, true);
+      sc.stft.backwardAt(spec, magE, dmag, frames, est.items * frames, plen, floor, gp);
       if (grad.acc) addUnpadded(sc.frame.cfg, fe, gpView, grad.acc);
       else grad.last = gpView;
     }
+  }
+}
+
+/** The largest c in 0..n with fits(c), for fits true up to some c and false above. */
+function largestFitting(n: number, fits: (c: number) => boolean): number {
+  if (fits(n)) return n;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Items b0 .. b0 + count of a batch of signals. */
+function rows(x: Signals, b0: number, count: number): Signals {
+  return {
+    data: x.data.subarray(b0 * x.length, (b0 + count) * x.length),
+    items: count,
+    length: x.length,
+  };
+}
+
+/** Items b0 .. b0 + count of a target of as many items as the estimate. */
+function targetRows(t: ScaleTarget, b0: number, count: number): ScaleTarget {
+  if (t.signals) return { signals: rows(t.signals, b0, count) };
+  const { frames, bins, mag, logs } = t.spectrogram;
+  const m = frames * bins;
+  const part = (a: Float64Array) => a.subarray(b0 * m, (b0 + count) * m);
+  return { spectrogram: { frames, bins, mag: part(mag), logs: logs.map(part) }, items: count };
+}
+
+/** Runs `f`; false if a WebAssembly memory could not grow (RangeError). */
+function tryWasm(f: () => void): boolean {
+  try {
+    f();
+    return true;
+  } catch (e) {
+    if (e instanceof RangeError) return false;
+    throw e;
   }
 }

@@ -1,3 +1,4 @@
+import { cachedPlan, LruCache } from '../cache.js';
 import { RaderFft } from './rader.js';
 import { directMultiplyAdds } from './real-direct.js';
 import { BluesteinFft, smoothAtLeast } from './split-bluestein.js';
@@ -31,7 +32,8 @@ function isPrime(n: number): boolean {
   return true;
 }
 
-const choices = new Map<number, { algorithm: Algorithm; cost: number; m?: number }>();
+/** The choice per length, memoised for the 4096 lengths used last (a few dozen bytes each). */
+const choices = new LruCache<number, { algorithm: Algorithm; cost: number; m?: number }>(4096);
 
 /** 5-smooth lengths in [lo, 2 lo], ascending. */
 function smoothCandidates(lo: number): number[] {
@@ -74,7 +76,7 @@ function choose(n: number): { algorithm: Algorithm; cost: number; m?: number } {
       }
     }
   }
-  choices.set(n, best);
+  choices.set(n, best, 1);
   return best;
 }
 
@@ -106,20 +108,16 @@ export function algorithmOf(n: number): Algorithm {
   return choose(n).algorithm;
 }
 
-const cache = new Map<number, SplitTransform>();
-
 /**
- * The cached split transform for length n >= 1: mixed-radix Stockham when n has only small
- * factors, else the cheaper of Rader (prime n) and Bluestein.
+ * The split transform for length n >= 1 (cached within the plan cache's budget, see
+ * PLAN_CACHE_BYTES): mixed-radix Stockham when n has only small factors, else the cheaper of Rader
+ * (prime n) and Bluestein.
  */
 export function splitFft(n: number): SplitTransform {
-  let t = cache.get(n);
-  if (t === undefined) {
+  return cachedPlan(`split ${n}`, () => {
     const algorithm = algorithmOf(n);
-    if (algorithm === 'rader') t = new RaderFft(n, splitFft);
-    else if (algorithm === 'bluestein') t = new BluesteinFft(n, bluesteinLength(n), splitFft);
-    else t = new StockhamFft(n);
-    cache.set(n, t);
-  }
-  return t;
+    if (algorithm === 'rader') return new RaderFft(n, splitFft);
+    if (algorithm === 'bluestein') return new BluesteinFft(n, bluesteinLength(n), splitFft);
+    return new StockhamFft(n);
+  });
 }
