@@ -17,9 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { tensor } from '@losses/tensor';
 import { bandLimits } from '../src/band.js';
 import { planCost } from '../src/costs.js';
+import { CLASSIC_GRID } from '../src/grid.js';
 import { softDtwValueAndGrad } from '../src/index.js';
 import { softDtwBackward, softDtwForward } from '../src/recursion.js';
 import { sqeuclideanValueAndGrad } from '../src/sqeuclidean.js';
+import { classicSteps } from '../src/steps.js';
 import { Workspace } from '../src/workspace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,9 +87,9 @@ function memory(N: number, M: number, D: number) {
   gc?.();
   const before = process.memoryUsage();
   const ws = new Workspace();
-  const steps = { gamma: 1, wv: 1, wh: 1, wd: 1, unit: true };
+  const steps = { ...classicSteps(1, 1, 1), gamma: 1 };
   const gx = new Float64Array(N * D);
-  if (sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, gx) === null) {
+  if (sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, CLASSIC_GRID, gx) === null) {
     // No WebAssembly: the JavaScript row loops.
     const plan = planCost('sqeuclidean', x, y, N, M, D);
     const band = bandLimits(N, M, null);

@@ -20,6 +20,27 @@ export class Workspace {
   state = new Float64Array(0);
   /** Step weights, 1 / gamma and gamma ln 8 as float64 (see softDtwForward). */
   readonly params = new Float64Array(5);
+  /** D(N, j) of the last row, for open ends (ends.ts). */
+  lastRow = new Float64Array(0);
+  /** D(i, M) of each row, for an open end along x (ends.ts). */
+  colEnd = new Float64Array(0);
+  /** Soft-min weights of the end cells (N, j) and (i, M) (ends.ts), for the backward pass. */
+  endRowW = new Float64Array(0);
+  endColW = new Float64Array(0);
+  /** The last forward pass ended at (N, M) alone (its weight 1, the rest 0). */
+  endCorner = true;
+  /** General step sets (general.ts): weights K (N+1)(M+1), one row of them, (m, s) and G rings. */
+  gq = new Float64Array(0);
+  gqRow = new Float64Array(0);
+  ring = new Float64Array(0);
+  gring = new Float64Array(0);
+  /** The steps as typed arrays and per-step scratch (at most 8 steps). */
+  readonly stepDi = new Int32Array(8);
+  readonly stepDj = new Int32Array(8);
+  readonly stepW = new Float64Array(8);
+  readonly predBase = new Int32Array(8);
+  readonly candM = new Float64Array(8);
+  readonly candS = new Float64Array(8);
   /** The WebAssembly kernels (wasm/kernel.ts); null: the JavaScript loops. */
   kernel: RowKernel | null;
   /** Views of the kernel memory: cost row, (m, s) row, G rows, E row (see ensure). */
@@ -60,6 +81,7 @@ export class Workspace {
       this.e = new Float64Array(M);
       this.state = new Float64Array(2 * (M + 1));
     }
+    this.ensureEnds(N, M);
     if (!withWeights) return;
     const words = 3 * (N + 1) * (M + 1);
     if (this.kernel === null) {
@@ -106,6 +128,37 @@ export class Workspace {
       this.kN = N;
       this.kM = M;
     }
+  }
+
+  /** Room for the end values and weights of an N x M problem (ends.ts). */
+  private ensureEnds(N: number, M: number): void {
+    if (this.lastRow.length < M + 2) {
+      this.lastRow = new Float64Array(M + 2);
+      this.endRowW = new Float64Array(M + 2);
+    }
+    if (this.colEnd.length < N + 2) {
+      this.colEnd = new Float64Array(N + 2);
+      this.endColW = new Float64Array(N + 2);
+    }
+  }
+
+  /**
+   * Makes room for the general kernels (general.ts) on an N x M problem with K steps and R rows
+   * of lookback (max di + 1); `store`: the weights of every cell (else one row).
+   */
+  ensureGeneral(N: number, M: number, K: number, R: number, store: boolean): void {
+    if (this.cost.length < M) {
+      this.cost = new Float64Array(M);
+      this.e = new Float64Array(M);
+    }
+    if (this.e.length < M) this.e = new Float64Array(M);
+    this.ensureEnds(N, M);
+    if (this.ring.length < 2 * R * (M + 1)) this.ring = new Float64Array(2 * R * (M + 1));
+    if (this.gqRow.length < K * (M + 1)) this.gqRow = new Float64Array(K * (M + 1));
+    if (!store) return;
+    if (this.gring.length < R * (M + 1)) this.gring = new Float64Array(R * (M + 1));
+    const words = K * (N + 1) * (M + 1);
+    if (this.gq.length < words) this.gq = new Float64Array(words);
   }
 
   /** Grows the kernel memory to `bytes`; false when over the cap or when growing fails. */
@@ -159,7 +212,10 @@ export class Workspace {
       this.scaleB.length +
       this.cost.length +
       this.e.length +
-      this.state.length;
+      this.state.length +
+      this.gq.length +
+      this.ring.length +
+      this.gring.length;
     return js + (this.kernel === null ? this.q.length : this.kernel.memory.buffer.byteLength / 8);
   }
 }

@@ -22,17 +22,17 @@
   ;; ICML 2017; step weights of Zeitler, Krause, Mueller, ICASSP 2024). D is kept as pairs (m, s)
   ;; with D = m - gamma log s. $q: weights of cell (i, lo), 24 bytes a cell; $st: the (m, s) row
   ;; (column j at $st + 16 j; row i-1 on entry, row i on exit); $c: the cost row minus 8 (column j
-  ;; at $c + 8 j); ($diagM, $diagS): (m, s) of cell (i-1, lo-1).
+  ;; at $c + 8 j); ($diagM, $diagS): (m, s) of cell (i-1, lo-1); $leftM: m of cell (i, lo-1), whose
+  ;; s is 1 (+inf, or the start value of column 0 with an open begin along x).
   (func $row (export "row")
     (param $lo i32) (param $hi i32) (param $q i32) (param $st i32) (param $c i32)
     (param $wv f64) (param $wh f64) (param $wd f64) (param $invG f64) (param $shift f64)
-    (param $diagM f64) (param $diagS f64)
+    (param $diagM f64) (param $diagS f64) (param $leftM f64)
     (local $j i32) (local $ip i32) (local $ia i32) (local $ib i32) (local $ki i32) (local $ti i32)
-    (local $leftM f64) (local $leftS f64) (local $cc f64) (local $upM f64) (local $upS f64)
+    (local $leftS f64) (local $cc f64) (local $upM f64) (local $upS f64)
     (local $p f64) (local $sp f64) (local $a f64) (local $sa f64) (local $b f64) (local $sb f64)
     (local $t f64) (local $v f64) (local $kk f64) (local $r f64) (local $ta f64) (local $tb f64)
     (local $sum f64) (local $inv f64)
-    (local.set $leftM (f64.const inf))
     (local.set $leftS (f64.const 1))
     (local.set $j (local.get $lo))
     (block $done
@@ -389,7 +389,7 @@
               (i32.const 24)))
           (local.get $st) (i32.add (local.get $c) (i32.const -8))
           (local.get $wv) (local.get $wh) (local.get $wd) (local.get $invG) (local.get $shift)
-          (local.get $diagM) (local.get $diagS))
+          (local.get $diagM) (local.get $diagS) (f64.const inf))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $nextRow))))
 

@@ -24,7 +24,7 @@ export interface RowKernel {
    * Cells (i, lo..hi) of one row. `q`: byte address of the weights of cell (i, lo); `st`: byte
    * address of the (m, s) row (column j at st + 16 j; holds row i-1 on entry, row i on exit for
    * columns lo..hi); `c`: byte address of the cost row minus 8 (column j at c + 8 j); `diagM`,
-   * `diagS`: (m, s) of cell (i-1, lo-1).
+   * `diagS`: (m, s) of cell (i-1, lo-1); `leftM`: m of cell (i, lo-1), whose s is 1.
    */
   row(
     lo: number,
@@ -39,6 +39,7 @@ export interface RowKernel {
     shift: number,
     diagM: number,
     diagS: number,
+    leftM: number,
   ): void;
   /**
    * Squared Euclidean cost row C(i, j) = sum_d (x_i[d] - y_j[d])^2 for 0-based columns lo..hi:
