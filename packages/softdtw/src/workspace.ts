@@ -4,6 +4,7 @@
  * kept between calls by a small pool ({@link withWorkspace}).
  */
 import { wasmEnabled } from '@losses/tensor/internal';
+import { GeneralSpace } from './general.js';
 import { createRowKernel, type RowKernel, WASM_DATA_START } from './wasm/kernel.js';
 
 /** Reusable buffers, grown on demand (one allocation per batch, none per cell). */
@@ -29,18 +30,8 @@ export class Workspace {
   endColW = new Float64Array(0);
   /** The last forward pass ended at (N, M) alone (its weight 1, the rest 0). */
   endCorner = true;
-  /** General step sets (general.ts): weights K (N+1)(M+1), one row of them, (m, s) and G rings. */
-  gq = new Float64Array(0);
-  gqRow = new Float64Array(0);
-  ring = new Float64Array(0);
-  gring = new Float64Array(0);
-  /** The steps as typed arrays and per-step scratch (at most 8 steps). */
-  readonly stepDi = new Int32Array(8);
-  readonly stepDj = new Int32Array(8);
-  readonly stepW = new Float64Array(8);
-  readonly predBase = new Int32Array(8);
-  readonly candM = new Float64Array(8);
-  readonly candS = new Float64Array(8);
+  /** The general step sets' buffers and kernel (general.ts), made on first use. */
+  private generalSpace: GeneralSpace | null = null;
   /** The WebAssembly kernels (wasm/kernel.ts); null: the JavaScript loops. */
   kernel: RowKernel | null;
   /** Views of the kernel memory: cost row, (m, s) row, G rows, E row (see ensure). */
@@ -130,8 +121,16 @@ export class Workspace {
     }
   }
 
+  /** The buffers (and WebAssembly kernel instance) of the general step sets. */
+  general(): GeneralSpace {
+    if (this.generalSpace === null) {
+      this.generalSpace = new GeneralSpace(this.useWasm, this.maxKernelBytes);
+    }
+    return this.generalSpace;
+  }
+
   /** Room for the end values and weights of an N x M problem (ends.ts). */
-  private ensureEnds(N: number, M: number): void {
+  ensureEnds(N: number, M: number): void {
     if (this.lastRow.length < M + 2) {
       this.lastRow = new Float64Array(M + 2);
       this.endRowW = new Float64Array(M + 2);
@@ -140,25 +139,6 @@ export class Workspace {
       this.colEnd = new Float64Array(N + 2);
       this.endColW = new Float64Array(N + 2);
     }
-  }
-
-  /**
-   * Makes room for the general kernels (general.ts) on an N x M problem with K steps and R rows
-   * of lookback (max di + 1); `store`: the weights of every cell (else one row).
-   */
-  ensureGeneral(N: number, M: number, K: number, R: number, store: boolean): void {
-    if (this.cost.length < M) {
-      this.cost = new Float64Array(M);
-      this.e = new Float64Array(M);
-    }
-    if (this.e.length < M) this.e = new Float64Array(M);
-    this.ensureEnds(N, M);
-    if (this.ring.length < 2 * R * (M + 1)) this.ring = new Float64Array(2 * R * (M + 1));
-    if (this.gqRow.length < K * (M + 1)) this.gqRow = new Float64Array(K * (M + 1));
-    if (!store) return;
-    if (this.gring.length < R * (M + 1)) this.gring = new Float64Array(R * (M + 1));
-    const words = K * (N + 1) * (M + 1);
-    if (this.gq.length < words) this.gq = new Float64Array(words);
   }
 
   /** Grows the kernel memory to `bytes`; false when over the cap or when growing fails. */
@@ -213,9 +193,7 @@ export class Workspace {
       this.cost.length +
       this.e.length +
       this.state.length +
-      this.gq.length +
-      this.ring.length +
-      this.gring.length;
+      (this.generalSpace?.words() ?? 0);
     return js + (this.kernel === null ? this.q.length : this.kernel.memory.buffer.byteLength / 8);
   }
 }

@@ -114,6 +114,42 @@ export interface RowKernel {
     wh: number,
     wd: number,
   ): void;
+  /**
+   * One row of the forward pass of a general step set (general.ts): cells (i, lo..hi). `tab`: byte
+   * address of K step entries of 24 bytes [pred i32, 16 dj i32, pen i32, unused i32, w f64];
+   * `q`: byte address of the weights of cell (i, lo); `st`: of column 0 of row i in the (m, s)
+   * ring; `c`: of the cost row minus 8.
+   */
+  grow(
+    lo: number,
+    hi: number,
+    K: number,
+    tab: number,
+    q: number,
+    st: number,
+    c: number,
+    invG: number,
+    shift: number,
+  ): void;
+  /**
+   * One row of the backward pass of a general step set, columns hi down to lo: `tab`: K entries
+   * of 24 bytes [G row of the successor i32, 8 dj i32, weight address base i32, unused, w f64];
+   * `qi`: byte address of the weights of cell (i, hi); `cur`: G row i; `end`: the end weights of
+   * row i (`endM` added at column `M`); `e`: the E row minus 8.
+   */
+  gback(
+    lo: number,
+    hi: number,
+    K: number,
+    tab: number,
+    qi: number,
+    cur: number,
+    end: number,
+    endM: number,
+    M: number,
+    e: number,
+    unit: number,
+  ): void;
   memory: WebAssembly.Memory;
 }
 
