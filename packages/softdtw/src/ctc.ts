@@ -334,7 +334,10 @@ export function ctcLossValueAndGrad(
   return { value, perItem, grad: tensor(out, p.lp.shape) };
 }
 
-/** The validated problem and kernels, for the tfjs op (the labels fixed, logProbs per call). */
+/**
+ * For the tfjs op: every item's loss and its own gradient (of that item's loss, float64
+ * [B, T, C]), the reduction and the batch size; the op applies the reduction to both.
+ */
 export function ctcKernel(
   fn: string,
   logProbs: TensorLike,
@@ -345,10 +348,16 @@ export function ctcKernel(
   grad: Float64Array;
   reduction: CtcReduction;
   B: number;
-  shape: readonly number[];
+  T: number;
+  C: number;
 } {
   const p = resolve(fn, logProbs, labels, options);
   const g = new Float64Array(p.B * p.T * p.C);
   const perItem = evaluateCtc(p, g);
-  return { perItem, grad: g, reduction: p.reduction, B: p.B, shape: p.lp.shape };
+  return { perItem, grad: g, reduction: p.reduction, B: p.B, T: p.T, C: p.C };
+}
+
+/** {@link reduce} for the tfjs op. */
+export function reduceCtc(perItem: readonly number[], reduction: CtcReduction): number {
+  return reduce(perItem, reduction);
 }
