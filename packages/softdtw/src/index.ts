@@ -9,6 +9,11 @@
  * target stretching; Zeitler, Deniffel, Krause, Mueller, ISMIR 2023).
  */
 
+export {
+  type BarycenterSequences,
+  type SoftDtwBarycenterOptions,
+  softDtwBarycenter,
+} from './barycenter.js';
 export { COST_NAMES, type CostName, type CostOption, type UserCost } from './costs.js';
 export {
   type CtcLabels,
