@@ -75,9 +75,9 @@ function readSequences(v: BarycenterSequences): { xs: Float64Array[]; Ns: number
     Ns.push(N);
   };
   if (isList(v) && !isNumberMatrixBatch(v)) {
-    v.forEach((s, i) =>
-      push(toTensor(s, { name: `sequences[${i}]`, rank: [1, 2] }), `sequences[${i}]`),
-    );
+    v.forEach((s, i) => {
+      push(toTensor(s, { name: `sequences[${i}]`, rank: [1, 2] }), `sequences[${i}]`);
+    });
   } else {
     const t = toTensor(v as TensorLike, { name: 'sequences', rank: [2, 3] });
     if (t.shape.length === 2) {

@@ -230,7 +230,7 @@ class LineSearch {
     f: number,
     g: number,
     stp: number,
-    private readonly ftol: number,
+    ftol: number,
     private readonly gtol: number,
     private readonly xtol: number,
     private readonly stpmin: number,

@@ -68,7 +68,11 @@ describe('null is refused for every option, naming it', () => {
     ['band', { band: { kind: 'itakura', slope: null } }, 'options.band.slope'],
     ['steps', { steps: [{ di: null, dj: 1 }] }, 'options.steps[0].di'],
     ['steps', { steps: [{ di: 1, dj: 1, weight: null }] }, 'options.steps[0].weight'],
-    ['skipPenalty', { subsequence: true, skipPenalty: { begin: null } }, 'options.skipPenalty.begin'],
+    [
+      'skipPenalty',
+      { subsequence: true, skipPenalty: { begin: null } },
+      'options.skipPenalty.begin',
+    ],
   ])('softDtwFromCost: nested null in %s', (_key, options, argument) => {
     const e = refusal(() => softDtwFromCost(C, options as never));
     expect(e.code).toBe('INVALID_OPTION');
@@ -86,11 +90,22 @@ describe('null is refused for every option, naming it', () => {
     expect(e.argument).toBe(`ctcLoss: options.${key}`);
   });
 
-  it.each(['weights', 'init', 'maxIter', 'tol', 'gamma', 'band'])('softDtwBarycenter: %s: null', (key) => {
-    const e = refusal(() => softdtw.softDtwBarycenter([[1, 2], [2, 3]], { [key]: null } as never));
-    expect(e.code).toBe('INVALID_OPTION');
-    expect(e.argument).toBe(`softDtwBarycenter: options.${key}`);
-  });
+  it.each(['weights', 'init', 'maxIter', 'tol', 'gamma', 'band'])(
+    'softDtwBarycenter: %s: null',
+    (key) => {
+      const e = refusal(() =>
+        softdtw.softDtwBarycenter(
+          [
+            [1, 2],
+            [2, 3],
+          ],
+          { [key]: null } as never,
+        ),
+      );
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.argument).toBe(`softDtwBarycenter: options.${key}`);
+    },
+  );
 
   it.each([
     'stepWeights',
