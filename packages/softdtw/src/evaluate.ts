@@ -192,11 +192,11 @@ export function evaluate(
       r,
       steps,
       uniform: { ...steps, gamma: 1 },
-      problems: new ProblemCache(r.band, r.boundary, 'options'),
+      problems: new ProblemCache(r.band, r.boundary, r.name),
       uniformProblems: new ProblemCache(
         r.band,
         { ...r.boundary, beginPenalty: 0, endPenalty: 0 },
-        'options',
+        r.name,
       ),
       ws,
     };

@@ -143,6 +143,8 @@ export interface SoftDtwDivergenceOptions extends SoftDtwSequenceOptions {
 
 /** Options after validation. */
 export interface Resolved {
+  /** The options' name in messages, e.g. `'softDtw: options'`. */
+  name: string;
   gamma: number;
   steps: StepSet;
   band: BandSpec;
@@ -371,6 +373,7 @@ function resolveCommon(
   const gamma = o.gamma === undefined ? 1 : checkGamma(o.gamma, `${name}.gamma`);
   const { steps, band, boundary } = resolveGeometry(o, name);
   return {
+    name,
     gamma,
     steps,
     band,

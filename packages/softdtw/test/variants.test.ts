@@ -567,3 +567,16 @@ describe('variants: bad options', () => {
     expect(code(() => softDtw(C, C, options as never))).toBe('INVALID_OPTION');
   });
 });
+
+describe('variants: an Itakura band that admits no path', () => {
+  it('is refused by the sequence losses naming their own options', () => {
+    const x = [[0], [1], [2]];
+    const y = Array.from({ length: 12 }, (_, j) => [j / 4]);
+    try {
+      softDtw(x, y, { band: { kind: 'itakura', slope: 2 } });
+      throw new Error('not refused');
+    } catch (e) {
+      expect(String(e)).toMatch(/softDtw: options\.band\.slope/);
+    }
+  });
+});
