@@ -62,7 +62,7 @@ describe('instruments case on a tiny corpus', () => {
 });
 
 describe('multipitch case on a tiny corpus', () => {
-  it('writes out/multipitch.json with the six methods and F in [0, 1]', async () => {
+  it('writes out/multipitch.json with the seven methods (ctc-weak among them) and F in [0, 1]', async () => {
     await multipitchReport({ ...multipitchConfig.quick, corpus: tiny, epochs: 2, excerpt: 60 });
     const r = json('multipitch.json');
     expect(r.rows.map((x: { method: string }) => x.method)).toEqual([
@@ -72,6 +72,7 @@ describe('multipitch case on a tiny corpus', () => {
       'softdtw-weak-annealed',
       'softdtw-weak-prior',
       'softdtw-weak-steps',
+      'ctc-weak',
     ]);
     expect(Object.values(METHODS)).toEqual(r.rows.map((x: { method: string }) => x.method));
     for (const row of r.rows) {

@@ -1,7 +1,9 @@
-import { type Tensor, toNested } from '@losses/tensor';
+import { type Tensor, tensor, toNested } from '@losses/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  ctcLoss,
+  ctcLossValueAndGrad,
   sharpSoftDtwValueAndGrad,
   softDtwDivergenceValueAndGrad,
   softDtwValueAndGrad,
@@ -73,5 +75,108 @@ describe('@losses/softdtw/tfjs', () => {
 
   it('validates options once, when the op is called', () => {
     expect(() => tfl.softDtw(tf.zeros([2, 2]), tf.zeros([2, 2]), { gamma: 0 })).toThrow(/dtw/);
+  });
+});
+
+describe('@losses/softdtw/tfjs: the variants', () => {
+  it('softDtw with a step set, subsequence and normalize: value and gradients equal the ndarray ones', () => {
+    const r = rng(4);
+    const x = f32(randn(4, 2, r));
+    const y = f32(randn(9, 2, r));
+    const opts = {
+      steps: [
+        { di: 1, dj: 1 },
+        { di: 1, dj: 2 },
+        { di: 0, dj: 1, weight: 0.5 },
+      ],
+      subsequence: true,
+      normalize: 'n' as const,
+      gamma: 0.3,
+    };
+    const want = softDtwValueAndGrad(x, y, { ...opts, gradY: true });
+    const [gx, gy] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tfl.softDtw(a, b, opts))([
+      tf.tensor2d(x),
+      tf.tensor2d(y),
+    ]);
+    expect(tfl.softDtw(tf.tensor2d(x), tf.tensor2d(y), opts).dataSync()[0]!).toBeCloseTo(
+      want.value,
+      4,
+    );
+    gx!.dataSync().forEach((g, k) => {
+      expect(g).toBeCloseTo((want.grad as Tensor).data[k]!, 5);
+    });
+    gy!.dataSync().forEach((g, k) => {
+      expect(g).toBeCloseTo((want.gradY as Tensor).data[k]!, 5);
+    });
+  });
+
+  it('softDtwDivergence takes the sharp and mean-cost variants', () => {
+    const r = rng(5);
+    const x = f32(randn(5, 2, r));
+    const y = f32(randn(4, 2, r));
+    for (const variant of ['sharp', 'mean-cost'] as const) {
+      const want = softDtwDivergenceValueAndGrad(x, y, { variant, gamma: 0.5 });
+      const g = tf.grad((a: tf.Tensor) =>
+        tfl.softDtwDivergence(a, tf.tensor2d(y), { variant, gamma: 0.5 }),
+      )(tf.tensor2d(x));
+      g.dataSync().forEach((v, k) => {
+        expect(v).toBeCloseTo((want.grad as Tensor).data[k]!, 5);
+      });
+    }
+  });
+});
+
+describe('@losses/softdtw/tfjs: ctcLoss', () => {
+  const r = rng(6);
+  const logits = Array.from({ length: 3 }, () => randn(7, 5, r));
+  const labels = [[1, 2], [3, 3], [4]];
+
+  it("value and gradient through tf.logSoftmax equal the ndarray gradient pushed through log-softmax ('mean')", () => {
+    const z = tf.tensor3d(logits);
+    const lp = tf.logSoftmax(z);
+    const lpData = Array.from(lp.dataSync());
+    const want = ctcLossValueAndGrad(tensor(Float64Array.from(lpData), [3, 7, 5]), labels);
+    expect(tfl.ctcLoss(lp, labels).dataSync()[0]!).toBeCloseTo(want.value, 4);
+    const g = tf
+      .grad((a: tf.Tensor) => tfl.ctcLoss(tf.logSoftmax(a), labels))(z)
+      .dataSync();
+    for (let bt = 0; bt < 21; bt++) {
+      let s = 0;
+      for (let c = 0; c < 5; c++) s += want.grad.data[bt * 5 + c]!;
+      for (let c = 0; c < 5; c++) {
+        const k = bt * 5 + c;
+        expect(g[k]!).toBeCloseTo(want.grad.data[k]! - Math.exp(lpData[k]!) * s, 5);
+      }
+    }
+  });
+
+  it("'none' gives every item's loss as a [B] tensor, and its gradient is each item's own", () => {
+    const lp = tf.logSoftmax(tf.tensor3d(logits));
+    const lpData = Float64Array.from(lp.dataSync());
+    const out = tfl.ctcLoss(lp, labels, { reduction: 'none' });
+    expect(out.shape).toEqual([3]);
+    const items = ctcLoss(tensor(lpData, [3, 7, 5]), labels, { reduction: 'none' });
+    out.dataSync().forEach((v, b) => {
+      expect(v).toBeCloseTo(items[b]!, 4);
+    });
+    // d(2 l_0 + 3 l_1 + 5 l_2)/dlp: each item's gradient scaled by its weight
+    const w = tf.tensor1d([2, 3, 5]);
+    const g = tf.grad((a: tf.Tensor) =>
+      tf.sum(tf.mul(tfl.ctcLoss(a, labels, { reduction: 'none' }), w)),
+    )(lp);
+    const sum = ctcLossValueAndGrad(tensor(lpData, [3, 7, 5]), labels, { reduction: 'sum' }).grad;
+    g.dataSync().forEach((v, k) => {
+      expect(v).toBeCloseTo([2, 3, 5][Math.floor(k / 35)]! * sum.data[k]!, 5);
+    });
+  });
+
+  it('trains: a linear model learns to emit the labels (the loss falls by half)', () => {
+    const x = tf.tensor2d(f32(randn(12, 4, rng(7))));
+    const W = tf.variable(tf.randomNormal([4, 4], 0, 0.1, 'float32', 8));
+    const opt = tf.train.adam(0.1);
+    const loss = () => tfl.ctcLoss(tf.logSoftmax(tf.matMul(x, W)), [1, 2, 3]) as tf.Scalar;
+    const first = loss().dataSync()[0]!;
+    for (let k = 0; k < 60; k++) opt.minimize(loss);
+    expect(loss().dataSync()[0]!).toBeLessThan(first / 2);
   });
 });

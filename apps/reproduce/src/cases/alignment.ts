@@ -13,28 +13,52 @@
  *   (c) (b) with gamma annealing,
  *   (d) (c) with the diagonal prior (weight fading to 0),
  *   (e) (d) with step weights [1, 1, 2],
+ *   (f) CTC as soft-DTW on the same weak targets: multi-label CTC in its "no epsilon" encoding
+ *       (Wigington, Price, Cohen, ICDAR 2019; Weiss & Peeters, ISMIR 2021), whose characters are
+ *       the chords of the note sequence plus the silent chord as the blank, each character's
+ *       log-probability the sum over pitch classes of log sigma(+-z) of the 12 logits, and the loss
+ *       ctcLoss of @losses/softdtw (the soft-DTW recursion with gamma 1 and the CTC steps on the
+ *       blank-extended chord sequence; Zeitler & Mueller, TASLP 2026),
  * and evaluated by the frame-wise F-measure on held-out sequences (threshold 0.5, micro-averaged
  * over frames and pitch classes; computed here - @losses/metrics' frameScores may replace it).
  * It also writes heatmaps of the expected alignment for gamma in {0.01, 0.1, 1, 10} between the
  * predictions of model (a) on one held-out sequence and its de-duplicated target, with the DTW
- * path on top.
+ * path on top, and a subsequence case: a stretch of model (a)'s predictions on one held-out piece
+ * searched inside the frame-wise targets of several held-out pieces by subsequence soft-DTW and
+ * subsequence DTW, the found start and end against the true ones, the path plotted.
  */
+import { dtw, softDtwFromCost } from '@losses/softdtw';
+import { tensor } from '@losses/tensor';
 import type * as tf from '@tensorflow/tfjs';
 import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
 import { gaussian, mulberry32 } from '../lib/random.js';
+import { heatmap } from '../lib/svg.js';
 import { useCpuBackend } from '../lib/tfjs.js';
 import {
   type AlignmentItem,
   alignmentHeatmaps,
   alignmentVariants,
+  bceCost,
+  ctcCharacters as ctcCharactersOf,
   deduplicate,
   predictItem,
+  silentShare as silentShareOf,
   trainAlignment,
 } from '../train/alignment.js';
 import type { ReproduceCase, ReproduceOptions } from './types.js';
 
 export { deduplicate };
+
+/** The multi-label CTC characters of a piece's weak target (see `train/alignment.ts`). */
+export function ctcCharacters(p: Piece): { chars: Float32Array; count: number; labels: number[] } {
+  return ctcCharactersOf(p.weak, p.notes, PCS);
+}
+
+/** The share of frames of `pred` (`[frames, 12]`) with every pitch class below 0.5. */
+export function silentShare(pred: ArrayLike<number>): number {
+  return silentShareOf(pred, PCS);
+}
 
 const PCS = 12;
 const FEATURES = 24;
@@ -120,7 +144,7 @@ export function frameF(
 export const alignmentCase: ReproduceCase = {
   name: 'alignment',
   summary:
-    'learning pitch classes from weakly aligned targets with soft-DTW (+ annealing, prior, step weights)',
+    'learning pitch classes from weakly aligned targets with soft-DTW (+ annealing, prior, step weights) and CTC as soft-DTW; subsequence search',
   seed: 'the data (seed, seed + 1) and the models (seed + 2); default: 11, 2024 and 5',
   async run(options: ReproduceOptions) {
     await useCpuBackend();
@@ -143,6 +167,7 @@ export const alignmentCase: ReproduceCase = {
       recall: number;
       f: number;
       seconds: number;
+      silent: number;
     }[] = [];
     let strongModel: tf.Sequential | null = null;
     for (const v of vs) {
@@ -175,6 +200,7 @@ export const alignmentCase: ReproduceCase = {
         label: v.label,
         ...frameF(all, tgt),
         seconds: (Date.now() - t0) / 1000,
+        silent: silentShare(all),
       });
       if (v.key === 'a') strongModel = model;
       else model.dispose();
@@ -191,27 +217,101 @@ export const alignmentCase: ReproduceCase = {
       'alignment/expected-alignment-gamma',
       [0.01, 0.1, 1, 10],
     );
+    // Subsequence: a stretch of model (a)'s predictions on one held-out piece, searched inside
+    // the frame-wise targets of several held-out pieces laid end to end.
+    const hay = testSet.slice(0, Math.min(5, testSet.length));
+    const offsets: number[] = [];
+    let total = 0;
+    for (const p of hay) {
+      offsets.push(total);
+      total += p.frames;
+    }
+    const long = new Float32Array(total * PCS);
+    hay.forEach((p, k) => {
+      long.set(p.strong, offsets[k]! * PCS);
+    });
+    const qi = Math.min(2, hay.length - 1);
+    const qPiece = hay[qi]!;
+    const q0 = Math.min(10, Math.floor(qPiece.frames / 4));
+    const qLen = Math.min(40, qPiece.frames - q0);
+    const query = predictItem(strongModel!, qPiece.features, qPiece.frames, FEATURES).subarray(
+      q0 * PCS,
+      (q0 + qLen) * PCS,
+    );
+    const Cq = tensor(bceCost(query, qLen, long, total, PCS), [qLen, total]);
+    // The step sizes (1, 1), (2, 1), (1, 2) of subsequence DTW in FMP 7.2: a match may neither
+    // stall on one frame of the long sequence nor skip through it (tempo within 1/2 and 2).
+    const subSteps = [
+      { di: 1, dj: 1 },
+      { di: 2, dj: 1 },
+      { di: 1, dj: 2 },
+    ];
+    const hard = dtw(Cq, { subsequence: true, steps: subSteps });
+    const subGamma = 0.1;
+    const soft = softDtwFromCost(Cq, { subsequence: true, gamma: subGamma, steps: subSteps });
+    // The expected first and last frame of the match: E-weighted mean column of the first and
+    // last query rows.
+    const expectedAt = (row: number): number => {
+      let a = 0;
+      let w = 0;
+      for (let j = 0; j < total; j++) {
+        const e = soft.alignment.data[row * total + j]!;
+        a += j * e;
+        w += e;
+      }
+      return a / w;
+    };
+    const sub = {
+      query: { piece: qi, from: q0, frames: qLen },
+      haystackFrames: total,
+      trueStart: offsets[qi]! + q0,
+      trueEnd: offsets[qi]! + q0 + qLen - 1,
+      found: { start: hard.start[1], end: hard.end[1], cost: hard.cost },
+      soft: {
+        gamma: subGamma,
+        value: soft.value,
+        expectedStart: expectedAt(0),
+        expectedEnd: expectedAt(qLen - 1),
+      },
+      file: 'alignment/subsequence.svg',
+    };
+    writeOut(
+      sub.file,
+      heatmap(soft.alignment.data, qLen, total, {
+        title: `Subsequence soft-DTW (γ = ${subGamma}): frames ${q0}-${q0 + qLen - 1} of held-out piece ${qi} found in ${total} frames of ${hay.length} pieces (red: subsequence DTW path, true start ${sub.trueStart})`,
+        xLabel: 'frame of the long sequence',
+        yLabel: 'query frame',
+        colorLabel: 'E(n, m)',
+        path: hard.path,
+        cell: 2,
+      }),
+    );
     strongModel!.dispose();
     const table = markdownTable(
-      ['variant', 'precision', 'recall', 'F-measure', 'train s'],
+      ['variant', 'precision', 'recall', 'F-measure', 'frames predicted silent', 'train s'],
       results.map((x) => [
         x.label,
         x.precision.toFixed(3),
         x.recall.toFixed(3),
         x.f.toFixed(3),
+        x.silent.toFixed(3),
         x.seconds.toFixed(1),
       ]),
     );
     const md = [
       '# alignment: learning from weakly aligned targets with soft-DTW',
       '',
-      `Synthetic chroma-like pieces (${TRAIN} train, ${TEST} held out; 8-14 notes of 1-3 pitch classes, 2-16 frames each; features = strong target x fixed random ${PCS} x ${FEATURES} mixing + N(0, ${NOISE}^2) noise). Model: ${FEATURES} -> 32 relu -> 12 logits, Adam ${LEARNING_RATE}, ${EPOCHS} epochs, batches of ${BATCH} pieces. Soft-DTW variants see only the de-duplicated note sequence, stretched to the number of frames (idx = floor(n M / N)), with the BCE cost (on logits). Frame-wise F-measure on the held-out pieces, threshold 0.5, micro-averaged.`,
+      `Synthetic chroma-like pieces (${TRAIN} train, ${TEST} held out; 8-14 notes of 1-3 pitch classes, 2-16 frames each; features = strong target x fixed random ${PCS} x ${FEATURES} mixing + N(0, ${NOISE}^2) noise). Model: ${FEATURES} -> 32 relu -> 12 logits, Adam ${LEARNING_RATE}, ${EPOCHS} epochs, batches of ${BATCH} pieces. Soft-DTW variants see only the de-duplicated note sequence, stretched to the number of frames (idx = floor(n M / N)), with the BCE cost (on logits). The CTC variant (f) sees the same note sequence as multi-label CTC characters (the distinct chords, the silent chord as the blank; each character's log-probability the sum over pitch classes of log sigmoid(+-logit)), its loss ctcLoss of @losses/softdtw (soft-DTW with gamma 1 and the CTC steps), divided by the number of frames. Frame-wise F-measure on the held-out pieces, threshold 0.5, micro-averaged; "frames predicted silent" is the share of held-out frames with every pitch class below 0.5 (every true frame sounds a chord). CTC's outputs are peaky: it places each chord on a few frames and the blank (here the silent chord) on the rest, which the frame-wise F-measure of a context-free frame model reads as silence.`,
       '',
       table,
       '',
       `Expected alignments of held-out piece 0 (${piece.frames} frames, ${piece.notes} notes; predictions of model (a)), DTW cost ${dtwCost.toFixed(3)}:`,
       '',
       ...heat.map((h) => `- gamma = ${h.gamma}: soft-DTW ${h.value.toFixed(3)}, \`${h.file}\``),
+      '',
+      '## Subsequence alignment',
+      '',
+      `Frames ${q0}-${q0 + qLen - 1} of held-out piece ${qi} (model (a)'s predictions, ${qLen} frames) searched inside the frame-wise targets of held-out pieces 0-${hay.length - 1} laid end to end (${total} frames), BCE cost, step sizes (1, 1), (2, 1), (1, 2) (FMP 7.2): subsequence DTW finds frames ${sub.found.start}-${sub.found.end} (cost ${sub.found.cost.toFixed(3)}); the true stretch is ${sub.trueStart}-${sub.trueEnd}. Subsequence soft-DTW (gamma ${subGamma}): value ${sub.soft.value.toFixed(3)}, expected first frame ${sub.soft.expectedStart.toFixed(1)}, expected last frame ${sub.soft.expectedEnd.toFixed(1)}; \`${sub.file}\`.`,
       '',
     ].join('\n');
     writeOut('alignment/summary.md', md);
@@ -220,6 +320,7 @@ export const alignmentCase: ReproduceCase = {
       results,
       heatmaps: heat,
       dtwCost,
+      subsequence: sub,
     });
     console.log(`\n${table}`);
   },

@@ -100,6 +100,7 @@ export const METHODS: Readonly<Record<AlignmentVariant['key'], string>> = {
   c: 'softdtw-weak-annealed',
   d: 'softdtw-weak-prior',
   e: 'softdtw-weak-steps',
+  f: 'ctc-weak',
 };
 
 /** One row of out/multipitch.json. */

@@ -8,7 +8,9 @@
  *   (b) soft-DTW with the BCE cost (on logits) between the predictions and the weak target,
  *   (c) (b) with gamma annealing 1 -> 0.1,
  *   (d) (c) with the diagonal prior (weight 1 -> 0),
- *   (e) (d) with step weights [1, 1, 2].
+ *   (e) (d) with step weights [1, 1, 2],
+ *   (f) CTC as soft-DTW (`ctcLoss`: gamma 1, the CTC steps) on the weak target read as multi-label
+ *       CTC characters (the silent chord the blank).
  *
  * The weak target is the frame-wise target with consecutive duplicate rows removed (no timing).
  */
@@ -19,7 +21,7 @@ import {
   softDtwFromCost,
   stretchTarget,
 } from '@losses/softdtw';
-import { softDtw } from '@losses/softdtw/tfjs';
+import { ctcLoss, softDtw } from '@losses/softdtw/tfjs';
 import { tensor } from '@losses/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { writeOut } from '../lib/output.js';
@@ -59,16 +61,16 @@ export interface AlignmentItem {
 
 /** One training variant. */
 export interface AlignmentVariant {
-  /** `a`, `w`, `b`, `c`, `d`, `e` (see the module comment). */
-  key: 'a' | 'w' | 'b' | 'c' | 'd' | 'e';
+  /** `a`, `w`, `b`, `c`, `d`, `e`, `f` (see the module comment). */
+  key: 'a' | 'w' | 'b' | 'c' | 'd' | 'e' | 'f';
   label: string;
-  kind: 'bce' | 'bceStretched' | 'sdtw';
+  kind: 'bce' | 'bceStretched' | 'sdtw' | 'ctc';
   gamma?: (step: number) => number;
   prior?: (step: number) => number;
   stepWeights?: [number, number, number];
 }
 
-/** The six variants, with schedules over `totalSteps` optimiser steps. */
+/** The seven variants, with schedules over `totalSteps` optimiser steps. */
 export function alignmentVariants(totalSteps: number): AlignmentVariant[] {
   const anneal = gammaSchedule({
     start: 1,
@@ -97,7 +99,66 @@ export function alignmentVariants(totalSteps: number): AlignmentVariant[] {
       prior: fade,
       stepWeights: [1, 1, 2],
     },
+    { key: 'f', label: '(f) CTC as soft-DTW (multi-label CTC), weak targets', kind: 'ctc' },
   ];
+}
+
+/**
+ * The characters of multi-label CTC for a weak target `[notes, K]` (the "no epsilon" encoding of
+ * Wigington et al., ICDAR 2019, as in Weiss & Peeters, ISMIR 2021): the silent chord (the blank,
+ * index 0) and each distinct chord of the note sequence, as rows of 0/1 over the K classes; and the
+ * note sequence as character indices, its rests left out (the blank covers them).
+ */
+export function ctcCharacters(
+  weak: Float32Array,
+  notes: number,
+  K: number,
+): { chars: Float32Array; count: number; labels: number[] } {
+  const rows: string[] = [new Array<number>(K).fill(0).join('')];
+  const labels: number[] = [];
+  for (let n = 0; n < notes; n++) {
+    const key = Array.from(weak.subarray(n * K, (n + 1) * K)).join('');
+    // A rest (the silent chord) is the blank's to cover: it is no label. Equal chords on either
+    // side of it stay two labels, which CTC separates by a blank.
+    if (key === rows[0]) continue;
+    let k = rows.indexOf(key);
+    if (k < 0) {
+      rows.push(key);
+      k = rows.length - 1;
+    }
+    labels.push(k);
+  }
+  const chars = new Float32Array(rows.length * K);
+  rows.forEach((r, k) => {
+    for (let d = 0; d < K; d++) chars[k * K + d] = r[d] === '1' ? 1 : 0;
+  });
+  return { chars, count: rows.length, labels };
+}
+
+/**
+ * log P_t(character k) = sum_d v_kd log sigma(z_td) + (1 - v_kd) log sigma(-z_td): the characters'
+ * log-probabilities [frames, count] from the logits [frames, K] (the characters are not exclusive,
+ * so these need not sum to 1 over k; CTC takes them as they are).
+ */
+function characterLogProbs(logits: tf.Tensor2D, chars: tf.Tensor2D): tf.Tensor2D {
+  const logOn = tf.neg(tf.softplus(tf.neg(logits)));
+  const logOff = tf.neg(tf.softplus(logits));
+  return tf.add(
+    tf.matMul(logOn, chars, false, true),
+    tf.matMul(logOff, tf.sub(1, chars), false, true),
+  ) as tf.Tensor2D;
+}
+
+/** The share of frames of `pred` (`[frames, K]` probabilities) with every class below 0.5. */
+export function silentShare(pred: ArrayLike<number>, K: number): number {
+  const frames = pred.length / K;
+  let silent = 0;
+  for (let t = 0; t < frames; t++) {
+    let on = false;
+    for (let k = 0; k < K && !on; k++) on = pred[t * K + k]! >= 0.5;
+    if (!on) silent++;
+  }
+  return frames === 0 ? 0 : silent / frames;
 }
 
 /** Settings of {@link trainAlignment}. */
@@ -134,6 +195,13 @@ export function trainAlignment(
       K,
     ]),
   );
+  const ctc =
+    v.kind === 'ctc'
+      ? items.map((p) => {
+          const c = ctcCharacters(p.weak, p.notes, K);
+          return { chars: tf.tensor2d(c.chars, [c.count, K]), labels: c.labels };
+        })
+      : [];
   let step = 0;
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
     for (let k = order.length - 1; k > 0; k--) {
@@ -148,6 +216,11 @@ export function trainAlignment(
           if (v.kind === 'bce') return tf.losses.sigmoidCrossEntropy(strong[i]!, logits);
           if (v.kind === 'bceStretched')
             return tf.losses.sigmoidCrossEntropy(stretched[i]!, logits);
+          if (v.kind === 'ctc') {
+            // Divided by the number of frames, as the soft-DTW losses below.
+            const lp = characterLogProbs(logits, ctc[i]!.chars);
+            return tf.div(ctcLoss(lp, ctc[i]!.labels), items[i]!.frames);
+          }
           const opts = {
             cost: 'bceLogits' as const,
             gamma: v.gamma!(step),
@@ -164,7 +237,7 @@ export function trainAlignment(
     }
     onEpoch();
   }
-  for (const t of [...feats, ...strong, ...stretched]) t.dispose();
+  for (const t of [...feats, ...strong, ...stretched, ...ctc.map((c) => c.chars)]) t.dispose();
   opt.dispose();
   return model;
 }
