@@ -40,6 +40,7 @@ export interface LossGolden {
   grad: number[][] | number[][][];
   float32?: number;
   stereo?: boolean;
+  extreme?: boolean;
 }
 
 export interface PerceptualGoldens {
@@ -64,6 +65,8 @@ export interface PerceptualGoldens {
     target: number[][];
     stereoEstimate: number[][][];
     stereoTarget: number[][][];
+    extremeEstimate: number[][];
+    extremeTarget: number[][];
     cases: LossGolden[];
   };
 }
