@@ -21,6 +21,11 @@ import type { PerceptualMssOptions } from './perceptual-options.js';
 /** The names of {@link perceptualPresets}. */
 export type PerceptualPresetName = 'hifigan' | 'dac' | 'auralossMel';
 
+/**
+ * The mel presets of issue 14 as plain, frozen option objects (phase B adds them to `mssPresets`):
+ * `hifigan` (22.05 kHz), `dac` (44.1 kHz) and `auralossMel` (44.1 kHz, any rate by composition).
+ * Each field's doc comment says what was matched in its reference.
+ */
 export const perceptualPresets: {
   /**
    * HiFi-GAN V1's mel-spectrogram loss (jik876/hifi-gan at 4769534, `meldataset.py`

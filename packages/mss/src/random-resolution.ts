@@ -13,9 +13,8 @@
  * - a new draw every `randomizeRate` calls (auraloss: when `nforwards % randomize_rate == 0`, so
  *   also on the first call).
  *
- * auraloss draws with numpy's global generator; this one is xoshiro128** (Blackman & Vigna,
- * "Scrambled linear pseudorandom number generators", ACM TOMS 47, 2021) seeded through
- * splitmix32, so the same seed gives the same resolutions on every platform, not numpy's.
+ * auraloss draws with numpy's global generator; this one is mulberry32 (the repository's seeded
+ * generator), so the same seed gives the same resolutions on every platform, not numpy's.
  */
 import { checkKeys, checkNumber, LossInputError, show } from '@losses/tensor';
 
@@ -208,68 +207,40 @@ export function candidateSizes(r: ResolvedRandomResolution): number[] {
   return out;
 }
 
-/** splitmix32 step (a 32-bit variant of Steele, Lea & Flood's SplitMix): seeds the generator. */
-function splitmix32(state: { s: number }): number {
-  state.s = (state.s + 0x9e3779b9) | 0;
-  let z = state.s;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
+/**
+ * mulberry32 (Tommy Ettinger's 32-bit generator, public domain): a uniform generator on [0, 1) for
+ * a 32-bit seed, each value a multiple of 2^-32. The same generator, with the same sequence per
+ * seed, as `mulberry32` of @losses/tensor/internal, the repository's one seeded PRNG (issue 13,
+ * not on this branch yet): phase B imports it from there and drops this copy.
+ */
+export function seededUniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-/** A seeded xoshiro128** generator of uniform numbers in [0, 1) (32 random bits each). */
-export class SeededRandom {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number) {
-    const st = { s: seed | 0 };
-    this.a = splitmix32(st);
-    this.b = splitmix32(st);
-    this.c = splitmix32(st);
-    this.d = splitmix32(st);
-  }
-
-  /** The next 32-bit unsigned integer. */
-  nextUint32(): number {
-    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    return r;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    return this.nextUint32() / 4294967296;
-  }
-
-  /** Uniform integer in [0, n). */
-  below(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
+/** A uniform integer in [0, n) from a uniform number in [0, 1). */
+function below(uniform: () => number, n: number): number {
+  return Math.floor(uniform() * n);
 }
 
 /** Draws one set of resolutions (auraloss's `randomize_losses`). */
-export function drawResolutions(r: ResolvedRandomResolution, rng: SeededRandom): Resolution[] {
+export function drawResolutions(r: ResolvedRandomResolution, uniform: () => number): Resolution[] {
   const lo = Math.log2(r.minSize);
   const hi = Math.log2(r.maxSize);
   const out: Resolution[] = [];
   for (let i = 0; i < r.resolutions; i++) {
-    const size = 2 ** (lo + rng.below(hi - lo));
-    const hop = Math.floor(size * (r.minHop + rng.next() * (r.maxHop - r.minHop)));
-    const windowLength = Math.floor(size * r.windowFractions[rng.below(r.windowFractions.length)]!);
-    const window = r.windows[rng.below(r.windows.length)]!;
+    const size = 2 ** (lo + below(uniform, hi - lo));
+    const hop = Math.floor(size * (r.minHop + uniform() * (r.maxHop - r.minHop)));
+    const windowLength = Math.floor(
+      size * r.windowFractions[below(uniform, r.windowFractions.length)]!,
+    );
+    const window = r.windows[below(uniform, r.windows.length)]!;
     out.push({ size, hop, windowLength, window });
   }
   return out;
@@ -281,18 +252,18 @@ export function drawResolutions(r: ResolvedRandomResolution, rng: SeededRandom):
  * give the same sequence.
  */
 export class ResolutionSchedule {
-  private readonly rng: SeededRandom;
+  private readonly uniform: () => number;
   private calls = 0;
   private current: Resolution[] = [];
 
   constructor(readonly options: ResolvedRandomResolution) {
-    this.rng = new SeededRandom(options.seed);
+    this.uniform = seededUniform(options.seed);
   }
 
   /** The resolutions for the next call. */
   next(): readonly Resolution[] {
     if (this.calls % this.options.randomizeRate === 0) {
-      this.current = drawResolutions(this.options, this.rng);
+      this.current = drawResolutions(this.options, this.uniform);
     }
     this.calls++;
     return this.current;

@@ -6,11 +6,25 @@ import {
   type RandomWindowKind,
   ResolutionSchedule,
   resolveRandomResolution,
-  SeededRandom,
+  seededUniform,
   torchWindow,
 } from '../../src/random-resolution.js';
 import { errorOf } from '../helpers.js';
 import { goldens } from './fixtures.js';
+
+/** mulberry32's first three outputs for seed 0, computed from its definition below. */
+const MULBERRY_0 = (() => {
+  let a = 0;
+  return [0, 1, 2].map(() => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = BigInt(a);
+    const m32 = (x: bigint) => x & 0xffffffffn;
+    const imul = (x: bigint, y: bigint) => m32(x * y);
+    t = imul(t ^ (t >> 15n), t | 1n);
+    t ^= m32(t + imul(t ^ (t >> 7n), t | 61n));
+    return Number(m32(t ^ (t >> 14n)));
+  });
+})();
 
 describe("torch's periodic windows (what auraloss's RandomResolutionSTFTLoss draws from)", () => {
   for (const [kind, byLength] of Object.entries(goldens.windows)) {
@@ -53,12 +67,12 @@ describe('randomResolution: seeded draws as auraloss draws them', () => {
   });
 
   it('every draw lies in the ranges, and over many draws every size, fraction and window occurs', () => {
-    const rng = new SeededRandom(5);
+    const uniform = seededUniform(5);
     const sizes = new Set<number>();
     const fractions = new Set<number>();
     const windows = new Set<string>();
     for (let i = 0; i < 400; i++) {
-      for (const r of drawResolutions(defaults, rng)) {
+      for (const r of drawResolutions(defaults, uniform)) {
         expect(candidateSizes(defaults)).toContain(r.size);
         expect(r.hop).toBeGreaterThanOrEqual(Math.floor(r.size * 0.1));
         expect(r.hop).toBeLessThanOrEqual(r.size);
@@ -95,18 +109,32 @@ describe('randomResolution: seeded draws as auraloss draws them', () => {
     expect(calls[6]).not.toBe(calls[3]);
   });
 
+  it("the generator is mulberry32, as @losses/tensor/internal's (its first values for seed 0)", () => {
+    const u = seededUniform(0);
+    // mulberry32's reference sequence for seed 0 (Tommy Ettinger's C code): 0x6d2b79f5 added, mixed.
+    expect([u(), u(), u()].map((v) => Math.round(v * 4294967296))).toEqual([
+      MULBERRY_0[0],
+      MULBERRY_0[1],
+      MULBERRY_0[2],
+    ]);
+  });
+
   it('the generator gives uniform numbers in [0, 1) (mean and variance of 100000 draws)', () => {
-    const rng = new SeededRandom(2024);
+    const next = seededUniform(2024);
     let s = 0;
     let s2 = 0;
+    let lo = 1;
+    let hi = 0;
     const n = 100000;
     for (let i = 0; i < n; i++) {
-      const u = rng.next();
-      expect(u).toBeGreaterThanOrEqual(0);
-      expect(u).toBeLessThan(1);
+      const u = next();
+      lo = Math.min(lo, u);
+      hi = Math.max(hi, u);
       s += u;
       s2 += u * u;
     }
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThan(1);
     expect(Math.abs(s / n - 0.5)).toBeLessThan(0.005);
     expect(Math.abs(s2 / n - (s * s) / n / n - 1 / 12)).toBeLessThan(0.002);
   });
