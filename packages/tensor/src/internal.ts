@@ -7,5 +7,17 @@
  * - {@link compileWasm}: a package's WebAssembly module from its committed base64 bytes.
  * - {@link wasmEnabled} / {@link setWasmEnabled}: the one switch that turns every WebAssembly
  *   kernel off (also `LOSSES_WASM=off` in the environment, read once).
+ * - {@link applyFir} / {@link applyFirAdjoint}: FIR filtering as torch's `conv1d` and its adjoint;
+ *   {@link aWeightingFilter} / {@link aWeightingTaps}: auraloss's A-weighting FIR filter
+ *   (`FIRFilter('aw')`), used by @losses/waveform's pre-emphasis and @losses/mss's perceptual
+ *   weighting.
  */
+export { aWeightingTaps } from './a-weighting.js';
+export {
+  applyFir,
+  applyFirAdjoint,
+  aWeightingFilter,
+  type FirFilter,
+  firOutputLength,
+} from './fir.js';
 export { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
