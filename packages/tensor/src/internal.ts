@@ -7,5 +7,9 @@
  * - {@link compileWasm}: a package's WebAssembly module from its committed base64 bytes.
  * - {@link wasmEnabled} / {@link setWasmEnabled}: the one switch that turns every WebAssembly
  *   kernel off (also `LOSSES_WASM=off` in the environment, read once).
+ * - {@link mulberry32}, {@link lcg32}, {@link lcgNoise}, {@link gaussian}: the seeded random
+ *   numbers of the repository's tests, benchmarks and apps (one place: a seed means the same
+ *   numbers everywhere).
  */
+export { gaussian, lcg32, lcgNoise, mulberry32 } from './random.js';
 export { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
