@@ -195,7 +195,13 @@ export default defineConfig({
       ...(hasApi
         ? [{ text: 'API reference', link: '/api/', collapsed: false, items: apiSidebar() }]
         : []),
-      { text: 'More', items: [{ text: 'Benchmarks', link: '/benchmarks' }] },
+      {
+        text: 'More',
+        items: [
+          { text: 'Architecture', link: '/architecture' },
+          { text: 'Benchmarks', link: '/benchmarks' },
+        ],
+      },
     ],
     search: { provider: 'local' },
     outline: { level: [2, 3] },

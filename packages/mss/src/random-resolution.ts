@@ -17,6 +17,7 @@
  * generator), so the same seed gives the same resolutions on every platform, not numpy's.
  */
 import { checkKeys, checkNumber, LossInputError, show } from '@losses/tensor';
+import { mulberry32 } from '@losses/tensor/internal';
 
 /** The windows auraloss's `RandomResolutionSTFTLoss` draws from (torch's window functions). */
 export type RandomWindowKind = 'hann' | 'bartlett' | 'blackman' | 'hamming' | 'kaiser';
@@ -207,23 +208,6 @@ export function candidateSizes(r: ResolvedRandomResolution): number[] {
   return out;
 }
 
-/**
- * mulberry32 (Tommy Ettinger's 32-bit generator, public domain): a uniform generator on [0, 1) for
- * a 32-bit seed, each value a multiple of 2^-32. The same generator, with the same sequence per
- * seed, as `mulberry32` of @losses/tensor/internal, the repository's one seeded PRNG (issue 13,
- * not on this branch yet): phase B imports it from there and drops this copy.
- */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A uniform integer in [0, n) from a uniform number in [0, 1). */
 function below(uniform: () => number, n: number): number {
   return Math.floor(uniform() * n);
@@ -257,7 +241,7 @@ export class ResolutionSchedule {
   private current: Resolution[] = [];
 
   constructor(readonly options: ResolvedRandomResolution) {
-    this.uniform = seededUniform(options.seed);
+    this.uniform = mulberry32(options.seed);
   }
 
   /** The resolutions for the next call. */

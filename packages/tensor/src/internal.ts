@@ -11,6 +11,9 @@
  *   {@link aWeightingFilter} / {@link aWeightingTaps}: auraloss's A-weighting FIR filter
  *   (`FIRFilter('aw')`), used by @losses/waveform's pre-emphasis and @losses/mss's perceptual
  *   weighting.
+ * - {@link mulberry32}, {@link lcg32}, {@link lcgNoise}, {@link gaussian}: the seeded random
+ *   numbers of the repository's tests, benchmarks and apps (one place: a seed means the same
+ *   numbers everywhere).
  */
 export { aWeightingTaps } from './a-weighting.js';
 export {
@@ -20,4 +23,5 @@ export {
   type FirFilter,
   firOutputLength,
 } from './fir.js';
+export { gaussian, lcg32, lcgNoise, mulberry32 } from './random.js';
 export { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
