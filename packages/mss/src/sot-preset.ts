@@ -17,7 +17,11 @@ export interface WassersteinDistance {
 }
 
 /** The options of the `sot` preset: the MSS axes with the Wasserstein distance. */
-export type SotPresetOptions = Omit<MssOptions, 'distance'> & {
+export type SotPresetOptions = Omit<MssOptions, 'distance' | 'sizes' | 'hops'> & {
+  /** FFT sizes N in samples. */
+  readonly sizes: readonly number[];
+  /** Hop per size in samples. */
+  readonly hops: readonly number[];
   readonly distance: WassersteinDistance;
 };
 

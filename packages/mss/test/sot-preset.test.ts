@@ -83,8 +83,8 @@ function sotByComposition(
 ): { value: number; perItem: number[][]; grad: Float64Array; targetGrad: Float64Array } {
   const d = sotPreset.distance;
   const loss = createSpectralWassersteinLoss({ p, positions: d.positions, eps: d.eps });
-  const sizes = sotPreset.sizes as readonly number[];
-  const hops = sotPreset.hops as readonly number[];
+  const sizes = sotPreset.sizes;
+  const hops = sotPreset.hops;
   expect(sotPreset.window).toBe('flattop');
   expect(sotPreset.center && sotPreset.padMode === 'reflect').toBe(true);
   const grad = new Float64Array(est.length);
