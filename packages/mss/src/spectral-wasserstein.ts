@@ -1,4 +1,4 @@
-import type { Tensor, TensorLike } from '@losses/tensor';
+import type { DType, Tensor, TensorLike } from '@losses/tensor';
 import {
   arrayType,
   assertSameShape,
@@ -50,6 +50,7 @@ export interface SpectralWassersteinLoss {
    * The loss of `estimate` against `target`, non-negative spectra of the same shape `[K]` (one
    * frame), `[F, K]` (F frames of one item) or `[B, F, K]`, frequency last: per item the mean (or
    * sum) over frames of W_p^p between the frames normalised to unit mass; the mean over the items.
+   * A `[F, K]` target with a `[B, F, K]` estimate is compared with every item.
    */
   value(estimate: TensorLike, target: TensorLike): number;
   /** The loss and its gradient w.r.t. `estimate` (shape and float type of `estimate`). */
@@ -140,17 +141,33 @@ export function positionsOf(
 }
 
 interface Pair {
-  e: Tensor;
-  t: Tensor;
+  /** The spectra as float64 (the kernels run in float64). */
+  e: Float64Array;
+  t: Float64Array;
+  /** The estimate's shape and float type (the gradient's). */
+  shape: readonly number[];
+  dtype: DType;
   items: number;
   frames: number;
   bins: number;
+  /** One target for every item (a [F, K] target with a [B, F, K] estimate). */
+  shared: boolean;
+}
+
+function float64(t: Tensor): Float64Array {
+  return t.data instanceof Float64Array ? t.data : Float64Array.from(t.data);
 }
 
 function spectra(estimate: TensorLike, target: TensorLike, c: SpectralWassersteinConfig): Pair {
   const e = toTensor(estimate, { name: 'estimate', rank: [1, 2, 3], min: 0 });
   const t = toTensor(target, { name: 'target', rank: [1, 2, 3], min: 0 });
-  assertSameShape(e, t, 'estimate', 'target');
+  // A [F, K] target is compared with every item of a [B, F, K] estimate.
+  const shared =
+    e.shape.length === 3 &&
+    t.shape.length === 2 &&
+    t.shape[0] === e.shape[1] &&
+    t.shape[1] === e.shape[2];
+  if (!shared) assertSameShape(e, t, 'estimate', 'target');
   const s = e.shape;
   const bins = s[s.length - 1]!;
   const frames = s.length >= 2 ? s[s.length - 2]! : 1;
@@ -162,7 +179,16 @@ function spectra(estimate: TensorLike, target: TensorLike, c: SpectralWasserstei
       'estimate',
     );
   }
-  return { e, t, items, frames, bins };
+  return {
+    e: float64(e),
+    t: float64(t),
+    shape: s,
+    dtype: dtypeOf(e.data),
+    items,
+    frames,
+    bins,
+    shared,
+  };
 }
 
 class Loss implements SpectralWassersteinLoss {
@@ -194,10 +220,10 @@ class Loss implements SpectralWassersteinLoss {
     for (let b = 0; b < items; b++) {
       const sum = wassersteinFrames(
         spec,
-        e.data,
+        e,
         b * m,
-        t.data,
-        b * m,
+        t,
+        pair.shared ? 0 : b * m,
         frames,
         this.work,
         perFrame.subarray(b * frames, (b + 1) * frames),
@@ -218,18 +244,17 @@ class Loss implements SpectralWassersteinLoss {
 
   valueAndGrad(estimate: TensorLike, target: TensorLike): { value: number; grad: Tensor } {
     const pair = spectra(estimate, target, this.config);
-    const g = new Float64Array(pair.e.data.length);
+    const g = new Float64Array(pair.e.length);
     const perItem = this.run(pair, new Float64Array(pair.items * pair.frames), g);
-    const dtype = dtypeOf(pair.e.data);
-    const data = dtype === 'float64' ? g : new (arrayType(dtype))(g);
-    return { value: mean(perItem), grad: tensor(data, pair.e.shape) };
+    const data = pair.dtype === 'float64' ? g : new (arrayType(pair.dtype))(g);
+    return { value: mean(perItem), grad: tensor(data, pair.shape) };
   }
 
   perItem(estimate: TensorLike, target: TensorLike): Tensor {
     const pair = spectra(estimate, target, this.config);
     const perItem = this.run(pair, new Float64Array(pair.items * pair.frames), undefined);
-    const dtype = dtypeOf(pair.e.data);
-    return tensor(dtype === 'float64' ? perItem : new (arrayType(dtype))(perItem), [pair.items]);
+    const data = pair.dtype === 'float64' ? perItem : new (arrayType(pair.dtype))(perItem);
+    return tensor(data, [pair.items]);
   }
 
   perFrame(estimate: TensorLike, target: TensorLike): Tensor {

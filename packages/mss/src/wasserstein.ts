@@ -87,9 +87,9 @@ export interface GradientSink {
  */
 export function wassersteinFrames(
   spec: WassersteinSpec,
-  est: ArrayLike<number>,
+  est: Float64Array,
   estOffset: number,
-  tgt: ArrayLike<number>,
+  tgt: Float64Array,
   tgtOffset: number,
   frames: number,
   work: WassersteinWork,
@@ -124,15 +124,17 @@ export function wassersteinFrames(
 
 /**
  * The CDF of one frame normalised by (sum + eps) into `out`; returns sum + eps. (Cumulated as
- * torch.cumsum(a / (sum a + eps)) does: each term divided, then summed in order.)
+ * torch.cumsum(a / (sum a + eps)) does: each term scaled, then summed in order; the scaling by the
+ * reciprocal may differ from torch's division in the last bit.)
  */
-function cumulate(s: ArrayLike<number>, off: number, K: number, eps: number, out: Float64Array) {
+function cumulate(s: Float64Array, off: number, K: number, eps: number, out: Float64Array) {
   let sum = 0;
   for (let k = 0; k < K; k++) sum += s[off + k]!;
   const m = sum + eps;
+  const inv = 1 / m;
   let c = 0;
   for (let k = 0; k < K; k++) {
-    c += s[off + k]! / m;
+    c += s[off + k]! * inv;
     out[k] = c;
   }
   return m;
@@ -146,9 +148,10 @@ function cdfForm(x: Float64Array, A: Float64Array, B: Float64Array): number {
 }
 
 /**
- * W_2^2 by a merge of the two sorted level lists: over each interval (prev, q] between consecutive
- * distinct levels, Q_a is the position of the first A level above prev (the last position once A is
- * used up), Q_b likewise.
+ * W_2^2 by a merge of the two sorted level lists. Over the interval (prev, q] up to the next level
+ * q = min(A_i, B_j), Q_a is x_i and Q_b is x_j (the first levels not yet passed); a level equal to
+ * prev (a bin of zero mass, or a level both lists share) gives an interval of length 0. Once one
+ * list is used up, its quantile is the last position.
  */
 function quantileForm(x: Float64Array, A: Float64Array, B: Float64Array): number {
   const K = x.length;
@@ -157,15 +160,32 @@ function quantileForm(x: Float64Array, A: Float64Array, B: Float64Array): number
   let j = 0;
   let prev = 0;
   let w = 0;
-  for (;;) {
-    while (i < K && A[i]! <= prev) i++;
-    while (j < K && B[j]! <= prev) j++;
-    if (i === K && j === K) return w;
-    const q = i === K ? B[j]! : j === K ? A[i]! : Math.min(A[i]!, B[j]!);
-    const d = (i < K ? x[i]! : last) - (j < K ? x[j]! : last);
-    w += (q - prev) * d * d;
-    prev = q;
+  while (i < K && j < K) {
+    const a = A[i]!;
+    const b = B[j]!;
+    const d = x[i]! - x[j]!;
+    if (a < b) {
+      w += (a - prev) * d * d;
+      prev = a;
+      i++;
+    } else {
+      w += (b - prev) * d * d;
+      prev = b;
+      j++;
+      if (a === b) i++;
+    }
   }
+  for (; i < K; i++) {
+    const d = x[i]! - last;
+    w += (A[i]! - prev) * d * d;
+    prev = A[i]!;
+  }
+  for (; j < K; j++) {
+    const d = last - x[j]!;
+    w += (B[j]! - prev) * d * d;
+    prev = B[j]!;
+  }
+  return w;
 }
 
 /**
@@ -223,7 +243,7 @@ function levelGradient(spec: WassersteinSpec, L: Float64Array, M: Float64Array, 
  */
 function project(
   G: Float64Array,
-  s: ArrayLike<number>,
+  s: Float64Array,
   off: number,
   m: number,
   scale: number,

@@ -443,6 +443,33 @@ describe('spectral Wasserstein: laws', () => {
     expect(b).toEqual(b0);
   });
 
+  it('a [F, K] target is compared with every item of a [B, F, K] estimate', () => {
+    const a = positive(24, 71);
+    const b = positive(12, 72);
+    const tiled = new Float64Array(24);
+    tiled.set(b, 0);
+    tiled.set(b, 12);
+    for (const p of [1, 2] as const) {
+      const loss = createSpectralWassersteinLoss({ p });
+      const shared = loss.valueAndGrad(ndarray(a, [2, 3, 4]), ndarray(b, [3, 4]));
+      const full = loss.valueAndGrad(ndarray(a, [2, 3, 4]), ndarray(tiled, [2, 3, 4]));
+      expect(shared.value).toBe(full.value);
+      expect(shared.grad.data).toEqual(full.grad.data);
+      expect(loss.perItem(ndarray(a, [2, 3, 4]), ndarray(b, [3, 4])).data).toEqual(
+        loss.perItem(ndarray(a, [2, 3, 4]), ndarray(tiled, [2, 3, 4])).data,
+      );
+    }
+    // Only a whole item broadcasts: [K] against [F, K], or [F - 1, K] against [B, F, K], does not.
+    expect(errorOf(() => spectralWassersteinLoss(ndarray(a, [6, 4]), b.subarray(0, 4)))?.code).toBe(
+      'SHAPE_MISMATCH',
+    );
+    expect(
+      errorOf(() =>
+        spectralWassersteinLoss(ndarray(a, [2, 3, 4]), ndarray(b.subarray(0, 8), [2, 4])),
+      )?.code,
+    ).toBe('SHAPE_MISMATCH');
+  });
+
   it('shapes: [K] is one frame, [F, K] one item, [B, F, K] a batch; perItem and perFrame', () => {
     const loss = createSpectralWassersteinLoss();
     const a = positive(24, 61);
