@@ -21,6 +21,8 @@ import {
   type StftLayout,
   type StftOptions,
 } from './options.js';
+import { WasmStft32, wasm32Supports } from './wasm/kernel32.js';
+import { tryWasm } from './wasm/stft-kernel.js';
 
 /** A magnitude spectrogram with the vector-Jacobian product of the same forward pass. */
 export interface MagnitudeWithVjp {
@@ -99,6 +101,8 @@ class Plan implements StftPlan {
   readonly window: Float64Array;
   readonly bins: number;
   private readonly kernel: StftKernel;
+  /** The float32 kernel for float32 signals (made on first need; null where it does not serve). */
+  private kernel32: WasmStft32 | null | undefined;
 
   constructor(kernel: StftKernel) {
     const c = kernel.cfg;
@@ -141,10 +145,36 @@ class Plan implements StftPlan {
     return this.magnitudeOf(this.checked(prepare(this.kernel.cfg, x)), floor);
   }
 
+  /** The float32 kernel of this plan, or null (not a power of two >= 8, or no WebAssembly SIMD). */
+  private float32Kernel(): WasmStft32 | null {
+    if (this.kernel32 === undefined) {
+      const c = this.kernel.cfg;
+      this.kernel32 = wasm32Supports(c.size) ? new WasmStft32(c.size, c.hop, c.window) : null;
+    }
+    return this.kernel32;
+  }
+
   magnitudeOf(p: Prepared, floor: number | undefined): Tensor {
     const framed = this.kernel.framer.frame(p.data, p.batch, p.length);
-    const mag = new (arrayType(p.dtype))(p.batch * framed.frames * this.bins);
-    this.kernel.magnitudes(framed, mag, floor);
+    const total = p.batch * framed.frames;
+    const mag = new (arrayType(p.dtype))(total * this.bins);
+    // Float32 signals go through the float32 kernel (four frames per f32x4 vector) where it
+    // serves the size and the call fits its memory; everything else through the float64 kernels.
+    const k32 = p.dtype === 'float32' ? this.float32Kernel() : null;
+    const done =
+      k32 !== null &&
+      k32.fits(framed.padded.length, total) &&
+      tryWasm(() =>
+        k32.magnitudes(
+          framed.padded.subarray(0, p.batch * framed.paddedLength),
+          framed.frames,
+          total,
+          framed.paddedLength,
+          floor ?? 0,
+          mag as Float32Array,
+        ),
+      );
+    if (!done) this.kernel.magnitudes(framed, mag, floor);
     const shape = [framed.frames, this.bins];
     return tensor(mag, p.batched ? [p.batch, ...shape] : shape);
   }
