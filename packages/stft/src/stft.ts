@@ -161,12 +161,12 @@ class Plan implements StftPlan {
     // Float32 signals go through the float32 kernel (four frames per f32x4 vector) where it
     // serves the size and the call fits its memory; everything else through the float64 kernels.
     const k32 = p.dtype === 'float32' ? this.float32Kernel() : null;
-    const done =
-      k32 !== null &&
-      k32.fits(framed.padded.length, total) &&
-      tryWasm(() =>
+    let done = false;
+    if (k32?.fits(framed.padded.length, total)) {
+      const padded = framed.padded.subarray(0, p.batch * framed.paddedLength);
+      done = tryWasm(() =>
         k32.magnitudes(
-          framed.padded.subarray(0, p.batch * framed.paddedLength),
+          padded,
           framed.frames,
           total,
           framed.paddedLength,
@@ -174,6 +174,7 @@ class Plan implements StftPlan {
           mag as Float32Array,
         ),
       );
+    }
     if (!done) this.kernel.magnitudes(framed, mag, floor);
     const shape = [framed.frames, this.bins];
     return tensor(mag, p.batched ? [p.batch, ...shape] : shape);

@@ -174,7 +174,9 @@ describe('the float32 route of magnitude (issue 17)', () => {
     const length = 700;
     const items = [noise(length, 1), noise(length, 2).map((v) => v * 1e-25), noise(length, 3)];
     const batch = new Float32Array(3 * length);
-    items.forEach((it, b) => batch.set(it, b * length));
+    items.forEach((it, b) => {
+      batch.set(it, b * length);
+    });
     const all = magnitude(tensor(batch, [3, length]), { size, hop: 48 }).data;
     const per = all.length / 3;
     items.forEach((it, b) => {
