@@ -169,6 +169,7 @@
     (local $g i32) (local $l i32) (local $j i32) (local $k i32) (local $e i32) (local $bins i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $p i32) (local $q i32)
+    (local $at i32) (local $v v128)
     (local $vr v128) (local $vi v128) (local $mx v128) (local $sub v128) (local $nz v128)
     (local $ex v128) (local $t1 v128) (local $t2 v128) (local $u1 v128) (local $u2 v128) (local $fl v128)
     (local $pr v128) (local $pi v128) (local $qr v128) (local $qi v128) (local $c v128) (local $s v128)
@@ -247,19 +248,29 @@
           (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (br_if $scale (i32.lt_u (local.get $p) (local.get $q))))
         (call $fft (local.get $m) (local.get $x) (local.get $y) (local.get $tw))
-        ;; |X[0]| and |X[m]| from Z[0]; the halving of the split is folded into u1.
+        ;; |X[0]| and |X[m]| from Z[0]; the halving of the split is folded into u1. Lane l's value
+        ;; goes to row $ol (four lane stores per bin).
         (local.set $u1 (f32x4.mul (local.get $u1) (f32x4.splat (f32.const 0.5))))
         (local.set $pr (v128.load offset=0 (local.get $x)))
         (local.set $pi (v128.load offset=16 (local.get $x)))
         (local.set $vr
           (f32x4.pmax (local.get $fl)
             (f32x4.mul (f32x4.mul (f32x4.abs (f32x4.add (local.get $pr) (local.get $pi))) (f32x4.add (local.get $u1) (local.get $u1))) (local.get $u2))))
-        (call $store4 (local.get $o0) (local.get $o1) (local.get $o2) (local.get $o3) (i32.const 0) (local.get $vr))
+        (local.set $at (i32.const 0))
+        (local.set $v (local.get $vr))
+        (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+        (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+        (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+        (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
         (local.set $vr
           (f32x4.pmax (local.get $fl)
             (f32x4.mul (f32x4.mul (f32x4.abs (f32x4.sub (local.get $pr) (local.get $pi))) (f32x4.add (local.get $u1) (local.get $u1))) (local.get $u2))))
-        (call $store4 (local.get $o0) (local.get $o1) (local.get $o2) (local.get $o3)
-          (i32.shl (local.get $m) (i32.const 2)) (local.get $vr))
+        (local.set $at (i32.shl (local.get $m) (i32.const 2)))
+        (local.set $v (local.get $vr))
+        (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+        (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+        (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+        (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
         (local.set $k (i32.const 1))
         (loop $split
           (local.set $p (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))))
@@ -281,35 +292,34 @@
           ;; |X[k]| = |E + H| / 2, |X[m - k]| = |E - H| / 2
           (local.set $vr (f32x4.add (local.get $er) (local.get $hr)))
           (local.set $vi (f32x4.add (local.get $ei) (local.get $hi)))
-          (call $store4 (local.get $o0) (local.get $o1) (local.get $o2) (local.get $o3)
-            (i32.shl (local.get $k) (i32.const 2))
-            (f32x4.pmax (local.get $fl)
+          (local.set $at (i32.shl (local.get $k) (i32.const 2)))
+          (local.set $v (f32x4.pmax (local.get $fl)
               (f32x4.mul
                 (f32x4.mul
                   (f32x4.sqrt
                     (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
                   (local.get $u1))
                 (local.get $u2))))
+          (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+          (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+          (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+          (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
           (local.set $vr (f32x4.sub (local.get $er) (local.get $hr)))
           (local.set $vi (f32x4.sub (local.get $ei) (local.get $hi)))
-          (call $store4 (local.get $o0) (local.get $o1) (local.get $o2) (local.get $o3)
-            (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 2))
-            (f32x4.pmax (local.get $fl)
+          (local.set $at (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 2)))
+          (local.set $v (f32x4.pmax (local.get $fl)
               (f32x4.mul
                 (f32x4.mul
                   (f32x4.sqrt
                     (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
                   (local.get $u1))
                 (local.get $u2))))
+          (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+          (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+          (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+          (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $split (i32.le_u (local.get $k) (i32.shr_u (local.get $m) (i32.const 1)))))
         (local.set $rt (i32.sub (local.get $rt) (i32.shl (local.get $m) (i32.const 2))))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
-        (br $groups))))
-
-  ;; Stores lane l of $v at byte $at of row $ol (l = 0..3).
-  (func $store4 (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32) (param $at i32) (param $v v128)
-    (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
-    (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
-    (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
-    (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
+        (br $groups)))))

@@ -5,6 +5,7 @@
  * largest magnitude (float32 rounding through log2(n) passes), tested against float64 at 1e-5.
  */
 import { compileWasm, wasmEnabled } from '@losses/tensor/internal';
+import type { Framer } from '../framing.js';
 import { wasmMemoryLimit as memoryLimitBytes } from './kernel.js';
 import { WASM_BASE64 as WASM32_BASE64 } from './module32.js';
 
@@ -130,27 +131,29 @@ export class WasmStft32 {
     return new Float32Array(mem.buffer);
   }
 
-  /** Whether a call on `samples` padded samples and `total` frames fits in the memory limit. */
-  fits(samples: number, total: number): boolean {
-    return this.base + 4 * samples + 4 * total * this.bins + 64 <= memoryLimitBytes();
-  }
-
   /**
-   * |X| = max(sqrt(re^2 + im^2), sqrt(floor)) in float32 of the `total = batch * frames` frames of
-   * the padded signals `padded` (`[batch, plen]`, float32 values) into `out` (`[total * bins]`).
+   * |X| = max(sqrt(re^2 + im^2), sqrt(floor)) in float32 of every frame of the `batch` float32
+   * signals `x` (`[batch, length]`), padded and framed by `framer` (the plan's, with this size and
+   * hop) straight into the module's memory, into `out` (`[batch * frames * bins]`). False (nothing
+   * done) when the call does not fit in the memory limit.
    */
   magnitudes(
-    padded: ArrayLike<number> & { length: number },
-    frames: number,
-    total: number,
-    plen: number,
+    framer: Framer,
+    x: Float32Array,
+    batch: number,
+    length: number,
     floor: number,
     out: Float32Array,
-  ): void {
+  ): boolean {
+    const plen = framer.paddedLength(length);
+    const frames = framer.frameCount(length);
+    const total = batch * frames;
     const sig = this.base;
-    const mag = sig + Math.ceil(padded.length / 8) * 32;
-    const f = this.f32(mag + 4 * total * this.bins);
-    f.set(padded, sig / 4);
+    const mag = sig + Math.ceil((batch * plen) / 8) * 32;
+    const end = mag + 4 * total * this.bins;
+    if (end > memoryLimitBytes()) return false;
+    const f = this.f32(end);
+    framer.padInto(x, batch, length, f.subarray(sig / 4, sig / 4 + batch * plen));
     this.ex.magnitudes(
       this.m,
       this.hop,
@@ -168,6 +171,7 @@ export class WasmStft32 {
       Math.fround(Math.sqrt(floor)),
     );
     out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
+    return true;
   }
 
   /**
