@@ -27,6 +27,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Tensor, tensor } from '@losses/tensor';
+import { gaussian, mulberry32 } from '@losses/tensor/internal';
 import { bandLimits } from '../src/band.js';
 import { planCost } from '../src/costs.js';
 import { CLASSIC_GRID } from '../src/grid.js';
@@ -53,20 +54,10 @@ const CASES: Case[] = [
   { name: 'B1_N4096', B: 1, N: 4096, M: 4096, D: 12, repeats: 1 },
 ];
 
-/** Standard normal data from a fixed xorshift seed. */
+/** Standard normal data from the repository's seeded generator (mulberry32, Box-Muller). */
 function randn(n: number, seed: number): Float64Array {
-  let s = seed >>> 0 || 1;
-  const u = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return out;
+  const u = mulberry32(seed);
+  return Float64Array.from({ length: n }, () => gaussian(u));
 }
 
 interface Timing {
