@@ -15,7 +15,7 @@ import {
 import { aWeightingAt } from './a-weighting.js';
 import type { LogForm } from './compression-forms.js';
 import type { MagnitudeForm } from './magnitude-forms.js';
-import type { Compression, MssOptions } from './options.js';
+import type { MssOptions } from './options.js';
 import {
   candidateSizes,
   type RandomResolutionOptions,
@@ -284,10 +284,7 @@ export function resolvePerceptualOptions(
 }
 
 /**
- * The options of the multi-scale spectral loss with those of issue 14: what `MssOptions` becomes
- * when phase B merges them (the compressions gain the logarithmic forms of {@link LogCompression}).
+ * The options of the multi-scale spectral loss with those of issue 14 (now `MssOptions` itself;
+ * kept as a name for the phase-A modules and tests).
  */
-export type PerceptualMssOptions = Omit<MssOptions, 'compressions'> &
-  PerceptualOptions & {
-    compressions?: readonly (Compression | LogCompression)[];
-  };
+export type PerceptualMssOptions = MssOptions;
