@@ -121,15 +121,16 @@ export class MssKernel {
           ? Math.max(scale.size - 2 * pad, c.padMode === 'reflect' ? pad + 1 : 1)
           : minSignalLength(scale);
       if (length < need) {
-        const why = pad > 0
-          ? `${pad} samples of ${c.padMode} padding on each side need ${c.padMode === 'reflect' ? `more than ${pad} samples and ` : ''}N - ${2 * pad} samples`
-          : c.center
-          ? c.padMode === 'reflect'
-            ? 'centred frames with reflect padding need more than N/2 samples'
-            : 'at least one sample'
-          : c.padEnd
-            ? 'at least one sample'
-            : 'frames that are neither centred nor end-padded need N samples';
+        const why =
+          pad > 0
+            ? `${pad} samples of ${c.padMode} padding on each side need ${c.padMode === 'reflect' ? `more than ${pad} samples and ` : ''}N - ${2 * pad} samples`
+            : c.center
+              ? c.padMode === 'reflect'
+                ? 'centred frames with reflect padding need more than N/2 samples'
+                : 'at least one sample'
+              : c.padEnd
+                ? 'at least one sample'
+                : 'frames that are neither centred nor end-padded need N samples';
         throw new LossInputError(
           'SHAPE_MISMATCH',
           `${name}: a signal of ${length} samples is too short for FFT size ${scale.size} (needs at least ${need}: ${why})`,

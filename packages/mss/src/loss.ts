@@ -300,7 +300,8 @@ class FixedTarget implements MssLossWithTarget {
     // back through the split (stereo.ts).
     const B = e.batch;
     const perItem = new Float64Array(B);
-    for (let b = 0; b < B; b++) perItem[b] = combineSumAndDifference(r.perItem[b]!, r.perItem[B + b]!);
+    for (let b = 0; b < B; b++)
+      perItem[b] = combineSumAndDifference(r.perItem[b]!, r.perItem[B + b]!);
     let grad: Tensor | undefined;
     if (r.grad) {
       const g = dataOf(r.grad);

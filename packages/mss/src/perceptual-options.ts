@@ -138,6 +138,9 @@ export interface FramingContext {
   readonly compressions?: readonly { readonly kind: string; readonly eps?: number }[];
 }
 
+/** The padding of a loss without `pad` (one function, so that equal configurations compare equal). */
+const noPad = (_size: number, _hop: number): number => 0;
+
 /** The index of a compression that takes the logarithm of 0 for a band value 0, or -1. */
 function logOfZero(compressions: FramingContext['compressions']): number {
   return (compressions ?? []).findIndex(
@@ -238,7 +241,7 @@ export function resolvePerceptualOptions(
       : checkOneOf(options.stereo, 'stereo', ['sum-difference'] as const);
 
   let pad: number[] = framing.sizes.map(() => 0);
-  let padOf = (_size: number, _hop: number): number => 0;
+  let padOf: (size: number, hop: number) => number = noPad;
   if (options.pad !== undefined) {
     if (framing.center || framing.padEnd) {
       throw new LossInputError(

@@ -11,11 +11,7 @@
  */
 import type { FloatArray } from '@losses/tensor';
 import { applyMagnitudeForm, type MagnitudeForm } from './magnitude-forms.js';
-import {
-  applyFilterbank,
-  applyFilterbankTranspose,
-  type Filterbank,
-} from './scales/filterbank.js';
+import { applyFilterbank, applyFilterbankTranspose, type Filterbank } from './scales/filterbank.js';
 
 /** The stage of one resolution (see the module comment). */
 export class ValueStage {

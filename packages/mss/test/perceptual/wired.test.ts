@@ -41,9 +41,7 @@ function check(c: LossGolden, est: unknown, tgt: unknown): void {
     expect(Math.abs(value - c.value) / Math.abs(c.value)).toBeLessThan(1e-12);
     expect(relMax(Array.from(grad.data), flat(c.grad))).toBeLessThan(1e-9);
     if (c.perItem) {
-      expect(relMax(Array.from(loss.perItem(E, T).data), c.perItem)).toBeLessThan(
-        1e-12,
-      );
+      expect(relMax(Array.from(loss.perItem(E, T).data), c.perItem)).toBeLessThan(1e-12);
     }
     // withTarget: bit for bit the two-argument numbers.
     const fixed = loss.withTarget(T).valueAndGrad(E);
