@@ -18,8 +18,9 @@ function optionsOf(c: LossGolden): MssOptions {
     return { ...mssPresets[o.preset as keyof typeof mssPresets], sampleRate: o.sampleRate };
   }
   // auraloss's drawn windows (kaiser, bartlett) as arrays: the option takes @losses/stft's kinds.
-  if (typeof o.window === 'string' && (o.window === 'kaiser' || o.window === 'bartlett')) {
-    const kind = o.window as RandomWindowKind;
+  const w = o.window as string | undefined;
+  if (w === 'kaiser' || w === 'bartlett') {
+    const kind: RandomWindowKind = w;
     return { ...o, window: o.windowLengths!.map((wl) => torchWindow(kind, wl)) };
   }
   return o;
