@@ -9,6 +9,8 @@
  */
 export type { CompressionKind, ResolvedCompression } from './compression.js';
 export type { DistanceKind, Reduction } from './distance.js';
+// issue 14: the perceptual options' types, and the filterbank of a scale
+export { scaleFilters } from './filters.js';
 export {
   createMssLoss,
   type MssBreakdown,
@@ -21,7 +23,6 @@ export {
   PRESET_CACHE_BYTES,
 } from './loss.js';
 export type { Compression, MssConfig, MssOptions, ScaleReduction } from './options.js';
-// issue 14: the perceptual options' types
 export type { LogCompression, PerceptualOptions } from './perceptual-options.js';
 export { isMssPresetName, type MssPresetName, mssPresets } from './presets.js';
 export type { RandomResolutionOptions, RandomWindowKind } from './random-resolution.js';

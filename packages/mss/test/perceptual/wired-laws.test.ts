@@ -382,3 +382,22 @@ describe('the tfjs op with a scale', () => {
     }
   });
 });
+
+describe('scaleFilters', () => {
+  it('is the dense filterbank a mel loss applies (torchaudio golden rows)', async () => {
+    const { goldens, denseOf } = await import('./fixtures.js');
+    const { scaleFilters } = await import('../../src/index.js');
+    const g = goldens.melFilterbanks.find((m) => m.norm === 'slaney' && m.melScale === 'slaney')!;
+    const w = scaleFilters(
+      { kind: 'mel', bands: g.bands, fmin: g.fmin, fmax: g.fmax },
+      g.size,
+      g.sampleRate,
+    );
+    const bins = g.size / 2 + 1;
+    expect(w.shape).toEqual([g.bands, bins]);
+    expect(relMaxError(w.data, denseOf(g.weights, bins))).toBeLessThan(1e-6);
+    expect(errorOf(() => scaleFilters({ kind: 'mel', bands: 8 }, 64, 0))?.argument).toBe(
+      'sampleRate',
+    );
+  });
+});
