@@ -78,6 +78,18 @@ export interface WasmTarget extends EngineTarget {
   readonly spectrograms?: readonly TargetSpectrogram[];
 }
 
+/** Issue 14: whether a configuration uses steps only the JavaScript engine has. */
+function perceptualNeedsJs(config: MssConfig): boolean {
+  const p = config.perceptual;
+  return (
+    p.scale !== undefined ||
+    p.magnitude.offset !== 0 ||
+    p.magnitude.power !== 1 ||
+    p.pad.some((v) => v > 0) ||
+    config.compressions.some((c) => c.kind === 'floorLog')
+  );
+}
+
 export class WasmEngine implements MssEngine<WasmTarget> {
   private readonly config: MssConfig;
   private readonly scales: Scale[];
@@ -93,7 +105,13 @@ export class WasmEngine implements MssEngine<WasmTarget> {
    * declined here and run in the JavaScript engine.)
    */
   static serves(config: MssConfig): boolean {
-    return config.distance !== 'l2' && config.spectralConvergence === 0;
+    return (
+      config.distance !== 'l2' &&
+      config.spectralConvergence === 0 &&
+      // Issue 14: scales, magnitude forms, padding and clamp-floored logarithms run in the
+      // JavaScript engine (A-weighting and stereo happen before the engine and are served).
+      !perceptualNeedsJs(config)
+    );
   }
 
   /**
