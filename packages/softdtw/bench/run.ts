@@ -31,8 +31,8 @@ import { bandLimits } from '../src/band.js';
 import { planCost } from '../src/costs.js';
 import { CLASSIC_GRID } from '../src/grid.js';
 import { ctcLossValueAndGrad, softDtwValueAndGrad } from '../src/index.js';
+import { pairValueAndGrad } from '../src/pair-cost.js';
 import { softDtwBackward, softDtwForward } from '../src/recursion.js';
-import { sqeuclideanValueAndGrad } from '../src/sqeuclidean.js';
 import { classicSteps } from '../src/steps.js';
 import { Workspace } from '../src/workspace.js';
 
@@ -108,9 +108,9 @@ function memory(N: number, M: number, D: number) {
   const ws = new Workspace();
   const steps = { ...classicSteps(1, 1, 1), gamma: 1 };
   const gx = new Float64Array(N * D);
-  if (sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, CLASSIC_GRID, gx) === null) {
+  const plan = planCost('sqeuclidean', x, y, N, M, D);
+  if (pairValueAndGrad(ws, plan.pair!, N, M, D, steps, CLASSIC_GRID, gx) === null) {
     // No WebAssembly: the JavaScript row loops.
-    const plan = planCost('sqeuclidean', x, y, N, M, D);
     const band = bandLimits(N, M, null);
     softDtwForward(N, M, plan.row, band, steps, ws);
     softDtwBackward(N, M, band, steps, ws, (i, e, lo, hi) => plan.vjpRow(i, e, lo, hi, gx, null));

@@ -3,12 +3,12 @@ import { LossInputError } from '@losses/tensor';
 import { planCost } from './costs.js';
 import type { Grid } from './grid.js';
 import { normalizer, type Resolved, type Steps, stepsOf } from './options.js';
+import { pairValueAndGrad, stagedPairRows } from './pair-cost.js';
 import { PriorRow } from './prior.js';
 import { checkPairRange, ProblemCache } from './problem.js';
 import { type CostRows, softDtwBackward, softDtwForward, softDtwValue } from './recursion.js';
 import type { Pairs } from './sequences.js';
 import { sharpSoftDtw } from './sharp-kernel.js';
-import { sqeuclideanValueAndGrad, stagedSqeuclidean } from './sqeuclidean.js';
 import { type Workspace, withWorkspace } from './workspace.js';
 
 /** Which loss: soft-DTW, a divergence, or sharp soft-DTW. */
@@ -72,29 +72,31 @@ function term(
     'options.gamma',
   );
   const { band, grid } = (kind === 'mean' ? cx.uniformProblems : cx.problems).get(Na, Nb);
+  const pair = plan.pair;
   if (
+    pair !== undefined &&
     kind === 'softDtw' &&
     steps.classic &&
     grid.startCol === null &&
     grid.endCol === null &&
-    r.cost === 'sqeuclidean' &&
     r.prior === null &&
     r.band === null &&
     scale === 1 &&
     ga !== null &&
     gb === null
   ) {
-    // The common case (and the benchmark's) in one WebAssembly call per pass when available.
-    const v = sqeuclideanValueAndGrad(ws, a, b, Na, Nb, D, steps, grid, ga);
+    // The common case (and the benchmark's) in one WebAssembly call per pass when available:
+    // squared Euclidean, BCE and cosine costs as blocked products (pair-cost.ts).
+    const v = pairValueAndGrad(ws, pair, Na, Nb, D, steps, grid, ga);
     if (v !== null) return v;
   }
   const prior = r.prior === null ? null : new PriorRow(Na, Nb, r.prior.nu, r.prior.weight);
   const wantGrad = ga !== null || gb !== null;
-  // Squared Euclidean cost and VJP rows from the WebAssembly kernels when there are (the classic
-  // steps' rows live in the kernel memory).
+  // Cost and VJP rows from the WebAssembly kernels when there are (the classic steps' rows live in
+  // the kernel memory).
   const fast =
-    r.cost === 'sqeuclidean' && kind === 'softDtw' && wantGrad && steps.classic
-      ? stagedSqeuclidean(ws, plan, a, b, Na, Nb, D)
+    pair !== undefined && kind === 'softDtw' && wantGrad && steps.classic
+      ? stagedPairRows(ws, plan, pair, Na, Nb, D)
       : plan;
   const costRows = fast.row;
   const rows: CostRows =
