@@ -7,5 +7,20 @@
  * - {@link compileWasm}: a package's WebAssembly module from its committed base64 bytes.
  * - {@link wasmEnabled} / {@link setWasmEnabled}: the one switch that turns every WebAssembly
  *   kernel off (also `LOSSES_WASM=off` in the environment, read once).
+ * - {@link threadPool}, {@link serveTasks}: a bounded pool of worker threads for a package's
+ *   batched kernels (Node `worker_threads`, Web Workers), with a synchronous path
+ *   ({@link ThreadPool.runSync}, Node) and a promise path ({@link ThreadPool.run}, anywhere);
+ *   {@link availableThreads}, {@link canRunSync} and {@link checkThreads} for a `threads` option.
  */
+export {
+  availableThreads,
+  canRunSync,
+  checkThreads,
+  serveTasks,
+  type ThreadPool,
+  type ThreadReply,
+  type ThreadTask,
+  threadPool,
+  type WorkerEntry,
+} from './internal-threads.js';
 export { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
