@@ -18,3 +18,18 @@ export {
 } from './loss.js';
 export type { Compression, MssConfig, MssOptions, ScaleReduction } from './options.js';
 export { isMssPresetName, type MssPresetName, mssPresets } from './presets.js';
+export {
+  type SotPresetOptions,
+  sotPreset,
+  type WassersteinDistance,
+} from './sot-preset.js';
+export {
+  createSpectralWassersteinLoss,
+  type SpectralWassersteinConfig,
+  type SpectralWassersteinLoss,
+  type SpectralWassersteinOptions,
+  spectralWassersteinLoss,
+  spectralWassersteinLossValueAndGrad,
+  type WassersteinPositions,
+} from './spectral-wasserstein.js';
+export type { WassersteinOrder } from './wasserstein.js';

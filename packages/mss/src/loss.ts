@@ -9,7 +9,7 @@ import {
   show,
   tensor,
 } from '@losses/tensor';
-import { MssKernel, type PreparedTarget } from './kernel.js';
+import { type Engines, MssKernel, type PreparedTarget } from './kernel.js';
 import { type MssConfig, type MssOptions, resolveOptions } from './options.js';
 import { isMssPresetName, type MssPresetName, mssPresets } from './presets.js';
 
@@ -65,9 +65,9 @@ class Loss implements MssLoss {
   /** @internal */
   readonly kernel: MssKernel;
 
-  constructor(config: MssConfig) {
+  constructor(config: MssConfig, engines: Engines = 'auto') {
     this.config = config;
-    this.kernel = new MssKernel(config);
+    this.kernel = new MssKernel(config, engines);
   }
 
   withTarget(target: TensorLike): MssLossWithTarget {
@@ -242,6 +242,15 @@ export function withLoss<T>(spec: MssLossSpec | undefined, f: (loss: MssLoss) =>
 /** The preset losses the one-shot functions keep (for tests of the bound). */
 export function cachedPresets(): ReadonlyMap<string, MssLoss> {
   return presetLosses;
+}
+
+/**
+ * @internal For tests comparing the engines: the loss computed by the JavaScript engine alone (its
+ * STFT plans still take the WebAssembly STFT kernel where the switch of @losses/tensor/internal
+ * allows).
+ */
+export function createJsEngineLoss(options: MssOptions): MssLoss {
+  return new Loss(resolveOptions(options), 'js');
 }
 
 /** @internal The kernel of a loss made by {@link createMssLoss}. */

@@ -204,17 +204,21 @@ function resolveCompression(
 /**
  * Validates `options` and fills in the defaults.
  *
- * @throws LossInputError `INVALID_OPTION` (unknown option, size < 2, hop < 1, unknown compression or
- *   distance, negative weight or eps, ...), `EMPTY` (no sizes; no compression and no spectral
+ * @throws LossInputError `INVALID_OPTION` (options or an option null, unknown option, size < 2,
+ *   hop < 1, unknown compression or distance, negative weight or eps, ...), `EMPTY` (no sizes; no compression and no spectral
  *   convergence).
  */
 export function resolveOptions(options: MssOptions | undefined): MssConfig {
+  // The null rule of @losses/tensor: null never stands for the defaults (refused here, as an
+  // option set to null is).
+  checkKeys(options, 'options', OPTION_KEYS);
   const o: MssOptions = options ?? {};
-  checkKeys(o, 'options', OPTION_KEYS);
 
   const sizes = checkList(o.sizes ?? DEFAULT_SIZES, 'options.sizes').map((s, i) => {
     const name = `options.sizes[${i}]`;
-    const n = checkNumber(s, name, { integer: true, min: 2 });
+    // The limit first: sizes beyond 2^53 - 1 are refused for the limit too, not as inexact integers.
+    const big = typeof s === 'number' && Number.isFinite(s) && s > MAX_FFT_SIZE;
+    const n = big ? s : checkNumber(s, name, { integer: true, min: 2 });
     if (n > MAX_FFT_SIZE) {
       invalid(
         name,
@@ -350,17 +354,6 @@ export function resolveOptions(options: MssOptions | undefined): MssConfig {
     padMode,
     padEnd,
   });
-}
-
-/**
- * The shortest signal a scale accepts: N samples for frames that are neither centred nor end-padded,
- * floor(N / 2) + 1 with centred reflect padding (the padding must be shorter than the signal, as in
- * torch), 1 otherwise.
- */
-export function minLength(config: MssConfig, scale: number): number {
-  const n = config.sizes[scale]!;
-  if (config.center) return config.padMode === 'reflect' ? Math.floor(n / 2) + 1 : 1;
-  return config.padEnd ? 1 : n;
 }
 
 /** The STFT options of scale `s` of a validated configuration. */

@@ -17,7 +17,11 @@ export const MAX_FFT_SIZE = 2 ** 22;
  * @throws LossInputError `INVALID_OPTION` naming `name`, the rule or the limit, and the value.
  */
 export function checkSize(value: unknown, name: string): number {
-  const n = checkNumber(value, name, { integer: true, min: 1 });
+  // The limit first: sizes beyond 2^53 - 1 are refused for the limit too, not as inexact integers.
+  const n =
+    typeof value === 'number' && Number.isFinite(value) && value > MAX_FFT_SIZE
+      ? value
+      : checkNumber(value, name, { integer: true, min: 1 });
   if (n > MAX_FFT_SIZE) {
     throw new LossInputError(
       'INVALID_OPTION',

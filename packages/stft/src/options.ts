@@ -7,6 +7,7 @@ import {
   LossInputError,
   show,
 } from '@losses/tensor';
+import { minSignalLength } from './framing.js';
 import { absoluteSum, amplitudeLimit, checkSize, MAX_FFT_SIZE } from './limits.js';
 import { WINDOW_KINDS, type WindowKind, windowValues } from './window.js';
 
@@ -182,32 +183,20 @@ function checkWindow(
   );
 }
 
-/** Number of STFT frames for a signal of `length` samples (no validation of the length). */
-export function frameCountOf(cfg: StftLayout, length: number): number {
-  if (cfg.center) {
-    const padded = length + 2 * Math.floor(cfg.size / 2);
-    return 1 + Math.floor((padded - cfg.size) / cfg.hop);
-  }
-  if (cfg.padEnd) return Math.ceil(length / cfg.hop);
-  if (length < cfg.size) return 0;
-  return 1 + Math.floor((length - cfg.size) / cfg.hop);
-}
-
 /** Checks that a signal of `length` samples can be transformed with `cfg`. */
 export function checkSignalLength(cfg: StftLayout, length: number, name: string): void {
+  if (length >= minSignalLength(cfg)) return;
   const pad = Math.floor(cfg.size / 2);
-  if (cfg.center && cfg.padMode === 'reflect' && pad >= length) {
+  if (cfg.center) {
     throw new LossInputError(
       'SHAPE_MISMATCH',
       `${name}: a signal of ${length} samples is too short for reflect padding of ${pad} samples (size / 2 with size ${cfg.size}); it needs more than ${pad} samples - use padMode: 'constant' for short signals`,
       name,
     );
   }
-  if (!cfg.center && !cfg.padEnd && length < cfg.size) {
-    throw new LossInputError(
-      'SHAPE_MISMATCH',
-      `${name}: a signal of ${length} samples is shorter than one frame (size ${cfg.size}) with center: false; use center: true or padEnd: true`,
-      name,
-    );
-  }
+  throw new LossInputError(
+    'SHAPE_MISMATCH',
+    `${name}: a signal of ${length} samples is shorter than one frame (size ${cfg.size}) with center: false; use center: true or padEnd: true`,
+    name,
+  );
 }

@@ -10,18 +10,17 @@ import {
   tensor,
   toTensor,
 } from '@losses/tensor';
-import type { StftKernel } from './kernel.js';
+import { frameCountOf } from './framing.js';
+import { createKernel, type StftKernel } from './kernel.js';
 import { checkAmplitude } from './limits.js';
 import {
   buildStft,
   checkSignalLength,
-  frameCountOf,
   type PadMode,
   parseStftOptions,
   type StftLayout,
   type StftOptions,
 } from './options.js';
-import { createKernel } from './wasm/stft-kernel.js';
 
 /** A magnitude spectrogram with the vector-Jacobian product of the same forward pass. */
 export interface MagnitudeWithVjp {
@@ -130,7 +129,7 @@ class Plan implements StftPlan {
   }
 
   stftOf(p: Prepared): Tensor {
-    const framed = this.kernel.frame(p.data, p.batch, p.length);
+    const framed = this.kernel.framer.frame(p.data, p.batch, p.length);
     const spec = this.kernel.spectra(framed);
     const out = p.dtype === 'float64' ? spec : new Float32Array(spec);
     const shape = [framed.frames, this.bins, 2];
@@ -143,7 +142,7 @@ class Plan implements StftPlan {
   }
 
   magnitudeOf(p: Prepared, floor: number | undefined): Tensor {
-    const framed = this.kernel.frame(p.data, p.batch, p.length);
+    const framed = this.kernel.framer.frame(p.data, p.batch, p.length);
     const mag = new (arrayType(p.dtype))(p.batch * framed.frames * this.bins);
     this.kernel.magnitudes(framed, mag, floor);
     const shape = [framed.frames, this.bins];
@@ -157,7 +156,7 @@ class Plan implements StftPlan {
 
   magnitudeWithVjpOf(p: Prepared, eps: number | undefined): MagnitudeWithVjp {
     const kernel = this.kernel;
-    const framed = kernel.frame(p.data, p.batch, p.length);
+    const framed = kernel.framer.frame(p.data, p.batch, p.length);
     const { spec, mag: mag64 } = kernel.analyze(framed, eps);
     const shape = p.batched ? [p.batch, framed.frames, this.bins] : [framed.frames, this.bins];
     const mag = p.dtype === 'float64' ? mag64 : new Float32Array(mag64);

@@ -45,22 +45,13 @@ describe('size limits (issue 12)', () => {
   it('refuses sizes above MAX_FFT_SIZE, naming the option and the limit', () => {
     const x = noise(4096, 1);
     for (const size of [2 ** 22 + 1, 2 ** 24, 2 ** 27, 2 ** 31, 2 ** 53]) {
-      // Beyond 2^53 - 1 the shared integer check of @losses/tensor refuses it first.
-      const message =
-        size > Number.MAX_SAFE_INTEGER
-          ? new RegExp(`options.size: expected an integer .*at most 2\\^53 - 1.*got ${size}`)
-          : new RegExp(`options.size: expected at most 4194304 .*got ${size}`);
+      const message = new RegExp(`options.size: expected at most 4194304 .*got ${size}`);
       expectRefused(() => createStft({ size, hop: 1 }), 'INVALID_OPTION', message);
       expectRefused(() => stft(x, { size, hop: 1 }), 'INVALID_OPTION', message);
       expectRefused(() => magnitude(x, { size, hop: 1 }), 'INVALID_OPTION', message);
       expectRefused(() => magnitudeVjp(x, { size, hop: 1 }, [1]), 'INVALID_OPTION', message);
     }
-    expectRefused(() => getFftPlan(2 ** 31), 'INVALID_OPTION', /n: expected at most 4194304/);
-    expectRefused(
-      () => getFftPlan(2 ** 53),
-      'INVALID_OPTION',
-      /n: expected an integer .*2\^53 - 1/,
-    );
+    expectRefused(() => getFftPlan(2 ** 53), 'INVALID_OPTION', /n: expected at most 4194304/);
     expectRefused(() => irfft([[1, 0]], 2 ** 31), 'INVALID_OPTION', /n: expected at most/);
     const long = new Float64Array(2 ** 22 + 1);
     expectRefused(() => rfft(long), 'SHAPE_MISMATCH', /x: expected at most 4194304 samples/);

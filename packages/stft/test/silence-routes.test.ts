@@ -4,17 +4,14 @@
  * transforms each give silent frames exactly 0 and quiet frames next to loud ones (and quiet
  * gradients next to loud ones) exact relative to their own size.
  */
+
+import { setWasmEnabled } from '@losses/tensor/internal';
 import { describe, expect, it } from 'vitest';
-import { StftKernel } from '../src/kernel.js';
+import { isSmooth3 } from '../src/fft/number-theory.js';
+import { JsStftKernel } from '../src/js-kernel.js';
+import { createKernel } from '../src/kernel.js';
 import { resolveStftOptions } from '../src/options.js';
-import {
-  isSmooth3,
-  setWasmEnabled,
-  setWasmMemoryLimit,
-  type WasmAlgorithm,
-  WasmStft,
-} from '../src/wasm/kernel.js';
-import { createKernel } from '../src/wasm/stft-kernel.js';
+import { setWasmMemoryLimit, type WasmAlgorithm, WasmStft } from '../src/wasm/kernel.js';
 import { maxAbsDiff, noise } from './helpers.js';
 import { naiveStft, naiveVjp } from './naive.js';
 
@@ -35,7 +32,7 @@ interface Analysis {
   mag: Float64Array;
 }
 
-function jsRoute(n: number, direct: boolean, kernel: StftKernel): Route {
+function jsRoute(n: number, direct: boolean, kernel: JsStftKernel): Route {
   return {
     name: `JavaScript ${direct ? 'direct real DFT' : 'paired FFT'}`,
     analyze: (padded, frames, total, plen) =>
@@ -78,8 +75,8 @@ function wasmRoute(n: number, hop: number, window: Float64Array, algorithm: Wasm
 
 function routes(n: number, hop: number): Route[] {
   const cfg = resolveStftOptions({ size: n, hop, center: false });
-  const out = [jsRoute(n, false, new StftKernel(cfg, false))];
-  if (n % 2 === 1) out.push(jsRoute(n, true, new StftKernel(cfg, true)));
+  const out = [jsRoute(n, false, new JsStftKernel(cfg, undefined, false))];
+  if (n % 2 === 1) out.push(jsRoute(n, true, new JsStftKernel(cfg, undefined, true)));
   if (isSmooth3(n)) out.push(wasmRoute(n, hop, cfg.window, 'radix'));
   else {
     out.push(wasmRoute(n, hop, cfg.window, 'bluestein'));
@@ -151,26 +148,26 @@ describe('WebAssembly memory limit (issue 12, defect 5)', () => {
     const was = setWasmEnabled(true);
     const cfg = resolveStftOptions({ size: 256, hop: 64 });
     const small = createKernel(cfg);
-    const js = new StftKernel(cfg);
+    const js = new JsStftKernel(cfg);
     const T = 3000;
     const x = noise(4 * T, 5);
     const limit = setWasmMemoryLimit(2 ** 18);
     const same = (a: Float64Array, b: Float64Array) =>
       a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
     try {
-      const f = small.frame(x, 4, T);
+      const f = small.framer.frame(x, 4, T);
       const a = small.analyze(f, undefined);
-      const b = js.analyze(js.frame(x, 4, T), undefined);
+      const b = js.analyze(js.framer.frame(x, 4, T), undefined);
       // Too large for 256 KiB: the JavaScript kernel's numbers, bit for bit.
       expect(same(a.spec, b.spec)).toBe(true);
       expect(same(a.mag, b.mag)).toBe(true);
       const d = noise(a.mag.length, 2);
       const ga = small.backward(f, a.spec, a.mag, d, undefined);
-      const gb = js.backward(js.frame(x, 4, T), b.spec, b.mag, d, undefined);
+      const gb = js.backward(js.framer.frame(x, 4, T), b.spec, b.mag, d, undefined);
       expect(same(ga, gb)).toBe(true);
       // Within the limit again: WebAssembly, equal to rounding.
       setWasmMemoryLimit(limit);
-      const c = small.analyze(small.frame(x, 4, T), undefined);
+      const c = small.analyze(small.framer.frame(x, 4, T), undefined);
       expect(same(c.spec, b.spec)).toBe(false);
       expect(maxAbsDiff(c.spec, b.spec)).toBeLessThan(1e-12);
     } finally {

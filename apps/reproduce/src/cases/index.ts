@@ -1,6 +1,7 @@
 import { alignmentCase } from './alignment.js';
 import { freqEstimationCase } from './freq-estimation.js';
 import { graCase } from './gra.js';
+import { harmonicEstimationCase } from './harmonic-estimation.js';
 import { hierarchyCase } from './hierarchy.js';
 import { instrumentsCase } from './instruments.js';
 import { landscapeCase } from './landscape.js';
@@ -15,6 +16,7 @@ export const cases: readonly ReproduceCase[] = [
   leakageCase,
   landscapeCase,
   freqEstimationCase,
+  harmonicEstimationCase,
   graCase,
   notesCase,
   // Case study 2: hierarchical classification.

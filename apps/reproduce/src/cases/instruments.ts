@@ -31,7 +31,7 @@ import {
   type CorpusConfig,
   corpusDefaults,
   corpusQuick,
-  loadCorpus,
+  loadCorpusAnnounced,
 } from '../corpus/corpus.js';
 import { concat, corpusData, type PieceData, stackContext } from '../corpus/dataset.js';
 import { computeFeatures, featureDefaults } from '../corpus/features.js';
@@ -382,11 +382,8 @@ export const instrumentsCase: ReproduceCase = {
  * out/instruments/results.md and the scatter plots; returns the result.
  */
 export async function instrumentsReport(cfg: InstrumentsCaseConfig): Promise<InstrumentsResult> {
-  const corpus = await loadCorpus(cfg.corpus);
+  const corpus = await loadCorpusAnnounced(cfg.corpus);
   const figure = writePieceFigure(corpus);
-  console.log(
-    `corpus: ${corpus.pieces.length} pieces, ${corpus.manifest.seconds} s of audio, ${corpus.rendered ? `rendered in ${corpus.seconds.toFixed(1)} s` : 'from the cache'} (${corpus.dir})`,
-  );
   const frameGuess = corpus.manifest.pieces
     .filter((p) => p.split === 'train')
     .reduce((s, p) => s + Math.ceil((p.duration * corpus.manifest.config.sampleRate) / 882), 0);

@@ -27,7 +27,7 @@ import {
   type CorpusConfig,
   corpusDefaults,
   corpusQuick,
-  loadCorpus,
+  loadCorpusAnnounced,
 } from '../corpus/corpus.js';
 import { concat, corpusData, type PieceData, stackContext } from '../corpus/dataset.js';
 import { markdownTable, writeJson, writeOut } from '../lib/output.js';
@@ -249,11 +249,8 @@ export const multipitchCase: ReproduceCase = {
  * out/multipitch/results.md and the heatmaps; returns the result.
  */
 export async function multipitchReport(cfg: MultipitchCaseConfig): Promise<MultipitchResult> {
-  const corpus = await loadCorpus(cfg.corpus);
-  console.log(
-    `corpus: ${corpus.pieces.length} pieces, ${corpus.manifest.seconds} s of audio, ${corpus.rendered ? `rendered in ${corpus.seconds.toFixed(1)} s` : 'from the cache'} (${corpus.dir})`,
-  );
-  const progress = new Progress('multipitch', 6 * cfg.epochs);
+  const corpus = await loadCorpusAnnounced(cfg.corpus);
+  const progress = new Progress('multipitch', alignmentVariants(1).length * cfg.epochs);
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
   const r = await runMultipitchCase(cfg, corpus, () => progress.tick());

@@ -257,3 +257,12 @@ export async function loadCorpus(
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return { dir, manifest, pieces, rendered: true, seconds: (Date.now() - t0) / 1000 };
 }
+
+/** {@link loadCorpus}, then one line on the console saying what was loaded and from where. */
+export async function loadCorpusAnnounced(config: CorpusConfig): Promise<Corpus> {
+  const corpus = await loadCorpus(config);
+  console.log(
+    `corpus: ${corpus.pieces.length} pieces, ${corpus.manifest.seconds} s of audio, ${corpus.rendered ? `rendered in ${corpus.seconds.toFixed(1)} s` : 'from the cache'} (${corpus.dir})`,
+  );
+  return corpus;
+}

@@ -2,11 +2,11 @@
  * The loss's hot loops in WebAssembly (SIMD): wasm/mss.wat computes the logs of the log-type
  * compressions (a two-lane table-driven log), then the distance and the gradient w.r.t. the
  * magnitudes from both spectrograms' magnitudes and logs, the numbers of src/fused.ts and
- * src/compression.ts to rounding. It works in the memory of a scale's STFT module (see
+ * src/compression.ts to rounding (the compression's form a log(b + c x) comes from there). It works in the memory of a scale's STFT module (see
  * src/wasm/pipeline.ts).
  */
-import { compileWasm } from '@losses/stft/internal';
-import type { ResolvedCompression } from '../compression.js';
+import { compileWasm } from '@losses/tensor/internal';
+import { logForm, type ResolvedCompression } from '../compression.js';
 import { WASM_BASE64 } from './module.js';
 
 interface Exports {
@@ -56,32 +56,30 @@ interface Pass {
   wlog: number;
 }
 
+/** The module's kind of a log form: 0 log(b + c x), 1 safeLog, 3 log1p (2: no log, see Pass). */
+const KIND = { log: 0, safeLog: 1, log1p: 3 } as const;
+
 /**
- * The passes of a list of compressions: every log-type compression gets its own pass, and the
- * linear ones (their weights summed) ride along with the first.
+ * The passes of a list of compressions: every log-type compression gets its own pass with its form
+ * a log(b + c x) (compression.ts), and the linear ones (their weights summed) ride along with the
+ * first.
  */
 function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
   let wlin = 0;
   const passes: Pass[] = [];
   for (const c of compressions) {
-    const w = c.weight;
-    switch (c.kind) {
-      case 'linear':
-        wlin += w;
-        break;
-      case 'log':
-        passes.push({ kind: 0, a: 1, b: c.eps, c: 1, eps: 0, wlin: 0, wlog: w });
-        break;
-      case 'db':
-        passes.push({ kind: 0, a: 20 / Math.LN10, b: c.eps, c: 1, eps: 0, wlin: 0, wlog: w });
-        break;
-      case 'log1p':
-        passes.push({ kind: 3, a: 1, b: 1, c: c.gamma, eps: 0, wlin: 0, wlog: w });
-        break;
-      case 'safeLog':
-        passes.push({ kind: 1, a: 1, b: 0, c: 1, eps: c.eps, wlin: 0, wlog: w });
-        break;
-    }
+    const f = logForm(c);
+    if (f === null) wlin += c.weight;
+    else
+      passes.push({
+        kind: KIND[f.kind],
+        a: f.a,
+        b: f.b,
+        c: f.c,
+        eps: f.eps,
+        wlin: 0,
+        wlog: c.weight,
+      });
   }
   if (passes.length === 0) passes.push({ kind: 2, a: 1, b: 0, c: 1, eps: 0, wlin: 0, wlog: 0 });
   passes[0]!.wlin = wlin;

@@ -1,28 +1,36 @@
 /**
- * The loss scale by scale in WebAssembly: the frames go into the memory of the scale's STFT module
- * (@losses/stft's WasmStft), and the spectra, magnitudes, their logs, the gradient w.r.t. the
- * magnitudes and the adjoint STFT stay there; only the signals go in and the gradient w.r.t. the
- * signal comes out. Serves the l1 and l2sq distances without spectral convergence, the estimate's
- * gradient only (the presets standard, smooth and ddsp); src/kernel.ts does the rest.
+ * The WebAssembly engine of the multi-scale spectral loss (see ../engine.ts), scale by scale: the
+ * frames go into the memory of the scale's STFT module (@losses/stft's WasmStft), and the spectra,
+ * magnitudes, their logs, the gradient w.r.t. the magnitudes and the adjoint STFT stay there; only
+ * the signals go in and the gradient w.r.t. the signal comes out. Serves the l1 and l2sq distances
+ * without spectral convergence, the estimate's gradient only (the presets standard, smooth and
+ * ddsp); the JavaScript engine does the rest.
  */
 import {
-  addUnpadded,
   type Framed,
-  frameCountOf,
-  resolveStftOptions,
-  StftKernel,
+  Framer,
+  type ResolvedStft,
+  tryWasm,
   WasmStft,
   wasmMemoryLimit,
   wasmSupports,
 } from '@losses/stft/internal';
-import type { FloatArray } from '@losses/tensor';
-import { LossInputError } from '@losses/tensor';
-import { type MssConfig, stftOptionsOf } from '../options.js';
+import type { FloatArray, Tensor } from '@losses/tensor';
+import { dtypeOf, LossInputError, tensor } from '@losses/tensor';
+import {
+  dataOf,
+  type EngineTarget,
+  type Evaluation,
+  type EvaluationRequest,
+  type MssEngine,
+} from '../engine.js';
+import type { MssConfig } from '../options.js';
 import { MssWasm, mssModule, TABLE_DOUBLES } from './kernel.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
 interface Scale {
-  readonly frame: StftKernel;
+  readonly cfg: ResolvedStft;
+  readonly framer: Framer;
   readonly stft: WasmStft;
   readonly loss: MssWasm;
   /**
@@ -56,7 +64,7 @@ export type ScaleTarget =
       readonly signals?: undefined;
     };
 
-/** Where the scales' gradients w.r.t. the signal gather (see WasmPipeline.evaluate). */
+/** Where the scales' gradients w.r.t. the signal gather (see WasmEngine.evaluate). */
 interface GradSum {
   /** The sum over the scales so far, when frames are padded (each scale's padding differs). */
   readonly acc: Float64Array | undefined;
@@ -64,19 +72,13 @@ interface GradSum {
   last: Float64Array | undefined;
 }
 
-let enabled = true;
-
-/**
- * Turns the WebAssembly pipeline on or off for losses created afterwards (tests compare it with the
- * JavaScript path). Returns the previous setting.
- */
-export function setWasmPipelineEnabled(on: boolean): boolean {
-  const was = enabled;
-  enabled = on;
-  return was;
+/** A target of the WebAssembly engine: its samples (transient) or its spectrograms (fixed). */
+export interface WasmTarget extends EngineTarget {
+  readonly signals?: Signals;
+  readonly spectrograms?: readonly TargetSpectrogram[];
 }
 
-export class WasmPipeline {
+export class WasmEngine implements MssEngine<WasmTarget> {
   private readonly config: MssConfig;
   private readonly scales: Scale[];
 
@@ -85,28 +87,77 @@ export class WasmPipeline {
     this.scales = scales;
   }
 
-  /** The pipeline for `config`, or undefined where it does not apply or WebAssembly is missing. */
-  static create(config: MssConfig): WasmPipeline | undefined {
+  /**
+   * Whether the engine computes this configuration: the l1 and l2sq distances without spectral
+   * convergence. (New steps the module has no kernel for - filterbanks, other distances - are
+   * declined here and run in the JavaScript engine.)
+   */
+  static serves(config: MssConfig): boolean {
+    return config.distance !== 'l2' && config.spectralConvergence === 0;
+  }
+
+  /**
+   * The engine for `config` (with its scales' resolved STFT options `cfgs`), or undefined where it
+   * does not serve it or WebAssembly is off or missing.
+   */
+  static create(config: MssConfig, cfgs: readonly ResolvedStft[]): WasmEngine | undefined {
     const mod = mssModule();
     const eligible =
-      enabled &&
-      mod !== null &&
-      config.distance !== 'l2' &&
-      config.spectralConvergence === 0 &&
-      config.sizes.every((n) => wasmSupports(n));
+      mod !== null && WasmEngine.serves(config) && config.sizes.every((n) => wasmSupports(n));
     if (!eligible) return undefined;
-    const scales = config.sizes.map((_, s): Scale => {
-      const cfg = resolveStftOptions(stftOptionsOf(config, s));
+    const scales = cfgs.map((cfg): Scale => {
       const stft = new WasmStft(cfg.size, cfg.hop, cfg.window);
       const table = stft.reserve(TABLE_DOUBLES);
       return {
-        frame: new StftKernel(cfg),
+        cfg,
+        framer: new Framer(cfg),
         stft,
         loss: new MssWasm(mod, stft.memory, table, config.compressions),
         loaded: undefined,
       };
     });
-    return new WasmPipeline(config, scales);
+    return new WasmEngine(config, scales);
+  }
+
+  /**
+   * A transient target as its samples (its spectra are computed in each call), a fixed one as its
+   * spectrograms; null for a target whose gradient is wanted, or whose spectrograms do not fit in
+   * the WebAssembly memories.
+   */
+  prepareTarget(target: Tensor, withVjp: boolean, transient: boolean): WasmTarget | null {
+    if (withVjp) return null;
+    const [items, length] = target.shape as [number, number];
+    const signals: Signals = { data: dataOf(target), items, length };
+    if (transient) return { items, length, signals };
+    const spectrograms: TargetSpectrogram[] = [];
+    for (let s = 0; s < this.scales.length; s++) {
+      const sp = this.spectrogramOf(s, signals);
+      if (sp === null) return null;
+      spectrograms.push(sp);
+    }
+    return { items, length, spectrograms };
+  }
+
+  evaluate(est: Tensor, target: WasmTarget, request: EvaluationRequest): Evaluation | null {
+    if (request.targetGrad) return null;
+    const [items, length] = est.shape as [number, number];
+    const perItem = new Float64Array(items);
+    const scaleWeight = this.config.scaleReduction === 'mean' ? 1 / this.scales.length : 1;
+    const r = this.run(
+      { data: dataOf(est), items, length },
+      (s) =>
+        target.signals
+          ? { signals: target.signals }
+          : { spectrogram: target.spectrograms![s]!, items: target.items },
+      request.itemWeight,
+      scaleWeight,
+      perItem,
+      request.grad ? dtypeOf(est.data) : undefined,
+    );
+    if (r === null) return null;
+    const out: Evaluation = { perItem };
+    if (r.grad) out.grad = tensor(r.grad, est.shape);
+    return out;
   }
 
   /** Spectra (at `spec`) and magnitudes (at `mag`) of the framed signals at `sig`. */
@@ -118,22 +169,22 @@ export class WasmPipeline {
 
   /** Frames the signals `x` into the memory at byte offset `sig` (from a layout). */
   private load(sc: Scale, x: Signals, sig: number): Framed {
-    const plen = sc.frame.paddedLength(x.length);
+    const plen = sc.framer.paddedLength(x.length);
     const into = sc.stft.f64(0).subarray(sig / 8, sig / 8 + x.items * plen);
-    return sc.frame.frame(x.data, x.items, x.length, into);
+    return sc.framer.frame(x.data, x.items, x.length, into);
   }
 
   /**
    * The spectrogram of every item of `x` at scale `s` (`[items * frames * bins]` each): the form
-   * of a fixed target that {@link WasmPipeline.evaluate} takes. Computed in chunks of items when
+   * of a fixed target that {@link WasmEngine.evaluate} takes. Computed in chunks of items when
    * all of them do not fit in a WebAssembly memory; null when one item does not (or the memory
    * cannot grow): then the target takes the JavaScript path.
    */
-  spectrogramOf(s: number, x: Signals): TargetSpectrogram | null {
+  private spectrogramOf(s: number, x: Signals): TargetSpectrogram | null {
     const sc = this.scales[s]!;
-    const bins = sc.frame.cfg.bins;
-    const plen = sc.frame.paddedLength(x.length);
-    const frames = frameCountOf(sc.frame.cfg, x.length);
+    const bins = sc.cfg.bins;
+    const plen = sc.framer.paddedLength(x.length);
+    const frames = sc.framer.frameCount(x.length);
     const m = frames * bins;
     const regions = (items: number) => [
       items * plen,
@@ -176,7 +227,7 @@ export class WasmPipeline {
   }
 
   /**
-   * The bytes of WebAssembly memory (all scales together) that {@link WasmPipeline.evaluate}
+   * The bytes of WebAssembly memory (all scales together) that {@link WasmEngine.evaluate}
    * needs for `items` items of `length` samples, against a target of one item or as many, fixed
    * (spectrograms) or not (signals).
    */
@@ -188,7 +239,7 @@ export class WasmPipeline {
     return bytes;
   }
 
-  /** The regions (float64 counts) {@link WasmPipeline.evaluateScale} lays out. */
+  /** The regions (float64 counts) {@link WasmEngine.evaluateScale} lays out. */
   private regions(
     sc: Scale,
     length: number,
@@ -196,8 +247,8 @@ export class WasmPipeline {
     tItems: number,
     fixed: boolean,
   ): number[] {
-    const plen = sc.frame.paddedLength(length);
-    const m = frameCountOf(sc.frame.cfg, length) * sc.frame.cfg.bins;
+    const plen = sc.framer.paddedLength(length);
+    const m = sc.framer.frameCount(length) * sc.cfg.bins;
     const count = items * m;
     const tCount = tItems * m;
     const nLogs = sc.loss.logCount;
@@ -215,12 +266,12 @@ export class WasmPipeline {
   }
 
   /**
-   * Like {@link WasmPipeline.evaluateAll}, in chunks of items when all of them do not fit in the
+   * Like {@link WasmEngine.evaluateAll}, in chunks of items when all of them do not fit in the
    * WebAssembly memories (4 GiB for all scales together, see setWasmMemoryLimit; the results are
    * the same, bit for bit: items are independent). Returns null, with `perItem` untouched, when a
    * single item does not fit or a memory cannot grow: the caller then runs the JavaScript path.
    */
-  evaluate(
+  private run(
     est: Signals,
     target: (s: number) => ScaleTarget,
     itemWeight: number,
@@ -287,7 +338,7 @@ export class WasmPipeline {
       // Frames that neither start before the signal nor run past it: every scale's padded-signal
       // gradient is the signal's, and each adds to the last one's in place.
       const inPlace = this.scales.every(
-        (sc) => !sc.frame.cfg.center && sc.frame.paddedLength(est.length) === est.length,
+        (sc) => !sc.cfg.center && sc.framer.paddedLength(est.length) === est.length,
       );
       grad = { acc: inPlace ? undefined : new Float64Array(n), last: undefined };
     }
@@ -301,7 +352,7 @@ export class WasmPipeline {
     return out;
   }
 
-  /** Scale `s` of {@link WasmPipeline.evaluate}. */
+  /** Scale `s` of {@link WasmEngine.evaluate}. */
   private evaluateScale(
     s: number,
     est: Signals,
@@ -313,7 +364,7 @@ export class WasmPipeline {
   ): void {
     const c = this.config;
     const sc = this.scales[s]!;
-    const bins = sc.frame.cfg.bins;
+    const bins = sc.cfg.bins;
     const fixed = target.spectrogram;
     const tItems = fixed ? target.items : target.signals.items;
     if (target.signals && target.signals.length !== est.length) {
@@ -323,15 +374,15 @@ export class WasmPipeline {
         'estimate',
       );
     }
-    const plen = sc.frame.paddedLength(est.length);
-    const frames = frameCountOf(sc.frame.cfg, est.length);
+    const plen = sc.framer.paddedLength(est.length);
+    const frames = sc.framer.frameCount(est.length);
     const m = frames * bins;
     const count = est.items * m;
     const tCount = tItems * m;
     if (fixed && fixed.frames !== frames) {
       throw new LossInputError(
         'SHAPE_MISMATCH',
-        `estimate: its spectrogram at FFT size ${sc.frame.cfg.size} has ${frames} frames, the target's ${fixed.frames}`,
+        `estimate: its spectrogram at FFT size ${sc.cfg.size} has ${frames} frames, the target's ${fixed.frames}`,
         'estimate',
       );
     }
@@ -397,7 +448,7 @@ export class WasmPipeline {
       else gpView.fill(0);
       const floor = c.magnitudeEps ?? 0;
       sc.stft.backwardAt(spec, magE, dmag, frames, est.items * frames, plen, floor, gp);
-      if (grad.acc) addUnpadded(sc.frame.cfg, fe, gpView, grad.acc);
+      if (grad.acc) sc.framer.addUnpadded(fe, gpView, grad.acc);
       else grad.last = gpView;
     }
   }
@@ -432,15 +483,4 @@ function targetRows(t: ScaleTarget, b0: number, count: number): ScaleTarget {
   const m = frames * bins;
   const part = (a: Float64Array) => a.subarray(b0 * m, (b0 + count) * m);
   return { spectrogram: { frames, bins, mag: part(mag), logs: logs.map(part) }, items: count };
-}
-
-/** Runs `f`; false if a WebAssembly memory could not grow (RangeError). */
-function tryWasm(f: () => void): boolean {
-  try {
-    f();
-    return true;
-  } catch (e) {
-    if (e instanceof RangeError) return false;
-    throw e;
-  }
 }

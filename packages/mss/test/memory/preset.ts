@@ -4,6 +4,7 @@
  * WebAssembly memory still reachable after a full garbage collection (issue 12: the preset cache
  * kept 2.5 GB after 3 M samples).
  */
+import { lcgNoise } from '@losses/tensor/internal';
 import { mssLossValueAndGrad } from '../../src/index.js';
 
 const gc = (globalThis as { gc?: () => void }).gc!;
@@ -15,15 +16,7 @@ const held = (): number => {
   return m.rss - m.heapTotal;
 };
 const T = 300_000;
-const signal = (seed: number) => {
-  const x = new Float32Array(T);
-  let s = seed;
-  for (let i = 0; i < T; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = s / 2 ** 31 - 1;
-  }
-  return x;
-};
+const signal = (seed: number) => Float32Array.from(lcgNoise(T, seed));
 const est = signal(1);
 const tgt = signal(2);
 const before = held();

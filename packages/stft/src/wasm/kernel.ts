@@ -1,11 +1,14 @@
 /**
- * The WebAssembly (SIMD) path of the STFT kernel: power-of-two sizes, where wasm/stft.wat runs the
- * windowing, the FFT, the split of two real frames and the adjoint about 3x faster than the
- * JavaScript kernel. Used when the runtime supports WebAssembly SIMD (Node >= 16.4, current
- * browsers); everything else falls back to the JavaScript kernel, which computes the same numbers
- * (to rounding: the two FFTs round differently, both well within 1e-15 relative).
+ * The WebAssembly (SIMD) STFT: wasm/stft.wat runs the windowing, the FFT (Stockham for 3^a 2^b,
+ * a direct DFT for small odd sizes, Bluestein for the others), the split of two real frames and
+ * the adjoint about 3x faster than the JavaScript kernel. Used when the runtime supports
+ * WebAssembly SIMD (Node >= 16.4, current browsers); everywhere else the JavaScript kernel
+ * computes the same numbers (to rounding: the two FFTs round differently, both well within 1e-15
+ * relative).
  */
 import type { FloatArray } from '@losses/tensor';
+import { compileWasm, wasmEnabled } from '@losses/tensor/internal';
+import { isSmooth3 } from '../fft/number-theory.js';
 import { WASM_BASE64 } from './module.js';
 
 interface Exports {
@@ -42,47 +45,12 @@ interface Exports {
   ): void;
 }
 
-/**
- * Compiles a WebAssembly module from its base64 bytes; null where WebAssembly (or a feature the
- * module uses, such as SIMD) is unavailable. Synchronous: browsers allow that on the main thread for
- * modules under 4 KiB, which the modules of @losses are.
- */
-export function compileWasm(base64: string): WebAssembly.Module | null {
-  try {
-    const text = atob(base64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    return new WebAssembly.Module(bytes);
-  } catch {
-    return null;
-  }
-}
-
 let compiled: WebAssembly.Module | null | undefined;
-let enabled = true;
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable. */
 function compiledModule(): WebAssembly.Module | null {
   if (compiled === undefined) compiled = compileWasm(WASM_BASE64);
   return compiled;
-}
-
-/**
- * Turns the WebAssembly path on or off for kernels created afterwards (tests compare the two paths
- * with it). Returns the previous setting.
- */
-export function setWasmEnabled(on: boolean): boolean {
-  const was = enabled;
-  enabled = on;
-  return was;
-}
-
-/** Whether n = 3^a 2^b (sizes the module's Stockham FFT runs directly). */
-export function isSmooth3(n: number): boolean {
-  if (!(n >= 1)) return false;
-  let m = n;
-  while (m % 3 === 0) m /= 3;
-  return (m & (m - 1)) === 0;
 }
 
 /** How the module transforms a size: Stockham (n = 3^a 2^b), by the definition (small odd sizes,
@@ -168,9 +136,13 @@ export function wasmAlgorithm(n: number): WasmAlgorithm {
   return 3.8 * h * h < 8.4 * fftCost(bluesteinSize(n)) ? 'direct' : 'bluestein';
 }
 
-/** Whether {@link WasmStft} can serve an FFT of size n here (any n >= 4). */
+/**
+ * Whether {@link WasmStft} can serve an FFT of size n here (any n >= 4): the runtime has
+ * WebAssembly SIMD and the one switch of `@losses/tensor/internal` (`LOSSES_WASM=off`,
+ * `setWasmEnabled`) allows it.
+ */
 export function wasmSupports(n: number): boolean {
-  return enabled && n >= 4 && compiledModule() !== null;
+  return wasmEnabled() && n >= 4 && compiledModule() !== null;
 }
 
 const PAGE = 65536;

@@ -1,46 +1,57 @@
 /**
- * The STFT kernel with its transforms in WebAssembly: the JavaScript kernel's framing, and
- * {@link WasmStft}'s spectra, magnitudes and adjoint (about 3x faster). Every plan uses it where
- * the runtime has WebAssembly SIMD; {@link setWasmEnabled} turns it off (tests of the fallback).
- * Work that does not fit in a WebAssembly memory (see `setWasmMemoryLimit`) runs in JavaScript.
+ * The STFT kernel with its transforms in WebAssembly: {@link WasmStft}'s spectra, magnitudes and
+ * adjoint (about 3x faster than the JavaScript kernel). Work that does not fit in a WebAssembly
+ * memory (see `setWasmMemoryLimit`) runs in the JavaScript kernel, made on first need.
  */
 import type { FloatArray } from '@losses/tensor';
-import { addUnpadded, type Framed, StftKernel } from '../kernel.js';
+import { type Framed, Framer } from '../framing.js';
+import { JsStftKernel } from '../js-kernel.js';
+import type { StftKernel } from '../kernel.js';
 import type { ResolvedStft } from '../options.js';
-import { WasmStft, wasmSupports } from './kernel.js';
+import type { WasmStft } from './kernel.js';
 
-class WasmStftKernel extends StftKernel {
+export class WasmStftKernel implements StftKernel {
+  readonly cfg: ResolvedStft;
+  readonly framer: Framer;
   private readonly wasm: WasmStft;
+  private fallback: JsStftKernel | undefined;
 
-  constructor(cfg: ResolvedStft, wasm: WasmStft) {
-    super(cfg);
+  constructor(cfg: ResolvedStft, wasm: WasmStft, framer = new Framer(cfg)) {
+    this.cfg = cfg;
+    this.framer = framer;
     this.wasm = wasm;
   }
 
-  /** Whether a call on `f` fits in the WebAssembly memory (its signals, spectra and magnitudes). */
-  private fits(f: Framed, extra = 0): boolean {
-    const count = f.batch * f.frames * this.cfg.bins;
-    return this.wasm.fits(f.padded.length, 2 * count, count, extra);
+  /** The JavaScript kernel, for calls that do not fit in the WebAssembly memory. */
+  private js(): JsStftKernel {
+    this.fallback ??= new JsStftKernel(this.cfg, this.framer);
+    return this.fallback;
   }
 
-  override spectra(f: Framed): Float64Array {
+  /** Whether a call on `f` fits in the WebAssembly memory (its signals, spectra and magnitudes). */
+  private fits(f: Framed): boolean {
+    const count = f.batch * f.frames * this.cfg.bins;
+    return this.wasm.fits(f.padded.length, 2 * count, count);
+  }
+
+  spectra(f: Framed): Float64Array {
     const total = f.batch * f.frames;
     const out = new Float64Array(total * this.cfg.bins * 2);
     const ok =
       this.fits(f) &&
       tryWasm(() => this.wasm.spectra(f.padded, f.frames, total, f.paddedLength, out));
-    return ok ? out : super.spectra(f);
+    return ok ? out : this.js().spectra(f);
   }
 
-  override magnitudes(f: Framed, out: FloatArray, eps: number | undefined): void {
+  magnitudes(f: Framed, out: FloatArray, eps: number | undefined): void {
     const total = f.batch * f.frames;
     const ok =
       this.fits(f) &&
       tryWasm(() => this.wasm.magnitudes(f.padded, f.frames, total, f.paddedLength, eps ?? 0, out));
-    if (!ok) super.magnitudes(f, out, eps);
+    if (!ok) this.js().magnitudes(f, out, eps);
   }
 
-  override analyze(f: Framed, eps: number | undefined): { spec: Float64Array; mag: Float64Array } {
+  analyze(f: Framed, eps: number | undefined): { spec: Float64Array; mag: Float64Array } {
     const total = f.batch * f.frames;
     const count = total * this.cfg.bins;
     const spec = new Float64Array(2 * count);
@@ -50,10 +61,10 @@ class WasmStftKernel extends StftKernel {
       tryWasm(() =>
         this.wasm.magnitudes(f.padded, f.frames, total, f.paddedLength, eps ?? 0, mag, spec),
       );
-    return ok ? { spec, mag } : super.analyze(f, eps);
+    return ok ? { spec, mag } : this.js().analyze(f, eps);
   }
 
-  override backward(
+  backward(
     f: Framed,
     spec: Float64Array,
     mag: Float64Array,
@@ -76,15 +87,15 @@ class WasmStftKernel extends StftKernel {
           gp,
         ),
       );
-    if (!ok) return super.backward(f, spec, mag, dMag, eps);
+    if (!ok) return this.js().backward(f, spec, mag, dMag, eps);
     const gx = new Float64Array(f.batch * f.length);
-    addUnpadded(this.cfg, f, gp, gx);
+    this.framer.addUnpadded(f, gp, gx);
     return gx;
   }
 }
 
 /** Runs `f`; false if a WebAssembly memory could not grow (RangeError), so the caller falls back. */
-function tryWasm(f: () => void): boolean {
+export function tryWasm(f: () => void): boolean {
   try {
     f();
     return true;
@@ -92,14 +103,4 @@ function tryWasm(f: () => void): boolean {
     if (e instanceof RangeError) return false;
     throw e;
   }
-}
-
-/**
- * The kernel for a configuration: WebAssembly where available and its tables fit in a
- * WebAssembly memory, else JavaScript.
- */
-export function createKernel(cfg: ResolvedStft): StftKernel {
-  if (!wasmSupports(cfg.size)) return new StftKernel(cfg);
-  const wasm = WasmStft.create(cfg.size, cfg.hop, cfg.window);
-  return wasm === null ? new StftKernel(cfg) : new WasmStftKernel(cfg, wasm);
 }

@@ -2,7 +2,9 @@
  * The alignment heatmap of the soft-DTW figures: one cell per entry of a matrix on a blue ramp
  * (with its legend), and an optional path on top (the hard DTW path, or any list of cells).
  */
-import type { PlotModule } from './figure';
+import { ref } from 'vue';
+import { loadPlot, type PlotModule, startFigure } from './figure';
+import { loadSoftDtw } from './packages';
 
 /** One entry of the matrix: row i, column j, value e. */
 export interface Cell {
@@ -87,4 +89,45 @@ export function checksum(cells: Cell[], cols: number): number {
   let c = 0;
   for (const { i, j, e } of cells) c += e * (1 + i * cols + j);
   return c;
+}
+
+/**
+ * The state of a soft-DTW figure, started with @losses/softdtw and Plot: `render(sd, Plot)` draws
+ * and returns what the figure exposes as `data-state` (JSON), or undefined when the input is not
+ * drawable (it sets `message` to say why). `draw()` re-renders; an error thrown while rendering is
+ * shown as `message`, keeping the last picture.
+ */
+export function useSoftDtwFigure(
+  // biome-ignore lint/suspicious/noExplicitAny: the package module is loaded at runtime
+  render: (sd: any, Plot: PlotModule) => object | undefined,
+) {
+  const status = ref<'loading' | 'ready' | 'missing' | 'error'>('loading');
+  const message = ref('');
+  const state = ref('');
+  // biome-ignore lint/suspicious/noExplicitAny: the package module is loaded at runtime
+  let sd: any = null;
+  let Plot: PlotModule | null = null;
+  function draw(): void {
+    if (!sd || !Plot) return;
+    try {
+      const shown = render(sd, Plot);
+      if (shown === undefined) return;
+      state.value = JSON.stringify(shown);
+      status.value = 'ready';
+    } catch (e) {
+      message.value = String((e as Error).message ?? e);
+      console.warn(e);
+    }
+  }
+  startFigure(
+    status,
+    message,
+    () => Promise.all([loadSoftDtw(), loadPlot()]),
+    async (m, plot) => {
+      sd = m;
+      Plot = plot;
+      draw();
+    },
+  );
+  return { status, message, state, draw };
 }
