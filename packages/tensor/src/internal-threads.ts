@@ -311,7 +311,6 @@ export class ThreadPool {
         workerData: { url: this.entry.url.href, signal: signal.buffer, port: port2 },
         transferList: [port2],
       });
-      worker.unref();
       const slot = new Slot(
         (m, t) => worker.postMessage(m, t),
         () => {
@@ -324,6 +323,9 @@ export class ThreadPool {
       worker.on('message', (m) => slot.settle(m as Reply));
       worker.on('error', (e) => slot.fail(new WorkerLost(`@losses worker: ${String(e)}`)));
       worker.on('exit', () => slot.fail(new WorkerLost('@losses worker: the worker exited')));
+      // After the listeners: a 'message' listener added to an unref'ed worker refs it again
+      // (Node 20), and the idle worker would keep the process alive.
+      worker.unref();
       return slot;
     }
     if (typeof Worker !== 'function') return null;
