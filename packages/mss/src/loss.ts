@@ -12,6 +12,14 @@ import {
 import { type Engines, MssKernel, type PreparedTarget } from './kernel.js';
 import { type MssConfig, type MssOptions, resolveOptions } from './options.js';
 import { isMssPresetName, type MssPresetName, mssPresets } from './presets.js';
+import {
+  evaluateThreaded,
+  type MssRunOptions,
+  nextLossId,
+  resolveRunOptions,
+  type ThreadedEvaluation,
+  type ThreadedLoss,
+} from './threads.js';
 
 /** The loss with a fixed target (from {@link MssLoss.withTarget}): every method takes the estimate. */
 export interface MssLossWithTarget {
@@ -60,14 +68,39 @@ function asBatch(t: Tensor): Tensor {
   return t.shape.length === 1 ? tensor(t.data, [1, t.shape[0]!]) : t;
 }
 
-class Loss implements MssLoss {
+class Loss implements MssLoss, ThreadedLoss {
   readonly config: MssConfig;
   /** @internal */
   readonly kernel: MssKernel;
+  readonly id = nextLossId();
 
-  constructor(config: MssConfig, engines: Engines = 'auto') {
+  constructor(
+    config: MssConfig,
+    readonly engines: Engines = 'auto',
+    readonly threads = 1,
+  ) {
     this.config = config;
     this.kernel = new MssKernel(config, engines);
+  }
+
+  /**
+   * The call's items on `threads` threads (threads.ts), after the validation of the one-thread
+   * path; null when it stays on one thread (then that path validates again and computes).
+   */
+  private spread(
+    estimate: TensorLike,
+    target: TensorLike,
+    grad: boolean,
+  ): [ThreadedEvaluation, Tensor] | null {
+    if (this.threads <= 1) return null;
+    const e = this.kernel.signal(estimate, 'estimate');
+    const t = this.kernel.signal(target, 'target');
+    assertSameShape(e, t, 'estimate', 'target');
+    if (e.shape.length === 1) return null;
+    this.kernel.checkSignal(t, 'target');
+    this.kernel.checkSignal(e, 'estimate');
+    const r = evaluateThreaded(this, e, t, grad, grad ? 1 / e.shape[0]! : 1);
+    return r === null ? null : [r, e];
   }
 
   withTarget(target: TensorLike): MssLossWithTarget {
@@ -90,16 +123,28 @@ class Loss implements MssLoss {
   }
 
   value(estimate: TensorLike, target: TensorLike): number {
+    const threaded = this.spread(estimate, target, false);
+    if (threaded !== null) return mean(threaded[0].perItem);
     const [f, e] = this.pair(estimate, target);
     return f.value(e);
   }
 
   valueAndGrad(estimate: TensorLike, target: TensorLike): { value: number; grad: Tensor } {
+    const threaded = this.spread(estimate, target, true);
+    if (threaded !== null) {
+      const [r, e] = threaded;
+      return { value: mean(r.perItem), grad: tensor(r.grad!.data, e.shape) };
+    }
     const [f, e] = this.pair(estimate, target);
     return f.valueAndGrad(e);
   }
 
   perItem(estimate: TensorLike, target: TensorLike): Tensor {
+    const threaded = this.spread(estimate, target, false);
+    if (threaded !== null) {
+      const [r, e] = threaded;
+      return tensor(new (arrayType(dtypeOf(e.data)))(r.perItem), [r.perItem.length]);
+    }
     const [f, e] = this.pair(estimate, target);
     return f.perItem(e);
   }
@@ -162,6 +207,9 @@ function mean(a: Float64Array): number {
  * @param options An options object (every option not given as in `mssPresets.standard`), or the
  *   name of a preset of {@link mssPresets}: `'standard'` (default), `'smooth'`, `'auraloss'`,
  *   `'ddsp'`.
+ * @param run How the loss runs, not what it computes: `threads` (default 1), an integer >= 1 or
+ *   `'auto'`, spreads the items of a batch over worker threads with the same results, bit for bit
+ *   (see {@link MssRunOptions} and the package README, "Threads").
  * @throws LossInputError `INVALID_OPTION` / `EMPTY` for bad options (see {@link MssOptions}); the
  *   returned methods throw `SHAPE_MISMATCH` (shapes differ, signal too short for a size),
  *   `NON_FINITE`, `EMPTY`, `INVALID_TYPE` for bad signals.
@@ -173,7 +221,8 @@ function mean(a: Float64Array): number {
  * fixed.value(estimate);
  * ```
  */
-export function createMssLoss(options?: MssOptions | MssPresetName): MssLoss {
+export function createMssLoss(options?: MssOptions | MssPresetName, run?: MssRunOptions): MssLoss {
+  const { threads } = resolveRunOptions(run);
   if (typeof options === 'string') {
     if (!isMssPresetName(options)) {
       throw new LossInputError(
@@ -184,9 +233,9 @@ export function createMssLoss(options?: MssOptions | MssPresetName): MssLoss {
         'options',
       );
     }
-    return new Loss(resolveOptions(mssPresets[options]));
+    return new Loss(resolveOptions(mssPresets[options]), 'auto', threads);
   }
-  return new Loss(resolveOptions(options));
+  return new Loss(resolveOptions(options), 'auto', threads);
 }
 
 /**
@@ -249,8 +298,8 @@ export function cachedPresets(): ReadonlyMap<string, MssLoss> {
  * STFT plans still take the WebAssembly STFT kernel where the switch of @losses/tensor/internal
  * allows).
  */
-export function createJsEngineLoss(options: MssOptions): MssLoss {
-  return new Loss(resolveOptions(options), 'js');
+export function createJsEngineLoss(options: MssOptions, run?: MssRunOptions): MssLoss {
+  return new Loss(resolveOptions(options), 'js', resolveRunOptions(run).threads);
 }
 
 /** @internal The kernel of a loss made by {@link createMssLoss}. */
