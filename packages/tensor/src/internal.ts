@@ -27,7 +27,6 @@ export {
   type FirFilter,
   firOutputLength,
 } from './fir.js';
-export { gaussian, lcg32, lcgNoise, mulberry32 } from './random.js';
 export {
   availableThreads,
   canRunSync,
@@ -39,4 +38,5 @@ export {
   threadPool,
   type WorkerEntry,
 } from './internal-threads.js';
+export { gaussian, lcg32, lcgNoise, mulberry32 } from './random.js';
 export { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';
