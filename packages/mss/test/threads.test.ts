@@ -66,9 +66,11 @@ const tgt32 = batch(2, [5, 6], true);
 
 describe('threads: the same results as one thread, bit for bit', () => {
   for (const preset of Object.keys(mssPresets) as (keyof typeof mssPresets)[]) {
-    it(`${preset}: threads 2, 3, 4 and 'auto', float32 and float64, silent items`, () => {
+    // 4 and 'auto' for one preset (the test's time on a shared machine)
+    const counts = preset === 'standard' ? ([2, 3, 4, 'auto'] as const) : ([2, 3] as const);
+    it(`${preset}: threads ${counts.join(', ')}, float32 and float64, silent items`, () => {
       const one = createMssLoss(preset);
-      for (const threads of [2, 3, 4, 'auto'] as const) {
+      for (const threads of counts) {
         const many = createMssLoss(preset, { threads });
         sameCalls(one, many, est32, tgt32, `${preset} threads ${threads} float32`);
         sameCalls(one, many, est64, tgt64, `${preset} threads ${threads} float64`);
@@ -118,7 +120,7 @@ describe('threads: the same results as one thread, bit for bit', () => {
     }
   });
 
-  it('one item, odd item counts and the one-shot functions with a planned loss', () => {
+  it('one item and an odd item count', () => {
     const one = createMssLoss('standard');
     const many = createMssLoss('standard', { threads: 4 });
     const e1 = tensor(est64.data.slice(0, T), [T]);
