@@ -29,7 +29,9 @@ const two = softDtwValueAndGrad(xb, yb, { gamma: 0.5, threads: 2 });
 const three = await softDtwValueAndGradAsync(xb, yb, { gamma: 0.5, threads: 2 });
 for (const r of [two, three]) {
   assert.ok(Object.is(r.value, one.value));
-  r.grad.forEach((g, b) => assert.deepEqual(Array.from(g.data), Array.from(one.grad[b].data)));
+  r.grad.forEach((g, b) => {
+    assert.deepEqual(Array.from(g.data), Array.from(one.grad[b].data));
+  });
 }
 // A worker did the work (a worker whose entry failed to load would have been retired, its share
 // computed here with the same numbers).
