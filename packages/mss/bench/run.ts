@@ -6,12 +6,14 @@
  * disturb it less than wall time) and the ratios the issue sets as
  * targets: smooth / standard <= 1.5 and withTarget / two-argument <= 0.7. `--json` prints the times
  * (ms) as JSON on the last line, for `bench/torch_bench.py` (`pnpm bench:torch`), which compares them
- * with PyTorch.
+ * with PyTorch. Then (not with `--json`) issue 17's rows: B = 8 with `threads: 'auto'` against one
+ * thread (bench/threads.ts, on the compiled dist/).
  */
 import { cpus } from 'node:os';
 import { lcg32 } from '@losses/tensor/internal';
 import ndarray from 'ndarray';
 import { createMssLoss } from '../src/index.js';
+import { threadsRows } from './threads.js';
 
 const B = 4;
 const T = 16000;
@@ -92,4 +94,5 @@ if (json) {
     `  withTarget / two-argument, smooth   ${r('smooth withTarget', 'smooth')}x (target <= 0.7)`,
   );
   console.log('  (PyTorch comparison: pnpm --filter @losses/mss bench:torch)');
+  await threadsRows();
 }

@@ -46,4 +46,5 @@ export {
   spectralWassersteinLossValueAndGrad,
   type WassersteinPositions,
 } from './spectral-wasserstein.js';
+export type { MssRunOptions } from './threads.js';
 export type { WassersteinOrder } from './wasserstein.js';

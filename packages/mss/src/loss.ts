@@ -23,6 +23,14 @@ import {
   sumAndDifference,
   sumAndDifferenceAdjoint,
 } from './stereo.js';
+import {
+  evaluateThreaded,
+  type MssRunOptions,
+  nextLossId,
+  resolveRunOptions,
+  type ThreadedEvaluation,
+  type ThreadedLoss,
+} from './threads.js';
 
 /** The loss with a fixed target (from {@link MssLoss.withTarget}): every method takes the estimate. */
 export interface MssLossWithTarget {
@@ -120,20 +128,23 @@ interface Signals {
   readonly batch: number;
 }
 
-class Loss implements MssLoss {
+class Loss implements MssLoss, ThreadedLoss {
   readonly config: MssConfig;
+  readonly id = nextLossId();
   private readonly fixed: MssKernel | undefined;
   // --- issue 14: random resolutions and stereo ---
   private readonly schedule: ResolutionSchedule | undefined;
   private readonly drawn = new Map<string, MssKernel>();
-  private readonly engines: Engines;
   private readonly limit: number;
   private readonly stereo: boolean;
   // --- end issue 14 ---
 
-  constructor(config: MssConfig, engines: Engines = 'auto') {
+  constructor(
+    config: MssConfig,
+    readonly engines: Engines = 'auto',
+    readonly threads = 1,
+  ) {
     this.config = config;
-    this.engines = engines;
     const p = config.perceptual;
     this.stereo = p.stereo === 'sum-difference';
     if (p.randomResolution) {
@@ -198,6 +209,27 @@ class Loss implements MssLoss {
     return { input, mono: tensor(mono, [2 * batch, length]), batch };
   }
 
+  /**
+   * The call's items on `threads` threads (threads.ts), after the validation of the one-thread
+   * path; null when it stays on one thread (then that path validates again and computes).
+   */
+  private spread(
+    estimate: TensorLike,
+    target: TensorLike,
+    grad: boolean,
+  ): [ThreadedEvaluation, Tensor] | null {
+    // Stereo and drawn resolutions stay on the calling thread (their kernels are per call).
+    if (this.threads <= 1 || !this.fixed || this.stereo) return null;
+    const e = this.kernel.signal(estimate, 'estimate');
+    const t = this.kernel.signal(target, 'target');
+    assertSameShape(e, t, 'estimate', 'target');
+    if (e.shape.length === 1) return null;
+    this.kernel.checkSignal(t, 'target');
+    this.kernel.checkSignal(e, 'estimate');
+    const r = evaluateThreaded(this, e, t, grad, grad ? 1 / e.shape[0]! : 1);
+    return r === null ? null : [r, e];
+  }
+
   withTarget(target: TensorLike): MssLossWithTarget {
     const t = this.signals(target, 'target');
     if (this.fixed) {
@@ -216,16 +248,28 @@ class Loss implements MssLoss {
   }
 
   value(estimate: TensorLike, target: TensorLike): number {
+    const threaded = this.spread(estimate, target, false);
+    if (threaded !== null) return mean(threaded[0].perItem);
     const [f, e] = this.pair(estimate, target);
     return f.value(e);
   }
 
   valueAndGrad(estimate: TensorLike, target: TensorLike): { value: number; grad: Tensor } {
+    const threaded = this.spread(estimate, target, true);
+    if (threaded !== null) {
+      const [r, e] = threaded;
+      return { value: mean(r.perItem), grad: tensor(r.grad!.data, e.shape) };
+    }
     const [f, e] = this.pair(estimate, target);
     return f.valueAndGrad(e);
   }
 
   perItem(estimate: TensorLike, target: TensorLike): Tensor {
+    const threaded = this.spread(estimate, target, false);
+    if (threaded !== null) {
+      const [r, e] = threaded;
+      return tensor(new (arrayType(dtypeOf(e.data)))(r.perItem), [r.perItem.length]);
+    }
     const [f, e] = this.pair(estimate, target);
     return f.perItem(e);
   }
@@ -381,6 +425,9 @@ function mean(a: Float64Array): number {
  *   name of a preset of {@link mssPresets}: `'standard'` (default), `'smooth'`, `'auraloss'`,
  *   `'hifigan'`, `'dac'`, `'auralossMel'`,
  *   `'ddsp'`.
+ * @param run How the loss runs, not what it computes: `threads` (default 1), an integer >= 1 or
+ *   `'auto'`, spreads the items of a batch over worker threads with the same results, bit for bit
+ *   (see {@link MssRunOptions} and the package README, "Threads").
  * @throws LossInputError `INVALID_OPTION` / `EMPTY` for bad options (see {@link MssOptions}); the
  *   returned methods throw `SHAPE_MISMATCH` (shapes differ, signal too short for a size),
  *   `NON_FINITE`, `EMPTY`, `INVALID_TYPE` for bad signals.
@@ -392,7 +439,8 @@ function mean(a: Float64Array): number {
  * fixed.value(estimate);
  * ```
  */
-export function createMssLoss(options?: MssOptions | MssPresetName): MssLoss {
+export function createMssLoss(options?: MssOptions | MssPresetName, run?: MssRunOptions): MssLoss {
+  const { threads } = resolveRunOptions(run);
   if (typeof options === 'string') {
     if (!isMssPresetName(options)) {
       throw new LossInputError(
@@ -403,9 +451,9 @@ export function createMssLoss(options?: MssOptions | MssPresetName): MssLoss {
         'options',
       );
     }
-    return new Loss(resolveOptions(mssPresets[options]));
+    return new Loss(resolveOptions(mssPresets[options]), 'auto', threads);
   }
-  return new Loss(resolveOptions(options));
+  return new Loss(resolveOptions(options), 'auto', threads);
 }
 
 /**
@@ -468,8 +516,8 @@ export function cachedPresets(): ReadonlyMap<string, MssLoss> {
  * STFT plans still take the WebAssembly STFT kernel where the switch of @losses/tensor/internal
  * allows).
  */
-export function createJsEngineLoss(options: MssOptions): MssLoss {
-  return new Loss(resolveOptions(options), 'js');
+export function createJsEngineLoss(options: MssOptions, run?: MssRunOptions): MssLoss {
+  return new Loss(resolveOptions(options), 'js', resolveRunOptions(run).threads);
 }
 
 /** @internal The kernel of a loss made by {@link createMssLoss}. */
