@@ -1,0 +1,113 @@
+/**
+ * `pnpm --filter @losses/softdtw bench` (its second part, `bench/tfjs.ts`): the tfjs op
+ * `softDtw` of `@losses/softdtw/tfjs` inside `tf.grad` (w.r.t. `x`; `y` is data, as in training)
+ * against `softDtwValueAndGrad` of `@losses/softdtw` on the same float32 data, at the bench's
+ * batch sizes (B = 8, N = M = 512 and B = 64, N = M = 128, D = 12, squared Euclidean cost,
+ * gamma 1). The two sides alternate in rounds so that both see the same load; each round times a
+ * batch of calls in process CPU time; the ratio is of the medians (target: at most 1.15). Run it
+ * pinned to one core (`taskset -c 0 pnpm --filter @losses/softdtw bench`) on a shared machine.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import '@tensorflow/tfjs-backend-cpu';
+import { tensor } from '@losses/tensor';
+import * as tf from '@tensorflow/tfjs-core';
+import { softDtwValueAndGrad } from '../src/index.js';
+import { softDtw } from '../src/tfjs/index.js';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
+const CASES = [
+  { B: 8, N: 512, M: 512, D: 12 },
+  { B: 64, N: 128, M: 128, D: 12 },
+];
+
+/** Standard normal float32 data from a fixed xorshift seed. */
+function randn(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const u = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s + 0.5) / 4294967296;
+  };
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  return out;
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** CPU ms per call of `f`, over a batch of calls lasting at least `minMs`. */
+function perCall(f: () => void, minMs = 60): number {
+  let n = 0;
+  const t0 = cpuMs();
+  do {
+    f();
+    n++;
+  } while (cpuMs() - t0 < minMs);
+  return (cpuMs() - t0) / n;
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median CPU ms per call of the baseline and of the op, measured in alternating rounds. */
+function compare(base: () => void, op: () => void): { base: number; op: number } {
+  for (let i = 0; i < 2; i++) {
+    base();
+    op();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    a.push(perCall(base));
+    b.push(perCall(op));
+  }
+  return { base: median(a), op: median(b) };
+}
+
+await tf.setBackend('cpu');
+const rows: [string, { base: number; op: number }][] = [];
+for (const { B, N, M, D } of CASES) {
+  const x = randn(B * N * D, 1);
+  const y = randn(B * M * D, 2);
+  const xn = tensor(x, [B, N, D]);
+  const yn = tensor(y, [B, M, D]);
+  const xt = tf.tensor3d(x, [B, N, D]);
+  const yt = tf.tensor3d(y, [B, M, D]);
+  const grad = tf.grad((a: tf.Tensor) => softDtw(a, yt, { gamma: 1 }));
+  rows.push([
+    `B=${B} N=M=${N} D=${D}`,
+    compare(
+      () => softDtwValueAndGrad(xn, yn, { gamma: 1 }),
+      () => grad(xt).dispose(),
+    ),
+  ]);
+}
+
+const pinned = (() => {
+  try {
+    return readFileSync('/proc/self/status', 'utf8').match(/Cpus_allowed_list:\s*(\S+)/)?.[1];
+  } catch {
+    return undefined;
+  }
+})();
+console.log(
+  `\n@losses/softdtw tfjs op softDtw inside tf.grad (w.r.t. x, data y) vs softDtwValueAndGrad, float32 data, sqeuclidean, gamma 1; tfjs-core ${tf.version_core} cpu backend; node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, cpus allowed ${pinned ?? 'n/a'}, load average ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}; median CPU ms per call over ${ROUNDS} alternating rounds`,
+);
+console.log('| case | softDtwValueAndGrad (ms) | tfjs op (ms) | ratio (target <= 1.15) |');
+console.log('|---|---:|---:|---:|');
+for (const [name, r] of rows) {
+  console.log(
+    `| ${name} | ${r.base.toFixed(2)} | ${r.op.toFixed(2)} | ${(r.op / r.base).toFixed(2)} |`,
+  );
+}
