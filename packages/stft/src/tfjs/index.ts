@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
  * The magnitude spectrogram as a differentiable TensorFlow.js op, computed by @losses/stft's own
- * kernels (forward and gradient).
+ * kernels (forward and gradient) through `differentiableOp` of `@losses/tensor/tfjs`. Outside a
+ * gradient tape the op computes the magnitudes alone (no VJP state).
  */
 
 import type { Tensor } from '@losses/tensor';
@@ -22,9 +23,13 @@ export type { MagnitudeOptions } from '../stft.js';
  */
 export function magnitudeSpectrogram(x: tf.Tensor, options: MagnitudeOptions): tf.Tensor {
   const { plan, eps } = planAndEps(options);
-  const op = differentiableOp(([signal]) => {
-    const r = plan.magnitudeWithVjp(signal!, eps);
-    return { output: r.magnitude, vjp: (dy) => [r.vjp(dy as Tensor)] };
-  });
+  const op = differentiableOp(
+    ([signal], { recording }) => {
+      if (!recording) return { output: plan.magnitude(signal!, eps) };
+      const r = plan.magnitudeWithVjp(signal!, eps);
+      return { output: r.magnitude, vjp: (dy) => [r.vjp(dy as Tensor)] };
+    },
+    ['x'],
+  );
   return op(x);
 }
