@@ -232,7 +232,7 @@ describe('differentiableOp: shapes, dtypes and memory', () => {
     expect(a.data).toBeInstanceOf(Float64Array);
   });
 
-  it('refuses complex64 and string tensors with INVALID_TYPE naming the argument', () => {
+  it('refuses complex64 and string tensors, and non-tensors, with INVALID_TYPE naming the argument', () => {
     const op = differentiableOp(() => ({ output: 0 }), ['estimate']);
     const c = tf.complex([1], [2]);
     let err: unknown;
@@ -247,6 +247,9 @@ describe('differentiableOp: shapes, dtypes and memory', () => {
       /^estimate: expected a float32, int32 or bool .* got a complex64/,
     );
     expect(() => fromTf(tf.tensor(['a']), 'labels')).toThrow(/^labels: .*string/);
+    expect(() => op([1, 2] as never)).toThrow(
+      /^estimate: expected a TensorFlow.js tensor \(tf.Tensor\), got \[1, 2\]/,
+    );
   });
 
   it('leaks no tensor: forward, tf.grad, tf.grads, a refused input and a throwing kernel', () => {

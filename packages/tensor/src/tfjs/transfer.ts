@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { LossInputError } from '../errors.js';
+import { show } from '../options.js';
 import { isContiguous, sizeOf, tensor, toFlat } from '../tensor.js';
 import type { FloatArray, Tensor } from '../types.js';
 
@@ -20,9 +21,17 @@ import type { FloatArray, Tensor } from '../types.js';
  *
  * @param t The tfjs tensor (any rank, scalars included).
  * @param name How an error names the tensor (default `'tensor'`).
- * @throws LossInputError `INVALID_TYPE` for a `complex64` or `string` tensor.
+ * @throws LossInputError `INVALID_TYPE` for anything but a `tf.Tensor`, and for a `complex64` or
+ *   `string` tensor.
  */
 export function fromTf(t: tf.Tensor, name = 'tensor'): Tensor {
+  if (!isTfTensor(t)) {
+    throw new LossInputError(
+      'INVALID_TYPE',
+      `${name}: expected a TensorFlow.js tensor (tf.Tensor), got ${show(t)}`,
+      name,
+    );
+  }
   const shape = t.shape.slice();
   if (t.dtype === 'float32') return tensor(t.dataSync() as Float32Array, shape);
   if (t.dtype === 'int32' || t.dtype === 'bool') {
@@ -32,6 +41,18 @@ export function fromTf(t: tf.Tensor, name = 'tensor'): Tensor {
     'INVALID_TYPE',
     `${name}: expected a float32, int32 or bool TensorFlow.js tensor, got a ${t.dtype} tensor of shape [${shape.join(', ')}]`,
     name,
+  );
+}
+
+/** True for a tfjs tensor (by its shape, not `instanceof`: a program may hold two tfjs-core copies). */
+function isTfTensor(t: unknown): t is tf.Tensor {
+  const x = t as tf.Tensor | null;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.dataSync === 'function' &&
+    Array.isArray(x.shape) &&
+    typeof x.dtype === 'string'
   );
 }
 
