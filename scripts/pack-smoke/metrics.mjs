@@ -1,6 +1,12 @@
 // Runs in an empty npm project where only the packed @losses/metrics (+ tensor) is installed.
 import assert from 'node:assert/strict';
-import { consistency, frameScores, gra } from '@losses/metrics';
+import {
+  averagePrecision,
+  consistency,
+  frameScores,
+  gra,
+  hierarchicalScores,
+} from '@losses/metrics';
 
 assert.equal(
   gra([
@@ -21,3 +27,5 @@ assert.equal(
   1,
 );
 assert.equal(frameScores([[1, 0]], [[1, 0]]).micro.f, 1);
+assert.equal(hierarchicalScores([[1, 0]], [[1, 1]], h).recall, 0.5);
+assert.equal(averagePrecision([0.9, 0.1], [1, 0]).macro, 1);

@@ -187,14 +187,22 @@ export default defineConfig({
         text: 'Case studies',
         items: [
           { text: '1. Multi-scale spectral loss', link: '/guide/mss' },
+          { text: 'Choosing a spectral loss', link: '/guide/choosing-a-spectral-loss' },
           { text: '2. Hierarchical classification', link: '/guide/hierarchy' },
           { text: '3. Soft-DTW alignment', link: '/guide/softdtw' },
+          { text: 'The rendered corpus', link: '/guide/corpus' },
         ],
       },
       ...(hasApi
         ? [{ text: 'API reference', link: '/api/', collapsed: false, items: apiSidebar() }]
         : []),
-      { text: 'More', items: [{ text: 'Benchmarks', link: '/benchmarks' }] },
+      {
+        text: 'More',
+        items: [
+          { text: 'Architecture', link: '/architecture' },
+          { text: 'Benchmarks', link: '/benchmarks' },
+        ],
+      },
     ],
     search: { provider: 'local' },
     outline: { level: [2, 3] },

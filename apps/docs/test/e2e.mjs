@@ -518,10 +518,95 @@ await check('the built site loads nothing from another host (no CDN)', async () 
       `ramp labels: ${labels.join(' | ')}`,
     );
   });
+  await check(
+    'softdtw: the step-set figure renders with FMP steps, and the step set and gamma change it',
+    async () => {
+      const fig = await waitStatus(page, 'softdtw-steps', 'ready');
+      assert(
+        (await fig.locator('[data-plot="steps"] svg rect').count()) >= 20,
+        'heatmap has too few cells',
+      );
+      assert((await fig.locator('[data-plot="steps"] svg path').count()) >= 1, 'no path drawn');
+      let before = await attr(fig, 'data-state');
+      const s0 = JSON.parse(before);
+      assert(s0.set === 'fmp' && Number.isFinite(s0.value), `state ${before}`);
+      await fig.locator('[data-control="steps"]').selectOption('classic');
+      before = await waitChanged(page, 'softdtw-steps', before);
+      const s1 = JSON.parse(before);
+      // (the step sets differ: FMP's jumps leave cells out, so either DTW cost may be the lower)
+      assert(
+        s1.set === 'classic' && s1.checksum !== s0.checksum && Number.isFinite(s1.dtw),
+        `state ${JSON.stringify(s1)}`,
+      );
+      await fig.locator('[data-control="gamma"]').fill('0.5');
+      await waitChanged(page, 'softdtw-steps', before);
+    },
+  );
+  await check(
+    'softdtw: FMP steps on sequences too different in length say that no path fits',
+    async () => {
+      const fig = figure(page, 'softdtw-steps');
+      let before = await attr(fig, 'data-state');
+      await fig.locator('[data-control="steps"]').selectOption('fmp');
+      before = await waitChanged(page, 'softdtw-steps', before);
+      await fig.locator('[data-control="x"]').fill('1, 2');
+      const s = JSON.parse(await waitChanged(page, 'softdtw-steps', before));
+      assert(s.value === 'Infinity', `value ${s.value}`);
+      assert(
+        (await fig.locator('.losses-missing').textContent()).includes('No path'),
+        'no message',
+      );
+    },
+  );
+  await check(
+    'softdtw: the subsequence figure finds the query at frames 6-11 of y; a skip penalty moves it',
+    async () => {
+      const fig = await waitStatus(page, 'softdtw-subsequence', 'ready');
+      assert(
+        (await fig.locator('[data-plot="subsequence"] svg rect').count()) >= 20,
+        'too few cells',
+      );
+      const before = await attr(fig, 'data-state');
+      const s0 = JSON.parse(before);
+      assert(s0.start === 6 && s0.end === 11, `found ${s0.start}-${s0.end}`);
+      await fig.locator('[data-control="penalty"]').fill('20');
+      const s1 = JSON.parse(await waitChanged(page, 'softdtw-subsequence', before));
+      assert(
+        s1.start < s0.start || s1.end > s0.end,
+        `penalty did not widen the match: ${JSON.stringify(s1)}`,
+      );
+    },
+  );
+  await check(
+    'softdtw: the CTC figure gives a finite loss; confidence lowers it; too many labels make it infinite',
+    async () => {
+      const fig = await waitStatus(page, 'softdtw-ctc', 'ready');
+      assert((await fig.locator('[data-plot="ctc"] svg rect').count()) >= 20, 'too few cells');
+      let before = await attr(fig, 'data-state');
+      const s0 = JSON.parse(before);
+      assert(Number.isFinite(s0.loss) && s0.loss > 0, `loss ${s0.loss}`);
+      await fig.locator('[data-control="confidence"]').fill('5');
+      before = await waitChanged(page, 'softdtw-ctc', before);
+      const s1 = JSON.parse(before);
+      assert(s1.loss < s0.loss, `loss ${s0.loss} -> ${s1.loss} at higher confidence`);
+      await fig.locator('[data-control="frames"]').fill('3');
+      const s2 = JSON.parse(await waitChanged(page, 'softdtw-ctc', before));
+      assert(s2.loss === 'Infinity', `loss ${s2.loss} with 4 labels on 3 frames`);
+    },
+  );
+  await check(
+    'softdtw: no text of the step-set, subsequence and CTC figures is cut off',
+    async () => {
+      for (const name of ['softdtw-steps', 'softdtw-subsequence', 'softdtw-ctc']) {
+        const bad = await clippedTexts(figure(page, name));
+        assert(bad.length === 0, `${name}: ${bad.join('\n')}`);
+      }
+    },
+  );
   await check('softdtw: the formulas are typeset', async () => {
     const m = await mathOnPage(page);
     assert(
-      m.blocks >= 2 && m.errors === 0 && m.raw === 0 && m.wide === 0,
+      m.blocks >= 4 && m.errors === 0 && m.raw === 0 && m.wide === 0,
       `formulas: ${JSON.stringify(m)}`,
     );
   });

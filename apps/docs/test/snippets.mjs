@@ -3,6 +3,8 @@
 // resolve to the built workspace packages and TensorFlow.js), type-checks them all with tsc
 // (strict; the free names a snippet may use are declared in snippet-globals.d.ts), and runs the
 // blocks marked runnable - a `<!-- snippet: runnable -->` line right before the fence - with node.
+// A block marked `<!-- snippet: app=<name> -->` is code of that app: its module goes to
+// apps/<name>/.snippets/ and its `./src/...` imports are read from that app's folder.
 // Usage: node test/snippets.mjs   (the packages must be built)
 import { execFileSync } from 'node:child_process';
 import {
@@ -44,6 +46,9 @@ function sources() {
 
 const extract = extractSnippets;
 
+/** Where a snippet's module is written: this app's .snippets/, or its app's for an app snippet. */
+const dirOf = (s) => (s.app ? join(repoRoot, 'apps', s.app, '.snippets') : work);
+
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const snippets = [];
@@ -51,11 +56,19 @@ for (const file of sources()) {
   const rel = relative(repoRoot, file);
   for (const s of extract(readFileSync(file, 'utf8'))) {
     const name = `${rel.replace(/[^\w]+/g, '_')}_L${s.line}`;
-    const module = /^\s*(import|export)\s/m.test(s.code) ? s.code : `${s.code}\nexport {};`;
-    writeFileSync(join(work, `${name}.ts`), `${module}\n`);
-    snippets.push({ ...s, rel, name });
+    let module = /^\s*(import|export)\s/m.test(s.code) ? s.code : `${s.code}\nexport {};`;
+    if (s.app) {
+      if (!existsSync(join(repoRoot, 'apps', s.app)))
+        throw new Error(`${rel}:${s.line}: no app ${s.app}`);
+      // The snippet is written as if it sat in the app's folder; its module sits one level down.
+      module = module.replace(/(from\s+['"])\.\/src\//g, '$1../src/');
+      rmSync(dirOf(s), { recursive: true, force: true });
+    }
+    mkdirSync(dirOf(s), { recursive: true });
+    snippets.push({ ...s, rel, name, module });
   }
 }
+for (const s of snippets) writeFileSync(join(dirOf(s), `${s.name}.ts`), `${s.module}\n`);
 writeFileSync(
   join(work, 'tsconfig.json'),
   JSON.stringify(
@@ -70,7 +83,10 @@ writeFileSync(
         skipLibCheck: true,
         types: ['node'],
       },
-      files: ['../test/snippet-globals.d.ts', ...snippets.map((s) => `${s.name}.ts`)],
+      files: [
+        '../test/snippet-globals.d.ts',
+        ...snippets.map((s) => relative(work, join(dirOf(s), `${s.name}.ts`))),
+      ],
     },
     null,
     2,
@@ -116,10 +132,13 @@ function needlessCasts(sf) {
   return out;
 }
 
-const global = ts.getPreEmitDiagnostics(program).filter((d) => !d.file?.fileName.startsWith(work));
+const snippetFiles = new Set(snippets.map((s) => join(dirOf(s), `${s.name}.ts`)));
+const global = ts
+  .getPreEmitDiagnostics(program)
+  .filter((d) => !snippetFiles.has(d.file?.fileName ?? ''));
 for (const s of snippets) {
   const where = `${s.rel}:${s.line}`;
-  const sf = program.getSourceFile(join(work, `${s.name}.ts`));
+  const sf = program.getSourceFile(join(dirOf(s), `${s.name}.ts`));
   const errors = [
     ...ts.getPreEmitDiagnostics(program, sf).map((d) => {
       const { line } = sf.getLineAndCharacterOfPosition(d.start ?? 0);

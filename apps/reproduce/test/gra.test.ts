@@ -1,11 +1,13 @@
 import { sinusoidGra } from '@losses/metrics';
 import { createMssLoss, mssPresets } from '@losses/mss';
+import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
   configurations,
   LECTURE,
   mustHold,
   orderedJson,
+  rivals,
   runCells,
   STEPS,
   variants,
@@ -43,6 +45,27 @@ describe('gra case: configurations', () => {
     for (const v of variants()) {
       expect(() => createMssLoss({ ...mssPresets.smooth, ...v.loss })).not.toThrow();
     }
+  });
+});
+
+describe('gra case: the rivals of issue 16', () => {
+  it('adds sot and a time-domain mse, each a loss sinusoidGra takes (batched perItem)', () => {
+    const r = rivals();
+    expect(r.map((c) => c.name)).toEqual(['sot', 'mse']);
+    for (const c of r) {
+      const rows = sinusoidGra({ loss: c.make!(), trials: 2, seed: 3, duration: 0.2 });
+      expect(rows.map((x) => x.trials)).toEqual([2, 2, 2, 2]);
+    }
+  }, 60_000);
+
+  it('the mse row is the mean squared error of each estimate against the target', () => {
+    const loss = rivals()[1]!.make!();
+    const target = ndarray(Float64Array.from([1, 2, 3, 4]), [4]);
+    const bound = loss.withTarget(target);
+    const est = ndarray(Float64Array.from([1, 2, 3, 5, 0, 0, 0, 0]), [2, 4]);
+    const items = bound.perItem!(est) as { data: ArrayLike<number> };
+    expect(Array.from(items.data)).toEqual([0.25, 7.5]);
+    expect(bound.value(ndarray(Float64Array.from([1, 2, 3, 5]), [4]))).toBe(0.25);
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { tensor } from '@losses/tensor';
+import { mulberry32 as rng } from '@losses/tensor/internal';
 import * as tf from '@tensorflow/tfjs';
 import { createHierarchicalLoss, hierarchies } from '../src/index.js';
 
@@ -17,17 +18,6 @@ const ALPHA = 0.5;
 const BETA = 1;
 const h = hierarchies.orchestra;
 const C = h.classes.length;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function data(frames: number) {
   const r = rng(1);

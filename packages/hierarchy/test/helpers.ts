@@ -12,17 +12,8 @@ export const dag = defineHierarchy([
   ['g', 'f'],
 ]);
 
-/** A small deterministic PRNG (mulberry32) for reproducible test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The repository's seeded PRNG (mulberry32) for reproducible test data. */
+export { mulberry32 as rng } from '@losses/tensor/internal';
 
 /** Standard normal values from a PRNG (Box-Muller). */
 export function randn(r: () => number, n: number, scale = 1): Float64Array {

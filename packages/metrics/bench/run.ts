@@ -7,30 +7,15 @@
  * (signal synthesis, random draws, bookkeeping). Also timed: the same protocol through a plain
  * two-argument loss function (no target reuse, no batching).
  *
- * @losses/mss is not a dependency of this package (metrics must not depend on the loss packages),
- * so it is loaded from its built files next door (`packages/mss/dist`); build it first
- * (`pnpm --filter @losses/mss build`). Run: `pnpm --filter @losses/metrics bench`.
+ * @losses/mss is a devDependency of this package (metrics itself does not depend on the loss
+ * packages: the protocol takes any loss function); turbo builds it before the bench. Run:
+ * `pnpm --filter @losses/metrics bench`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import type { Tensor } from '@losses/tensor';
+import * as mss from '@losses/mss';
 import { tensor } from '@losses/tensor';
 import { sinusoidGra } from '../src/index.js';
-
-interface MssModule {
-  createMssLoss(spec: string): {
-    withTarget(t: Tensor): { perItem(e: Tensor): Tensor; value(e: Tensor): number };
-  };
-  mssLoss(e: Tensor, t: Tensor, spec: string): number;
-}
-
-const mssUrl = new URL('../../mss/dist/index.js', import.meta.url);
-if (!existsSync(fileURLToPath(mssUrl))) {
-  console.log(`@losses/mss is not built (${fileURLToPath(mssUrl)} missing); nothing to measure.`);
-  process.exit(0);
-}
-const mss = (await import(mssUrl.href)) as MssModule;
 
 const T = 44100;
 const STEPS = [0.3, 3, 30, 300];

@@ -1,4 +1,5 @@
 import { tensor } from '@losses/tensor';
+import { mulberry32 as rng } from '@losses/tensor/internal';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
@@ -25,17 +26,6 @@ const RUNS = Number(
 );
 const SEED = Number(process.env.FUZZ_SEED ?? 5);
 
-/** mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

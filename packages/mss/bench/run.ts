@@ -8,6 +8,7 @@
  * with PyTorch.
  */
 import { cpus } from 'node:os';
+import { lcg32 } from '@losses/tensor/internal';
 import ndarray from 'ndarray';
 import { createMssLoss } from '../src/index.js';
 
@@ -17,11 +18,8 @@ const json = process.argv.includes('--json');
 
 function signals(seed: number, freq: number): Float32Array {
   const out = new Float32Array(B * T);
-  let s = seed;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = Math.sin(freq * (i % T)) + 0.1 * (s / 4294967296 - 0.5);
-  }
+  const rand = lcg32(seed);
+  for (let i = 0; i < out.length; i++) out[i] = Math.sin(freq * (i % T)) + 0.1 * (rand() - 0.5);
   return out;
 }
 

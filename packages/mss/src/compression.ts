@@ -1,8 +1,21 @@
 /**
- * Magnitude compressions p(x) of the multi-scale spectral loss and their derivatives p'(x).
+ * Magnitude compressions p(x) of the multi-scale spectral loss and their derivatives p'(x), in one
+ * place for both engines.
  *
  * Schwär & Müller, "Multi-Scale Spectral Loss Revisited", IEEE SPL 30, 2023, call the compression
- * axis C: Y(m, k) = p(|X(m, k)|), with p linear, logarithmic or log(1 + gamma x).
+ * axis C: Y(m, k) = p(|X(m, k)|), with p linear, logarithmic or log(1 + gamma x). Every
+ * logarithmic kind here is one form,
+ *
+ *   p(x) = a log(b + c x),   p'(x) = a c / (b + c x),
+ *
+ * - log: a = 1, b = eps, c = 1
+ * - db: 20 log10(x + eps): a = 20 / ln 10, b = eps, c = 1
+ * - log1p: log(1 + gamma x): a = 1, b = 1, c = gamma, evaluated as log1p(gamma x) (log(1 + gamma x)
+ *   would be 0 for gamma x below 1e-16, and a loss of quiet signals all rounding)
+ * - safeLog (DDSP's `core.safe_log`): a = 1, b = 0, c = 1 for x > 0; log eps (p' = 0) for x <= 0
+ *
+ * The JavaScript engine evaluates it here ({@link compress}, {@link logValues}); the WebAssembly
+ * loop (wasm/mss.wat) takes the same a, b, c and eps from {@link logForm}.
  */
 
 /** The compression kinds. */
@@ -16,17 +29,62 @@ export type ResolvedCompression =
   | { readonly kind: 'db'; readonly eps: number; readonly weight: number }
   | { readonly kind: 'safeLog'; readonly eps: number; readonly weight: number };
 
-const LN10 = Math.LN10;
+/** The parameters of a logarithmic compression p(x) = a log(b + c x) (see the file's comment). */
+export interface LogForm {
+  /** How the log is taken: log(b + c x), log1p(c x) (b = 1), or log x with a floor at x <= 0. */
+  readonly kind: 'log' | 'log1p' | 'safeLog';
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  /** safeLog only: p = log eps where x <= 0 (else 0). */
+  readonly eps: number;
+}
+
+/** The form a log(b + c x) of a compression; null for the linear one. */
+export function logForm(c: ResolvedCompression): LogForm | null {
+  switch (c.kind) {
+    case 'linear':
+      return null;
+    case 'log':
+      return { kind: 'log', a: 1, b: c.eps, c: 1, eps: 0 };
+    case 'db':
+      return { kind: 'log', a: 20 / Math.LN10, b: c.eps, c: 1, eps: 0 };
+    case 'log1p':
+      return { kind: 'log1p', a: 1, b: 1, c: c.gamma, eps: 0 };
+    case 'safeLog':
+      return { kind: 'safeLog', a: 1, b: 0, c: 1, eps: c.eps };
+  }
+}
+
+/** y[i] = p(mag[off + i]) for i < n, p = a log(b + c x) of `f`. */
+export function logValues(
+  f: LogForm,
+  mag: ArrayLike<number>,
+  off: number,
+  n: number,
+  y: Float64Array,
+): void {
+  const { a, b, c } = f;
+  switch (f.kind) {
+    case 'log':
+      for (let i = 0; i < n; i++) y[i] = a * Math.log(b + c * mag[off + i]!);
+      return;
+    case 'log1p':
+      for (let i = 0; i < n; i++) y[i] = a * Math.log1p(c * mag[off + i]!);
+      return;
+    case 'safeLog': {
+      const floor = Math.log(f.eps);
+      for (let i = 0; i < n; i++) {
+        const x = mag[off + i]!;
+        y[i] = x > 0 ? a * Math.log(b + c * x) : floor;
+      }
+    }
+  }
+}
 
 /**
- * Applies p to `mag` (length n) into `out` and, when `deriv` is given, p'(mag) into `deriv`.
- *
- * - linear: p(x) = x, p' = 1
- * - log: p(x) = log(x + eps), p' = 1 / (x + eps)
- * - log1p: p(x) = log(1 + gamma x), p' = gamma / (1 + gamma x) (computed as Math.log(1 + gamma x):
- *   half the cost of Math.log1p; the absolute error, about 1e-16, does not matter in a loss)
- * - db: p(x) = 20 log10(x + eps), p' = 20 / (ln 10 (x + eps))
- * - safeLog (DDSP's `core.safe_log`): p(x) = log x for x > 0, log eps for x <= 0; p' = 1/x or 0
+ * Applies p to `mag` (length n) into `out` and, when `deriv` is given, p'(mag) into `deriv`
+ * (linear: p(x) = x, p' = 1; the logarithmic kinds as in the file's comment).
  */
 export function compress(
   c: ResolvedCompression,
@@ -35,64 +93,17 @@ export function compress(
   out: Float64Array,
   deriv?: Float64Array,
 ): void {
-  switch (c.kind) {
-    case 'linear':
-      for (let i = 0; i < n; i++) out[i] = mag[i]!;
-      if (deriv) deriv.fill(1, 0, n);
-      return;
-    case 'log': {
-      const eps = c.eps;
-      if (deriv) {
-        for (let i = 0; i < n; i++) {
-          const v = mag[i]! + eps;
-          out[i] = Math.log(v);
-          deriv[i] = 1 / v;
-        }
-      } else {
-        for (let i = 0; i < n; i++) out[i] = Math.log(mag[i]! + eps);
-      }
-      return;
-    }
-    case 'log1p': {
-      const g = c.gamma;
-      if (deriv) {
-        for (let i = 0; i < n; i++) {
-          const gx = g * mag[i]!;
-          out[i] = Math.log(1 + gx);
-          deriv[i] = g / (1 + gx);
-        }
-      } else {
-        for (let i = 0; i < n; i++) out[i] = Math.log(1 + g * mag[i]!);
-      }
-      return;
-    }
-    case 'db': {
-      const eps = c.eps;
-      const k = 20 / LN10;
-      if (deriv) {
-        for (let i = 0; i < n; i++) {
-          const v = mag[i]! + eps;
-          out[i] = k * Math.log(v);
-          deriv[i] = k / v;
-        }
-      } else {
-        for (let i = 0; i < n; i++) out[i] = k * Math.log(mag[i]! + eps);
-      }
-      return;
-    }
-    case 'safeLog': {
-      const logEps = Math.log(c.eps);
-      for (let i = 0; i < n; i++) {
-        const x = mag[i]!;
-        if (x > 0) {
-          out[i] = Math.log(x);
-          if (deriv) deriv[i] = 1 / x;
-        } else {
-          out[i] = logEps;
-          if (deriv) deriv[i] = 0;
-        }
-      }
-      return;
-    }
+  const f = logForm(c);
+  if (f === null) {
+    for (let i = 0; i < n; i++) out[i] = mag[i]!;
+    if (deriv) deriv.fill(1, 0, n);
+    return;
+  }
+  logValues(f, mag, 0, n, out);
+  if (!deriv) return;
+  const ac = f.a * f.c;
+  for (let i = 0; i < n; i++) {
+    const x = mag[i]!;
+    deriv[i] = f.kind === 'safeLog' && !(x > 0) ? 0 : ac / (f.b + f.c * x);
   }
 }

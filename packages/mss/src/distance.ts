@@ -4,8 +4,10 @@
  * With D = Y^ - Y over the M elements of one scale's spectrogram:
  * - l1: sum |D|, or mean |D| (reduction 'mean');
  * - l2sq: sum D^2, or mean D^2;
- * - l2: ||D||_F, or ||D||_F / sqrt(M) (the root mean square) for reduction 'mean'.
+ * - l2: ||D||_F, or ||D||_F / sqrt(M) (the root mean square) for reduction 'mean' (computed
+ *   without overflow, see norm.ts).
  */
+import { normOf } from './norm.js';
 
 /** The distance kinds. */
 export type DistanceKind = 'l1' | 'l2sq' | 'l2';
@@ -65,12 +67,7 @@ export function distance(
       return s * norm;
     }
     case 'l2': {
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const d = est[i]! - tgt[i]!;
-        s += d * d;
-      }
-      const r = Math.sqrt(s);
+      const r = normOf(est, 0, n, tgt, 0);
       const rootNorm = reduction === 'mean' ? 1 / Math.sqrt(n) : 1;
       if (grad && r > 0) {
         const g = (scale * rootNorm) / r;

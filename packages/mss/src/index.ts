@@ -14,6 +14,22 @@ export {
   type MssLossWithTarget,
   mssLoss,
   mssLossValueAndGrad,
+  PRESET_CACHE_BYTES,
 } from './loss.js';
 export type { Compression, MssConfig, MssOptions, ScaleReduction } from './options.js';
 export { isMssPresetName, type MssPresetName, mssPresets } from './presets.js';
+export {
+  type SotPresetOptions,
+  sotPreset,
+  type WassersteinDistance,
+} from './sot-preset.js';
+export {
+  createSpectralWassersteinLoss,
+  type SpectralWassersteinConfig,
+  type SpectralWassersteinLoss,
+  type SpectralWassersteinOptions,
+  spectralWassersteinLoss,
+  spectralWassersteinLossValueAndGrad,
+  type WassersteinPositions,
+} from './spectral-wasserstein.js';
+export type { WassersteinOrder } from './wasserstein.js';

@@ -1,126 +1,87 @@
 /**
- * The computational core of the multi-scale spectral loss: one STFT plan per scale (made once),
- * target spectrograms prepared once, and the loss with its gradient w.r.t. the estimate (and, for
- * the tfjs op, w.r.t. the target).
- *
- * Per item, with Y_{N,p} = p(|STFT_N(x)|) for the target x and Y^ for the estimate x^
- * (Schwär & Müller, "Multi-Scale Spectral Loss Revisited", IEEE SPL 30, 2023):
- *   L = R_N [ sum_p w_p d(Y^_{N,p}, Y_{N,p}) + w_sc ||Y_N - Y^_N||_F / ||Y_N||_F ]
- * where R_N is the sum (or mean) over scales, d the distance reduced by sum or mean over the
- * spectrogram's elements, and the spectral convergence (Arik et al. 2018) uses linear magnitudes.
+ * The planned loss behind `createMssLoss`: validates signals against the configuration, prepares
+ * targets and evaluates estimates through one of two engines (engine.ts): the WebAssembly engine
+ * where it serves the configuration and the runtime allows it, else (and for what it declines)
+ * the JavaScript engine, built on first need.
  */
-import type { StftPlan } from '@losses/stft';
-import { createStft } from '@losses/stft';
-import type { FloatArray, Tensor } from '@losses/tensor';
-import { arrayType, dtypeOf, formatShape, LossInputError, tensor, toFlat } from '@losses/tensor';
-import { compress } from './compression.js';
-import { distance } from './distance.js';
-import { fusedSum } from './fused.js';
-import type { MssConfig } from './options.js';
-import { minLength, stftOptionsOf } from './options.js';
-import { type Signals, type TargetSpectrogram, WasmPipeline } from './wasm/pipeline.js';
+import { minSignalLength, type ResolvedStft, resolveStftOptions } from '@losses/stft/internal';
+import type { Tensor, TensorLike } from '@losses/tensor';
+import { LossInputError, toTensor } from '@losses/tensor';
+import type { EngineTarget, Evaluation } from './engine.js';
+import { JsEngine, type JsTarget } from './js-engine.js';
+import { type MssConfig, stftOptionsOf } from './options.js';
+import { WasmEngine, type WasmTarget } from './wasm/pipeline.js';
 
-/** One scale of a prepared target: its spectrograms for every item. */
-interface TargetScale {
-  readonly frames: number;
-  readonly bins: number;
-  /** Linear magnitudes [items * frames * bins] (kept when the spectral convergence needs them). */
-  readonly mag: Float64Array | undefined;
-  /** ||Y||_F per item (spectral convergence). */
-  readonly norm: Float64Array | undefined;
-  /** p(|Y|) per compression [items * frames * bins] (none for the WebAssembly pipeline). */
-  readonly compressed: readonly Float64Array[];
-  /** p'(|Y|) per compression (only when the target's gradient is wanted). */
-  readonly deriv: readonly Float64Array[] | undefined;
-  /** dL/d(target) from dL/d|Y| (only when the target's gradient is wanted). */
-  readonly vjp: ((dMag: Tensor) => Tensor) | undefined;
-  /** The WebAssembly pipeline's form of the target (only for the pipeline). */
-  readonly spectrogram?: TargetSpectrogram;
+/** A target prepared once: the WebAssembly engine's form (if it took it) and the JavaScript one. */
+export interface PreparedTarget extends EngineTarget {
+  readonly wasm: WasmTarget | undefined;
+  /** The JavaScript engine's form, made on first use when the WebAssembly engine holds it. */
+  js(): JsTarget;
 }
 
-/** A target whose spectrograms have been computed once (or, transient, are computed on use). */
-export interface PreparedTarget {
-  readonly items: number;
-  readonly length: number;
-  /** A transient target's samples, for the WebAssembly pipeline (which computes its spectra). */
-  readonly signals?: Signals;
-  /** The spectrograms of scale `s` (a transient target computes them here, once per scale). */
-  scale(s: number): TargetScale;
-}
+/** Which engines a kernel may use: both (the default), or the JavaScript engine alone. */
+export type Engines = 'auto' | 'js';
 
-/** What {@link MssKernel.evaluate} returns. */
-export interface Evaluation {
-  /** The loss of every item. */
-  perItem: Float64Array;
-  /** d(sum_b itemWeight * L_b)/d(estimate), shape and dtype of the estimate. */
-  grad?: Tensor;
-  /** d(sum_b itemWeight * L_b)/d(target), shape and dtype of the target (items of the target). */
-  targetGrad?: Tensor;
-}
-
-/** The contiguous data of a tensor (no copy when it already is contiguous from offset 0). */
-function dataOf(t: Tensor): FloatArray {
-  let n = 1;
-  for (const d of t.shape) n *= d;
-  if (t.offset === 0 && t.data.length === n) {
-    let s = 1;
-    let ok = true;
-    for (let i = t.shape.length - 1; i >= 0; i--) {
-      if (t.shape[i]! > 1 && t.stride[i] !== s) ok = false;
-      s *= t.shape[i]!;
-    }
-    if (ok) return t.data;
-  }
-  return toFlat(t);
-}
-
-/** A growable scratch buffer. */
-class Scratch {
-  private buf = new Float64Array(0);
-  get(n: number): Float64Array {
-    if (this.buf.length < n) this.buf = new Float64Array(n);
-    return this.buf;
-  }
-}
-
-/** The planned loss: STFT plans per scale and reusable scratch memory. */
+/** The planned loss: the STFT options per scale, the engine(s), and signal validation. */
 export class MssKernel {
   readonly config: MssConfig;
-  private readonly plans: StftPlan[];
-  private readonly y = new Scratch();
-  private readonly dp = new Scratch();
-  private readonly gy = new Scratch();
-  private readonly dMag = new Scratch();
-  private readonly dMagT = new Scratch();
-  private readonly buffers: Float64Array[] = [];
-  /** The loss in WebAssembly, for the configurations it serves where the runtime has SIMD. */
-  readonly pipeline: WasmPipeline | undefined;
+  /** Each scale's resolved STFT options (window included). */
+  readonly scales: readonly ResolvedStft[];
+  /** The WebAssembly engine, where it serves the configuration and WebAssembly is on. */
+  readonly wasmEngine: WasmEngine | undefined;
+  private jsEngine: JsEngine | undefined;
 
-  constructor(config: MssConfig) {
+  /** The largest |sample| accepted: that of the scale with the largest window sum. */
+  readonly amplitudeLimit: number;
+
+  /**
+   * @param engines `'js'`: the JavaScript engine alone (for tests comparing the engines; its STFT
+   *   plans still take the WebAssembly STFT kernel where the switch allows).
+   */
+  constructor(config: MssConfig, engines: Engines = 'auto') {
     this.config = config;
-    this.pipeline = WasmPipeline.create(config);
-    this.plans = config.sizes.map((_, s) => createStft(stftOptionsOf(config, s)));
+    this.scales = config.sizes.map((_, s) => resolveStftOptions(stftOptionsOf(config, s)));
+    this.amplitudeLimit = Math.min(...this.scales.map((c) => c.amplitudeLimit));
+    this.wasmEngine = engines === 'auto' ? WasmEngine.create(config, this.scales) : undefined;
   }
 
-  /** A reusable buffer of at least n elements, per slot (transient target spectrograms). */
-  private pool(slot: number, n: number): Float64Array {
-    let b = this.buffers[slot];
-    if (b === undefined || b.length < n) {
-      b = new Float64Array(n);
-      this.buffers[slot] = b;
-    }
-    return b.subarray(0, n);
+  /** The JavaScript engine (made on first use). */
+  private js(): JsEngine {
+    this.jsEngine ??= new JsEngine(this.config);
+    return this.jsEngine;
   }
 
   /**
-   * Checks that a signal of `length` samples is long enough for every scale.
+   * Coerces and validates a signal argument (`[T]` or `[B, T]`): finite samples within
+   * +-2^1023 / sum_j |w_j| of the largest window sum, so that no spectrum can overflow (checked in
+   * the same pass as finiteness).
+   *
+   * @throws LossInputError as `toTensor`; `INVALID_OPTION` naming the first sample out of range.
+   */
+  signal(x: TensorLike, name: string): Tensor {
+    const limit = this.amplitudeLimit;
+    return toTensor(x, { name, rank: [1, 2], min: -limit, max: limit });
+  }
+
+  /**
+   * Checks a signal (`[items, T]`) from {@link MssKernel.signal}: long enough for every scale.
+   *
+   * @throws LossInputError `SHAPE_MISMATCH` naming the first size it is too short for.
+   */
+  checkSignal(signal: Tensor, name: string): void {
+    this.checkLength(signal.shape[signal.shape.length - 1]!, name);
+  }
+
+  /**
+   * Checks that a signal of `length` samples is long enough for every scale (@losses/stft's
+   * `minSignalLength`).
    *
    * @throws LossInputError `SHAPE_MISMATCH` naming the first size it is too short for.
    */
   checkLength(length: number, name: string): void {
     const c = this.config;
-    for (let s = 0; s < c.sizes.length; s++) {
-      const need = minLength(c, s);
+    for (const scale of this.scales) {
+      const need = minSignalLength(scale);
       if (length < need) {
         const why = c.center
           ? c.padMode === 'reflect'
@@ -131,7 +92,7 @@ export class MssKernel {
             : 'frames that are neither centred nor end-padded need N samples';
         throw new LossInputError(
           'SHAPE_MISMATCH',
-          `${name}: a signal of ${length} samples is too short for FFT size ${c.sizes[s]} (needs at least ${need}: ${why})`,
+          `${name}: a signal of ${length} samples is too short for FFT size ${scale.size} (needs at least ${need}: ${why})`,
           name,
         );
       }
@@ -141,97 +102,32 @@ export class MssKernel {
   /**
    * Computes the target's spectrograms (and, with `withVjp`, what its gradient needs).
    * `target` is a contiguous [items, T] tensor. A `transient` target (used for one evaluation and
-   * dropped) lives in the kernel's reusable memory, which the next transient target overwrites.
+   * dropped) lives in the engine's reusable memory, which the next transient target overwrites.
    */
   prepareTarget(target: Tensor, withVjp: boolean, transient = false): PreparedTarget {
     const [items, length] = target.shape as [number, number];
-    const pipeline = this.pipeline;
-    if (pipeline && !withVjp) {
-      const signals: Signals = { data: dataOf(target), items, length };
-      if (transient) {
-        return { items, length, signals, scale: (s) => this.prepareScale(s, target, false, true) };
-      }
-      const scales = this.plans.map((_, s): TargetScale => {
-        const spectrogram = pipeline.spectrogramOf(s, signals);
-        return {
-          frames: spectrogram.frames,
-          bins: spectrogram.bins,
-          mag: undefined,
-          norm: undefined,
-          compressed: [],
-          deriv: undefined,
-          vjp: undefined,
-          spectrogram,
-        };
-      });
-      return { items, length, scale: (s) => scales[s]! };
+    const wasm = this.wasmEngine?.prepareTarget(target, withVjp, transient) ?? undefined;
+    if (wasm !== undefined) {
+      // The JavaScript form too, made only if a call falls back to the JavaScript engine (an
+      // estimate too large for the WebAssembly memory).
+      let js: JsTarget | undefined;
+      return {
+        items,
+        length,
+        wasm,
+        js: () => {
+          js ??= this.js().prepareTarget(target, false, transient);
+          return js;
+        },
+      };
     }
-    if (transient) {
-      // Computed scale by scale inside evaluate, next to the estimate's STFT of the same scale:
-      // in V8 that runs markedly faster than all target STFTs first (less live memory).
-      return { items, length, scale: (s) => this.prepareScale(s, target, withVjp, true) };
-    }
-    const scales = this.plans.map((_, s) => this.prepareScale(s, target, withVjp, false));
-    return { items, length, scale: (s) => scales[s]! };
-  }
-
-  /** The target's spectrograms at scale `s`. */
-  private prepareScale(
-    s: number,
-    target: Tensor,
-    withVjp: boolean,
-    transient: boolean,
-  ): TargetScale {
-    const c = this.config;
-    const plan = this.plans[s]!;
-    const items = target.shape[0]!;
-    const eps = c.magnitudeEps;
-    let magT: Tensor;
-    let vjp: ((dMag: Tensor) => Tensor) | undefined;
-    if (withVjp) {
-      const r = plan.magnitudeWithVjp(target, eps);
-      magT = r.magnitude;
-      vjp = (d) => r.vjp(d);
-    } else {
-      magT = plan.magnitude(target, eps);
-    }
-    const rank = magT.shape.length;
-    const frames = magT.shape[rank - 2]!;
-    const bins = magT.shape[rank - 1]!;
-    const m = frames * bins;
-    const total = items * m;
-    const data = dataOf(magT);
-    const compressed = c.compressions.map((_, k) =>
-      transient ? this.pool(s * c.compressions.length + k, total) : new Float64Array(total),
-    );
-    const deriv = withVjp ? c.compressions.map(() => new Float64Array(total)) : undefined;
-    c.compressions.forEach((comp, k) => {
-      compress(comp, data, total, compressed[k]!, deriv?.[k]);
-    });
-    let mag: Float64Array | undefined;
-    let norm: Float64Array | undefined;
-    if (c.spectralConvergence > 0) {
-      mag = Float64Array.from(data.subarray(0, total));
-      norm = new Float64Array(items);
-      for (let b = 0; b < items; b++) {
-        let s2 = 0;
-        for (let i = b * m; i < (b + 1) * m; i++) s2 += mag[i]! * mag[i]!;
-        norm[b] = Math.sqrt(s2);
-        if (!(norm[b]! > 0)) {
-          throw new LossInputError(
-            'NON_FINITE',
-            `target: item ${b} is silent at FFT size ${plan.size} (||Y||_F = 0), so the spectral convergence ||Y - Y^||_F / ||Y||_F is undefined; set magnitudeEps > 0 or spectralConvergence: 0`,
-            'target',
-          );
-        }
-      }
-    }
-    return { frames, bins, mag, norm, compressed, deriv, vjp };
+    const js = this.js().prepareTarget(target, withVjp, transient);
+    return { items, length, wasm: undefined, js: () => js };
   }
 
   /**
-   * The loss of every item of `est` ([B, T], contiguous) against `target` (1 or B items), and with
-   * `wantGrad` / `wantTargetGrad` the gradient of sum_b itemWeight * L_b.
+   * The loss of every item of `est` ([B, T], contiguous) against `target` (1 or B items), and
+   * with `wantGrad` / `wantTargetGrad` the gradient of sum_b itemWeight * L_b.
    */
   evaluate(
     est: Tensor,
@@ -240,168 +136,12 @@ export class MssKernel {
     itemWeight: number,
     wantTargetGrad = false,
   ): Evaluation {
-    const c = this.config;
-    const [items, length] = est.shape as [number, number];
-    const perItem = new Float64Array(items);
-    const nScales = this.plans.length;
-    const scaleWeight = c.scaleReduction === 'mean' ? 1 / nScales : 1;
-    if (this.pipeline && !wantTargetGrad) {
-      const pipeline = this.pipeline;
-      const signals: Signals = { data: dataOf(est), items, length };
-      const grad = pipeline.evaluate(
-        signals,
-        (s) =>
-          target.signals
-            ? { signals: target.signals }
-            : { spectrogram: target.scale(s).spectrogram!, items: target.items },
-        itemWeight,
-        scaleWeight,
-        perItem,
-        wantGrad ? dtypeOf(est.data) : undefined,
-      );
-      const out: Evaluation = { perItem };
-      if (grad) out.grad = tensor(grad, est.shape);
-      return out;
+    const request = { grad: wantGrad, targetGrad: wantTargetGrad, itemWeight };
+    if (target.wasm !== undefined) {
+      // null: too large for the WebAssembly memory even one item at a time; JavaScript below.
+      const r = this.wasmEngine!.evaluate(est, target.wasm, request);
+      if (r !== null) return r;
     }
-    const nComp = c.compressions.length;
-    const wsc = c.spectralConvergence;
-    const eps = c.magnitudeEps;
-    // The fused loop serves l1 and l2sq when only the estimate's gradient is wanted.
-    const fast = !wantTargetGrad && c.distance !== 'l2';
-    const squared = c.distance === 'l2sq';
-    let gradAcc: Float64Array | undefined;
-    let targetGradAcc: Float64Array | undefined;
-    if (wantGrad) gradAcc = new Float64Array(items * length);
-    if (wantTargetGrad) targetGradAcc = new Float64Array(target.items * target.length);
-
-    for (let s = 0; s < nScales; s++) {
-      const plan = this.plans[s]!;
-      const ts = target.scale(s);
-      let magE: Tensor;
-      let vjp: ((d: Tensor) => Tensor) | undefined;
-      if (wantGrad) {
-        const r = plan.magnitudeWithVjp(est, eps);
-        magE = r.magnitude;
-        vjp = (d) => r.vjp(d);
-      } else {
-        magE = plan.magnitude(est, eps);
-      }
-      const m = ts.frames * ts.bins;
-      const rank = magE.shape.length;
-      if (magE.shape[rank - 2] !== ts.frames || magE.shape[rank - 1] !== ts.bins) {
-        throw new LossInputError(
-          'SHAPE_MISMATCH',
-          `estimate: its spectrogram at FFT size ${plan.size} is ${formatShape(magE.shape)}, the target's ${formatShape([ts.frames, ts.bins])}`,
-          'estimate',
-        );
-      }
-      const magData = dataOf(magE);
-      const norm = c.reduction === 'mean' ? 1 / m : 1;
-      const y = this.y.get(m);
-      const dp = wantGrad && !fast ? this.dp.get(m) : undefined;
-      const gy = (wantGrad || wantTargetGrad) && !fast ? this.gy.get(m) : undefined;
-      const dMag = wantGrad ? this.dMag.get(items * m) : undefined;
-      const dMagT = wantTargetGrad ? this.dMagT.get(target.items * m) : undefined;
-      if (dMag) dMag.fill(0, 0, items * m);
-      if (dMagT) dMagT.fill(0, 0, target.items * m);
-
-      for (let b = 0; b < items; b++) {
-        const tb = target.items === 1 ? 0 : b;
-        const mag = magData.subarray(b * m, (b + 1) * m);
-        const off = b * m;
-        const toff = tb * m;
-        let itemLoss = 0;
-        if (fast) {
-          // One pass per compression: p, the distance and dL/d|X^| together.
-          for (let k = 0; k < nComp; k++) {
-            const comp = c.compressions[k]!;
-            const g = itemWeight * scaleWeight * comp.weight * norm;
-            const sum = fusedSum(
-              comp,
-              squared,
-              magData,
-              off,
-              ts.compressed[k]!,
-              toff,
-              m,
-              dMag,
-              off,
-              g,
-              y,
-            );
-            itemLoss += comp.weight * (sum * norm);
-          }
-        } else {
-          for (let k = 0; k < nComp; k++) {
-            const comp = c.compressions[k]!;
-            compress(comp, mag, m, y, dp);
-            const tc = ts.compressed[k]!.subarray(toff, toff + m);
-            let v: number;
-            if (gy) {
-              gy.fill(0, 0, m);
-              v = distance(c.distance, c.reduction, y, tc, m, gy, 1);
-              const g = itemWeight * scaleWeight * comp.weight;
-              if (dMag && dp) for (let i = 0; i < m; i++) dMag[off + i]! += g * gy[i]! * dp[i]!;
-              if (dMagT) {
-                const dt = ts.deriv![k]!;
-                for (let i = 0; i < m; i++) dMagT[toff + i]! -= g * gy[i]! * dt[toff + i]!;
-              }
-            } else {
-              v = distance(c.distance, c.reduction, y, tc, m);
-            }
-            itemLoss += comp.weight * v;
-          }
-        }
-        if (wsc > 0) {
-          const tm = ts.mag!;
-          const nt = ts.norm![tb]!;
-          let s2 = 0;
-          for (let i = 0; i < m; i++) {
-            const d = mag[i]! - tm[toff + i]!;
-            s2 += d * d;
-          }
-          const r = Math.sqrt(s2);
-          itemLoss += wsc * (r / nt);
-          const g = itemWeight * scaleWeight * wsc;
-          // d/dY^ (||Y - Y^|| / ||Y||) = (Y^ - Y) / (||Y - Y^|| ||Y||); 0 where Y^ = Y.
-          if (dMag && r > 0) {
-            const f = g / (r * nt);
-            for (let i = 0; i < m; i++) dMag[off + i]! += f * (mag[i]! - tm[toff + i]!);
-          }
-          // d/dY = (Y - Y^) / (||Y - Y^|| ||Y||) - ||Y - Y^|| Y / ||Y||^3.
-          if (dMagT) {
-            const f = r > 0 ? g / (r * nt) : 0;
-            const h = (g * r) / (nt * nt * nt);
-            for (let i = 0; i < m; i++) {
-              dMagT[toff + i]! += f * (tm[toff + i]! - mag[i]!) - h * tm[toff + i]!;
-            }
-          }
-        }
-        perItem[b]! += scaleWeight * itemLoss;
-      }
-
-      if (vjp && dMag && gradAcc) {
-        const g = dataOf(vjp(tensor(dMag.subarray(0, items * m), magE.shape)));
-        for (let i = 0; i < gradAcc.length; i++) gradAcc[i]! += g[i]!;
-      }
-      if (dMagT && targetGradAcc) {
-        const shape = target.items === items ? magE.shape : [target.items, ts.frames, ts.bins];
-        const g = dataOf(ts.vjp!(tensor(dMagT.subarray(0, target.items * m), shape)));
-        for (let i = 0; i < targetGradAcc.length; i++) targetGradAcc[i]! += g[i]!;
-      }
-    }
-
-    const out: Evaluation = { perItem };
-    if (gradAcc) {
-      out.grad = tensor(toDtype(gradAcc, dtypeOf(est.data)), est.shape);
-    }
-    if (targetGradAcc) {
-      out.targetGrad = tensor(toDtype(targetGradAcc, 'float64'), [target.items, target.length]);
-    }
-    return out;
+    return this.js().evaluate(est, target.js(), request);
   }
-}
-
-function toDtype(a: Float64Array, dtype: 'float32' | 'float64'): FloatArray {
-  return dtype === 'float64' ? a : new (arrayType(dtype))(a);
 }

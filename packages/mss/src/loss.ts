@@ -1,3 +1,4 @@
+import { retainedBytes } from '@losses/stft/internal';
 import type { Tensor, TensorLike } from '@losses/tensor';
 import {
   arrayType,
@@ -7,9 +8,8 @@ import {
   LossInputError,
   show,
   tensor,
-  toTensor,
 } from '@losses/tensor';
-import { MssKernel, type PreparedTarget } from './kernel.js';
+import { type Engines, MssKernel, type PreparedTarget } from './kernel.js';
 import { type MssConfig, type MssOptions, resolveOptions } from './options.js';
 import { isMssPresetName, type MssPresetName, mssPresets } from './presets.js';
 
@@ -60,35 +60,31 @@ function asBatch(t: Tensor): Tensor {
   return t.shape.length === 1 ? tensor(t.data, [1, t.shape[0]!]) : t;
 }
 
-function toSignal(x: TensorLike, name: string): Tensor {
-  return toTensor(x, { name, rank: [1, 2] });
-}
-
 class Loss implements MssLoss {
   readonly config: MssConfig;
   /** @internal */
   readonly kernel: MssKernel;
 
-  constructor(config: MssConfig) {
+  constructor(config: MssConfig, engines: Engines = 'auto') {
     this.config = config;
-    this.kernel = new MssKernel(config);
+    this.kernel = new MssKernel(config, engines);
   }
 
   withTarget(target: TensorLike): MssLossWithTarget {
-    const t = toSignal(target, 'target');
+    const t = this.kernel.signal(target, 'target');
     const batch = asBatch(t);
-    this.kernel.checkLength(batch.shape[1]!, 'target');
+    this.kernel.checkSignal(batch, 'target');
     const prepared = this.kernel.prepareTarget(batch, false);
     return new FixedTarget(this.kernel, prepared, t.shape);
   }
 
   /** The fixed-target form for one call: the target's spectrograms in reusable memory. */
   private pair(estimate: TensorLike, target: TensorLike): [FixedTarget, Tensor] {
-    const e = toSignal(estimate, 'estimate');
-    const t = toSignal(target, 'target');
+    const e = this.kernel.signal(estimate, 'estimate');
+    const t = this.kernel.signal(target, 'target');
     assertSameShape(e, t, 'estimate', 'target');
     const batch = asBatch(t);
-    this.kernel.checkLength(batch.shape[1]!, 'target');
+    this.kernel.checkSignal(batch, 'target');
     const prepared = this.kernel.prepareTarget(batch, false, true);
     return [new FixedTarget(this.kernel, prepared, t.shape), e];
   }
@@ -121,7 +117,7 @@ class FixedTarget implements MssLossWithTarget {
   }
 
   private estimate(estimate: TensorLike): [Tensor, readonly number[]] {
-    const e = toSignal(estimate, 'estimate');
+    const e = this.kernel.signal(estimate, 'estimate');
     const batch = asBatch(e);
     const [items, length] = batch.shape as [number, number];
     if (length !== this.target.length || (this.target.items !== 1 && items !== this.target.items)) {
@@ -131,7 +127,7 @@ class FixedTarget implements MssLossWithTarget {
         'estimate',
       );
     }
-    this.kernel.checkLength(length, 'estimate');
+    this.kernel.checkSignal(batch, 'estimate');
     return [batch, e.shape];
   }
 
@@ -193,11 +189,21 @@ export function createMssLoss(options?: MssOptions | MssPresetName): MssLoss {
   return new Loss(resolveOptions(options));
 }
 
+/**
+ * The most bytes a preset loss planned by the one-shot functions ({@link mssLoss},
+ * {@link mssLossValueAndGrad}, the tfjs `mssLoss` with a preset name) may keep between calls:
+ * 64 MiB. A loss's work memory grows with the largest batch it has seen (and WebAssembly memory
+ * never shrinks), so after a call on a larger input the cached loss is dropped, and its memory
+ * returns at the next garbage collection.
+ */
+export const PRESET_CACHE_BYTES = 64 * 2 ** 20;
+
 const presetLosses = new Map<string, MssLoss>();
 
 /**
  * The planned loss for a spec: a planned loss is used as is, a preset name (or no options) is
- * planned once and cached (presets are frozen), an options object is planned on each call.
+ * planned once and cached (presets are frozen; see {@link releaseLarge} for the bound), an
+ * options object is planned on each call.
  */
 export function lossFor(spec: MssLossSpec | undefined): MssLoss {
   if (spec instanceof Loss) return spec;
@@ -213,6 +219,40 @@ export function lossFor(spec: MssLossSpec | undefined): MssLoss {
   return createMssLoss(spec as MssOptions);
 }
 
+/**
+ * Drops `loss` from the preset cache if it is cached and keeps more than
+ * {@link PRESET_CACHE_BYTES} (called after every one-shot call).
+ */
+export function releaseLarge(loss: MssLoss): void {
+  for (const [name, cached] of presetLosses) {
+    if (cached === loss && retainedBytes(loss) > PRESET_CACHE_BYTES) presetLosses.delete(name);
+  }
+}
+
+/** `f` of the planned loss for `spec`, then {@link releaseLarge}. */
+export function withLoss<T>(spec: MssLossSpec | undefined, f: (loss: MssLoss) => T): T {
+  const loss = lossFor(spec);
+  try {
+    return f(loss);
+  } finally {
+    releaseLarge(loss);
+  }
+}
+
+/** The preset losses the one-shot functions keep (for tests of the bound). */
+export function cachedPresets(): ReadonlyMap<string, MssLoss> {
+  return presetLosses;
+}
+
+/**
+ * @internal For tests comparing the engines: the loss computed by the JavaScript engine alone (its
+ * STFT plans still take the WebAssembly STFT kernel where the switch of @losses/tensor/internal
+ * allows).
+ */
+export function createJsEngineLoss(options: MssOptions): MssLoss {
+  return new Loss(resolveOptions(options), 'js');
+}
+
 /** @internal The kernel of a loss made by {@link createMssLoss}. */
 export function kernelOf(loss: MssLoss): MssKernel {
   return (loss as Loss).kernel;
@@ -221,12 +261,13 @@ export function kernelOf(loss: MssLoss): MssKernel {
 /**
  * The multi-scale spectral loss of `estimate` against `target` ([T] or [B, T], same shape; the
  * mean over items). A thin wrapper over {@link createMssLoss}: plan once with `createMssLoss` when
- * you call it in a loop.
+ * you call it in a loop. A preset is planned once and kept between calls while its work memory
+ * stays within {@link PRESET_CACHE_BYTES} (64 MiB).
  *
  * @param options Options, a preset name or a loss from `createMssLoss`. Default `'standard'`.
  */
 export function mssLoss(estimate: TensorLike, target: TensorLike, options?: MssLossSpec): number {
-  return lossFor(options).value(estimate, target);
+  return withLoss(options, (loss) => loss.value(estimate, target));
 }
 
 /**
@@ -238,5 +279,5 @@ export function mssLossValueAndGrad(
   target: TensorLike,
   options?: MssLossSpec,
 ): { value: number; grad: Tensor } {
-  return lossFor(options).valueAndGrad(estimate, target);
+  return withLoss(options, (loss) => loss.valueAndGrad(estimate, target));
 }

@@ -2,7 +2,7 @@
  * The options of the multi-scale spectral loss, their defaults and their validation (done once,
  * by `createMssLoss`).
  */
-import type { StftOptions, WindowKind } from '@losses/stft';
+import { MAX_FFT_SIZE, type StftOptions, type WindowKind } from '@losses/stft';
 import type { FloatArray } from '@losses/tensor';
 import {
   checkBoolean,
@@ -50,7 +50,10 @@ export interface MssOptions {
    * array per size, each of that size's window length. Default `'hann'`.
    */
   window?: WindowKind | readonly (FloatArray | readonly number[])[];
-  /** FFT sizes N in samples, each an integer >= 2. Default [64, 128, 256, 512, 1024, 2048]. */
+  /**
+   * FFT sizes N in samples, each an integer from 2 to `MAX_FFT_SIZE` of @losses/stft (2^22).
+   * Default [64, 128, 256, 512, 1024, 2048].
+   */
   sizes?: readonly number[];
   /**
    * Window length per size (1..N); a shorter window is zero-padded to N, centred (as torch.stft).
@@ -201,17 +204,29 @@ function resolveCompression(
 /**
  * Validates `options` and fills in the defaults.
  *
- * @throws LossInputError `INVALID_OPTION` (unknown option, size < 2, hop < 1, unknown compression or
- *   distance, negative weight or eps, ...), `EMPTY` (no sizes; no compression and no spectral
+ * @throws LossInputError `INVALID_OPTION` (options or an option null, unknown option, size < 2,
+ *   hop < 1, unknown compression or distance, negative weight or eps, ...), `EMPTY` (no sizes; no compression and no spectral
  *   convergence).
  */
 export function resolveOptions(options: MssOptions | undefined): MssConfig {
+  // The null rule of @losses/tensor: null never stands for the defaults (refused here, as an
+  // option set to null is).
+  checkKeys(options, 'options', OPTION_KEYS);
   const o: MssOptions = options ?? {};
-  checkKeys(o, 'options', OPTION_KEYS);
 
-  const sizes = checkList(o.sizes ?? DEFAULT_SIZES, 'options.sizes').map((s, i) =>
-    checkNumber(s, `options.sizes[${i}]`, { integer: true, min: 2 }),
-  );
+  const sizes = checkList(o.sizes ?? DEFAULT_SIZES, 'options.sizes').map((s, i) => {
+    const name = `options.sizes[${i}]`;
+    // The limit first: sizes beyond 2^53 - 1 are refused for the limit too, not as inexact integers.
+    const big = typeof s === 'number' && Number.isFinite(s) && s > MAX_FFT_SIZE;
+    const n = big ? s : checkNumber(s, name, { integer: true, min: 2 });
+    if (n > MAX_FFT_SIZE) {
+      invalid(
+        name,
+        `expected at most ${MAX_FFT_SIZE} (MAX_FFT_SIZE of @losses/stft, 2^22), got ${n}`,
+      );
+    }
+    return n;
+  });
   if (sizes.length === 0) {
     throw new LossInputError(
       'EMPTY',
@@ -339,17 +354,6 @@ export function resolveOptions(options: MssOptions | undefined): MssConfig {
     padMode,
     padEnd,
   });
-}
-
-/**
- * The shortest signal a scale accepts: N samples for frames that are neither centred nor end-padded,
- * floor(N / 2) + 1 with centred reflect padding (the padding must be shorter than the signal, as in
- * torch), 1 otherwise.
- */
-export function minLength(config: MssConfig, scale: number): number {
-  const n = config.sizes[scale]!;
-  if (config.center) return config.padMode === 'reflect' ? Math.floor(n / 2) + 1 : 1;
-  return config.padEnd ? 1 : n;
 }
 
 /** The STFT options of scale `s` of a validated configuration. */

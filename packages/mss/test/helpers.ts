@@ -1,16 +1,13 @@
 import type { FloatArray } from '@losses/tensor';
 import { LossInputError, tensor } from '@losses/tensor';
+import { lcg32 } from '@losses/tensor/internal';
 import { createMssLoss, type MssOptions } from '../src/index.js';
 import { kernelOf } from '../src/loss.js';
 
 /** A deterministic pseudo-random signal (sum of sinusoids plus LCG noise), float64. */
 export function signal(length: number, seed: number, items = 1): Float64Array {
   const out = new Float64Array(items * length);
-  let s = seed >>> 0 || 1;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
+  const rand = lcg32(seed >>> 0 || 1);
   for (let b = 0; b < items; b++) {
     const f1 = 0.02 + 0.3 * rand();
     const f2 = 0.02 + 0.3 * rand();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMssLoss, type MssOptions, mssLoss } from '../src/index.js';
+import { createMssLoss, type MssOptions, mssLoss, mssLossValueAndGrad } from '../src/index.js';
 import { errorOf, signal } from './helpers.js';
 
 const x = signal(300, 1);
@@ -129,6 +129,27 @@ describe('option errors', () => {
   it('refuses misspelt options and unknown presets', () => {
     expect(optionError({ size: [64] })?.message).toMatch(/unknown option 'size'/);
     expect(optionError('smoth')?.message).toMatch(/unknown preset 'smoth'/);
+  });
+
+  it('refuses null for the options and for any option (null never stands for the default)', () => {
+    for (const f of [
+      () => createMssLoss(null as unknown as MssOptions),
+      () => mssLoss(x, y, null as unknown as MssOptions),
+      () => mssLossValueAndGrad(x, y, null as unknown as MssOptions),
+    ]) {
+      const e = errorOf(f);
+      expect(e?.code).toBe('INVALID_OPTION');
+      expect(e?.message).toMatch(/^options: expected an options object or undefined, got null/);
+    }
+    for (const key of ['sizes', 'hops', 'compressions', 'magnitudeEps', 'center', 'window']) {
+      const e = optionError({ [key]: null });
+      expect(e?.code, key).toBe('INVALID_OPTION');
+      expect(e?.message, key).toMatch(
+        new RegExp(`^options\\.${key}: expected a value or undefined, got null`),
+      );
+    }
+    // undefined still means the defaults.
+    expect(createMssLoss(undefined).config).toEqual(createMssLoss().config);
   });
 
   it('refuses end padding with centred frames', () => {

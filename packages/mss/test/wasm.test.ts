@@ -1,22 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { tensor } from '@losses/tensor';
+import { lcg32 } from '@losses/tensor/internal';
 import { describe, expect, it } from 'vitest';
 import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { createMssLoss, type MssOptions, mssPresets } from '../src/index.js';
-import { kernelOf } from '../src/loss.js';
+import { createJsEngineLoss, kernelOf } from '../src/loss.js';
 import { MssWasm, mssModule, TABLE_DOUBLES } from '../src/wasm/kernel.js';
 import { WASM_BASE64 } from '../src/wasm/module.js';
-import { setWasmPipelineEnabled } from '../src/wasm/pipeline.js';
 import { relMaxError, signal } from './helpers.js';
 
-/** The loss through the WebAssembly pipeline and through the JavaScript kernel. */
+/** The loss through the WebAssembly engine and through the JavaScript engine. */
 function both(options: MssOptions) {
   const wasm = createMssLoss(options);
-  const was = setWasmPipelineEnabled(false);
-  const js = createMssLoss(options);
-  setWasmPipelineEnabled(was);
-  expect(kernelOf(wasm).pipeline).toBeDefined();
-  expect(kernelOf(js).pipeline).toBeUndefined();
+  const js = createJsEngineLoss(options);
+  expect(kernelOf(wasm).wasmEngine).toBeDefined();
+  expect(kernelOf(js).wasmEngine).toBeUndefined();
   return { wasm, js };
 }
 
@@ -74,11 +72,7 @@ describe('WebAssembly pipeline', () => {
     const memory = new WebAssembly.Memory({ initial: 8 });
     const loss = new MssWasm(mod!, memory, 0, [{ kind: 'log', eps: 0, weight: 1 }]);
     const xs: number[] = [0, 5e-324, 2.2e-308, 1, 2, 0.5, 1.375, 0.6875, Number.MAX_VALUE];
-    let s = 12345;
-    const rand = () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return s / 2 ** 32;
-    };
+    const rand = lcg32(12345);
     for (let i = 0; i < 20000; i++) xs.push(2 ** (1400 * rand() - 700) * (1 + rand()));
     for (let i = 0; i < 10000; i++) xs.push(1 + (rand() - 0.5) * 2 ** (-40 * rand()));
     // log u(x) with u(x) = eps + x, eps = 0: a last element alone and the second lane of a pair.
@@ -113,10 +107,33 @@ describe('WebAssembly pipeline', () => {
     expect(worst).toBeLessThanOrEqual(1n);
   });
 
+  it('computes log1p(gamma x) within 2 ulp of Math.log1p, exactly gamma x for tiny x (issue 12)', () => {
+    const mod = mssModule();
+    const memory = new WebAssembly.Memory({ initial: 8 });
+    for (const gamma of [1, 3]) {
+      const loss = new MssWasm(mod!, memory, 0, [{ kind: 'log1p', gamma, weight: 1 }]);
+      const xs: number[] = [0, 5e-324, 1e-300, 1e-160, 1e-17, 1e-16, 3e-16, 1e-9, 0.5, 1, 1e300];
+      const rand = lcg32(99);
+      for (let i = 0; i < 20000; i++) xs.push(2 ** (60 * rand() - 58) * (1 + rand()));
+      const x = 8 * TABLE_DOUBLES;
+      const y = x + 16;
+      const f = new Float64Array(memory.buffer);
+      let bad = 0;
+      for (const v of xs) {
+        f[x / 8] = v;
+        loss.logs(0, x, 1, y);
+        const want = Math.log1p(gamma * v);
+        // Math.log(1 + x) would be 0 below x = 1.1e-16, and off by up to 100 % just above.
+        if (!(Math.abs(f[y / 8]! - want) <= 2 * Number.EPSILON * Math.abs(want))) bad++;
+      }
+      expect(bad).toBe(0);
+    }
+  });
+
   it('serves l1 and l2sq without spectral convergence; the rest runs in JavaScript', () => {
-    expect(kernelOf(createMssLoss({ sizes: [64], distance: 'l2' })).pipeline).toBeUndefined();
-    expect(kernelOf(createMssLoss('auraloss')).pipeline).toBeUndefined();
-    expect(kernelOf(createMssLoss('ddsp')).pipeline).toBeDefined();
+    expect(kernelOf(createMssLoss({ sizes: [64], distance: 'l2' })).wasmEngine).toBeUndefined();
+    expect(kernelOf(createMssLoss('auraloss')).wasmEngine).toBeUndefined();
+    expect(kernelOf(createMssLoss('ddsp')).wasmEngine).toBeDefined();
   });
 
   for (const [name, options] of grid) {

@@ -7,9 +7,11 @@
 ;;
 ;; A log-type compression is p(v) = A log(u(v)), by `kind`:
 ;;   0: u(v) = b + c v, p'(v) = A c / u(v)  (log: A = 1, b = eps, c = 1; db: A = 20 / ln 10,
-;;      b = eps, c = 1; log1p: A = 1, b = 1, c = gamma)
+;;      b = eps, c = 1)
 ;;   1: safeLog, u(v) = v for v > 0 and eps otherwise, p'(v) = 1 / v for v > 0, else 0 (A = 1,
 ;;      called with b = 0, c = 1)
+;;   3: log1p, as 0 with b = 1, c = gamma, and log u corrected for the rounding of u = 1 + c v
+;;      (so log1p of tiny c v is c v, not 0)
 ;; `logs` computes log u of a spectrogram (the target's once when it is fixed), and `fused` the
 ;; distance from both spectrograms' magnitudes and logs.
 ;;
@@ -53,9 +55,10 @@
     (v128.store offset=4400 (local.get $tb) (f64x2.splat (local.get $eps)))
     (v128.store offset=4416 (local.get $tb) (f64x2.splat (f64.mul (local.get $a) (local.get $c))))
     (v128.store offset=4432 (local.get $tb) (f64x2.splat (local.get $weight)))
-    ;; kind 0: every lane has u = b + c v (all ones); kind 1: only positive ones (from the data).
+    ;; kinds 0 and 3: every lane has u = b + c v (all ones); kind 1: only positive ones (from the
+    ;; data).
     (v128.store offset=4448 (local.get $tb)
-      (i8x16.splat (select (i32.const -1) (i32.const 0) (i32.eqz (local.get $kind)))))
+      (i8x16.splat (select (i32.const -1) (i32.const 0) (i32.ne (local.get $kind) (i32.const 1)))))
     (v128.store offset=4464 (local.get $tb) (f64x2.splat (local.get $wlin)))
     (v128.store offset=4480 (local.get $tb) (f64x2.splat (local.get $wlog))))
 
@@ -80,7 +83,8 @@
     (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128)
     (local $c7 v128) (local $c8 v128)
     (local $xv v128) (local $u v128) (local $tmp v128) (local $ix v128) (local $k v128)
-    (local $r v128) (local $r2 v128) (local $l v128)
+    (local $r v128) (local $r2 v128) (local $l v128) (local $one v128) (local $two v128)
+    (local $zero v128)
     (local.set $tb (global.get $table))
     (call $params (local.get $tb) (local.get $kind) (f64.const 1) (local.get $b) (local.get $c)
       (local.get $eps) (f64.const 0) (f64.const 0) (f64.const 0))
@@ -102,6 +106,9 @@
     (local.set $c6 (v128.load offset=4304 (local.get $tb)))
     (local.set $c7 (v128.load offset=4320 (local.get $tb)))
     (local.set $c8 (v128.load offset=4336 (local.get $tb)))
+    (local.set $one (v128.load offset=4096 (local.get $tb)))
+    (local.set $two (f64x2.add (local.get $one) (local.get $one)))
+    (local.set $zero (f64x2.sub (local.get $one) (local.get $one)))
     (local.set $i (i32.const 0))
     (block $done
       (loop $pairs
@@ -160,6 +167,17 @@
               (f64x2.replace_lane 1
                 (f64x2.splat (call $scalarLog (f64x2.extract_lane 0 (local.get $u))))
                 (call $scalarLog (f64x2.extract_lane 1 (local.get $u)))))))
+        ;; log1p: with y = c v and d = (u - 1) - y (exact: the rounding of u = 1 + y), log1p(y) =
+        ;; log u - d / u + O(d^2), and d / u = d (2 - u) + O(d (u - 1)^2) for u < 2 (the correction
+        ;; is below half an ulp of log u from u = 2 on). Tiny y: u = 1, log1p(y) = y.
+        (if (i32.eq (local.get $kind) (i32.const 3))
+          (then
+            (local.set $l
+              (f64x2.sub (local.get $l)
+                (f64x2.mul
+                  (f64x2.sub (f64x2.sub (local.get $u) (local.get $one))
+                    (f64x2.mul (local.get $vc) (local.get $xv)))
+                  (f64x2.pmax (f64x2.sub (local.get $two) (local.get $u)) (local.get $zero)))))))
         (if (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n))
           (then (v128.store64_lane 0 (i32.add (local.get $y) (local.get $at)) (local.get $l)))
           (else (v128.store (i32.add (local.get $y) (local.get $at)) (local.get $l))))
@@ -167,9 +185,9 @@
         (br $pairs))))
 
   ;; sum_i wlin dist(x_i - t_i) + wlog dist(A (lx_i - lt_i)) over i < n, with dist |.| or (.)^2
-  ;; ($squared), x and t the magnitudes and lx and lt their logs from `logs` (kind 0 or 1; kind 2:
-  ;; no log term), and with $grad its gradient w.r.t. x_i times $weight, divided by x_i (what the
-  ;; adjoint STFT multiplies X by), stored into g[i] or added to it with $add. The two lanes sum
+  ;; ($squared), x and t the magnitudes and lx and lt their logs from `logs` (kind 0, 1, 3; kind 2:
+  ;; no log term), and with $grad its gradient w.r.t. x_i times $weight (the adjoint STFT's dL/d|X|),
+  ;; stored into g[i] or added to it with $add. The two lanes sum
   ;; the even and the odd elements; the total is their sum. A last element alone goes through the
   ;; same code in both lanes, the second masked out.
   (func (export "fused") (param $kind i32) (param $squared i32) (param $grad i32) (param $add i32)
@@ -244,8 +262,9 @@
             (local.set $acc
               (f64x2.add (local.get $acc)
                 (f64x2.add
-                  (f64x2.mul (local.get $vwl) (f64x2.mul (local.get $d1) (local.get $d1)))
-                  (f64x2.mul (local.get $vwg) (f64x2.mul (local.get $d) (local.get $d))))))
+                  ;; (w d) d: a weight 0 gives 0 even where d^2 overflows (w d^2 would be NaN).
+                  (f64x2.mul (f64x2.mul (local.get $vwl) (local.get $d1)) (local.get $d1))
+                  (f64x2.mul (f64x2.mul (local.get $vwg) (local.get $d)) (local.get $d)))))
             (local.set $s1 (local.get $d1))
             (local.set $dd (local.get $d)))
           (else
@@ -265,16 +284,17 @@
                 (f64x2.ne (local.get $d) (v128.const f64x2 0 0))))))
         (if (local.get $grad)
           (then
-            ;; weight (wlin s1 + wlog s2 dy / u) / x = weight (wlin s1 u + wlog s2 dy) / (u x): one
-            ;; division (inf or NaN where x = 0, which the adjoint STFT masks).
+            ;; weight (wlin s1 + wlog s2 dy / u). (Not wlin s1 u + ..., over u: s1 u overflows for
+            ;; magnitudes near 1e300; and not divided by x: the adjoint STFT divides X by its
+            ;; magnitude, which stays finite where 1 / (u x) would overflow below x = 1e-154.)
             (local.set $dd
               (v128.and
-                (f64x2.div
-                  (f64x2.mul (local.get $vw)
-                    (f64x2.add
-                      (f64x2.mul (f64x2.mul (local.get $vwl) (local.get $s1)) (local.get $ue))
-                      (f64x2.mul (f64x2.mul (local.get $vwg) (local.get $dd)) (local.get $dy))))
-                  (f64x2.mul (local.get $ue) (local.get $xv)))
+                (f64x2.mul (local.get $vw)
+                  (f64x2.add
+                    (f64x2.mul (local.get $vwl) (local.get $s1))
+                    (f64x2.div
+                      (f64x2.mul (f64x2.mul (local.get $vwg) (local.get $dd)) (local.get $dy))
+                      (local.get $ue))))
                 (local.get $lane)))
             (if (local.get $tail)
               (then

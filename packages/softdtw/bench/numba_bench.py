@@ -13,9 +13,16 @@ import json
 import sys
 import time
 
-import numba
-import numpy as np
-from numba import njit
+try:
+    import numba
+    import numpy as np
+    from numba import njit
+except ImportError:
+    sys.stderr.write(
+        "numba is not installed for this Python: install Debian's python3-numba "
+        "(apt-get install -y python3-numba) or pip install numba numpy\n"
+    )
+    sys.exit(2)
 
 DBL_MAX = np.finfo("double").max
 

@@ -62,6 +62,8 @@ export interface RangeInput {
   wMax: number;
   /** gamma (0 for hard DTW). */
   gamma: number;
+  /** Cost per skipped frame at an open begin plus at an open end (grid.ts). Default 0. */
+  penalties?: number;
 }
 
 /**
@@ -70,9 +72,10 @@ export interface RangeInput {
  * cost and at least that minus gamma ln(#paths) <= gamma (i + j) ln 3; and the forward pass keeps
  * D as m - gamma ln s with 1 <= s < 8. So every m lies within
  *
- *   B = (N + M) (w_max max|C| + gamma ln 8)
+ *   B = (N + M) (w_max max|C| + p + gamma ln 8)
  *
- * of 0, and B <= {@link MAX_PATH_BOUND} keeps the whole recursion finite (its weights and the
+ * of 0 (p: the skip penalties of an open begin and end, whose start values and end offsets are at
+ * most (N + M) p; a step set of up to 8 steps keeps the same bound, see general.ts), and B <= {@link MAX_PATH_BOUND} keeps the whole recursion finite (its weights and the
  * expected alignment are then in [0, 1] and [0, w_max]).
  *
  * @param costArgument The argument to blame when the costs dominate B (`'C'`, `'x, y'`, ...).
@@ -80,14 +83,14 @@ export interface RangeInput {
  * @throws LossInputError `NON_FINITE` when B > MAX_PATH_BOUND (or is not a number).
  */
 export function checkRange(r: RangeInput, costArgument: string, gammaArgument: string): void {
-  const costTerm = r.wMax * r.costBound;
+  const costTerm = r.wMax * r.costBound + (r.penalties ?? 0);
   const gammaTerm = r.gamma * LN8;
   const bound = (r.N + r.M) * (costTerm + gammaTerm);
   if (bound <= MAX_PATH_BOUND) return;
   const argument = gammaTerm > costTerm ? gammaArgument : costArgument;
   throw new LossInputError(
     'NON_FINITE',
-    `${argument}: the soft-DTW recursion would leave the float64 range: (N + M) (w_max max|C| + gamma ln 8) = (${r.N} + ${r.M}) (${r.wMax} x ${r.costBound} + ${r.gamma} x ln 8) = ${bound} exceeds 2^1020; scale the ${gammaTerm > costTerm ? 'smoothing gamma' : 'costs (or the sequences)'} down`,
+    `${argument}: the soft-DTW recursion would leave the float64 range: (N + M) (w_max max|C| + p + gamma ln 8) = (${r.N} + ${r.M}) (${r.wMax} x ${r.costBound} + ${r.penalties ?? 0} + ${r.gamma} x ln 8) = ${bound} exceeds 2^1020; scale the ${gammaTerm > costTerm ? 'smoothing gamma' : 'costs (or the sequences)'} down`,
     argument,
   );
 }

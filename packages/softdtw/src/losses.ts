@@ -1,6 +1,10 @@
 import type { Tensor } from '@losses/tensor';
 import { evaluate, type LossKind } from './evaluate.js';
-import { resolveSequenceOptions, type SoftDtwSequenceOptions } from './options.js';
+import {
+  resolveSequenceOptions,
+  type SoftDtwDivergenceOptions,
+  type SoftDtwSequenceOptions,
+} from './options.js';
 import { checkPairSizes, readPairs, type Sequences, shapeGrads } from './sequences.js';
 
 /**
@@ -23,15 +27,16 @@ function run(
   fn: string,
   x: Sequences,
   y: Sequences,
-  options: SoftDtwSequenceOptions | undefined,
+  options: SoftDtwDivergenceOptions | undefined,
   withGrad: boolean,
 ): { value: number; result?: SoftDtwValueAndGrad } {
-  const r = resolveSequenceOptions(options, `${fn}: options`);
+  const r = resolveSequenceOptions(options, `${fn}: options`, kind === 'divergence');
   const pairs = readPairs(x, y, r.cost);
-  // The per-cell state (the soft-min weights; sharp soft-DTW's matrices; a user cost's matrix)
-  // is bounded by the size limit; the value of a built-in cost alone needs two rows.
-  if (withGrad || kind === 'sharp' || typeof r.cost === 'object') {
-    checkPairSizes(pairs, kind === 'divergence');
+  // The per-cell state (the soft-min weights; sharp soft-DTW's matrices; the mean cost's weights;
+  // a user cost's matrix) is bounded by the size limit; the value of a built-in cost alone needs
+  // a few rows.
+  if (withGrad || kind === 'sharp' || r.variant !== 'soft' || typeof r.cost === 'object') {
+    checkPairSizes(pairs, kind === 'divergence', r.steps.di.length);
   }
   const ev = evaluate(kind, pairs, r, withGrad, withGrad && r.gradY);
   if (!withGrad) return { value: ev.value };
@@ -78,16 +83,25 @@ export function softDtwValueAndGrad(
 }
 
 /**
- * The soft-DTW divergence (Blondel, Mensch, Vert, AISTATS 2021):
- * sdtw(x, y) - sdtw(x, x) / 2 - sdtw(y, y) / 2. It is 0 at x = y and non-negative for the
- * `'sqeuclidean'` cost. All three terms use the same options (cost, gamma, step weights, band,
- * prior). Arguments as {@link softDtw}; the cost must accept both sequences in both slots (for
- * `'bce'` that means y must hold probabilities too).
+ * The divergences of Blondel, Mensch, Vert (AISTATS 2021): f(x, y) - f(x, x) / 2 - f(y, y) / 2
+ * with f chosen by `variant`:
+ *
+ * - `'soft'` (default): f = soft-DTW, the soft-DTW divergence; non-negative for the
+ *   `'sqeuclidean'` cost (the Gibbs kernel exp(-C / gamma) is positive definite, their
+ *   Proposition 2);
+ * - `'sharp'`: f = sharp soft-DTW <E, C>, the sharp divergence;
+ * - `'mean-cost'`: f = <E_mean, C>, the mean cost over every admissible alignment (the
+ *   gamma -> infinity limit; gamma does not enter), the mean-cost divergence.
+ *
+ * Each is 0 at x = y. All three terms use the same options (cost, gamma, steps, band, prior, open
+ * ends; the mean cost ignores skip penalties, weighing every alignment alike); `normalize` divides
+ * the divergence by N, M or N + M of x and y. Arguments as {@link softDtw}; the cost must accept
+ * both sequences in both slots (for `'bce'` that means y must hold probabilities too).
  */
 export function softDtwDivergence(
   x: Sequences,
   y: Sequences,
-  options?: SoftDtwSequenceOptions,
+  options?: SoftDtwDivergenceOptions,
 ): number {
   return run('divergence', 'softDtwDivergence', x, y, options, false).value;
 }
@@ -96,7 +110,7 @@ export function softDtwDivergence(
 export function softDtwDivergenceValueAndGrad(
   x: Sequences,
   y: Sequences,
-  options?: SoftDtwSequenceOptions,
+  options?: SoftDtwDivergenceOptions,
 ): SoftDtwValueAndGrad {
   return run('divergence', 'softDtwDivergenceValueAndGrad', x, y, options, true).result!;
 }

@@ -19,7 +19,10 @@
  * weights plus a few rows; the cost and E are produced and consumed row by row.
  */
 import type { BandLimits } from './band.js';
+import { reduceEnds } from './ends.js';
 import * as fastMath from './fast-math.js';
+import { generalBackward, generalForward } from './general.js';
+import { CLASSIC_GRID, endsAtCorner, type Grid } from './grid.js';
 import type { Steps } from './options.js';
 import type { Workspace } from './workspace.js';
 
@@ -42,7 +45,9 @@ export type AlignmentRows = (i: number, e: Float64Array, lo: number, hi: number)
 
 /**
  * A forward pass (Algorithm 1) over the N x M cells of a pair: the cost rows from `rows`, the cells
- * outside `band` unreachable, the buffers from `ws`. Returns the soft-DTW value D(N, M).
+ * outside `band` unreachable, the buffers from `ws`, the borders and ends of `grid` (default: from
+ * (0, 0) to (N, M)). Returns the value: D(N, M), or the soft minimum over the grid's end cells
+ * (ends.ts). A step set other than the classic one runs the general kernels of general.ts.
  */
 export type ForwardPass = (
   N: number,
@@ -51,13 +56,23 @@ export type ForwardPass = (
   band: BandLimits,
   steps: Steps,
   ws: Workspace,
+  grid?: Grid,
 ) => number;
+
+/** D(., j) = m - gamma log s of an (m, s) pair (+inf stays +inf). */
+function dOf(m: number, s: number, gamma: number): number {
+  return m === Number.POSITIVE_INFINITY ? m : m - gamma * Math.log(s);
+}
 
 /**
  * The soft-DTW value only (Algorithm 1), two rows of memory; same (m, s) representation of D as
  * {@link softDtwForward} (no log per cell), without storing the weights.
  */
-export const softDtwValue: ForwardPass = (N, M, rows, band, steps, ws) => {
+export const softDtwValue: ForwardPass = (N, M, rows, band, steps, ws, grid = CLASSIC_GRID) => {
+  if (!steps.classic) {
+    generalForward(N, M, rows, band, steps, grid, ws, false);
+    return reduceEnds(N, M, steps.gamma, grid, ws.lastRow, ws.colEnd, null, null);
+  }
   ws.ensure(N, M, false);
   const { gamma, wv, wh, wd } = steps;
   const invG = 1 / gamma;
@@ -67,10 +82,14 @@ export const softDtwValue: ForwardPass = (N, M, rows, band, steps, ws) => {
   let curM = ws.rowB;
   let prevS = ws.scaleA;
   let curS = ws.scaleB;
+  const startRow = grid.startRow;
+  const startCol = grid.startCol;
+  const colEnd = ws.colEnd;
   prevM.fill(Number.POSITIVE_INFINITY, 0, M + 1);
   prevS.fill(1, 0, M + 1);
   curS.fill(1, 0, M + 1);
-  prevM[0] = 0;
+  if (startRow === null) prevM[0] = 0;
+  else prevM.set(startRow);
   for (let i = 1; i <= N; i++) {
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
@@ -78,8 +97,9 @@ export const softDtwValue: ForwardPass = (N, M, rows, band, steps, ws) => {
     curM.fill(Number.POSITIVE_INFINITY, hi + 1, M + 1);
     curS.fill(1, 0, lo);
     curS.fill(1, hi + 1, M + 1);
+    if (startCol !== null) curM[0] = startCol[i]!;
     rows(i - 1, crow, lo - 1, hi - 1);
-    let leftM = Number.POSITIVE_INFINITY;
+    let leftM = curM[lo - 1]!;
     let leftS = 1;
     for (let j = lo; j <= hi; j++) {
       const c = crow[j - 1]!;
@@ -108,6 +128,7 @@ export const softDtwValue: ForwardPass = (N, M, rows, band, steps, ws) => {
       curM[j] = leftM;
       curS[j] = leftS;
     }
+    if (grid.endCol !== null) colEnd[i] = dOf(curM[M]!, curS[M]!, gamma);
     let t = prevM;
     prevM = curM;
     curM = t;
@@ -115,17 +136,82 @@ export const softDtwValue: ForwardPass = (N, M, rows, band, steps, ws) => {
     prevS = curS;
     curS = t;
   }
-  return prevM[M]! - gamma * Math.log(prevS[M]!);
+  if (endsAtCorner(grid)) return prevM[M]! - gamma * Math.log(prevS[M]!);
+  const last = ws.lastRow;
+  for (let j = 0; j <= M; j++) last[j] = dOf(prevM[j]!, prevS[j]!, gamma);
+  return reduceEnds(N, M, gamma, grid, last, colEnd, null, null);
 };
 
 /** ln 8: the rescaling step of the (m, s) representation in {@link softDtwForward}. */
 export const LN8 = 3 * Math.LN2;
 
-/** Row 0 of the forward pass in (m, s) pairs: D(0, 0) = 0, D(0, j) = +inf (s = 1 throughout). */
-export function startForward(st: Float64Array, M: number): void {
-  st[0] = 0;
-  st[1] = 1;
-  unreachable(st, 1, M + 1);
+/**
+ * Row 0 of the forward pass in (m, s) pairs: the grid's start row (closed: D(0, 0) = 0, D(0, j) =
+ * +inf), s = 1 throughout.
+ */
+export function startForward(st: Float64Array, M: number, grid: Grid = CLASSIC_GRID): void {
+  const start = grid.startRow;
+  if (start === null) {
+    st[0] = 0;
+    st[1] = 1;
+    unreachable(st, 1, M + 1);
+    return;
+  }
+  for (let j = 0; j <= M; j++) {
+    st[2 * j] = start[j]!;
+    st[2 * j + 1] = 1;
+  }
+}
+
+/**
+ * The value from the (m, s) row N of the classic forward pass (and D(i, M) of earlier rows in
+ * `ws.colEnd`), with the end weights stored for the backward pass (ends.ts): D(N, M) itself when
+ * the grid ends at the corner.
+ */
+export function finishForward(
+  st: Float64Array,
+  N: number,
+  M: number,
+  gamma: number,
+  grid: Grid,
+  ws: Workspace,
+): number {
+  if (endsAtCorner(grid)) {
+    ws.endCorner = true;
+    return st[2 * M]! - gamma * Math.log(st[2 * M + 1]!);
+  }
+  ws.endCorner = false;
+  const last = ws.lastRow;
+  for (let j = 0; j <= M; j++) last[j] = dOf(st[2 * j]!, st[2 * j + 1]!, gamma);
+  return reduceEnds(N, M, gamma, grid, last, ws.colEnd, ws.endRowW, ws.endColW);
+}
+
+/**
+ * The virtual row N + 1 of the classic backward pass, which hands every end cell (N, j) its weight:
+ * G(N + 1, j) = eps(N, j) reached by a vertical step of weight q_v = 1 (and q_d = 0), so that
+ * G(N, j) = eps(N, j) + q_h(N, j + 1) G(N, j + 1) follows the same three-term rule as every cell.
+ * (With the corner alone: G(N + 1, M) = 1, the rest 0.) `next` is G of row N + 1.
+ */
+export function startBackward(
+  q: Float64Array,
+  next: Float64Array,
+  N: number,
+  M: number,
+  ws: Workspace,
+): void {
+  const W = M + 1;
+  const k0 = 3 * N * W;
+  for (let j = 1; j <= M + 1; j++) {
+    q[k0 + 3 * (j - 1)] = 1;
+    q[k0 + 3 * (j - 1) + 2] = 0;
+  }
+  if (ws.endCorner) {
+    next.fill(0, 0, M + 2);
+    next[M] = 1;
+  } else {
+    next.set(ws.endRowW.subarray(0, M + 1));
+    next[M + 1] = 0;
+  }
 }
 
 /** Columns from..to-1 of an (m, s) row are unreachable: (+inf, 1). */
@@ -160,7 +246,12 @@ function unreachable(st: Float64Array, from: number, to: number): void {
  * wasm/softdtw.wat when the workspace has the kernel (the same operations in the same order), else
  * by {@link forwardRowJs}; this function does the cost rows and the band's +inf cells.
  */
-export const softDtwForward: ForwardPass = (N, M, rows, band, steps, ws) => {
+export const softDtwForward: ForwardPass = (N, M, rows, band, steps, ws, grid = CLASSIC_GRID) => {
+  if (!steps.classic) {
+    generalForward(N, M, rows, band, steps, grid, ws, true);
+    ws.endCorner = false;
+    return reduceEnds(N, M, steps.gamma, grid, ws.lastRow, ws.colEnd, ws.endRowW, ws.endColW);
+  }
   ws.ensure(N, M, true);
   const gamma = steps.gamma;
   // Read back from a Float64Array so that V8 types them as float64: integer-valued weights (the
@@ -180,15 +271,20 @@ export const softDtwForward: ForwardPass = (N, M, rows, band, steps, ws) => {
   const { cost: crow, state: st } = ws.forwardRows();
   const kernel = ws.kernel;
   const W = M + 1;
-  startForward(st, M);
+  const startCol = grid.startCol;
+  const colEnd = ws.colEnd;
+  startForward(st, M, grid);
   for (let i = 1; i <= N; i++) {
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
     rows(i - 1, crow, lo - 1, hi - 1);
     const diagM = st[2 * lo - 2]!;
     const diagS = st[2 * lo - 1]!;
-    // Row i left of the band (and column 0) is +inf (with s = 1); D(i-1, lo-1) is read above.
+    // Row i left of the band (and column 0) is +inf (with s = 1), or the grid's D(i, 0) in
+    // column 0; D(i-1, lo-1) is read above.
     unreachable(st, 0, lo);
+    if (startCol !== null) st[0] = startCol[i]!;
+    const leftM = st[2 * lo - 2]!;
     const k = 3 * ((i - 1) * W + lo - 1);
     if (kernel !== null) {
       // The same loop in WebAssembly (wasm/softdtw.wat); addresses in bytes.
@@ -205,21 +301,23 @@ export const softDtwForward: ForwardPass = (N, M, rows, band, steps, ws) => {
         shift,
         diagM,
         diagS,
+        leftM,
       );
     } else {
-      forwardRowJs(lo, hi, k, q, st, crow, wv, wh, wd, invG, shift, diagM, diagS);
+      forwardRowJs(lo, hi, k, q, st, crow, wv, wh, wd, invG, shift, diagM, diagS, leftM);
     }
     // Row i right of the band is +inf.
     unreachable(st, hi + 1, M + 1);
+    if (grid.endCol !== null) colEnd[i] = dOf(st[2 * M]!, st[2 * M + 1]!, gamma);
   }
-  return st[2 * M]! - gamma * Math.log(st[2 * M + 1]!);
+  return finishForward(st, N, M, gamma, grid, ws);
 };
 
 /**
  * Cells (i, lo..hi) of one row of {@link softDtwForward} in JavaScript; wasm/softdtw.wat has the same
  * loop in WebAssembly. `k`: index of the weights of (i, lo) in q; `st` holds the (m, s) row i-1
  * on entry and row i on exit (columns lo..hi); `crow[j-1]` = C(i, j); (diagM, diagS) = (m, s) of
- * cell (i-1, lo-1).
+ * cell (i-1, lo-1); leftM0 = m of cell (i, lo-1) (its s is 1: +inf, or a start value of column 0).
  */
 function forwardRowJs(
   lo: number,
@@ -235,13 +333,14 @@ function forwardRowJs(
   shift: number,
   diagM0: number,
   diagS0: number,
+  leftM0: number,
 ): void {
   const EF = EXP_FRAC;
   const EI = EXP_INT;
   const INF = Number.POSITIVE_INFINITY;
   let diagM = diagM0;
   let diagS = diagS0;
-  let leftM = INF;
+  let leftM = leftM0;
   let leftS = 1;
   for (let j = lo, k = k0; j <= hi; j++, k += 3) {
     const c = crow[j - 1]!;
@@ -303,9 +402,10 @@ function forwardRowJs(
 
 /**
  * Algorithm 2 on the weights stored by {@link softDtwForward}: emits the rows of E from the last
- * to the first. Uses a virtual cell (N+1, M+1) with G = 1 and q_d = 1 so that every cell follows
- * the same three-term rule; cells outside the band have G = 0, so stale weights there never
- * contribute (they are finite: see Workspace.ensure). Rows run in the WebAssembly `backRow` of
+ * to the first. A virtual row N + 1 (and, with an open end along x, a virtual column M + 1) hands
+ * the end cells their weights (startBackward) so that every cell follows the same three-term rule;
+ * cells outside the band have G = 0, so stale weights there never contribute (they are finite: see
+ * Workspace.ensure). Rows run in the WebAssembly `backRow` of
  * wasm/softdtw.wat when the workspace has the kernel (the same operations in the same order).
  */
 export function softDtwBackward(
@@ -315,7 +415,12 @@ export function softDtwBackward(
   steps: Steps,
   ws: Workspace,
   emit: AlignmentRows,
+  grid: Grid = CLASSIC_GRID,
 ): void {
+  if (!steps.classic) {
+    generalBackward(N, M, band, steps, grid, ws, emit);
+    return;
+  }
   const { wv, wh, wd, unit } = steps;
   const q = ws.q;
   const kernel = ws.kernel;
@@ -324,11 +429,19 @@ export function softDtwBackward(
   const W = M + 1;
   let next = rows.next;
   let cur = rows.cur;
-  next.fill(0, 0, M + 2);
-  next[M + 1] = 1;
-  q[3 * (N * W + M) + 2] = 1;
+  startBackward(q, next, N, M, ws);
+  // An open end along x: G(i, M + 1) = eps(i, M) reached by a horizontal step of weight
+  // q_h(i, M + 1) = 1 (and q_d = 0), the same trick in the virtual column M + 1.
+  const endCol = grid.endCol === null || ws.endCorner ? null : ws.endColW;
+  if (endCol !== null) {
+    for (let i = 1; i < N; i++) {
+      q[3 * ((i - 1) * W + M) + 1] = 1;
+      q[3 * ((i - 1) * W + M) + 2] = 0;
+    }
+  }
   for (let i = N; i >= 1; i--) {
     cur.fill(0, 0, M + 2);
+    if (endCol !== null && i < N) cur[M + 1] = endCol[i]!;
     const lo = band.lo[i]!;
     const hi = band.hi[i]!;
     if (kernel !== null) {

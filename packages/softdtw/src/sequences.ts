@@ -9,7 +9,7 @@ import {
   toTensor,
 } from '@losses/tensor';
 import { type CostOption, costRange } from './costs.js';
-import { checkElements } from './limits.js';
+import { checkCells } from './problem.js';
 
 /** Sequences as the losses accept them: one `[N, D]`, a batch `[B, N, D]`, or a list of `[N_b, D]`. */
 export type Sequences = TensorLike | readonly TensorLike[];
@@ -198,19 +198,19 @@ export function shapeGrads(
  * Refuses pairs whose per-cell state would exceed the size limit (limits.ts): N x M for every
  * pair, and with `divergence` also N x N and M x M (its terms sdtw(x, x) and sdtw(y, y)). Called
  * when the weights are stored (gradients), for sharp soft-DTW (which always keeps its matrices) and
- * for a user cost (whose N x M matrix the package copies).
+ * for a user cost (whose N x M matrix the package copies); `steps`: the step set's size.
  *
  * @throws LossInputError `SHAPE_MISMATCH` naming the sequences.
  */
-export function checkPairSizes(pairs: Pairs, divergence: boolean): void {
+export function checkPairSizes(pairs: Pairs, divergence: boolean, steps = 3): void {
   for (let b = 0; b < pairs.Ns.length; b++) {
     const N = pairs.Ns[b]!;
     const M = pairs.Ms[b]!;
     const [x, y] = pairs.layout === 'single' ? ['x', 'y'] : [`x[${b}]`, `y[${b}]`];
-    checkElements(N, M, 'the cells N x M of the pair', `${x}, ${y}`, 'SHAPE_MISMATCH');
+    checkCells(N, M, steps, 'the cells N x M of the pair', `${x}, ${y}`, 'SHAPE_MISMATCH');
     if (divergence) {
-      checkElements(N, N, 'the cells N x N of sdtw(x, x)', x, 'SHAPE_MISMATCH');
-      checkElements(M, M, 'the cells M x M of sdtw(y, y)', y, 'SHAPE_MISMATCH');
+      checkCells(N, N, steps, 'the cells N x N of sdtw(x, x)', x, 'SHAPE_MISMATCH');
+      checkCells(M, M, steps, 'the cells M x M of sdtw(y, y)', y, 'SHAPE_MISMATCH');
     }
   }
 }

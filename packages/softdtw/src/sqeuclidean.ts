@@ -13,8 +13,9 @@
  * numbers are bit for bit the same (test/wasm-row.test.ts).
  */
 import type { CostPlan } from './cost-plan.js';
+import type { Grid } from './grid.js';
 import type { Steps } from './options.js';
-import { LN8, startForward } from './recursion.js';
+import { finishForward, LN8, startBackward, startForward } from './recursion.js';
 import type { Workspace } from './workspace.js';
 
 /** y [M, D] transposed to [D, M], so that row loops stream over contiguous columns. */
@@ -171,10 +172,12 @@ export function stagedSqeuclidean(
 }
 
 /**
- * Soft-DTW of one pair under the squared Euclidean cost without a band or prior, with its
- * gradient w.r.t. x added to `gx`: both passes in WebAssembly with one call each (forwardSq,
- * backwardSq: the same row functions as softDtwForward and softDtwBackward with the staged cost,
- * so the same numbers). Null without a kernel.
+ * Soft-DTW of one pair under the squared Euclidean cost without a band or prior, classic steps,
+ * with its gradient w.r.t. x added to `gx`: both passes in WebAssembly with one call each
+ * (forwardSq, backwardSq: the same row functions as softDtwForward and softDtwBackward with the
+ * staged cost, so the same numbers). The grid may open the begin and end along y (subsequence),
+ * not along x (the kernel keeps column 0 at +inf and the virtual column M + 1 at 0). Null without a
+ * kernel.
  */
 export function sqeuclideanValueAndGrad(
   ws: Workspace,
@@ -184,6 +187,7 @@ export function sqeuclideanValueAndGrad(
   M: number,
   D: number,
   steps: Steps,
+  grid: Grid,
   gx: Float64Array,
 ): number | null {
   // Staged: x, y transposed, y, the VJP sums (D + 1), the gradient (N D).
@@ -200,7 +204,7 @@ export function sqeuclideanValueAndGrad(
   const { gamma, wv, wh, wd, unit } = steps;
   const q = ws.q;
   const { cost, state: st } = ws.forwardRows();
-  startForward(st, M);
+  startForward(st, M, grid);
   kernel.forwardSq(
     N,
     M,
@@ -216,12 +220,10 @@ export function sqeuclideanValueAndGrad(
     st.byteOffset,
     cost.byteOffset,
   );
-  const value = st[2 * M]! - gamma * Math.log(st[2 * M + 1]!);
-  // Backward: G of the virtual cell (N+1, M+1) is 1, reached with q_d = 1.
+  const value = finishForward(st, N, M, gamma, grid, ws);
+  // Backward: the end cells get their weights through the virtual row N + 1.
   const { next, cur, e } = ws.backwardRows();
-  next.fill(0, 0, M + 2);
-  next[M + 1] = 1;
-  q[3 * (N * (M + 1) + M) + 2] = 1;
+  startBackward(q, next, N, M, ws);
   kernel.backwardSq(
     N,
     M,

@@ -4,6 +4,7 @@
  * kept between calls by a small pool ({@link withWorkspace}).
  */
 import { wasmEnabled } from '@losses/tensor/internal';
+import { GeneralSpace } from './general.js';
 import { createRowKernel, type RowKernel, WASM_DATA_START } from './wasm/kernel.js';
 
 /** Reusable buffers, grown on demand (one allocation per batch, none per cell). */
@@ -20,6 +21,17 @@ export class Workspace {
   state = new Float64Array(0);
   /** Step weights, 1 / gamma and gamma ln 8 as float64 (see softDtwForward). */
   readonly params = new Float64Array(5);
+  /** D(N, j) of the last row, for open ends (ends.ts). */
+  lastRow = new Float64Array(0);
+  /** D(i, M) of each row, for an open end along x (ends.ts). */
+  colEnd = new Float64Array(0);
+  /** Soft-min weights of the end cells (N, j) and (i, M) (ends.ts), for the backward pass. */
+  endRowW = new Float64Array(0);
+  endColW = new Float64Array(0);
+  /** The last forward pass ended at (N, M) alone (its weight 1, the rest 0). */
+  endCorner = true;
+  /** The general step sets' buffers and kernel (general.ts), made on first use. */
+  private generalSpace: GeneralSpace | null = null;
   /** The WebAssembly kernels (wasm/kernel.ts); null: the JavaScript loops. */
   kernel: RowKernel | null;
   /** Views of the kernel memory: cost row, (m, s) row, G rows, E row (see ensure). */
@@ -60,6 +72,7 @@ export class Workspace {
       this.e = new Float64Array(M);
       this.state = new Float64Array(2 * (M + 1));
     }
+    this.ensureEnds(N, M);
     if (!withWeights) return;
     const words = 3 * (N + 1) * (M + 1);
     if (this.kernel === null) {
@@ -105,6 +118,26 @@ export class Workspace {
       this.q = new Float64Array(buffer, qOffset, words);
       this.kN = N;
       this.kM = M;
+    }
+  }
+
+  /** The buffers (and WebAssembly kernel instance) of the general step sets. */
+  general(): GeneralSpace {
+    if (this.generalSpace === null) {
+      this.generalSpace = new GeneralSpace(this.useWasm, this.maxKernelBytes);
+    }
+    return this.generalSpace;
+  }
+
+  /** Room for the end values and weights of an N x M problem (ends.ts). */
+  ensureEnds(N: number, M: number): void {
+    if (this.lastRow.length < M + 2) {
+      this.lastRow = new Float64Array(M + 2);
+      this.endRowW = new Float64Array(M + 2);
+    }
+    if (this.colEnd.length < N + 2) {
+      this.colEnd = new Float64Array(N + 2);
+      this.endColW = new Float64Array(N + 2);
     }
   }
 
@@ -159,7 +192,8 @@ export class Workspace {
       this.scaleB.length +
       this.cost.length +
       this.e.length +
-      this.state.length;
+      this.state.length +
+      (this.generalSpace?.words() ?? 0);
     return js + (this.kernel === null ? this.q.length : this.kernel.memory.buffer.byteLength / 8);
   }
 }

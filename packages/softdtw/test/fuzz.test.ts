@@ -8,6 +8,7 @@ import {
 } from '../src/index.js';
 import { onBothPaths } from './paths.js';
 import { expectClose, inBand, logSumExpNeg, rng } from './reference.js';
+import { type RefStep, type SpecOptions, specOf, table } from './variant-reference.js';
 
 // A seeded fuzz test of soft-DTW against a naive recursion written here: random sizes (N != M,
 // single frames), gamma, step weights, bands and priors, with costs and frames from 1e-300 to
@@ -252,6 +253,76 @@ describe(`fuzz (${RUNS} cases per family, seed ${SEED})`, () => {
         for (const e of got.alignment.data) expect(e >= 0 && e <= wMax * (1 + 1e-12)).toBe(true);
       }
       same(wasm.alignment, js.alignment);
+    }
+  });
+
+  it('step sets, open begins and ends, bands: softDtwFromCost against the full-table recursion, costs 1e-300 to 1e300', () => {
+    const SETS: RefStep[][] = [
+      [
+        [1, 1, 1],
+        [1, 2, 1],
+        [2, 1, 1],
+      ],
+      [
+        [1, 0, 1],
+        [1, 1, 1],
+        [1, 2, 1],
+      ],
+      [
+        [0, 1, 0.5],
+        [1, 1, 2],
+        [2, 1, 1],
+        [1, 3, 0.5],
+      ],
+      [
+        [1, 0, 1],
+        [0, 1, 1],
+        [1, 1, 2],
+      ],
+    ];
+    const AXES = ['none', 'x', 'y', 'both'] as const;
+    for (let k = 0; k < RUNS; k++) {
+      const r = rng(SEED + 5e6 + k);
+      const N = int(r, 1, 9);
+      const M = int(r, 1, 9);
+      const scale = pick(r, SCALES);
+      const steps = pick(r, SETS);
+      const spec: SpecOptions = {
+        gamma: Math.max(1e-4, scale * logUniform(r, 1e-2, 1e2)),
+        steps,
+        openBegin: pick(r, AXES),
+        openEnd: pick(r, AXES),
+        ...(r() < 0.5 ? { penalty: { begin: scale * r(), end: scale * r() } } : {}),
+        ...(r() < 0.3 && N > 1 && M > 1 ? { bandwidth: int(r, 0, 2) } : {}),
+      };
+      if (spec.openBegin === 'none' && spec.openEnd === 'none') spec.penalty = undefined;
+      const C = Array.from({ length: N }, () => Array.from({ length: M }, () => scale * r()));
+      const want = table(C, specOf(N, M, spec));
+      const o = {
+        gamma: spec.gamma,
+        steps: steps.map(([di, dj, weight]) => ({ di, dj, weight })),
+        openBegin: spec.openBegin,
+        openEnd: spec.openEnd,
+        ...(spec.penalty ? { skipPenalty: spec.penalty } : {}),
+        ...(spec.bandwidth === undefined ? {} : { bandwidth: spec.bandwidth }),
+      };
+      const label = `case ${k}: ${N} x ${M} scale ${scale} ${JSON.stringify(o)}`;
+      const { wasm, js } = onBothPaths(() => softDtwFromCost(C, o));
+      expect(Object.is(wasm.value, js.value), label).toBe(true);
+      expect(Array.from(wasm.alignment.data), label).toEqual(Array.from(js.alignment.data));
+      if (want.value === Number.POSITIVE_INFINITY) {
+        expect(js.value, label).toBe(Number.POSITIVE_INFINITY);
+        continue;
+      }
+      try {
+        expectClose(js.value, want.value, 1e-11, 1e-11 * scale);
+        const E = nested(js.alignment);
+        for (let i = 0; i < N; i++) {
+          for (let j = 0; j < M; j++) expectClose(E[i]![j]!, want.E[i]![j]!, 1e-8, 1e-9);
+        }
+      } catch (e) {
+        throw new Error(`${label}: ${(e as Error).message}`);
+      }
     }
   });
 

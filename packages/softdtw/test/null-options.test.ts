@@ -27,7 +27,19 @@ const sequenceLosses = {
 };
 
 describe('null is refused for every option, naming it', () => {
-  const common = ['gamma', 'stepWeights', 'bandwidth', 'prior'] as const;
+  const common = [
+    'gamma',
+    'stepWeights',
+    'steps',
+    'bandwidth',
+    'band',
+    'prior',
+    'subsequence',
+    'openBegin',
+    'openEnd',
+    'skipPenalty',
+    'normalize',
+  ] as const;
 
   it.each(common)('softDtwFromCost: %s: null', (key) => {
     const e = refusal(() => softDtwFromCost(C, { [key]: null } as never));
@@ -51,7 +63,60 @@ describe('null is refused for every option, naming it', () => {
     });
   }
 
-  it.each(['stepWeights', 'bandwidth'])('dtw: %s: null', (key) => {
+  it.each([
+    ['band', { band: { kind: 'sakoe-chiba', width: null } }, 'options.band.width'],
+    ['band', { band: { kind: 'itakura', slope: null } }, 'options.band.slope'],
+    ['steps', { steps: [{ di: null, dj: 1 }] }, 'options.steps[0].di'],
+    ['steps', { steps: [{ di: 1, dj: 1, weight: null }] }, 'options.steps[0].weight'],
+    [
+      'skipPenalty',
+      { subsequence: true, skipPenalty: { begin: null } },
+      'options.skipPenalty.begin',
+    ],
+  ])('softDtwFromCost: nested null in %s', (_key, options, argument) => {
+    const e = refusal(() => softDtwFromCost(C, options as never));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.argument).toBe(argument);
+  });
+
+  it('softDtwDivergence: variant: null', () => {
+    const e = refusal(() => softdtw.softDtwDivergence(x, y, { variant: null } as never));
+    expect(e.argument).toBe('softDtwDivergence: options.variant');
+  });
+
+  it.each(['blank', 'reduction', 'zeroInfinity'])('ctcLoss: %s: null', (key) => {
+    const e = refusal(() => softdtw.ctcLoss([[-1, -1]], [1], { [key]: null } as never));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.argument).toBe(`ctcLoss: options.${key}`);
+  });
+
+  it.each(['weights', 'init', 'maxIter', 'tol', 'gamma', 'band'])(
+    'softDtwBarycenter: %s: null',
+    (key) => {
+      const e = refusal(() =>
+        softdtw.softDtwBarycenter(
+          [
+            [1, 2],
+            [2, 3],
+          ],
+          { [key]: null } as never,
+        ),
+      );
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.argument).toBe(`softDtwBarycenter: options.${key}`);
+    },
+  );
+
+  it.each([
+    'stepWeights',
+    'steps',
+    'bandwidth',
+    'band',
+    'subsequence',
+    'openBegin',
+    'openEnd',
+    'skipPenalty',
+  ])('dtw: %s: null', (key) => {
     const e = refusal(() => dtw(C, { [key]: null } as never));
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.argument).toBe(`dtw: options.${key}`);

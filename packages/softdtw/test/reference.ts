@@ -138,17 +138,8 @@ export function forwardBackward(C: number[][], o: RefOptions): { value: number; 
   return { value, E };
 }
 
-/** A reproducible uniform random generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The repository's reproducible uniform random generator (mulberry32). */
+export { mulberry32 as rng } from '@losses/tensor/internal';
 
 export function randomMatrix(N: number, M: number, r: () => number, scale = 1): number[][] {
   return Array.from({ length: N }, () => Array.from({ length: M }, () => scale * r()));

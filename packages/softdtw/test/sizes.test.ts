@@ -1,6 +1,7 @@
 import { tensor } from '@losses/tensor';
 import { describe, expect, it } from 'vitest';
 import {
+  ctcLossValueAndGrad,
   diagonalPrior,
   MAX_ELEMENTS,
   sharpSoftDtw,
@@ -91,5 +92,31 @@ describe('sizes: refused before anything is allocated', () => {
     // Every frame equal: each path's cost is 0, so the value is -gamma log(#paths in the band).
     const v = softDtw(x, y, { bandwidth: 0 });
     expect(Number.isFinite(v) && v <= 0).toBe(true);
+  });
+
+  it('a step set of more than 3 steps lowers the limit on N x M in proportion (K weights per cell)', () => {
+    // 6 steps: at most 2^28 * 3 / 6 = 2^27 cells; 2^14 x (2^13 + 1) is just over.
+    const steps = [
+      { di: 1, dj: 0 },
+      { di: 0, dj: 1 },
+      { di: 1, dj: 1 },
+      { di: 1, dj: 2 },
+      { di: 2, dj: 1 },
+      { di: 2, dj: 2 },
+    ];
+    const e = quickly(() => softDtwValueAndGrad(column(2 ** 14), column(2 ** 13 + 1), { steps }));
+    expect(e.code).toBe('SHAPE_MISMATCH');
+    expect(e.message).toMatch(/6 weights per cell/);
+    // the same pair with the classic steps is within the limit (only checked, not run)
+    expect(2 ** 14 * (2 ** 13 + 1)).toBeLessThan(MAX_ELEMENTS);
+  });
+
+  it('ctcLoss refuses a T x (2L + 1) grid over the limit before anything is allocated', () => {
+    // T = 2^15 frames of 3 classes, a label sequence of 2^13: 2^15 x (2^14 + 1) cells.
+    const lp = tensor(new Float64Array(2 ** 15 * 3).fill(-1), [2 ** 15, 3]);
+    const labels = new Array<number>(2 ** 13).fill(1);
+    const e = quickly(() => ctcLossValueAndGrad(lp, labels));
+    expect(e.code).toBe('SHAPE_MISMATCH');
+    expect(e.message).toMatch(/2L \+ 1/);
   });
 });

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { bandLimits } from '../src/band.js';
 import { planCost } from '../src/costs.js';
+import { CLASSIC_GRID } from '../src/grid.js';
 import type { Steps } from '../src/options.js';
 import { softDtwBackward, softDtwForward } from '../src/recursion.js';
 import { sqeuclideanValueAndGrad, stagedSqeuclidean } from '../src/sqeuclidean.js';
+import { classicSteps } from '../src/steps.js';
 import { createRowKernel, WASM_DATA_START } from '../src/wasm/kernel.js';
 import { WASM_BASE64 } from '../src/wasm/module.js';
 import { Workspace } from '../src/workspace.js';
@@ -24,7 +26,7 @@ interface Case {
 function run(ws: Workspace, C: Float64Array, c: Case): { value: number; E: Float64Array } {
   const { N, M } = c;
   const [wv, wh, wd] = c.weights;
-  const steps: Steps = { gamma: c.gamma, wv, wh, wd, unit: wv === 1 && wh === 1 && wd === 1 };
+  const steps: Steps = { ...classicSteps(wv, wh, wd), gamma: c.gamma };
   const band = bandLimits(N, M, c.bandwidth);
   const E = new Float64Array(N * M);
   const value = softDtwForward(
@@ -221,15 +223,9 @@ describe('forward pass: WebAssembly row kernel', () => {
     ] as const) {
       const x = Float64Array.from({ length: N * D }, () => 4 * r() - 2);
       const y = Float64Array.from({ length: M * D }, () => 4 * r() - 2);
-      const steps: Steps = {
-        gamma,
-        wv: weights[0],
-        wh: weights[1],
-        wd: weights[2],
-        unit: weights.every((w) => w === 1),
-      };
+      const steps: Steps = { ...classicSteps(weights[0], weights[1], weights[2]), gamma };
       const gx = new Float64Array(N * D);
-      const value = sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, gx);
+      const value = sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, CLASSIC_GRID, gx);
       const plan = planCost('sqeuclidean', x, y, N, M, D);
       const band = bandLimits(N, M, null);
       const want = softDtwForward(N, M, plan.row, band, steps, js);
@@ -255,9 +251,9 @@ describe('forward pass: WebAssembly row kernel', () => {
     ] as const) {
       const x = Float64Array.from({ length: N * D }, () => r());
       const y = Float64Array.from({ length: M * D }, () => r());
-      const steps: Steps = { gamma: 1, wv: 1, wh: 1, wd: 1, unit: true };
+      const steps: Steps = { ...classicSteps(1, 1, 1), gamma: 1 };
       const gx = new Float64Array(N * D);
-      let value = sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, gx);
+      let value = sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, CLASSIC_GRID, gx);
       usedKernel.push(value !== null);
       const plan = planCost('sqeuclidean', x, y, N, M, D);
       const band = bandLimits(N, M, null);

@@ -11,6 +11,8 @@
 ;;   vjpSums      the sums of its vector-Jacobian product row (same file)
 ;;   forwardSq    a whole pair without a band: sqRow then row for every row (one call per pass)
 ;;   backwardSq   a whole pair without a band: backRow, vjpSums and the gradient row
+;;   grow         one row of the forward pass of any step set: the row loop of src/general.ts
+;;   gback        one row of its backward pass (same file)
 ;;
 ;; Memory (bytes): EXP_INT (1100 float64) at 0 and EXP_FRAC (256 float64) at 8800, written by
 ;; src/wasm/kernel.ts from src/fast-math.ts; the workspace (src/workspace.ts) lays out its rows,
@@ -22,17 +24,17 @@
   ;; ICML 2017; step weights of Zeitler, Krause, Mueller, ICASSP 2024). D is kept as pairs (m, s)
   ;; with D = m - gamma log s. $q: weights of cell (i, lo), 24 bytes a cell; $st: the (m, s) row
   ;; (column j at $st + 16 j; row i-1 on entry, row i on exit); $c: the cost row minus 8 (column j
-  ;; at $c + 8 j); ($diagM, $diagS): (m, s) of cell (i-1, lo-1).
+  ;; at $c + 8 j); ($diagM, $diagS): (m, s) of cell (i-1, lo-1); $leftM: m of cell (i, lo-1), whose
+  ;; s is 1 (+inf, or the start value of column 0 with an open begin along x).
   (func $row (export "row")
     (param $lo i32) (param $hi i32) (param $q i32) (param $st i32) (param $c i32)
     (param $wv f64) (param $wh f64) (param $wd f64) (param $invG f64) (param $shift f64)
-    (param $diagM f64) (param $diagS f64)
+    (param $diagM f64) (param $diagS f64) (param $leftM f64)
     (local $j i32) (local $ip i32) (local $ia i32) (local $ib i32) (local $ki i32) (local $ti i32)
-    (local $leftM f64) (local $leftS f64) (local $cc f64) (local $upM f64) (local $upS f64)
+    (local $leftS f64) (local $cc f64) (local $upM f64) (local $upS f64)
     (local $p f64) (local $sp f64) (local $a f64) (local $sa f64) (local $b f64) (local $sb f64)
     (local $t f64) (local $v f64) (local $kk f64) (local $r f64) (local $ta f64) (local $tb f64)
     (local $sum f64) (local $inv f64)
-    (local.set $leftM (f64.const inf))
     (local.set $leftS (f64.const 1))
     (local.set $j (local.get $lo))
     (block $done
@@ -389,7 +391,7 @@
               (i32.const 24)))
           (local.get $st) (i32.add (local.get $c) (i32.const -8))
           (local.get $wv) (local.get $wh) (local.get $wd) (local.get $invG) (local.get $shift)
-          (local.get $diagM) (local.get $diagS))
+          (local.get $diagM) (local.get $diagS) (f64.const inf))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $nextRow))))
 
@@ -451,4 +453,172 @@
         (local.set $t (local.get $next))
         (local.set $next (local.get $cur))
         (local.set $cur (local.get $t))
-        (br $nextRow)))))
+        (br $nextRow))))
+  ;; General step sets (src/general.ts): cells (i, lo..hi) of one row of the forward pass,
+  ;; D(i, j) = min^gamma over the K steps of D(i - di_k, j - dj_k) + w_k C(i, j) + pen_k(j), in (m, s)
+  ;; pairs as $row. $tab: K entries of 24 bytes [pred i32: byte address of column 0 of row
+  ;; i - di_k in the (m, s) ring (rows are padded with (+inf, 1) to the left, and a row of +inf
+  ;; stands for rows above 0); djb i32: 16 dj_k; pen i32: byte address of column 0 of the step's
+  ;; penalty row (0, or +inf where the step may not enter); 4 bytes unused; w f64]. $q: weights
+  ;; of cell (i, lo), K f64 a cell; $st: column 0 of row i in the ring; $c: the cost row minus 8.
+  ;; The pivot's own term is its s, an unreachable one (m = +inf) 0, every other term
+  ;; exp((P - m) / gamma) s as in $row; m_k waits in the weights' place between the two loops.
+  (func (export "grow")
+    (param $lo i32) (param $hi i32) (param $K i32) (param $tab i32) (param $q i32) (param $st i32)
+    (param $c i32) (param $invG f64) (param $shift f64)
+    (local $j i32) (local $k i32) (local $e i32) (local $pa i32) (local $oa i32) (local $ki i32)
+    (local $cc f64) (local $P f64) (local $m f64) (local $t f64) (local $S f64) (local $inv f64)
+    (local $v f64) (local $kk f64) (local $r f64)
+    (local.set $j (local.get $lo))
+    (block $done
+      (loop $cell
+        (br_if $done (i32.gt_s (local.get $j) (local.get $hi)))
+        (local.set $cc (f64.load (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $oa (i32.add (local.get $st) (i32.shl (local.get $j) (i32.const 4))))
+        ;; P = min_k m_k, m_k = D(pred_k) + w_k C(i, j) + pen_k(j)
+        (local.set $P (f64.const inf))
+        (local.set $k (i32.const 0))
+        (local.set $e (local.get $tab))
+        (block $pd
+          (loop $pl
+            (br_if $pd (i32.ge_s (local.get $k) (local.get $K)))
+            (local.set $pa (i32.sub (i32.add (i32.load (local.get $e))
+              (i32.shl (local.get $j) (i32.const 4))) (i32.load offset=4 (local.get $e))))
+            (local.set $m (f64.add
+              (f64.add (f64.load (local.get $pa)) (f64.mul (f64.load offset=16 (local.get $e)) (local.get $cc)))
+              (f64.load (i32.add (i32.load offset=8 (local.get $e)) (i32.shl (local.get $j) (i32.const 3))))))
+            (f64.store (i32.add (local.get $q) (i32.shl (local.get $k) (i32.const 3))) (local.get $m))
+            (if (f64.lt (local.get $m) (local.get $P)) (then (local.set $P (local.get $m))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $e (i32.add (local.get $e) (i32.const 24)))
+            (br $pl)))
+        (if (f64.eq (local.get $P) (f64.const inf))
+          (then
+            (memory.fill (local.get $q) (i32.const 0) (i32.shl (local.get $K) (i32.const 3)))
+            (f64.store (local.get $oa) (f64.const inf))
+            (f64.store offset=8 (local.get $oa) (f64.const 1)))
+          (else
+            ;; t_k (stored in q for now) and S = sum_k t_k in order
+            (local.set $S (f64.const 0))
+            (local.set $k (i32.const 0))
+            (local.set $e (local.get $tab))
+            (block $sd
+              (loop $sl
+                (br_if $sd (i32.ge_s (local.get $k) (local.get $K)))
+                (local.set $pa (i32.sub (i32.add (i32.load (local.get $e))
+                  (i32.shl (local.get $j) (i32.const 4))) (i32.load offset=4 (local.get $e))))
+                (local.set $m (f64.load (i32.add (local.get $q) (i32.shl (local.get $k) (i32.const 3)))))
+                (if (f64.eq (local.get $m) (local.get $P))
+                  (then (local.set $t (f64.load offset=8 (local.get $pa))))
+                  (else (if (f64.eq (local.get $m) (f64.const inf))
+                  (then (local.set $t (f64.const 0)))
+                  (else
+                    (local.set $v
+                      (f64.max (f64.mul (f64.sub (local.get $P) (local.get $m)) (local.get $invG))
+                        (f64.const -745)))
+                    (local.set $kk
+                      (f64.floor (f64.add (f64.mul (local.get $v) (f64.const 0x1.71547652b82fep+8))
+                        (f64.const 0.5))))
+                    (local.set $r
+                      (f64.sub
+                        (f64.sub (local.get $v) (f64.mul (local.get $kk) (f64.const 0x1.62e42fee00000p-9)))
+                        (f64.mul (local.get $kk) (f64.const 0x1.a39ef35793c76p-41))))
+                    (local.set $ki (i32.trunc_f64_s (local.get $kk)))
+                    (local.set $t
+                      (f64.mul
+                        (f64.mul
+                          (f64.load (i32.shl (i32.add (i32.shr_s (local.get $ki) (i32.const 8))
+                            (i32.const 1075)) (i32.const 3)))
+                          (f64.mul
+                            (f64.load offset=8800 (i32.shl (i32.and (local.get $ki) (i32.const 255))
+                              (i32.const 3)))
+                            (f64.add (f64.const 1) (f64.mul (local.get $r)
+                              (f64.add (f64.const 1) (f64.mul (local.get $r)
+                                (f64.add (f64.const 0.5) (f64.mul (local.get $r)
+                                  (f64.add (f64.const 0x1.5555555555555p-3) (f64.mul (local.get $r)
+                                    (f64.const 0x1.5555555555555p-5)))))))))))
+                        (f64.load offset=8 (local.get $pa))))))))
+                (f64.store (i32.add (local.get $q) (i32.shl (local.get $k) (i32.const 3))) (local.get $t))
+                (local.set $S (f64.add (local.get $S) (local.get $t)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (local.set $e (i32.add (local.get $e) (i32.const 24)))
+                (br $sl)))
+            ;; q_k = t_k / S
+            (local.set $inv (f64.div (f64.const 1) (local.get $S)))
+            (local.set $k (i32.const 0))
+            (block $qd
+              (loop $ql
+                (br_if $qd (i32.ge_s (local.get $k) (local.get $K)))
+                (local.set $pa (i32.add (local.get $q) (i32.shl (local.get $k) (i32.const 3))))
+                (f64.store (local.get $pa) (f64.mul (f64.load (local.get $pa)) (local.get $inv)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $ql)))
+            ;; D(i, j) = (P, S), rescaled to (P - gamma ln 8, S / 8) when S >= 8
+            (if (f64.ge (local.get $S) (f64.const 8))
+              (then
+                (f64.store (local.get $oa) (f64.sub (local.get $P) (local.get $shift)))
+                (f64.store offset=8 (local.get $oa) (f64.mul (local.get $S) (f64.const 0.125))))
+              (else
+                (f64.store (local.get $oa) (local.get $P))
+                (f64.store offset=8 (local.get $oa) (local.get $S))))))
+        (local.set $q (i32.add (local.get $q) (i32.shl (local.get $K) (i32.const 3))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cell))))
+
+  ;; General step sets: one row of the backward pass, columns hi down to lo:
+  ;;   G(i, j) = end(j) [+ $endM at column $M] + sum_k q_k(i + di_k, j + dj_k) G(i + di_k, j + dj_k),
+  ;;   E(i, j) = G(i, j) sum_k w_k q_k(i, j)   (G(i, j) itself when $unit),
+  ;; a successor with G = 0 skipped (its weight is not read). $tab: K entries of 24 bytes [g i32:
+  ;; byte address of column 0 of G row i + di_k (a zero row beyond N; rows are zero beyond M);
+  ;; djg i32: 8 dj_k; qs i32: the weight of step k entering (i + di_k, j + dj_k) is at qs + 8 K j;
+  ;; 4 bytes unused; w f64]. $qi: weights of cell (i, hi); $cur: column 0 of G row i; $end:
+  ;; column 0 of the end weights of row i; $e: the E row minus 8.
+  (func (export "gback")
+    (param $lo i32) (param $hi i32) (param $K i32) (param $tab i32) (param $qi i32) (param $cur i32)
+    (param $end i32) (param $endM f64) (param $M i32) (param $e i32) (param $unit i32)
+    (local $j i32) (local $k i32) (local $t i32) (local $g f64) (local $gs f64) (local $wq f64)
+    (local.set $j (local.get $hi))
+    (block $done
+      (loop $cell
+        (br_if $done (i32.lt_s (local.get $j) (local.get $lo)))
+        (local.set $g (f64.load (i32.add (local.get $end) (i32.shl (local.get $j) (i32.const 3)))))
+        (if (i32.eq (local.get $j) (local.get $M))
+          (then (local.set $g (f64.add (local.get $g) (local.get $endM)))))
+        (local.set $k (i32.const 0))
+        (local.set $t (local.get $tab))
+        (block $sd
+          (loop $sl
+            (br_if $sd (i32.ge_s (local.get $k) (local.get $K)))
+            (local.set $gs (f64.load (i32.add (i32.add (i32.load (local.get $t))
+              (i32.shl (local.get $j) (i32.const 3))) (i32.load offset=4 (local.get $t)))))
+            (if (f64.ne (local.get $gs) (f64.const 0))
+              (then
+                (local.set $g (f64.add (local.get $g)
+                  (f64.mul
+                    (f64.load (i32.add (i32.load offset=8 (local.get $t))
+                      (i32.shl (i32.mul (local.get $K) (local.get $j)) (i32.const 3))))
+                    (local.get $gs))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $t (i32.add (local.get $t) (i32.const 24)))
+            (br $sl)))
+        (f64.store (i32.add (local.get $cur) (i32.shl (local.get $j) (i32.const 3))) (local.get $g))
+        (if (i32.eqz (local.get $unit))
+          (then
+            (local.set $wq (f64.const 0))
+            (local.set $k (i32.const 0))
+            (local.set $t (local.get $tab))
+            (block $wd
+              (loop $wl
+                (br_if $wd (i32.ge_s (local.get $k) (local.get $K)))
+                (local.set $wq (f64.add (local.get $wq)
+                  (f64.mul (f64.load offset=16 (local.get $t))
+                    (f64.load (i32.add (local.get $qi) (i32.shl (local.get $k) (i32.const 3)))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (local.set $t (i32.add (local.get $t) (i32.const 24)))
+                (br $wl)))
+            (local.set $g (f64.mul (local.get $g) (local.get $wq)))))
+        (f64.store (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))) (local.get $g))
+        (local.set $qi (i32.sub (local.get $qi) (i32.shl (local.get $K) (i32.const 3))))
+        (local.set $j (i32.add (local.get $j) (i32.const -1)))
+        (br $cell))))
+)

@@ -17,9 +17,10 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import '@tensorflow/tfjs-backend-cpu';
 import { tensor } from '@losses/tensor';
+import { lcgNoise, setWasmEnabled } from '@losses/tensor/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { createStft, rfft } from '../src/index.js';
-import { setWasmEnabled, wasmSupports } from '../src/wasm/kernel.js';
+import { wasmSupports } from '../src/wasm/kernel.js';
 
 const quick = process.argv.includes('--quick');
 const js = process.argv.includes('--js');
@@ -58,13 +59,7 @@ function race(fns: (() => unknown)[], rounds = ROUNDS, budget = BUDGET): number[
 }
 
 function signal(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  return Float32Array.from(lcgNoise(length, seed));
 }
 
 const us = (s: number) => (s * 1e6).toFixed(s < 1e-5 ? 2 : 1);

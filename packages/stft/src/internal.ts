@@ -3,8 +3,27 @@
  * Building blocks for the losses of @losses (not a stable public API: it follows the versions of
  * @losses/mss and the other packages of this repository, not semver). A loss that runs many STFTs
  * per call (the multi-scale spectral loss) uses them to keep its spectra in one WebAssembly memory
- * instead of passing them through JavaScript arrays.
+ * instead of passing them through JavaScript arrays. The WebAssembly switch and `compileWasm` are
+ * `@losses/tensor/internal`'s.
  */
-export { addUnpadded, type Framed, StftKernel } from './kernel.js';
-export { frameCountOf, type ResolvedStft, resolveStftOptions } from './options.js';
-export { compileWasm, setWasmEnabled, WasmStft, wasmSupports } from './wasm/kernel.js';
+export { LruCache, planCache, retainedBytes } from './cache.js';
+export {
+  type Framed,
+  Framer,
+  frameCountOf,
+  minSignalLength,
+  paddedLengthOf,
+} from './framing.js';
+export { JsStftKernel } from './js-kernel.js';
+export { createKernel, type StftKernel } from './kernel.js';
+export { absoluteSum, amplitudeLimit, checkAmplitude } from './limits.js';
+export {
+  buildStft,
+  parseStftOptions,
+  type ResolvedStft,
+  resolveStftOptions,
+  type StftLayout,
+} from './options.js';
+export { powerOfTwoScale } from './scale.js';
+export { setWasmMemoryLimit, WasmStft, wasmMemoryLimit, wasmSupports } from './wasm/kernel.js';
+export { tryWasm, WasmStftKernel } from './wasm/stft-kernel.js';

@@ -7,6 +7,8 @@ import {
   LossInputError,
   show,
 } from '@losses/tensor';
+import { minSignalLength } from './framing.js';
+import { absoluteSum, amplitudeLimit, checkSize, MAX_FFT_SIZE } from './limits.js';
 import { WINDOW_KINDS, type WindowKind, windowValues } from './window.js';
 
 /** How a centred STFT pads the signal: mirror without the edge sample, or zeros. */
@@ -14,7 +16,7 @@ export type PadMode = 'reflect' | 'constant';
 
 /** Options of the STFT (torch.stft names in parentheses). */
 export interface StftOptions {
-  /** FFT size N in samples (`n_fft`), any integer >= 1. */
+  /** FFT size N in samples (`n_fft`), an integer from 1 to `MAX_FFT_SIZE` (2^22). */
   size: number;
   /** Hop between frame starts in samples (`hop_length`), an integer >= 1. */
   hop: number;
@@ -50,24 +52,35 @@ export const STFT_OPTION_KEYS = [
   'padEnd',
 ] as const;
 
-/** Validated options with the window resolved to `size` samples. */
-export interface ResolvedStft {
+/** Validated options without the window's samples: all that framing needs, nothing allocated. */
+export interface StftLayout {
   size: number;
   hop: number;
   windowLength: number;
-  window: Float64Array;
   center: boolean;
   padMode: PadMode;
   padEnd: boolean;
   bins: number;
+  /** The window as given (a kind, or samples already checked). */
+  windowSpec: WindowKind | ArrayLike<number>;
 }
 
-/** Validates STFT options (refusing unknown keys other than `extraKeys`) and builds the window. */
-export function resolveStftOptions(
+/** Validated options with the window resolved to `size` samples. */
+export interface ResolvedStft extends StftLayout {
+  window: Float64Array;
+  /** The largest |x| accepted (see `amplitudeLimit`). */
+  amplitudeLimit: number;
+}
+
+/**
+ * Validates STFT options (refusing unknown keys other than `extraKeys`) without allocating: sizes
+ * up to {@link MAX_FFT_SIZE}, a window kind or the right number of finite samples.
+ */
+export function parseStftOptions(
   options: StftOptions,
   name = 'options',
   extraKeys: readonly string[] = [],
-): ResolvedStft {
+): StftLayout {
   if (options === undefined || options === null || typeof options !== 'object') {
     throw new LossInputError(
       'INVALID_OPTION',
@@ -76,7 +89,7 @@ export function resolveStftOptions(
     );
   }
   checkKeys(options, name, [...STFT_OPTION_KEYS, ...extraKeys]);
-  const size = checkNumber(options.size, `${name}.size`, { integer: true, min: 1 });
+  const size = checkSize(options.size, `${name}.size`);
   const hop = checkNumber(options.hop, `${name}.hop`, { integer: true, min: 1 });
   const windowLength =
     options.windowLength === undefined
@@ -101,30 +114,47 @@ export function resolveStftOptions(
       `${name}.padEnd`,
     );
   }
-  const short = resolveWindow(options.window, windowLength, `${name}.window`);
-  const window = new Float64Array(size);
-  window.set(short, Math.floor((size - windowLength) / 2));
+  const windowSpec = checkWindow(options.window, windowLength, `${name}.window`);
   return {
     size,
     hop,
     windowLength,
-    window,
     center,
     padMode,
     padEnd,
     bins: Math.floor(size / 2) + 1,
+    windowSpec,
   };
 }
 
-function resolveWindow(
+/** The window of a validated layout, zero-padded (centred) to `size` samples. */
+export function buildStft(layout: StftLayout): ResolvedStft {
+  const { size, windowLength, windowSpec } = layout;
+  const short =
+    typeof windowSpec === 'string'
+      ? windowValues(windowSpec, windowLength, true)
+      : Float64Array.from(windowSpec);
+  const window = new Float64Array(size);
+  window.set(short, Math.floor((size - windowLength) / 2));
+  return { ...layout, window, amplitudeLimit: amplitudeLimit(absoluteSum(short)) };
+}
+
+/** Validates STFT options (refusing unknown keys other than `extraKeys`) and builds the window. */
+export function resolveStftOptions(
+  options: StftOptions,
+  name = 'options',
+  extraKeys: readonly string[] = [],
+): ResolvedStft {
+  return buildStft(parseStftOptions(options, name, extraKeys));
+}
+
+function checkWindow(
   value: StftOptions['window'],
   windowLength: number,
   name: string,
-): Float64Array {
-  if (value === undefined) return windowValues('hann', windowLength, true);
-  if (typeof value === 'string') {
-    return windowValues(checkOneOf(value, name, WINDOW_KINDS), windowLength, true);
-  }
+): WindowKind | ArrayLike<number> {
+  if (value === undefined) return 'hann';
+  if (typeof value === 'string') return checkOneOf(value, name, WINDOW_KINDS);
   if (value instanceof Float32Array || value instanceof Float64Array || Array.isArray(value)) {
     const arr = value as ArrayLike<unknown>;
     if (arr.length !== windowLength) {
@@ -134,7 +164,6 @@ function resolveWindow(
         name,
       );
     }
-    const out = new Float64Array(windowLength);
     for (let i = 0; i < windowLength; i++) {
       const v = arr[i];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -144,9 +173,8 @@ function resolveWindow(
           name,
         );
       }
-      out[i] = v;
     }
-    return out;
+    return value as ArrayLike<number>;
   }
   throw new LossInputError(
     'INVALID_OPTION',
@@ -155,32 +183,20 @@ function resolveWindow(
   );
 }
 
-/** Number of STFT frames for a signal of `length` samples (no validation of the length). */
-export function frameCountOf(cfg: ResolvedStft, length: number): number {
-  if (cfg.center) {
-    const padded = length + 2 * Math.floor(cfg.size / 2);
-    return 1 + Math.floor((padded - cfg.size) / cfg.hop);
-  }
-  if (cfg.padEnd) return Math.ceil(length / cfg.hop);
-  if (length < cfg.size) return 0;
-  return 1 + Math.floor((length - cfg.size) / cfg.hop);
-}
-
 /** Checks that a signal of `length` samples can be transformed with `cfg`. */
-export function checkSignalLength(cfg: ResolvedStft, length: number, name: string): void {
+export function checkSignalLength(cfg: StftLayout, length: number, name: string): void {
+  if (length >= minSignalLength(cfg)) return;
   const pad = Math.floor(cfg.size / 2);
-  if (cfg.center && cfg.padMode === 'reflect' && pad >= length) {
+  if (cfg.center) {
     throw new LossInputError(
       'SHAPE_MISMATCH',
       `${name}: a signal of ${length} samples is too short for reflect padding of ${pad} samples (size / 2 with size ${cfg.size}); it needs more than ${pad} samples - use padMode: 'constant' for short signals`,
       name,
     );
   }
-  if (!cfg.center && !cfg.padEnd && length < cfg.size) {
-    throw new LossInputError(
-      'SHAPE_MISMATCH',
-      `${name}: a signal of ${length} samples is shorter than one frame (size ${cfg.size}) with center: false; use center: true or padEnd: true`,
-      name,
-    );
-  }
+  throw new LossInputError(
+    'SHAPE_MISMATCH',
+    `${name}: a signal of ${length} samples is shorter than one frame (size ${cfg.size}) with center: false; use center: true or padEnd: true`,
+    name,
+  );
 }

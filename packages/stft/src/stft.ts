@@ -10,15 +10,17 @@ import {
   tensor,
   toTensor,
 } from '@losses/tensor';
-import { magnitudesOf, type StftKernel } from './kernel.js';
+import { frameCountOf } from './framing.js';
+import { createKernel, type StftKernel } from './kernel.js';
+import { checkAmplitude } from './limits.js';
 import {
+  buildStft,
   checkSignalLength,
-  frameCountOf,
   type PadMode,
-  resolveStftOptions,
+  parseStftOptions,
+  type StftLayout,
   type StftOptions,
 } from './options.js';
-import { createKernel } from './wasm/stft-kernel.js';
 
 /** A magnitude spectrogram with the vector-Jacobian product of the same forward pass. */
 export interface MagnitudeWithVjp {
@@ -73,12 +75,13 @@ interface Prepared {
   data: FloatArray;
 }
 
-function prepare(kernel: StftKernel, x: TensorLike): Prepared {
+/** Coerces and validates a signal against a layout (nothing allocated but a possible copy). */
+function prepare(layout: StftLayout, x: TensorLike): Prepared {
   const t = toTensor(x, { name: 'x', rank: [1, 2] });
   const batched = t.shape.length === 2;
   const batch = batched ? t.shape[0]! : 1;
   const length = batched ? t.shape[1]! : t.shape[0]!;
-  checkSignalLength(kernel.cfg, length, 'x');
+  checkSignalLength(layout, length, 'x');
   return { dtype: dtypeOf(t.data), batched, batch, length, data: t.data };
 }
 
@@ -116,8 +119,17 @@ class Plan implements StftPlan {
   }
 
   stft(x: TensorLike): Tensor {
-    const p = prepare(this.kernel, x);
-    const framed = this.kernel.frame(p.data, p.batch, p.length);
+    return this.stftOf(this.checked(prepare(this.kernel.cfg, x)));
+  }
+
+  /** Checks a prepared signal's amplitude against the plan's window. */
+  checked(p: Prepared): Prepared {
+    checkAmplitude(p.data, this.kernel.cfg.amplitudeLimit, 'x');
+    return p;
+  }
+
+  stftOf(p: Prepared): Tensor {
+    const framed = this.kernel.framer.frame(p.data, p.batch, p.length);
     const spec = this.kernel.spectra(framed);
     const out = p.dtype === 'float64' ? spec : new Float32Array(spec);
     const shape = [framed.frames, this.bins, 2];
@@ -126,8 +138,11 @@ class Plan implements StftPlan {
 
   magnitude(x: TensorLike, eps?: number): Tensor {
     const floor = checkEps(eps);
-    const p = prepare(this.kernel, x);
-    const framed = this.kernel.frame(p.data, p.batch, p.length);
+    return this.magnitudeOf(this.checked(prepare(this.kernel.cfg, x)), floor);
+  }
+
+  magnitudeOf(p: Prepared, floor: number | undefined): Tensor {
+    const framed = this.kernel.framer.frame(p.data, p.batch, p.length);
     const mag = new (arrayType(p.dtype))(p.batch * framed.frames * this.bins);
     this.kernel.magnitudes(framed, mag, floor);
     const shape = [framed.frames, this.bins];
@@ -135,18 +150,16 @@ class Plan implements StftPlan {
   }
 
   magnitudeWithVjp(x: TensorLike, eps?: number): MagnitudeWithVjp {
-    return this.run(x, eps);
+    const floor = checkEps(eps);
+    return this.magnitudeWithVjpOf(this.checked(prepare(this.kernel.cfg, x)), floor);
   }
 
-  private run(x: TensorLike, epsIn: unknown): MagnitudeWithVjp {
-    const eps = checkEps(epsIn);
+  magnitudeWithVjpOf(p: Prepared, eps: number | undefined): MagnitudeWithVjp {
     const kernel = this.kernel;
-    const p = prepare(kernel, x);
-    const framed = kernel.frame(p.data, p.batch, p.length);
-    const spec = kernel.spectra(framed);
+    const framed = kernel.framer.frame(p.data, p.batch, p.length);
+    const { spec, mag: mag64 } = kernel.analyze(framed, eps);
     const shape = p.batched ? [p.batch, framed.frames, this.bins] : [framed.frames, this.bins];
-    const mag = new (arrayType(p.dtype))(p.batch * framed.frames * this.bins);
-    magnitudesOf(spec, mag, eps);
+    const mag = p.dtype === 'float64' ? mag64 : new Float32Array(mag64);
     const magnitude = tensor(mag, shape);
     return {
       magnitude,
@@ -160,7 +173,7 @@ class Plan implements StftPlan {
             'dMag',
           );
         }
-        const gx = kernel.backward(framed, spec, d.data, eps);
+        const gx = kernel.backward(framed, spec, mag64, d.data, eps);
         const out = p.dtype === 'float64' ? gx : new Float32Array(gx);
         return tensor(out, p.batched ? [p.batch, p.length] : [p.length]);
       },
@@ -173,12 +186,25 @@ class Plan implements StftPlan {
  * The transform equals `torch.stft(x, n_fft=size, hop_length=hop, win_length=windowLength,
  * window=w, center=center, pad_mode=padMode, onesided=True, return_complex=True)`, frame for frame.
  *
- * @throws LossInputError `INVALID_OPTION` (size or hop not an integer >= 1, windowLength outside
- *   1..size, unknown window kind, unknown options, padEnd with center), `SHAPE_MISMATCH` (window
- *   array of the wrong length), `NON_FINITE` (window samples).
+ * Every frame is accurate relative to its own energy, as if transformed alone (a silent frame is
+ * exactly 0, with a zero gradient), for any signal whose samples lie within +-2^1023 / sum_j |w_j|
+ * (8.8e304 for a Hann window of 2048 samples: the spectrum stays finite); larger samples are
+ * refused. Nothing is allocated before the options are validated.
+ *
+ * @throws LossInputError `INVALID_OPTION` (size not an integer from 1 to `MAX_FFT_SIZE` = 2^22,
+ *   hop not an integer >= 1, windowLength outside 1..size, unknown window kind, unknown options,
+ *   padEnd with center), `SHAPE_MISMATCH` (window array of the wrong length), `NON_FINITE`
+ *   (window samples). The plan's methods throw `INVALID_OPTION` for samples out of that range.
  */
 export function createStft(options: StftOptions): StftPlan {
-  return new Plan(createKernel(resolveStftOptions(options)));
+  return planOf(parseStftOptions(options));
+}
+
+/** The plan of a validated layout; with a prepared signal, checks its amplitude first. */
+function planOf(layout: StftLayout, p?: Prepared): Plan {
+  const cfg = buildStft(layout);
+  if (p !== undefined) checkAmplitude(p.data, cfg.amplitudeLimit, 'x');
+  return new Plan(createKernel(cfg));
 }
 
 /**
@@ -186,11 +212,14 @@ export function createStft(options: StftOptions): StftPlan {
  * bins = floor(size / 2) + 1, in the float type of `x`. Equal to torch.stft (see
  * {@link createStft}); frames = 1 + floor((T + 2 floor(size/2) - size) / hop) with `center`.
  *
- * @throws LossInputError for bad options (see {@link createStft}), a non-finite or empty signal,
- *   or a signal too short for reflect padding (use `padMode: 'constant'`).
+ * @throws LossInputError for bad options (see {@link createStft}), a non-finite, empty or too
+ *   loud signal, or a signal too short for reflect padding (use `padMode: 'constant'`); the
+ *   options and the signal's length are checked before anything is allocated.
  */
 export function stft(x: TensorLike, options: StftOptions): Tensor {
-  return createStft(options).stft(x);
+  const layout = parseStftOptions(options);
+  const p = prepare(layout, x);
+  return planOf(layout, p).stftOf(p);
 }
 
 /** Options of {@link magnitude} and {@link magnitudeVjp}: the STFT's plus an optional floor. */
@@ -199,15 +228,31 @@ export interface MagnitudeOptions extends StftOptions {
   eps?: number;
 }
 
-/** Validates magnitude options once: the STFT plan and the eps floor. */
-export function planAndEps(options: MagnitudeOptions): {
+/** Validates magnitude options (no allocation): the layout and the eps floor. */
+function layoutAndEps(options: MagnitudeOptions): {
+  layout: StftLayout;
+  eps: number | undefined;
+} {
+  const layout = parseStftOptions(options, 'options', ['eps']);
+  const eps =
+    options.eps === undefined ? undefined : checkNumber(options.eps, 'options.eps', { min: 0 });
+  return { layout, eps };
+}
+
+/**
+ * Validates magnitude options once and plans: the STFT plan and the eps floor. With the signal's
+ * `length`, checks it against the options before planning.
+ */
+export function planAndEps(
+  options: MagnitudeOptions,
+  length?: number,
+): {
   plan: StftPlan;
   eps: number | undefined;
 } {
-  const cfg = resolveStftOptions(options, 'options', ['eps']);
-  const eps =
-    options.eps === undefined ? undefined : checkNumber(options.eps, 'options.eps', { min: 0 });
-  return { plan: new Plan(createKernel(cfg)), eps };
+  const { layout, eps } = layoutAndEps(options);
+  if (length !== undefined) checkSignalLength(layout, length, 'x');
+  return { plan: planOf(layout), eps };
 }
 
 /**
@@ -217,8 +262,9 @@ export function planAndEps(options: MagnitudeOptions): {
  * @throws LossInputError as {@link stft}, and for a negative `eps`.
  */
 export function magnitude(x: TensorLike, options: MagnitudeOptions): Tensor {
-  const { plan, eps } = planAndEps(options);
-  return plan.magnitude(x, eps);
+  const { layout, eps } = layoutAndEps(options);
+  const p = prepare(layout, x);
+  return planOf(layout, p).magnitudeOf(p, eps);
 }
 
 /**
@@ -230,6 +276,7 @@ export function magnitude(x: TensorLike, options: MagnitudeOptions): Tensor {
  * @throws LossInputError as {@link magnitude}, and `SHAPE_MISMATCH` if `dMag` has the wrong shape.
  */
 export function magnitudeVjp(x: TensorLike, options: MagnitudeOptions, dMag: TensorLike): Tensor {
-  const { plan, eps } = planAndEps(options);
-  return plan.magnitudeWithVjp(x, eps).vjp(dMag);
+  const { layout, eps } = layoutAndEps(options);
+  const p = prepare(layout, x);
+  return planOf(layout, p).magnitudeWithVjpOf(p, eps).vjp(dMag);
 }

@@ -1,20 +1,12 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { BluesteinFft } from '../src/fft/bluestein.js';
+import { smoothAtLeast } from '../src/fft/number-theory.js';
 import { RaderFft } from '../src/fft/rader.js';
 import { splitFft } from '../src/fft/split.js';
-import { BluesteinFft, smoothAtLeast } from '../src/fft/split-bluestein.js';
 import { StockhamFft } from '../src/fft/stockham.js';
+import type { SplitTransform } from '../src/fft/types.js';
 import { getFftPlan, irfft, rfft } from '../src/index.js';
-
-/** Deterministic pseudo-random numbers in [-1, 1). */
-function noise(n: number, seed: number): Float64Array {
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { noise } from './helpers.js';
 
 /** Naive O(n^2) DFT with exactly reduced angles (the independent reference). */
 function naiveDft(x: Float64Array, sign: -1 | 1): Float64Array {
@@ -108,60 +100,43 @@ describe('getFftPlan', () => {
     }
   });
 
-  it('runs Bluestein through the fused Stockham passes where they apply, matching a naive DFT', () => {
-    // convolution lengths 128 (last pass radix 2), 256, 1024 (radix 4) and 2048 (radix 2)
-    for (const [n, m] of [
-      [33, 128],
-      [100, 256],
-      [509, 1024],
-      [1021, 2048],
-    ] as const) {
+  it('runs Bluestein and Rader with the inner transform as a black box (two forward calls), matching a naive DFT', () => {
+    // Bluestein convolution lengths whose last radix is 2 (128, 2048), 4 (256, 1024) or odd (144,
+    // 4320), and Rader's p - 1 for 127 and 257.
+    const cases: [number, (make: (m: number) => SplitTransform) => SplitTransform][] = [
+      [33, (make) => new BluesteinFft(33, 128, make)],
+      [100, (make) => new BluesteinFft(100, 256, make)],
+      [509, (make) => new BluesteinFft(509, 1024, make)],
+      [1021, (make) => new BluesteinFft(1021, 2048, make)],
+      [67, (make) => new BluesteinFft(67, 144, make)],
+      [2053, (make) => new BluesteinFft(2053, 4320, make)],
+      [127, (make) => new RaderFft(127, make)],
+      [257, (make) => new RaderFft(257, make)],
+    ];
+    for (const [n, build] of cases) {
       const x = noise(2 * n, 9 * n);
       const re = Float64Array.from({ length: n }, (_, j) => x[2 * j]!);
       const im = Float64Array.from({ length: n }, (_, j) => x[2 * j + 1]!);
-      const spy = { fused: false };
-      const plan = new BluesteinFft(n, m, (len) => {
-        const f = new StockhamFft(len);
-        const fused = f.bluestein.bind(f);
-        f.bluestein = (...args: Parameters<StockhamFft['bluestein']>) => {
-          spy.fused = fused(...args);
-          return spy.fused;
+      let calls = 0;
+      const plan = build((m) => {
+        const inner = new StockhamFft(m);
+        return {
+          n: m,
+          forward: (a: Float64Array, b: Float64Array) => {
+            calls++;
+            inner.forward(a, b);
+          },
         };
-        return f;
       });
+      calls = 0;
       plan.forward(re, im);
-      expect(spy.fused, `n = ${n}`).toBe(true);
+      expect(calls, `n = ${n}`).toBe(2);
       const out = new Float64Array(2 * n);
       for (let k = 0; k < n; k++) {
         out[2 * k] = re[k]!;
         out[2 * k + 1] = im[k]!;
       }
       expect(relativeError(out, naiveDft(x, -1)), `n = ${n}`).toBeLessThan(1e-12);
-    }
-  });
-
-  it('reorders a convolution length ending in an odd radix for the fused passes (144, 4320)', () => {
-    const spy = vi.spyOn(StockhamFft.prototype, 'bluestein');
-    try {
-      for (const [n, m] of [
-        [67, 144],
-        [2053, 4320],
-      ] as const) {
-        const x = noise(2 * n, 17 * n);
-        const re = Float64Array.from({ length: n }, (_, j) => x[2 * j]!);
-        const im = Float64Array.from({ length: n }, (_, j) => x[2 * j + 1]!);
-        spy.mockClear();
-        new BluesteinFft(n, m, (len) => new StockhamFft(len)).forward(re, im);
-        expect(spy.mock.results[0]?.value, `n = ${n}`).toBe(true);
-        const out = new Float64Array(2 * n);
-        for (let k = 0; k < n; k++) {
-          out[2 * k] = re[k]!;
-          out[2 * k + 1] = im[k]!;
-        }
-        expect(relativeError(out, naiveDft(x, -1)), `n = ${n}`).toBeLessThan(1e-12);
-      }
-    } finally {
-      spy.mockRestore();
     }
   });
 

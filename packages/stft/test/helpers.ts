@@ -1,12 +1,8 @@
-/** Deterministic pseudo-random numbers in [-1, 1) (test helper). */
+import { lcgNoise } from '@losses/tensor/internal';
+
+/** Deterministic pseudo-random numbers in [-1, 1) (test helper; the repository's one LCG). */
 export function noise(n: number, seed: number): Float64Array {
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  return lcgNoise(n, seed);
 }
 
 /** Largest |a - b| over all elements. */

@@ -355,29 +355,69 @@
         (i32.mul (i32.rem_u (local.get $g) (local.get $frames)) (local.get $hop)))
       (i32.const 3)))
 
+  ;; The power-of-two scales of two frames (one per lane) from their largest |value| m: u, the
+  ;; power of two with u <= m < 2 u (2^-1022 for m below the normal range), and t = 1 / u, both 0
+  ;; where m = 0. A frame times t has its largest value in [1, 2) with no rounding (t is a power of
+  ;; two), and its transform times u is the frame's own; an all-zero frame gets 0 from both.
+  ;; Frames of like size lose nothing unscaled, and get t = 1 and u = 1 (0 for a silent frame):
+  ;; their largest values within a factor 4 of each other (or one of them silent) and in
+  ;; [2^-498, 2^500] (with e the biased exponents of u: one 0 or they differ by at most 1, the
+  ;; larger in 525 .. 1523). That is most pairs of frames of real audio.
+  (func $scales (param $m v128) (result v128 v128)
+    (local $u v128) (local $z v128) (local $one v128) (local $e0 i32) (local $e1 i32)
+    (local.set $z (f64x2.gt (local.get $m) (i64x2.splat (i64.const 0))))
+    (local.set $one (f64x2.convert_low_i32x4_u (i32x4.splat (i32.const 1))))
+    (local.set $u
+      (v128.and
+        (f64x2.pmax
+          (v128.and (local.get $m) (i64x2.splat (i64.const 0x7ff0000000000000)))
+          (f64x2.splat (f64.const 0x1p-1022)))
+        (local.get $z)))
+    (local.set $e0 (i32.wrap_i64 (i64.shr_u (i64x2.extract_lane 0 (local.get $u)) (i64.const 52))))
+    (local.set $e1 (i32.wrap_i64 (i64.shr_u (i64x2.extract_lane 1 (local.get $u)) (i64.const 52))))
+    (if (result v128 v128)
+      (i32.and
+        (i32.or (i32.eqz (i32.mul (local.get $e0) (local.get $e1)))
+          (i32.lt_u (i32.sub (i32.add (local.get $e0) (i32.const 1)) (local.get $e1)) (i32.const 3)))
+        (i32.lt_u
+          (i32.sub (select (local.get $e0) (local.get $e1) (i32.gt_u (local.get $e0) (local.get $e1)))
+            (i32.const 525))
+          (i32.const 999)))
+      (then (local.get $one) (v128.and (local.get $one) (local.get $z)))
+      (else
+        (v128.and (f64x2.div (local.get $one) (local.get $u)) (local.get $z))
+        (local.get $u))))
+
   ;; One-sided spectra of `total` frames of size n (the plan's; bins = floor(n / 2) + 1) into $out
-  ;; ([total][bins] complex), and with $mag (not 0) their magnitudes sqrt(max(re^2 + im^2, floor))
-  ;; into $mag ([total][bins] float64), as `$magnitudes` computes them. $sig: the padded signals
-  ;; (float64); $win: the window, each value twice ([w, w], 16 bytes per sample); $x: n complex of
-  ;; work memory.
+  ;; ([total][bins] complex), and with $mag (not 0) their magnitudes max(|X|, $floor) into $mag
+  ;; ([total][bins] float64). $sig: the padded signals (float64); $win: the window, each value twice
+  ;; ([w, w], 16 bytes per sample); $x: n complex of work memory. Two frames of an item share one
+  ;; transform (the last frame of an odd count shares it with itself), each windowed frame scaled first by the power of two
+  ;; t from its largest |w x| (see $scales) and its spectrum by u after: every frame as accurate as
+  ;; if transformed alone, a silent one exactly 0, no overflow or underflow inside.
   (func (export "spectra")
     (param $plan i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
     (param $plen i32) (param $sig i32) (param $win i32) (param $x i32) (param $out i32)
     (param $mag i32) (param $floor f64)
     (local $n i32) (local $g i32) (local $pair i32) (local $s1 i32) (local $s2 i32) (local $j i32) (local $k i32)
     (local $o1 i32) (local $o2 i32) (local $pk i32) (local $qk i32) (local $end i32) (local $m1 i32)
-    (local $v v128) (local $s v128) (local $d v128) (local $fl v128)
+    (local $mb i32)
+    (local $v v128) (local $s v128) (local $d v128) (local $fl v128) (local $mx v128) (local $t v128)
+    (local $h v128) (local $hm v128) (local $mn v128)
     (local.set $fl (f64x2.splat (local.get $floor)))
     (local.set $n (i32.load (local.get $plan)))
     (local.set $g (i32.const 0))
     (block $done
       (loop $frames
         (br_if $done (i32.ge_u (local.get $g) (local.get $total)))
-        (local.set $pair (i32.lt_u (i32.add (local.get $g) (i32.const 1)) (local.get $total)))
+        ;; Frames g and g + 1 share a transform when they belong to the same item (so an item's
+        ;; numbers never depend on its batch), else frame g is alone.
+        (local.set $pair (i32.ne (i32.rem_u (i32.add (local.get $g) (i32.const 1)) (local.get $frames)) (i32.const 0)))
         (local.set $s1
           (i32.add (local.get $sig)
             (call $frameAt (local.get $g) (local.get $frames) (local.get $hop) (local.get $plen))))
-        ;; z[j] = w[j] [a[j], b[j]] (b = 0 for a last frame alone).
+        ;; z[j] = w[j] [a[j], b[j]] (b = a for a frame alone: the split then gives A exactly, B is
+        ;; not stored), and the largest and smallest z per lane.
         (local.set $s2 (local.get $s1))
         (if (local.get $pair)
           (then
@@ -385,161 +425,171 @@
               (i32.add (local.get $sig)
                 (call $frameAt (i32.add (local.get $g) (i32.const 1)) (local.get $frames)
                   (local.get $hop) (local.get $plen))))))
+        (local.set $mx (i64x2.splat (i64.const 0)))
+        (local.set $mn (local.get $mx))
         (local.set $j (i32.const 0))
         (loop $pack
-          (local.set $v (v128.load64_zero (i32.add (local.get $s1) (i32.shl (local.get $j) (i32.const 3)))))
-          (if (local.get $pair)
-            (then
-              (local.set $v
-                (v128.load64_lane 1
-                  (i32.add (local.get $s2) (i32.shl (local.get $j) (i32.const 3))) (local.get $v)))))
-          (v128.store (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 4)))
+          (local.set $v
+            (v128.load64_lane 1 (i32.add (local.get $s2) (i32.shl (local.get $j) (i32.const 3)))
+              (v128.load64_zero (i32.add (local.get $s1) (i32.shl (local.get $j) (i32.const 3))))))
+          (local.set $v
             (f64x2.mul (local.get $v)
               (v128.load (i32.add (local.get $win) (i32.shl (local.get $j) (i32.const 4))))))
+          (v128.store (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 4))) (local.get $v))
+          (local.set $mx (f64x2.pmax (local.get $mx) (local.get $v)))
+          (local.set $mn (f64x2.pmin (local.get $mn) (local.get $v)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $pack (i32.lt_u (local.get $j) (local.get $n))))
-        (call $dft (local.get $plan) (local.get $x))
-        (local.set $o1 (i32.add (local.get $out) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 4))))
-        (local.set $end (i32.shl (local.get $bins) (i32.const 4)))
-        (if (local.get $pair)
-          (then
-            ;; A[k] = (P + conj Q) / 2 = [S.re, D.im] / 2 and B[k] = (P - conj Q) / 2i = [S.im, -D.re] / 2
-            ;; with S = P + Q, D = P - Q (at k = 0, Q = P).
-            (local.set $o2 (i32.add (local.get $o1) (local.get $end)))
+        ;; (pmax / pmin, not max of abs: one instruction each in V8; the values are not NaN)
+        (call $scales (f64x2.pmax (local.get $mx) (f64x2.neg (local.get $mn))))
+        (local.set $h)
+        (local.set $t)
+        ;; Scaled only when the frames are not of like size (see $scales).
+        (if (i64x2.all_true (f64x2.eq (local.get $t) (f64x2.convert_low_i32x4_u (i32x4.splat (i32.const 1)))))
+          (then)
+          (else
+            (local.set $end (i32.shl (local.get $n) (i32.const 4)))
             (local.set $k (i32.const 0))
-            (loop $split
+            (loop $scale
               (local.set $pk (i32.add (local.get $x) (local.get $k)))
-              (local.set $qk
-                (i32.add (local.get $x)
-                  (select (i32.sub (i32.shl (local.get $n) (i32.const 4)) (local.get $k)) (i32.const 0)
-                    (local.get $k))))
-              (local.set $s (f64x2.add (v128.load (local.get $pk)) (v128.load (local.get $qk))))
-              (local.set $d (f64x2.sub (v128.load (local.get $pk)) (v128.load (local.get $qk))))
-              (v128.store (i32.add (local.get $o1) (local.get $k))
-                (f64x2.mul
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 24 25 26 27 28 29 30 31 (local.get $s) (local.get $d))
-                  (v128.const f64x2 0.5 0.5)))
+              (v128.store (local.get $pk) (f64x2.mul (v128.load (local.get $pk)) (local.get $t)))
+              (br_if $scale
+                (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 16))) (local.get $end))))))
+        (call $dft (local.get $plan) (local.get $x))
+        ;; A[k] = u (P + conj Q) / 2 = h [S.re, D.im] and B[k] = u (P - conj Q) / 2i = h [S.im, -D.re]
+        ;; with S = P + Q, D = P - Q (at k = 0, Q = P) and h = u / 2 per frame (hm = [h1, h2]; the
+        ;; loop's factors t = [h1, h1], h = [h2, -h2]).
+        (local.set $h (f64x2.mul (local.get $h) (f64x2.splat (f64.const 0.5))))
+        (local.set $hm (local.get $h))
+        (local.set $t (f64x2.splat (f64x2.extract_lane 0 (local.get $h))))
+        (local.set $h
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $h) (f64x2.neg (local.get $h))))
+        (local.set $o1 (i32.add (local.get $out) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 4))))
+        (local.set $mb (i32.add (local.get $mag) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 3))))
+        (local.set $end (i32.shl (local.get $bins) (i32.const 4)))
+        (local.set $o2 (i32.add (local.get $o1) (local.get $end)))
+        (local.set $k (i32.const 0))
+        (loop $split
+          (local.set $pk (i32.add (local.get $x) (local.get $k)))
+          (local.set $qk
+            (i32.add (local.get $x)
+              (select (i32.sub (i32.shl (local.get $n) (i32.const 4)) (local.get $k)) (i32.const 0)
+                (local.get $k))))
+          (local.set $s (f64x2.add (v128.load (local.get $pk)) (v128.load (local.get $qk))))
+          (local.set $d (f64x2.sub (v128.load (local.get $pk)) (v128.load (local.get $qk))))
+          (v128.store (i32.add (local.get $o1) (local.get $k))
+            (f64x2.mul
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 24 25 26 27 28 29 30 31 (local.get $s) (local.get $d))
+              (local.get $t)))
+          (if (local.get $pair)
+            (then
               (v128.store (i32.add (local.get $o2) (local.get $k))
                 (f64x2.mul
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $s) (local.get $d))
-                  (v128.const f64x2 0.5 -0.5)))
-              ;; [|A|^2, |B|^2] = ([S.re^2, S.im^2] + [D.im^2, D.re^2]) / 4 (exactly (S.re/2)^2 +
-              ;; (D.im/2)^2 and (S.im/2)^2 + (D.re/2)^2, as `$magnitudes` has them).
-              (if (local.get $mag)
-                (then
-                  (local.set $s (f64x2.mul (local.get $s) (local.get $s)))
-                  (local.set $d (f64x2.mul (local.get $d) (local.get $d)))
-                  (local.set $v
+                  (local.get $h)))))
+          ;; [|A|, |B|] = h sqrt([S.re^2 + D.im^2, S.im^2 + D.re^2]), floored.
+          (if (local.get $mag)
+            (then
+              (local.set $s (f64x2.mul (local.get $s) (local.get $s)))
+              (local.set $d (f64x2.mul (local.get $d) (local.get $d)))
+              (local.set $v
+                (f64x2.pmax
+                  (f64x2.mul (local.get $hm)
                     (f64x2.sqrt
-                      (f64x2.pmax
-                        (f64x2.mul
-                          (f64x2.add (local.get $s)
-                            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $d) (local.get $d)))
-                          (v128.const f64x2 0.25 0.25))
-                        (local.get $fl))))
-                  (local.set $m1 (i32.add (local.get $mag) (i32.shr_u (local.get $k) (i32.const 1))))
-                  (v128.store64_lane 0 (local.get $m1) (local.get $v))
+                      (f64x2.add (local.get $s)
+                        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $d) (local.get $d)))))
+                  (local.get $fl)))
+              (local.set $m1 (i32.add (local.get $mb) (i32.shr_u (local.get $k) (i32.const 1))))
+              (v128.store64_lane 0 (local.get $m1) (local.get $v))
+              (if (local.get $pair)
+                (then
                   (v128.store64_lane 1 (i32.add (local.get $m1) (i32.shl (local.get $bins) (i32.const 3)))
-                    (local.get $v))))
-              (local.set $k (i32.add (local.get $k) (i32.const 16)))
-              (br_if $split (i32.lt_u (local.get $k) (local.get $end)))))
-          (else
-            (memory.copy (local.get $o1) (local.get $x) (local.get $end))
-            (if (local.get $mag)
-              (then (call $magnitudes (local.get $o1) (local.get $bins) (local.get $floor) (local.get $mag))))))
-        (if (local.get $mag)
-          (then (local.set $mag (i32.add (local.get $mag) (i32.shl (local.get $bins) (i32.const 4))))))
-        (local.set $g (i32.add (local.get $g) (i32.const 2)))
+                    (local.get $v))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $split (i32.lt_u (local.get $k) (local.get $end))))
+        (local.set $g (i32.add (i32.add (local.get $g) (i32.const 1)) (local.get $pair)))
         (br $frames))))
 
-  ;; |X| = sqrt(max(re^2 + im^2, floor)) of `count` complex numbers at $spec into $out (float64).
-  (func $magnitudes (param $spec i32) (param $count i32) (param $floor f64) (param $out i32)
-    (local $i i32) (local $t1 v128) (local $t2 v128) (local $fl v128)
-    (local.set $fl (f64x2.splat (local.get $floor)))
-    (local.set $i (i32.const 0))
-    ;; Two numbers at a time, then the odd one.
-    (block $tail
-      (loop $pairs
-        (br_if $tail (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $count)))
-        (local.set $t1 (v128.load (i32.add (local.get $spec) (i32.shl (local.get $i) (i32.const 4)))))
-        (local.set $t2 (v128.load offset=16 (i32.add (local.get $spec) (i32.shl (local.get $i) (i32.const 4)))))
-        (local.set $t1 (f64x2.mul (local.get $t1) (local.get $t1)))
-        (local.set $t2 (f64x2.mul (local.get $t2) (local.get $t2)))
-        (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3)))
-          (f64x2.sqrt
-            (f64x2.pmax
-              (f64x2.add
-                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t2))
-                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t2)))
-              (local.get $fl))))
-        (local.set $i (i32.add (local.get $i) (i32.const 2)))
-        (br $pairs)))
-    (if (i32.lt_u (local.get $i) (local.get $count))
-      (then
-        (local.set $t1 (v128.load (i32.add (local.get $spec) (i32.shl (local.get $i) (i32.const 4)))))
-        (local.set $t1 (f64x2.mul (local.get $t1) (local.get $t1)))
-        (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3)))
-          (f64.sqrt
-            (f64.max
-              (f64.add (f64x2.extract_lane 0 (local.get $t1)) (f64x2.extract_lane 1 (local.get $t1)))
-              (local.get $floor)))))))
-
   ;; The adjoint of `spectra` followed by |.|: adds dL/d(frame sample) to the padded-signal
-  ;; gradient $gp (float64, laid out as $sig), given dL/d|X| ($dmag, [total][bins] float64; with
-  ;; $scaled, dL/d|X| / |X|) and the spectra. Per frame G[k] = dmag[k] X[k] / |X[k]| (0 where
-  ;; |X|^2 = 0 or < floor); two frames share
-  ;; one FFT: with E the Hermitian part of each zero-extended G, z = conj(E1 + i E2) gives
-  ;; conj(DFT(z)) = sum_k (E1 + i E2)[k] exp(+2 pi i j k / n), whose real and imaginary parts are the
-  ;; two frames' sums; then frame[j] gets w[j] times its part (overlap-add).
+  ;; gradient $gp (float64, laid out as $sig), given the spectra X ($spec), their magnitudes
+  ;; ($mag, [total][bins] float64, as `spectra` gives them) and dL/d|X| ($dmag, the same layout).
+  ;; Per frame G[k] = dmag[k] (X[k] / mag[k]), 0 where mag <= $floor (the root of the power floor,
+  ;; or 0): the unit phasor first, so |G| <= |dmag| for X of any size (dmag / mag alone overflows
+  ;; for mag < 1e-154 under a log-type loss). Two frames share one FFT: with E the Hermitian part
+  ;; of each zero-extended G, z = conj(E1 + i E2) gives conj(DFT(z)) = sum_k (E1 + i E2)[k]
+  ;; exp(+2 pi i j k / n), whose real and imaginary parts are the two frames' sums; then frame[j]
+  ;; gets w[j] times its part (overlap-add). As in `spectra`, each frame's G is scaled by the power
+  ;; of two t from its largest |dmag| where G passes (its largest |G|, to within sqrt 2) before
+  ;; the FFT and its sum by u after (a frame with G = 0 adds exactly 0); frames of like size
+  ;; unscaled (see $scales).
   (func (export "backward")
     (param $plan i32) (param $bins i32) (param $hop i32) (param $frames i32) (param $total i32)
-    (param $plen i32) (param $spec i32) (param $dmag i32) (param $scaled i32) (param $floor f64)
+    (param $plen i32) (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f64)
     (param $win i32) (param $x i32) (param $gp i32)
     (local $n i32) (local $g i32) (local $pair i32) (local $k i32) (local $r i32) (local $j i32) (local $s1 i32)
-    (local $s2 i32) (local $o1 i32) (local $o2 i32) (local $d1 i32) (local $d2 i32)
+    (local $s2 i32) (local $o1 i32) (local $o2 i32) (local $d1 i32) (local $d2 i32) (local $e1 i32)
+    (local $e2 i32) (local $addr i32)
     (local $a1 v128) (local $a2 v128) (local $t1 v128) (local $t2 v128) (local $p v128) (local $sc v128)
-    (local $g1 v128) (local $g2 v128) (local $m v128) (local $pl v128) (local $fl v128) (local $v v128)
-    (local $addr i32)
+    (local $g1 v128) (local $g2 v128) (local $m v128) (local $mg v128) (local $fl v128) (local $v v128)
+    (local $mx v128) (local $mn v128) (local $t v128) (local $u v128) (local $one v128)
+    (local $again i32)
     (local.set $n (i32.load (local.get $plan)))
     (local.set $fl (f64x2.splat (local.get $floor)))
+    (local.set $one (f64x2.convert_low_i32x4_u (i32x4.splat (i32.const 1))))
     (local.set $g (i32.const 0))
     (block $done
       (loop $frames
         (br_if $done (i32.ge_u (local.get $g) (local.get $total)))
-        (local.set $pair (i32.lt_u (i32.add (local.get $g) (i32.const 1)) (local.get $total)))
+        ;; Frames g and g + 1 share a transform when they belong to the same item (so an item's
+        ;; numbers never depend on its batch), else frame g is alone.
+        (local.set $pair (i32.ne (i32.rem_u (i32.add (local.get $g) (i32.const 1)) (local.get $frames)) (i32.const 0)))
         (local.set $o1 (i32.add (local.get $spec) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 4))))
         (local.set $o2 (i32.add (local.get $o1) (i32.shl (local.get $bins) (i32.const 4))))
-        (local.set $d1 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 3))))
+        (local.set $d1 (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 3)))
+        (local.set $e1 (i32.add (local.get $mag) (local.get $d1)))
+        (local.set $d1 (i32.add (local.get $dmag) (local.get $d1)))
         (local.set $d2 (i32.add (local.get $d1) (i32.shl (local.get $bins) (i32.const 3))))
+        (local.set $e2 (i32.add (local.get $e1) (i32.shl (local.get $bins) (i32.const 3))))
+        ;; G is first packed unscaled (t = 1), which serves frames of like size; for others (see
+        ;; $scales) it is packed again scaled by t.
+        (local.set $t (local.get $one))
+        (local.set $mx (i64x2.splat (i64.const 0)))
+        (local.set $mn (local.get $mx))
+        (local.set $again (i32.const 1))
+        (loop $pass
+          ;; G = (t dmag) (X / mag), and z[k] = [G1.re, -G2.re] at DC and Nyquist (both real), else
+          ;; with A = G1 - swap(G2), B = G1 + swap(G2): z[k] = [A.re, -B.im] / 2,
+          ;; z[n - k] = [B.re, A.im] / 2.
         (local.set $k (i32.const 0))
         (loop $bin
           (local.set $a1 (v128.load (i32.add (local.get $o1) (i32.shl (local.get $k) (i32.const 4)))))
           (local.set $m (v128.load64_zero (i32.add (local.get $d1) (i32.shl (local.get $k) (i32.const 3)))))
+          (local.set $mg (v128.load64_zero (i32.add (local.get $e1) (i32.shl (local.get $k) (i32.const 3)))))
+          (local.set $a2 (i64x2.splat (i64.const 0)))
           (if (local.get $pair)
             (then
               (local.set $a2 (v128.load (i32.add (local.get $o2) (i32.shl (local.get $k) (i32.const 4)))))
               (local.set $m
                 (v128.load64_lane 1 (i32.add (local.get $d2) (i32.shl (local.get $k) (i32.const 3)))
-                  (local.get $m))))
-            (else (local.set $a2 (v128.const i64x2 0 0))))
-          ;; p = [|X1|^2, |X2|^2]; sc = dmag / sqrt(p) (or dmag, $scaled) where p > 0 and
-          ;; p >= floor, else 0.
-          (local.set $t1 (f64x2.mul (local.get $a1) (local.get $a1)))
-          (local.set $t2 (f64x2.mul (local.get $a2) (local.get $a2)))
-          (local.set $p
-            (f64x2.add
-              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t2))
-              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t2))))
-          (local.set $sc
-            (v128.and
-              (if (result v128) (local.get $scaled)
-                (then (local.get $m))
-                (else (f64x2.div (local.get $m) (f64x2.sqrt (local.get $p)))))
-              (v128.and
-                (f64x2.gt (local.get $p) (v128.const f64x2 0 0))
-                (f64x2.ge (local.get $p) (local.get $fl)))))
-          (local.set $g1 (f64x2.mul (local.get $a1) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $sc) (local.get $sc))))
-          (local.set $g2 (f64x2.mul (local.get $a2) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $sc) (local.get $sc))))
+                  (local.get $m)))
+              (local.set $mg
+                (v128.load64_lane 1 (i32.add (local.get $e2) (i32.shl (local.get $k) (i32.const 3)))
+                  (local.get $mg)))))
+          ;; Where no gradient passes, t dmag is 0 and mag is replaced by 1 (no 0 / 0). The largest
+          ;; and smallest t dmag per frame (|G| = |t dmag|) give the frames' scales.
+          (local.set $p (f64x2.gt (local.get $mg) (local.get $fl)))
+          (local.set $sc (v128.and (f64x2.mul (local.get $m) (local.get $t)) (local.get $p)))
+          (local.set $mx (f64x2.pmax (local.get $mx) (local.get $sc)))
+          (local.set $mn (f64x2.pmin (local.get $mn) (local.get $sc)))
+          (local.set $mg (v128.bitselect (local.get $mg) (local.get $one) (local.get $p)))
+          (local.set $g1
+            (f64x2.mul
+              (f64x2.div (local.get $a1) (f64x2.splat (f64x2.extract_lane 0 (local.get $mg))))
+              (f64x2.splat (f64x2.extract_lane 0 (local.get $sc)))))
+          (local.set $g2
+            (f64x2.mul
+              (f64x2.div (local.get $a2) (f64x2.splat (f64x2.extract_lane 1 (local.get $mg))))
+              (f64x2.splat (f64x2.extract_lane 1 (local.get $sc)))))
           (local.set $r (i32.sub (local.get $n) (local.get $k)))
           (if (i32.or (i32.eqz (local.get $k)) (i32.eq (local.get $k) (local.get $r)))
             (then
@@ -549,7 +599,6 @@
                   (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $g1) (local.get $g2))
                   (v128.const i64x2 0 0x8000000000000000))))
             (else
-              ;; A = G1 - swap(G2), B = G1 + swap(G2): z[k] = [A.re, -B.im] / 2, z[n - k] = [B.re, A.im] / 2.
               (local.set $v (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g2) (local.get $g2)))
               (local.set $t1 (f64x2.sub (local.get $g1) (local.get $v)))
               (local.set $t2 (f64x2.add (local.get $g1) (local.get $v)))
@@ -563,8 +612,18 @@
                   (v128.const f64x2 0.5 0.5)))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $bin (i32.lt_u (local.get $k) (local.get $bins))))
+          (if (local.get $again)
+            (then
+              (call $scales (f64x2.pmax (local.get $mx) (f64x2.neg (local.get $mn))))
+              (local.set $u)
+              (local.set $sc)
+              (local.set $again (i32.const 0))
+              (if (i32.eqz (i64x2.all_true (f64x2.eq (local.get $sc) (local.get $one))))
+                (then
+                  (local.set $t (local.get $sc))
+                  (br $pass))))))
         (call $dft (local.get $plan) (local.get $x))
-        ;; Overlap-add: frame g gets w Re(y), frame g + 1 gets -w Im(y).
+        ;; Overlap-add: frame g gets w u1 Re(y), frame g + 1 gets -w u2 Im(y).
         (local.set $s1
           (i32.add (local.get $gp)
             (call $frameAt (local.get $g) (local.get $frames) (local.get $hop) (local.get $plen))))
@@ -579,8 +638,10 @@
         (loop $ola
           (local.set $v
             (f64x2.mul
-              (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 4))))
-              (v128.load (i32.add (local.get $win) (i32.shl (local.get $j) (i32.const 4))))))
+              (f64x2.mul
+                (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 4))))
+                (v128.load (i32.add (local.get $win) (i32.shl (local.get $j) (i32.const 4)))))
+              (local.get $u)))
           (local.set $addr (i32.add (local.get $s1) (i32.shl (local.get $j) (i32.const 3))))
           (f64.store (local.get $addr)
             (f64.add (f64.load (local.get $addr)) (f64x2.extract_lane 0 (local.get $v))))
@@ -591,5 +652,5 @@
                 (f64.sub (f64.load (local.get $addr)) (f64x2.extract_lane 1 (local.get $v))))))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $ola (i32.lt_u (local.get $j) (local.get $n))))
-        (local.set $g (i32.add (local.get $g) (i32.const 2)))
+        (local.set $g (i32.add (i32.add (local.get $g) (i32.const 1)) (local.get $pair)))
         (br $frames)))))

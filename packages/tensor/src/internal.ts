@@ -7,5 +7,21 @@
  * - {@link compileWasm}: a package's WebAssembly module from its committed base64 bytes.
  * - {@link wasmEnabled} / {@link setWasmEnabled}: the one switch that turns every WebAssembly
  *   kernel off (also `LOSSES_WASM=off` in the environment, read once).
+ * - {@link applyFir} / {@link applyFirAdjoint}: FIR filtering as torch's `conv1d` and its adjoint;
+ *   {@link aWeightingFilter} / {@link aWeightingTaps}: auraloss's A-weighting FIR filter
+ *   (`FIRFilter('aw')`), used by @losses/waveform's pre-emphasis and @losses/mss's perceptual
+ *   weighting.
+ * - {@link mulberry32}, {@link lcg32}, {@link lcgNoise}, {@link gaussian}: the seeded random
+ *   numbers of the repository's tests, benchmarks and apps (one place: a seed means the same
+ *   numbers everywhere).
  */
+export { aWeightingTaps } from './a-weighting.js';
+export {
+  applyFir,
+  applyFirAdjoint,
+  aWeightingFilter,
+  type FirFilter,
+  firOutputLength,
+} from './fir.js';
+export { gaussian, lcg32, lcgNoise, mulberry32 } from './random.js';
 export { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';

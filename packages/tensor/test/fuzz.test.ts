@@ -1,6 +1,7 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { LossInputError, rowMajorStrides, type TensorLike, toTensor } from '../src/index.js';
+import { mulberry32 } from '../src/random.js';
 
 // Seeded fuzz test of the coercion boundary: random shapes, strides (negative, zero, overlapping,
 // overrunning), offsets, storages (float, integer, plain arrays with stray non-numbers) and scijs
@@ -14,17 +15,7 @@ const RUNS = Number(
 );
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
 
-/** mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

@@ -8,6 +8,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { tensor } from '@losses/tensor';
+import { mulberry32 as rng } from '@losses/tensor/internal';
 import * as tf from '@tensorflow/tfjs';
 import { preEmphasisTaps } from '../src/index.js';
 import { type LossName, plan } from '../test/helpers/losses.js';
@@ -17,17 +18,6 @@ const T = Number(process.env.T ?? 16000);
 const REPS = Number(process.env.REPS ?? 7);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const EPS = 1e-8;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const r = rng(1);
 const xData = new Float32Array(B * T);

@@ -13,28 +13,52 @@
  *   (c) (b) with gamma annealing,
  *   (d) (c) with the diagonal prior (weight fading to 0),
  *   (e) (d) with step weights [1, 1, 2],
+ *   (f) CTC as soft-DTW on the same weak targets: multi-label CTC in its "no epsilon" encoding
+ *       (Wigington, Price, Cohen, ICDAR 2019; Weiss & Peeters, ISMIR 2021), whose characters are
+ *       the chords of the note sequence plus the silent chord as the blank, each character's
+ *       log-probability the sum over pitch classes of log sigma(+-z) of the 12 logits, and the loss
+ *       ctcLoss of @losses/softdtw (the soft-DTW recursion with gamma 1 and the CTC steps on the
+ *       blank-extended chord sequence; Zeitler & Mueller, TASLP 2026),
  * and evaluated by the frame-wise F-measure on held-out sequences (threshold 0.5, micro-averaged
  * over frames and pitch classes; computed here - @losses/metrics' frameScores may replace it).
  * It also writes heatmaps of the expected alignment for gamma in {0.01, 0.1, 1, 10} between the
  * predictions of model (a) on one held-out sequence and its de-duplicated target, with the DTW
- * path on top.
+ * path on top, and a subsequence case: a stretch of model (a)'s predictions on one held-out piece
+ * searched inside the frame-wise targets of several held-out pieces by subsequence soft-DTW and
+ * subsequence DTW, the found start and end against the true ones, the path plotted.
  */
-import {
-  dtw,
-  gammaSchedule,
-  priorWeightSchedule,
-  softDtwFromCost,
-  stretchTarget,
-} from '@losses/softdtw';
-import { softDtw } from '@losses/softdtw/tfjs';
+import { dtw, softDtwFromCost } from '@losses/softdtw';
 import { tensor } from '@losses/tensor';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
 import { gaussian, mulberry32 } from '../lib/random.js';
 import { heatmap } from '../lib/svg.js';
 import { useCpuBackend } from '../lib/tfjs.js';
+import {
+  type AlignmentItem,
+  alignmentHeatmaps,
+  alignmentVariants,
+  bceCost,
+  ctcCharacters as ctcCharactersOf,
+  deduplicate,
+  predictItem,
+  silentShare as silentShareOf,
+  trainAlignment,
+} from '../train/alignment.js';
 import type { ReproduceCase, ReproduceOptions } from './types.js';
+
+export { deduplicate };
+
+/** The multi-label CTC characters of a piece's weak target (see `train/alignment.ts`). */
+export function ctcCharacters(p: Piece): { chars: Float32Array; count: number; labels: number[] } {
+  return ctcCharactersOf(p.weak, p.notes, PCS);
+}
+
+/** The share of frames of `pred` (`[frames, 12]`) with every pitch class below 0.5. */
+export function silentShare(pred: ArrayLike<number>): number {
+  return silentShareOf(pred, PCS);
+}
 
 const PCS = 12;
 const FEATURES = 24;
@@ -51,31 +75,7 @@ const BATCH = 8;
 const LEARNING_RATE = 0.01;
 
 /** One synthetic piece: frame features, strong (frame-wise) and weak (note sequence) targets. */
-export interface Piece {
-  frames: number;
-  features: Float32Array; // [frames, FEATURES]
-  strong: Float32Array; // [frames, PCS], 0/1
-  weak: Float32Array; // [notes, PCS], consecutive duplicates removed
-  notes: number;
-}
-
-/** Removes consecutive duplicate rows of a [n, d] 0/1 matrix. */
-export function deduplicate(
-  rows: Float32Array,
-  n: number,
-  d: number,
-): { data: Float32Array; n: number } {
-  const out: number[] = [];
-  let kept = 0;
-  for (let i = 0; i < n; i++) {
-    let same = kept > 0;
-    for (let k = 0; k < d && same; k++) same = rows[i * d + k] === out[(kept - 1) * d + k];
-    if (same) continue;
-    for (let k = 0; k < d; k++) out.push(rows[i * d + k]!);
-    kept++;
-  }
-  return { data: Float32Array.from(out), n: kept };
-}
+export type Piece = AlignmentItem;
 
 /** A fixed random mixing matrix [PCS, FEATURES]. */
 export function mixingMatrix(seed: number): Float32Array {
@@ -141,146 +141,10 @@ export function frameF(
   return { precision, recall, f };
 }
 
-interface Variant {
-  key: string;
-  label: string;
-  kind: 'bce' | 'bceStretched' | 'sdtw';
-  gamma?: (step: number) => number;
-  prior?: (step: number) => number;
-  stepWeights?: [number, number, number];
-}
-
-function variants(totalSteps: number): Variant[] {
-  const anneal = gammaSchedule({
-    start: 1,
-    end: 0.1,
-    decaySteps: Math.round(0.6 * totalSteps),
-    shape: 'exponential',
-  });
-  const fade = priorWeightSchedule({ start: 1, end: 0, decaySteps: Math.round(0.5 * totalSteps) });
-  return [
-    { key: 'a', label: '(a) BCE, strong targets', kind: 'bce' },
-    { key: 'w', label: '(w) BCE, weak targets stretched, no alignment', kind: 'bceStretched' },
-    { key: 'b', label: '(b) soft-DTW, weak targets (gamma 0.1)', kind: 'sdtw', gamma: () => 0.1 },
-    { key: 'c', label: '(c) + gamma annealing 1 -> 0.1', kind: 'sdtw', gamma: anneal },
-    {
-      key: 'd',
-      label: '(d) + diagonal prior (weight 1 -> 0)',
-      kind: 'sdtw',
-      gamma: anneal,
-      prior: fade,
-    },
-    {
-      key: 'e',
-      label: '(e) + step weights [1, 1, 2]',
-      kind: 'sdtw',
-      gamma: anneal,
-      prior: fade,
-      stepWeights: [1, 1, 2],
-    },
-  ];
-}
-
-function makeModel(seed: number): tf.Sequential {
-  const model = tf.sequential();
-  model.add(
-    tf.layers.dense({
-      inputShape: [FEATURES],
-      units: 32,
-      activation: 'relu',
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
-    }),
-  );
-  model.add(
-    tf.layers.dense({
-      units: PCS,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-    }),
-  );
-  return model;
-}
-
-function train(
-  v: Variant,
-  pieces: Piece[],
-  seed: number,
-  epochs: number,
-  progress: Progress,
-): tf.Sequential {
-  const model = makeModel(seed);
-  const opt = tf.train.adam(LEARNING_RATE);
-  const order = pieces.map((_, i) => i);
-  const r = mulberry32(seed + 7);
-  const feats = pieces.map((p) => tf.tensor2d(p.features, [p.frames, FEATURES]));
-  const strong = pieces.map((p) => tf.tensor2d(p.strong, [p.frames, PCS]));
-  // Weak targets stretched to the number of frames (W2): idx = floor(n M / N).
-  const stretched = pieces.map((p) =>
-    tf.tensor2d(stretchTarget(tensor(p.weak, [p.notes, PCS]), p.frames).data as Float32Array, [
-      p.frames,
-      PCS,
-    ]),
-  );
-  let step = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let k = order.length - 1; k > 0; k--) {
-      const j = Math.floor(r() * (k + 1));
-      [order[k], order[j]] = [order[j]!, order[k]!];
-    }
-    for (let b0 = 0; b0 < order.length; b0 += BATCH) {
-      const batch = order.slice(b0, b0 + BATCH);
-      opt.minimize(() => {
-        const losses = batch.map((i) => {
-          const logits = model.apply(feats[i]!) as tf.Tensor2D;
-          if (v.kind === 'bce') return tf.losses.sigmoidCrossEntropy(strong[i]!, logits);
-          if (v.kind === 'bceStretched')
-            return tf.losses.sigmoidCrossEntropy(stretched[i]!, logits);
-          const opts = {
-            cost: 'bceLogits' as const,
-            gamma: v.gamma!(step),
-            ...(v.prior && v.prior(step) > 0 ? { prior: { weight: v.prior(step) } } : {}),
-            ...(v.stepWeights ? { stepWeights: v.stepWeights } : {}),
-          };
-          // Divided by the number of frames: the soft-DTW value grows with the path length.
-          return tf.div(softDtw(logits, stretched[i]!, opts), pieces[i]!.frames);
-        });
-        return tf.addN(losses).div(batch.length) as tf.Scalar;
-      });
-      step++;
-    }
-    progress.tick();
-  }
-  for (const t of [...feats, ...strong, ...stretched]) t.dispose();
-  return model;
-}
-
-function predict(model: tf.Sequential, p: Piece): Float32Array {
-  return tf.tidy(() => {
-    const x = tf.tensor2d(p.features, [p.frames, FEATURES]);
-    return tf.sigmoid(model.predict(x) as tf.Tensor).dataSync() as Float32Array;
-  });
-}
-
-/** BCE cost matrix between predicted probabilities [N, PCS] and targets [M, PCS] (mean over PCS). */
-function bceCost(pred: Float32Array, N: number, target: Float32Array, M: number): Float64Array {
-  const C = new Float64Array(N * M);
-  for (let n = 0; n < N; n++) {
-    for (let m = 0; m < M; m++) {
-      let s = 0;
-      for (let k = 0; k < PCS; k++) {
-        const p = Math.min(Math.max(pred[n * PCS + k]!, 1e-7), 1 - 1e-7);
-        const y = target[m * PCS + k]!;
-        s -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
-      }
-      C[n * M + m] = s / PCS;
-    }
-  }
-  return C;
-}
-
 export const alignmentCase: ReproduceCase = {
   name: 'alignment',
   summary:
-    'learning pitch classes from weakly aligned targets with soft-DTW (+ annealing, prior, step weights)',
+    'learning pitch classes from weakly aligned targets with soft-DTW (+ annealing, prior, step weights) and CTC as soft-DTW; subsequence search',
   seed: 'the data (seed, seed + 1) and the models (seed + 2); default: 11, 2024 and 5',
   async run(options: ReproduceOptions) {
     await useCpuBackend();
@@ -294,7 +158,7 @@ export const alignmentCase: ReproduceCase = {
     const trainSet = Array.from({ length: TRAIN }, () => makePiece(r, mixing));
     const testSet = Array.from({ length: TEST }, () => makePiece(r, mixing));
     const stepsPerEpoch = Math.ceil(TRAIN / BATCH);
-    const vs = variants(EPOCHS * stepsPerEpoch);
+    const vs = alignmentVariants(EPOCHS * stepsPerEpoch);
     const progress = new Progress('alignment', vs.length * EPOCHS);
     const results: {
       key: string;
@@ -303,12 +167,26 @@ export const alignmentCase: ReproduceCase = {
       recall: number;
       f: number;
       seconds: number;
+      silent: number;
     }[] = [];
     let strongModel: tf.Sequential | null = null;
     for (const v of vs) {
       const t0 = Date.now();
-      const model = train(v, trainSet, seeds.model, EPOCHS, progress);
-      const preds = testSet.map((p) => predict(model, p));
+      const model = trainAlignment(
+        v,
+        trainSet,
+        {
+          inputs: FEATURES,
+          outputs: PCS,
+          hidden: 32,
+          epochs: EPOCHS,
+          batch: BATCH,
+          learningRate: LEARNING_RATE,
+          seed: seeds.model,
+        },
+        () => progress.tick(),
+      );
+      const preds = testSet.map((p) => predictItem(model, p.features, p.frames, FEATURES));
       const all = new Float32Array(preds.reduce((n, p) => n + p.length, 0));
       const tgt = new Float32Array(all.length);
       let off = 0;
@@ -322,60 +200,118 @@ export const alignmentCase: ReproduceCase = {
         label: v.label,
         ...frameF(all, tgt),
         seconds: (Date.now() - t0) / 1000,
+        silent: silentShare(all),
       });
       if (v.key === 'a') strongModel = model;
       else model.dispose();
     }
     // Expected alignments for one held-out pair at several gammas.
     const piece = testSet[0]!;
-    const pred = predict(strongModel!, piece);
-    const C = bceCost(pred, piece.frames, piece.weak, piece.notes);
-    const Ct = tensor(C, [piece.frames, piece.notes]);
-    const { path, cost: dtwCost } = dtw(Ct);
-    const heat: { gamma: number; value: number; file: string }[] = [];
-    for (const gamma of [0.01, 0.1, 1, 10]) {
-      const { value, alignment } = softDtwFromCost(Ct, { gamma });
-      const file = `alignment/expected-alignment-gamma-${gamma}.svg`;
-      // Drawn transposed (notes x frames) so that the figure is wide.
-      const N = piece.frames;
-      const K = piece.notes;
-      const Et = new Float64Array(N * K);
-      for (let n = 0; n < N; n++)
-        for (let k = 0; k < K; k++) Et[k * N + n] = alignment.data[n * K + k]!;
-      writeOut(
-        file,
-        heatmap(Et, K, N, {
-          title: `Expected alignment E, γ = ${gamma} (red: DTW path)`,
-          xLabel: 'frame n',
-          yLabel: 'note m',
-          colorLabel: 'E(n, m)',
-          path: path.map(([n, k]) => [k, n] as const),
-          cell: 8,
-        }),
-      );
-      heat.push({ gamma, value, file });
+    const pred = predictItem(strongModel!, piece.features, piece.frames, FEATURES);
+    const { heatmaps: heat, dtwCost } = alignmentHeatmaps(
+      pred,
+      piece.frames,
+      piece.weak,
+      piece.notes,
+      PCS,
+      'alignment/expected-alignment-gamma',
+      [0.01, 0.1, 1, 10],
+    );
+    // Subsequence: a stretch of model (a)'s predictions on one held-out piece, searched inside
+    // the frame-wise targets of several held-out pieces laid end to end.
+    const hay = testSet.slice(0, Math.min(5, testSet.length));
+    const offsets: number[] = [];
+    let total = 0;
+    for (const p of hay) {
+      offsets.push(total);
+      total += p.frames;
     }
+    const long = new Float32Array(total * PCS);
+    hay.forEach((p, k) => {
+      long.set(p.strong, offsets[k]! * PCS);
+    });
+    const qi = Math.min(2, hay.length - 1);
+    const qPiece = hay[qi]!;
+    const q0 = Math.min(10, Math.floor(qPiece.frames / 4));
+    const qLen = Math.min(40, qPiece.frames - q0);
+    const query = predictItem(strongModel!, qPiece.features, qPiece.frames, FEATURES).subarray(
+      q0 * PCS,
+      (q0 + qLen) * PCS,
+    );
+    const Cq = tensor(bceCost(query, qLen, long, total, PCS), [qLen, total]);
+    // The step sizes (1, 1), (2, 1), (1, 2) of subsequence DTW in FMP 7.2: a match may neither
+    // stall on one frame of the long sequence nor skip through it (tempo within 1/2 and 2).
+    const subSteps = [
+      { di: 1, dj: 1 },
+      { di: 2, dj: 1 },
+      { di: 1, dj: 2 },
+    ];
+    const hard = dtw(Cq, { subsequence: true, steps: subSteps });
+    const subGamma = 0.1;
+    const soft = softDtwFromCost(Cq, { subsequence: true, gamma: subGamma, steps: subSteps });
+    // The expected first and last frame of the match: E-weighted mean column of the first and
+    // last query rows.
+    const expectedAt = (row: number): number => {
+      let a = 0;
+      let w = 0;
+      for (let j = 0; j < total; j++) {
+        const e = soft.alignment.data[row * total + j]!;
+        a += j * e;
+        w += e;
+      }
+      return a / w;
+    };
+    const sub = {
+      query: { piece: qi, from: q0, frames: qLen },
+      haystackFrames: total,
+      trueStart: offsets[qi]! + q0,
+      trueEnd: offsets[qi]! + q0 + qLen - 1,
+      found: { start: hard.start[1], end: hard.end[1], cost: hard.cost },
+      soft: {
+        gamma: subGamma,
+        value: soft.value,
+        expectedStart: expectedAt(0),
+        expectedEnd: expectedAt(qLen - 1),
+      },
+      file: 'alignment/subsequence.svg',
+    };
+    writeOut(
+      sub.file,
+      heatmap(soft.alignment.data, qLen, total, {
+        title: `Subsequence soft-DTW (γ = ${subGamma}): frames ${q0}-${q0 + qLen - 1} of held-out piece ${qi} found in ${total} frames of ${hay.length} pieces (red: subsequence DTW path, true start ${sub.trueStart})`,
+        xLabel: 'frame of the long sequence',
+        yLabel: 'query frame',
+        colorLabel: 'E(n, m)',
+        path: hard.path,
+        cell: 2,
+      }),
+    );
     strongModel!.dispose();
     const table = markdownTable(
-      ['variant', 'precision', 'recall', 'F-measure', 'train s'],
+      ['variant', 'precision', 'recall', 'F-measure', 'frames predicted silent', 'train s'],
       results.map((x) => [
         x.label,
         x.precision.toFixed(3),
         x.recall.toFixed(3),
         x.f.toFixed(3),
+        x.silent.toFixed(3),
         x.seconds.toFixed(1),
       ]),
     );
     const md = [
       '# alignment: learning from weakly aligned targets with soft-DTW',
       '',
-      `Synthetic chroma-like pieces (${TRAIN} train, ${TEST} held out; 8-14 notes of 1-3 pitch classes, 2-16 frames each; features = strong target x fixed random ${PCS} x ${FEATURES} mixing + N(0, ${NOISE}^2) noise). Model: ${FEATURES} -> 32 relu -> 12 logits, Adam ${LEARNING_RATE}, ${EPOCHS} epochs, batches of ${BATCH} pieces. Soft-DTW variants see only the de-duplicated note sequence, stretched to the number of frames (idx = floor(n M / N)), with the BCE cost (on logits). Frame-wise F-measure on the held-out pieces, threshold 0.5, micro-averaged.`,
+      `Synthetic chroma-like pieces (${TRAIN} train, ${TEST} held out; 8-14 notes of 1-3 pitch classes, 2-16 frames each; features = strong target x fixed random ${PCS} x ${FEATURES} mixing + N(0, ${NOISE}^2) noise). Model: ${FEATURES} -> 32 relu -> 12 logits, Adam ${LEARNING_RATE}, ${EPOCHS} epochs, batches of ${BATCH} pieces. Soft-DTW variants see only the de-duplicated note sequence, stretched to the number of frames (idx = floor(n M / N)), with the BCE cost (on logits). The CTC variant (f) sees the same note sequence as multi-label CTC characters (the distinct chords, the silent chord as the blank; each character's log-probability the sum over pitch classes of log sigmoid(+-logit)), its loss ctcLoss of @losses/softdtw (soft-DTW with gamma 1 and the CTC steps), divided by the number of frames. Frame-wise F-measure on the held-out pieces, threshold 0.5, micro-averaged; "frames predicted silent" is the share of held-out frames with every pitch class below 0.5 (every true frame sounds a chord). CTC's outputs are peaky: it places each chord on a few frames and the blank (here the silent chord) on the rest, which the frame-wise F-measure of a context-free frame model reads as silence.`,
       '',
       table,
       '',
       `Expected alignments of held-out piece 0 (${piece.frames} frames, ${piece.notes} notes; predictions of model (a)), DTW cost ${dtwCost.toFixed(3)}:`,
       '',
       ...heat.map((h) => `- gamma = ${h.gamma}: soft-DTW ${h.value.toFixed(3)}, \`${h.file}\``),
+      '',
+      '## Subsequence alignment',
+      '',
+      `Frames ${q0}-${q0 + qLen - 1} of held-out piece ${qi} (model (a)'s predictions, ${qLen} frames) searched inside the frame-wise targets of held-out pieces 0-${hay.length - 1} laid end to end (${total} frames), BCE cost, step sizes (1, 1), (2, 1), (1, 2) (FMP 7.2): subsequence DTW finds frames ${sub.found.start}-${sub.found.end} (cost ${sub.found.cost.toFixed(3)}); the true stretch is ${sub.trueStart}-${sub.trueEnd}. Subsequence soft-DTW (gamma ${subGamma}): value ${sub.soft.value.toFixed(3)}, expected first frame ${sub.soft.expectedStart.toFixed(1)}, expected last frame ${sub.soft.expectedEnd.toFixed(1)}; \`${sub.file}\`.`,
       '',
     ].join('\n');
     writeOut('alignment/summary.md', md);
@@ -384,6 +320,7 @@ export const alignmentCase: ReproduceCase = {
       results,
       heatmaps: heat,
       dtwCost,
+      subsequence: sub,
     });
     console.log(`\n${table}`);
   },

@@ -8,7 +8,10 @@
  * 500 trials per cell, the same seed (hence the same targets, offsets and phases) for every
  * configuration. Configurations: the `standard` and `smooth` presets of @losses/mss, `modifiedHann`
  * (the smooth settings with a periodic Hann window) and the single-axis variants between standard
- * and smooth (standard with one of window, sizes, compression, distance, hop switched to smooth's).
+ * and smooth (standard with one of window, sizes, compression, distance, hop switched to smooth's);
+ * and the rivals of issue 16: `sot` (spectral optimal transport with sot-loss's multi-resolution
+ * defaults, through @losses/mss's Wasserstein kernel over STFT magnitudes) and `mse` (the mean
+ * squared error on samples, @losses/waveform).
  *
  * `pnpm reproduce gra` writes out/gra.md, out/gra.json and out/gra.svg; `--sensitivity` writes
  * out/gra-sensitivity.{md,json} instead (center, sample rate, range, duration, reading).
@@ -24,11 +27,15 @@ import {
   type SinusoidGraRow,
   sinusoidGra,
   sinusoidGraDefaults,
+  type TargetBindableLoss,
 } from '@losses/metrics';
 import { createMssLoss, type MssOptions, mssPresets } from '@losses/mss';
+import { createMseLoss } from '@losses/waveform';
+import ndarray from 'ndarray';
 import { markdownTable, writeOut } from '../lib/output.js';
 import { PALETTE } from '../lib/plot/index.js';
 import { Progress } from '../lib/progress.js';
+import { createSotLoss } from '../lib/sot-loss.js';
 import { lineChart, type Series } from '../lib/svg.js';
 import type { ReproduceCase, ReproduceOptions } from './types.js';
 
@@ -57,8 +64,46 @@ export interface Configuration {
   name: string;
   /** What it is, for the tables. */
   description: string;
-  /** The options of `createMssLoss`. */
-  options: MssOptions;
+  /** The options of `createMssLoss` (for the MSS configurations). */
+  options?: MssOptions;
+  /** The loss of a rival of the MSS (SOT, a time-domain loss), planned once per worker. */
+  make?: () => TargetBindableLoss;
+}
+
+/** A time-domain loss as `sinusoidGra` takes it: `withTarget(target)` with batched `perItem`. */
+function waveformLoss(loss: ReturnType<typeof createMseLoss>): TargetBindableLoss {
+  return {
+    withTarget(target) {
+      const T = target.shape[0]!;
+      const t = Float64Array.from(target.data);
+      return {
+        value: (estimate) => loss.value(estimate, t),
+        perItem: (estimates) => {
+          const B = estimates.shape[0]!;
+          const tiled = new Float64Array(B * T);
+          for (let b = 0; b < B; b++) tiled.set(t, b * T);
+          return loss.perItem(estimates, ndarray(tiled, [B, T]));
+        },
+      };
+    },
+  };
+}
+
+/** The rivals of the MSS (issue 16): spectral optimal transport and a time-domain MSE. */
+export function rivals(): Configuration[] {
+  return [
+    {
+      name: 'sot',
+      description:
+        "spectral optimal transport, sot-loss's MultiResolutionSOTLoss() defaults (the sot preset)",
+      make: () => createSotLoss(),
+    },
+    {
+      name: 'mse',
+      description: 'mean squared error on samples (@losses/waveform)',
+      make: () => waveformLoss(createMseLoss()),
+    },
+  ];
 }
 
 const std = mssPresets.standard;
@@ -160,17 +205,17 @@ type WorkerMessage =
   | { kind: 'done'; id: number; rows: SinusoidGraRow[] }
   | { kind: 'error'; message: string };
 
-const lossCache = new Map<string, ReturnType<typeof createMssLoss>>();
+const lossCache = new Map<string, TargetBindableLoss>();
 
 /** Runs one job in this thread (the loss is planned once per cell and cached). */
 function runJob(job: Job, onTrial: () => void): SinusoidGraRow[] {
-  const config = configurations().find((c) => c.name === job.configuration);
+  const config = [...configurations(), ...rivals()].find((c) => c.name === job.configuration);
   const variant = variants().find((v) => v.name === job.variant);
   if (!config || !variant) throw new Error(`unknown cell ${job.configuration}/${job.variant}`);
   const key = `${config.name}/${variant.name}`;
   let loss = lossCache.get(key);
   if (!loss) {
-    loss = createMssLoss({ ...config.options, ...variant.loss });
+    loss = config.make ? config.make() : createMssLoss({ ...config.options, ...variant.loss });
     lossCache.set(key, loss);
   }
   return sinusoidGra({
@@ -356,7 +401,7 @@ function protocolOf(trials: number, seed: number, workers: number) {
 }
 
 async function mainStudy(trials: number, seed: number, workers: number): Promise<void> {
-  const configs = configurations();
+  const configs = [...configurations(), ...rivals()];
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
   const cells = await runCells(
@@ -386,6 +431,13 @@ async function mainStudy(trials: number, seed: number, workers: number): Promise
       `${c.configuration}: ${configs.find((k) => k.name === c.configuration)!.description}`,
       ...c.rows.map(ci),
     ]);
+  const rivalNames = rivals().map((r) => r.name);
+  const rivalRows = cells
+    .filter((c) => rivalNames.includes(c.configuration))
+    .map((c) => [
+      `${c.configuration}: ${configs.find((k) => k.name === c.configuration)!.description}`,
+      ...c.rows.map(ci),
+    ]);
   const checks = mustHold(gra);
   const sm = gra.smooth!;
   const rising = sm.every((v, k) => k === 0 || v >= sm[k - 1]! - 0.02);
@@ -401,6 +453,12 @@ async function mainStudy(trials: number, seed: number, workers: number): Promise
     '## Single-axis variants between standard and smooth',
     '',
     markdownTable(header, axes),
+    '',
+    '## Rivals of the MSS (issue 16)',
+    '',
+    'The same trials through spectral optimal transport (per frame W_2^2 along frequency between magnitudes normalised to unit mass, sot-loss defaults: flat-top, sizes 1024 / 2048 / 512, centred frames) and through the mean squared error on samples. Each estimate has its own random phase, so the MSE of two estimates differs mostly by their phases, not by their distance to the target.',
+    '',
+    markdownTable(header, rivalRows),
     '',
     '## Must-hold checks (issue 6)',
     '',
@@ -429,7 +487,7 @@ async function mainStudy(trials: number, seed: number, workers: number): Promise
     })}\n`,
   );
   writeOut('gra.svg', graChart(cells));
-  console.log(markdownTable(header, [...main, ...axes]));
+  console.log(markdownTable(header, [...main, ...axes, ...rivalRows]));
   console.log('');
   for (const c of checks) console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.check}  (${c.detail})`);
   console.log(
@@ -447,6 +505,8 @@ const CONFIG_COLORS: Readonly<Record<string, string>> = {
   'standard+compression': '#8c564b',
   'standard+distance': '#e377c2',
   'standard+hop': '#7f7f7f',
+  sot: '#17becf',
+  mse: '#bcbd22',
 };
 
 /**

@@ -23,21 +23,22 @@
  * Reported on a fully labelled test set: frame-wise F-measure (micro over the classes of a level)
  * per level and the mean consistency gamma_c, both from @losses/metrics, threshold 0.5.
  */
-import {
-  aggregateBottomUp as aggregateNd,
-  type Hierarchy,
-  hierarchies,
-  maxConstraint as maxConstraintNd,
-} from '@losses/hierarchy';
-import { aggregateBottomUp, hierarchicalLoss, mcLoss } from '@losses/hierarchy/tfjs';
-import { consistency, frameScores } from '@losses/metrics';
+import { type Hierarchy, hierarchies } from '@losses/hierarchy';
+import { consistency } from '@losses/metrics';
 import { tensor } from '@losses/tensor';
-import * as tf from '@tensorflow/tfjs';
 import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
 import { gaussian, mulberry32 } from '../lib/random.js';
 import { lineChart, type Series } from '../lib/svg.js';
 import { useCpuBackend } from '../lib/tfjs.js';
+import {
+  levelF,
+  predictWith,
+  type StrategyKind,
+  strategies,
+  trainStrategy,
+} from '../train/hierarchy.js';
+import { predictProbabilities } from '../train/mlp.js';
 import type { ReproduceCase, ReproduceOptions } from './types.js';
 
 /** Settings of one run of the case. */
@@ -193,14 +194,6 @@ export function coarsen(
   return out;
 }
 
-type StrategyKind = 'A' | 'B' | 'D' | 'MC';
-interface Strategy {
-  name: string;
-  kind: StrategyKind;
-  alpha?: number;
-  beta?: number;
-}
-
 /** One row of the results. */
 export interface StrategyResult {
   strategy: string;
@@ -215,71 +208,6 @@ export interface StrategyResult {
   consistency: number;
   finalLoss: number;
   seconds: number;
-}
-
-function buildModel(cfg: HierarchyCaseConfig, C: number): tf.Sequential {
-  const model = tf.sequential();
-  model.add(
-    tf.layers.dense({
-      inputShape: [cfg.features],
-      units: cfg.hidden,
-      activation: 'relu',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: cfg.seed }),
-    }),
-  );
-  model.add(
-    tf.layers.dense({
-      units: C,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: cfg.seed + 1 }),
-    }),
-  );
-  return model;
-}
-
-function lossFor(s: Strategy, h: Hierarchy, z: tf.Tensor, y: tf.Tensor): tf.Scalar {
-  switch (s.kind) {
-    case 'A':
-      return hierarchicalLoss(z, y, h, { alpha: 0, beta: 0 });
-    case 'B':
-      return hierarchicalLoss(aggregateBottomUp(tf.sigmoid(z), h), y, h, {
-        alpha: 0,
-        beta: 0,
-        input: 'probabilities',
-      });
-    case 'D':
-      return hierarchicalLoss(z, y, h, { alpha: s.alpha!, beta: s.beta! });
-    case 'MC':
-      return mcLoss(z, y, h);
-  }
-}
-
-function predict(s: Strategy, h: Hierarchy, p: Float32Array, shape: number[]): Float32Array {
-  const t = tensor(p, shape);
-  if (s.kind === 'B') return aggregateNd(t, h).data as Float32Array;
-  if (s.kind === 'MC') return maxConstraintNd(t, h).data as Float32Array;
-  return p;
-}
-
-function levelF(h: Hierarchy, pred: Float32Array, ref: Float32Array): number[] {
-  const C = h.classes.length;
-  const frames = ref.length / C;
-  const scores = frameScores(tensor(pred, [frames, C]), tensor(ref, [frames, C]));
-  const out: number[] = [];
-  for (let level = 1; level <= h.depth; level++) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (const name of h.classesAtLevel(level)) {
-      const s = scores.perClass[h.indexOf(name)]!;
-      tp += s.tp;
-      fp += s.fp;
-      fn += s.fn;
-    }
-    const p = tp + fp > 0 ? tp / (tp + fp) : 0;
-    const r = tp + fn > 0 ? tp / (tp + fn) : 0;
-    out.push(p + r > 0 ? (2 * p * r) / (p + r) : 0);
-  }
-  return out;
 }
 
 /** Runs every strategy on one generated data set and returns the results (no files written). */
@@ -298,55 +226,29 @@ export async function runHierarchyCase(
   const yTest = orchestraActivity(h, cfg.testFrames, r);
   const xTest = features(h, yTest, A, cfg, r);
 
-  const strategies: Strategy[] = [
-    { name: 'A (BCE)', kind: 'A' },
-    { name: 'B (aggregate)', kind: 'B' },
-    ...cfg.grid.map(
-      ([alpha, beta]): Strategy => ({ name: `D(${alpha}, ${beta})`, kind: 'D', alpha, beta }),
-    ),
-    { name: 'MCLoss + MCM', kind: 'MC' },
-  ];
-  const batches = Math.ceil(cfg.trainFrames / cfg.batch);
   const results: StrategyResult[] = [];
-  for (const s of strategies) {
+  for (const s of strategies(cfg.grid)) {
     const t0 = Date.now();
-    const model = buildModel(cfg, C);
-    const opt = tf.train.adam(cfg.learningRate);
-    const order = mulberry32(cfg.seed + 99);
-    let finalLoss = 0;
-    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-      // A fixed permutation of batch starts per epoch (same for every strategy).
-      const starts = Array.from({ length: batches }, (_, i) => i * cfg.batch);
-      for (let i = starts.length - 1; i > 0; i--) {
-        const j = Math.floor(order() * (i + 1));
-        [starts[i], starts[j]] = [starts[j]!, starts[i]!];
-      }
-      let sum = 0;
-      for (const start of starts) {
-        const n = Math.min(cfg.batch, cfg.trainFrames - start);
-        const xb = tf.tensor2d(xTrain.subarray(start * cfg.features, (start + n) * cfg.features), [
-          n,
-          cfg.features,
-        ]);
-        const yb = tf.tensor2d(labels.subarray(start * C, (start + n) * C), [n, C]);
-        const loss = opt.minimize(
-          () => lossFor(s, h, model.apply(xb) as tf.Tensor, yb),
-          true,
-        ) as tf.Scalar;
-        sum += loss.dataSync()[0]!;
-        tf.dispose([xb, yb, loss]);
-        onStep();
-      }
-      finalLoss = sum / batches;
-    }
-    const p = tf.tidy(() =>
-      tf.sigmoid(model.predict(tf.tensor2d(xTest, [cfg.testFrames, cfg.features])) as tf.Tensor),
+    const { model, finalLoss } = trainStrategy(
+      s,
+      h,
+      xTrain,
+      labels,
+      {
+        inputs: cfg.features,
+        hidden: cfg.hidden,
+        epochs: cfg.epochs,
+        batch: cfg.batch,
+        learningRate: cfg.learningRate,
+        seed: cfg.seed,
+      },
+      onStep,
     );
-    const pData = p.dataSync() as Float32Array;
-    const pred = predict(s, h, Float32Array.from(pData), [cfg.testFrames, C]);
-    tf.dispose(p);
+    const pred = predictWith(s, h, predictProbabilities(model, xTest, cfg.features), [
+      cfg.testFrames,
+      C,
+    ]);
     model.dispose();
-    opt.dispose();
     const fByLevel = levelF(h, pred, yTest);
     results.push({
       strategy: s.name,

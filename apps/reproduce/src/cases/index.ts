@@ -1,9 +1,13 @@
 import { alignmentCase } from './alignment.js';
 import { freqEstimationCase } from './freq-estimation.js';
 import { graCase } from './gra.js';
+import { harmonicEstimationCase } from './harmonic-estimation.js';
 import { hierarchyCase } from './hierarchy.js';
+import { instrumentsCase } from './instruments.js';
 import { landscapeCase } from './landscape.js';
 import { leakageCase } from './leakage.js';
+import { multipitchCase } from './multipitch.js';
+import { notesCase } from './notes.js';
 import type { ReproduceCase } from './types.js';
 
 /** Every case of the main job, in the order `pnpm reproduce` runs them. */
@@ -12,9 +16,13 @@ export const cases: readonly ReproduceCase[] = [
   leakageCase,
   landscapeCase,
   freqEstimationCase,
+  harmonicEstimationCase,
   graCase,
+  notesCase,
   // Case study 2: hierarchical classification.
   hierarchyCase,
+  instrumentsCase,
   // Case study 3: soft-DTW.
   alignmentCase,
+  multipitchCase,
 ];

@@ -14,7 +14,7 @@ import type { Tensor, TensorLike } from '@losses/tensor';
 import { tensor, toTensor } from '@losses/tensor';
 import { differentiableOp, fromTf } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
-import { kernelOf, lossFor, type MssLoss, type MssLossSpec } from '../loss.js';
+import { kernelOf, lossFor, type MssLoss, type MssLossSpec, releaseLarge } from '../loss.js';
 
 /**
  * d(mean loss)/d(target), shape of `target`: the second vector-Jacobian product, computed only
@@ -27,6 +27,7 @@ function targetGradient(loss: MssLoss, estimate: Tensor, target: Tensor): Tensor
   const items = e.shape[0]!;
   const prepared = kernel.prepareTarget(batch(target), true);
   const r = kernel.evaluate(e, prepared, false, 1 / items, true);
+  releaseLarge(loss);
   return tensor(r.targetGrad!.data, target.shape);
 }
 
@@ -66,7 +67,10 @@ export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLos
     },
     ['estimate', 'target'],
   );
-  return op(estimate, target) as tf.Scalar;
+  const out = op(estimate, target) as tf.Scalar;
+  // A cached preset that grew past PRESET_CACHE_BYTES is dropped, as after the ndarray one-shots.
+  releaseLarge(loss);
+  return out;
 }
 
 /**
@@ -81,13 +85,20 @@ export function mssLossWithTarget(
   target: tf.Tensor | TensorLike,
   options?: MssLossSpec,
 ): (estimate: tf.Tensor) => tf.Scalar {
-  const fixed = lossFor(options).withTarget(
+  const loss = lossFor(options);
+  const fixed = loss.withTarget(
     isTfTensor(target) ? fromTf(target, 'target') : toTensor(target, { name: 'target' }),
   );
+  releaseLarge(loss);
   const op = differentiableOp(
     ([est], { recording }) => {
-      if (!recording) return { output: fixed.value(est!) };
+      if (!recording) {
+        const value = fixed.value(est!);
+        releaseLarge(loss);
+        return { output: value };
+      }
       const r = fixed.valueAndGrad(est!);
+      releaseLarge(loss);
       return { output: r.value, grads: [r.grad] };
     },
     ['estimate'],

@@ -2,11 +2,11 @@
  * The loss's hot loops in WebAssembly (SIMD): wasm/mss.wat computes the logs of the log-type
  * compressions (a two-lane table-driven log), then the distance and the gradient w.r.t. the
  * magnitudes from both spectrograms' magnitudes and logs, the numbers of src/fused.ts and
- * src/compression.ts to rounding. It works in the memory of a scale's STFT module (see
+ * src/compression.ts to rounding (the compression's form a log(b + c x) comes from there). It works in the memory of a scale's STFT module (see
  * src/wasm/pipeline.ts).
  */
-import { compileWasm } from '@losses/stft/internal';
-import type { ResolvedCompression } from '../compression.js';
+import { compileWasm } from '@losses/tensor/internal';
+import { logForm, type ResolvedCompression } from '../compression.js';
 import { WASM_BASE64 } from './module.js';
 
 interface Exports {
@@ -43,7 +43,8 @@ export function mssModule(): WebAssembly.Module | null {
 
 /**
  * One pass of the loss loop (wasm/mss.wat): a linear term of weight `wlin` plus a log-type
- * compression (kind 0 or 1, with A, b, c, eps) of weight `wlog`, or none (kind 2).
+ * compression (kind 0 log / db, 1 safeLog, 3 log1p, with A, b, c, eps) of weight `wlog`, or none
+ * (kind 2).
  */
 interface Pass {
   kind: number;
@@ -55,32 +56,30 @@ interface Pass {
   wlog: number;
 }
 
+/** The module's kind of a log form: 0 log(b + c x), 1 safeLog, 3 log1p (2: no log, see Pass). */
+const KIND = { log: 0, safeLog: 1, log1p: 3 } as const;
+
 /**
- * The passes of a list of compressions: every log-type compression gets its own pass, and the
- * linear ones (their weights summed) ride along with the first.
+ * The passes of a list of compressions: every log-type compression gets its own pass with its form
+ * a log(b + c x) (compression.ts), and the linear ones (their weights summed) ride along with the
+ * first.
  */
 function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
   let wlin = 0;
   const passes: Pass[] = [];
   for (const c of compressions) {
-    const w = c.weight;
-    switch (c.kind) {
-      case 'linear':
-        wlin += w;
-        break;
-      case 'log':
-        passes.push({ kind: 0, a: 1, b: c.eps, c: 1, eps: 0, wlin: 0, wlog: w });
-        break;
-      case 'db':
-        passes.push({ kind: 0, a: 20 / Math.LN10, b: c.eps, c: 1, eps: 0, wlin: 0, wlog: w });
-        break;
-      case 'log1p':
-        passes.push({ kind: 0, a: 1, b: 1, c: c.gamma, eps: 0, wlin: 0, wlog: w });
-        break;
-      case 'safeLog':
-        passes.push({ kind: 1, a: 1, b: 0, c: 1, eps: c.eps, wlin: 0, wlog: w });
-        break;
-    }
+    const f = logForm(c);
+    if (f === null) wlin += c.weight;
+    else
+      passes.push({
+        kind: KIND[f.kind],
+        a: f.a,
+        b: f.b,
+        c: f.c,
+        eps: f.eps,
+        wlin: 0,
+        wlog: c.weight,
+      });
   }
   if (passes.length === 0) passes.push({ kind: 2, a: 1, b: 0, c: 1, eps: 0, wlin: 0, wlog: 0 });
   passes[0]!.wlin = wlin;
@@ -151,8 +150,7 @@ export class MssWasm {
    * sum over i < n and compressions k of w_k dist(p_k(x[i]) - p_k(t[i])) (|.| or squared, w_k the
    * compression's weight) for the magnitudes x (estimate) and t (target), given their logs from
    * {@link MssWasm.logs} (`lx[j]`, `lt[j]` per log-type compression j), and with `grad` the
-   * gradient of `weight` times it w.r.t. x, divided by x (the adjoint STFT's `scaled` input),
-   * stored into g.
+   * gradient of `weight` times it w.r.t. x (dL/d|X|, the adjoint STFT's input), stored into g.
    */
   fused(
     squared: boolean,

@@ -1,27 +1,36 @@
 /**
- * The loss scale by scale in WebAssembly: the frames go into the memory of the scale's STFT module
- * (@losses/stft's WasmStft), and the spectra, magnitudes, their logs, the gradient w.r.t. the
- * magnitudes and the adjoint STFT stay there; only the signals go in and the gradient w.r.t. the
- * signal comes out. Serves the l1 and l2sq distances without spectral convergence, the estimate's
- * gradient only (the presets standard, smooth and ddsp); src/kernel.ts does the rest.
+ * The WebAssembly engine of the multi-scale spectral loss (see ../engine.ts), scale by scale: the
+ * frames go into the memory of the scale's STFT module (@losses/stft's WasmStft), and the spectra,
+ * magnitudes, their logs, the gradient w.r.t. the magnitudes and the adjoint STFT stay there; only
+ * the signals go in and the gradient w.r.t. the signal comes out. Serves the l1 and l2sq distances
+ * without spectral convergence, the estimate's gradient only (the presets standard, smooth and
+ * ddsp); the JavaScript engine does the rest.
  */
 import {
-  addUnpadded,
   type Framed,
-  frameCountOf,
-  resolveStftOptions,
-  StftKernel,
+  Framer,
+  type ResolvedStft,
+  tryWasm,
   WasmStft,
+  wasmMemoryLimit,
   wasmSupports,
 } from '@losses/stft/internal';
-import type { FloatArray } from '@losses/tensor';
-import { LossInputError } from '@losses/tensor';
-import { type MssConfig, stftOptionsOf } from '../options.js';
+import type { FloatArray, Tensor } from '@losses/tensor';
+import { dtypeOf, LossInputError, tensor } from '@losses/tensor';
+import {
+  dataOf,
+  type EngineTarget,
+  type Evaluation,
+  type EvaluationRequest,
+  type MssEngine,
+} from '../engine.js';
+import type { MssConfig } from '../options.js';
 import { MssWasm, mssModule, TABLE_DOUBLES } from './kernel.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
 interface Scale {
-  readonly frame: StftKernel;
+  readonly cfg: ResolvedStft;
+  readonly framer: Framer;
   readonly stft: WasmStft;
   readonly loss: MssWasm;
   /**
@@ -55,7 +64,7 @@ export type ScaleTarget =
       readonly signals?: undefined;
     };
 
-/** Where the scales' gradients w.r.t. the signal gather (see WasmPipeline.evaluate). */
+/** Where the scales' gradients w.r.t. the signal gather (see WasmEngine.evaluate). */
 interface GradSum {
   /** The sum over the scales so far, when frames are padded (each scale's padding differs). */
   readonly acc: Float64Array | undefined;
@@ -63,19 +72,13 @@ interface GradSum {
   last: Float64Array | undefined;
 }
 
-let enabled = true;
-
-/**
- * Turns the WebAssembly pipeline on or off for losses created afterwards (tests compare it with the
- * JavaScript path). Returns the previous setting.
- */
-export function setWasmPipelineEnabled(on: boolean): boolean {
-  const was = enabled;
-  enabled = on;
-  return was;
+/** A target of the WebAssembly engine: its samples (transient) or its spectrograms (fixed). */
+export interface WasmTarget extends EngineTarget {
+  readonly signals?: Signals;
+  readonly spectrograms?: readonly TargetSpectrogram[];
 }
 
-export class WasmPipeline {
+export class WasmEngine implements MssEngine<WasmTarget> {
   private readonly config: MssConfig;
   private readonly scales: Scale[];
 
@@ -84,28 +87,77 @@ export class WasmPipeline {
     this.scales = scales;
   }
 
-  /** The pipeline for `config`, or undefined where it does not apply or WebAssembly is missing. */
-  static create(config: MssConfig): WasmPipeline | undefined {
+  /**
+   * Whether the engine computes this configuration: the l1 and l2sq distances without spectral
+   * convergence. (New steps the module has no kernel for - filterbanks, other distances - are
+   * declined here and run in the JavaScript engine.)
+   */
+  static serves(config: MssConfig): boolean {
+    return config.distance !== 'l2' && config.spectralConvergence === 0;
+  }
+
+  /**
+   * The engine for `config` (with its scales' resolved STFT options `cfgs`), or undefined where it
+   * does not serve it or WebAssembly is off or missing.
+   */
+  static create(config: MssConfig, cfgs: readonly ResolvedStft[]): WasmEngine | undefined {
     const mod = mssModule();
     const eligible =
-      enabled &&
-      mod !== null &&
-      config.distance !== 'l2' &&
-      config.spectralConvergence === 0 &&
-      config.sizes.every((n) => wasmSupports(n));
+      mod !== null && WasmEngine.serves(config) && config.sizes.every((n) => wasmSupports(n));
     if (!eligible) return undefined;
-    const scales = config.sizes.map((_, s): Scale => {
-      const cfg = resolveStftOptions(stftOptionsOf(config, s));
+    const scales = cfgs.map((cfg): Scale => {
       const stft = new WasmStft(cfg.size, cfg.hop, cfg.window);
       const table = stft.reserve(TABLE_DOUBLES);
       return {
-        frame: new StftKernel(cfg),
+        cfg,
+        framer: new Framer(cfg),
         stft,
         loss: new MssWasm(mod, stft.memory, table, config.compressions),
         loaded: undefined,
       };
     });
-    return new WasmPipeline(config, scales);
+    return new WasmEngine(config, scales);
+  }
+
+  /**
+   * A transient target as its samples (its spectra are computed in each call), a fixed one as its
+   * spectrograms; null for a target whose gradient is wanted, or whose spectrograms do not fit in
+   * the WebAssembly memories.
+   */
+  prepareTarget(target: Tensor, withVjp: boolean, transient: boolean): WasmTarget | null {
+    if (withVjp) return null;
+    const [items, length] = target.shape as [number, number];
+    const signals: Signals = { data: dataOf(target), items, length };
+    if (transient) return { items, length, signals };
+    const spectrograms: TargetSpectrogram[] = [];
+    for (let s = 0; s < this.scales.length; s++) {
+      const sp = this.spectrogramOf(s, signals);
+      if (sp === null) return null;
+      spectrograms.push(sp);
+    }
+    return { items, length, spectrograms };
+  }
+
+  evaluate(est: Tensor, target: WasmTarget, request: EvaluationRequest): Evaluation | null {
+    if (request.targetGrad) return null;
+    const [items, length] = est.shape as [number, number];
+    const perItem = new Float64Array(items);
+    const scaleWeight = this.config.scaleReduction === 'mean' ? 1 / this.scales.length : 1;
+    const r = this.run(
+      { data: dataOf(est), items, length },
+      (s) =>
+        target.signals
+          ? { signals: target.signals }
+          : { spectrogram: target.spectrograms![s]!, items: target.items },
+      request.itemWeight,
+      scaleWeight,
+      perItem,
+      request.grad ? dtypeOf(est.data) : undefined,
+    );
+    if (r === null) return null;
+    const out: Evaluation = { perItem };
+    if (r.grad) out.grad = tensor(r.grad, est.shape);
+    return out;
   }
 
   /** Spectra (at `spec`) and magnitudes (at `mag`) of the framed signals at `sig`. */
@@ -117,36 +169,154 @@ export class WasmPipeline {
 
   /** Frames the signals `x` into the memory at byte offset `sig` (from a layout). */
   private load(sc: Scale, x: Signals, sig: number): Framed {
-    const plen = sc.frame.paddedLength(x.length);
+    const plen = sc.framer.paddedLength(x.length);
     const into = sc.stft.f64(0).subarray(sig / 8, sig / 8 + x.items * plen);
-    return sc.frame.frame(x.data, x.items, x.length, into);
+    return sc.framer.frame(x.data, x.items, x.length, into);
   }
 
   /**
    * The spectrogram of every item of `x` at scale `s` (`[items * frames * bins]` each): the form
-   * of a fixed target that {@link WasmPipeline.evaluate} takes.
+   * of a fixed target that {@link WasmEngine.evaluate} takes. Computed in chunks of items when
+   * all of them do not fit in a WebAssembly memory; null when one item does not (or the memory
+   * cannot grow): then the target takes the JavaScript path.
    */
-  spectrogramOf(s: number, x: Signals): TargetSpectrogram {
+  private spectrogramOf(s: number, x: Signals): TargetSpectrogram | null {
     const sc = this.scales[s]!;
-    const bins = sc.frame.cfg.bins;
-    const plen = sc.frame.paddedLength(x.length);
-    const frames = frameCountOf(sc.frame.cfg, x.length);
-    const count = x.items * frames * bins;
+    const bins = sc.cfg.bins;
+    const plen = sc.framer.paddedLength(x.length);
+    const frames = sc.framer.frameCount(x.length);
+    const m = frames * bins;
+    const regions = (items: number) => [
+      items * plen,
+      2 * items * m,
+      items * m,
+      ...Array.from({ length: sc.loss.logCount }, () => items * m),
+    ];
+    // Every scale's memory stays (it only grows): each gets its share of the limit.
+    const share = wasmMemoryLimit() / this.scales.length;
+    const chunk = largestFitting(x.items, (c) => sc.stft.bytesFor(...regions(c)) <= share);
+    if (chunk === 0) return null;
+    const mag = new Float64Array(x.items * m);
+    const logs = Array.from({ length: sc.loss.logCount }, () => new Float64Array(x.items * m));
     sc.loaded = undefined;
-    const [sig, spec, mag, ...logs] = sc.stft.layout(
-      x.items * plen,
-      2 * count,
+    for (let b0 = 0; b0 < x.items; b0 += chunk) {
+      const items = Math.min(chunk, x.items - b0);
+      const part = rows(x, b0, items);
+      const count = items * m;
+      const ok = tryWasm(() => {
+        const [sig, spec, at, ...logAt] = sc.stft.layout(...regions(items)) as [
+          number,
+          number,
+          number,
+          ...number[],
+        ];
+        const f = this.load(sc, part, sig);
+        this.magnitudes(sc, f, sig, spec, at);
+        logAt.forEach((l, j) => {
+          sc.loss.logs(j, at, count, l);
+        });
+        const view = sc.stft.f64(0);
+        mag.set(view.subarray(at / 8, at / 8 + count), b0 * m);
+        logAt.forEach((l, j) => {
+          logs[j]!.set(view.subarray(l / 8, l / 8 + count), b0 * m);
+        });
+      });
+      if (!ok) return null;
+    }
+    return { frames, bins, mag, logs };
+  }
+
+  /**
+   * The bytes of WebAssembly memory (all scales together) that {@link WasmEngine.evaluate}
+   * needs for `items` items of `length` samples, against a target of one item or as many, fixed
+   * (spectrograms) or not (signals).
+   */
+  memoryFor(items: number, length: number, oneTarget: boolean, fixed: boolean): number {
+    let bytes = 0;
+    for (const sc of this.scales) {
+      bytes += sc.stft.bytesFor(...this.regions(sc, length, items, oneTarget ? 1 : items, fixed));
+    }
+    return bytes;
+  }
+
+  /** The regions (float64 counts) {@link WasmEngine.evaluateScale} lays out. */
+  private regions(
+    sc: Scale,
+    length: number,
+    items: number,
+    tItems: number,
+    fixed: boolean,
+  ): number[] {
+    const plen = sc.framer.paddedLength(length);
+    const m = sc.framer.frameCount(length) * sc.cfg.bins;
+    const count = items * m;
+    const tCount = tItems * m;
+    const nLogs = sc.loss.logCount;
+    return [
+      tCount,
+      ...Array.from({ length: nLogs }, () => tCount),
+      items * plen,
+      fixed ? 0 : tItems * plen,
+      2 * Math.max(count, tCount),
       count,
-      ...Array.from({ length: sc.loss.logCount }, () => count),
-    ) as [number, number, number, ...number[]];
-    const f = this.load(sc, x, sig);
-    this.magnitudes(sc, f, sig, spec, mag);
-    logs.forEach((l, j) => {
-      sc.loss.logs(j, mag, count, l);
+      count,
+      items * plen,
+      ...Array.from({ length: nLogs }, () => count),
+    ];
+  }
+
+  /**
+   * Like {@link WasmEngine.evaluateAll}, in chunks of items when all of them do not fit in the
+   * WebAssembly memories (4 GiB for all scales together, see setWasmMemoryLimit; the results are
+   * the same, bit for bit: items are independent). Returns null, with `perItem` untouched, when a
+   * single item does not fit or a memory cannot grow: the caller then runs the JavaScript path.
+   */
+  private run(
+    est: Signals,
+    target: (s: number) => ScaleTarget,
+    itemWeight: number,
+    scaleWeight: number,
+    perItem: Float64Array,
+    dtype: 'float32' | 'float64' | undefined,
+  ): { grad: FloatArray | undefined } | null {
+    const { items, length } = est;
+    const targets = this.scales.map((_, s) => target(s));
+    const tItemsOf = (t: ScaleTarget) => (t.spectrogram ? t.items : t.signals.items);
+    // The memories of all scales stay (they only grow): together within the limit.
+    const oneTarget = tItemsOf(targets[0]!) === 1;
+    const fixed = targets[0]!.spectrogram !== undefined;
+    const fits = (c: number) => this.memoryFor(c, length, oneTarget, fixed) <= wasmMemoryLimit();
+    const chunk = largestFitting(items, fits);
+    if (chunk === 0) return null;
+    const sums = new Float64Array(items);
+    let out: FloatArray | undefined;
+    const ok = tryWasm(() => {
+      for (let b0 = 0; b0 < items; b0 += chunk) {
+        const c = Math.min(chunk, items - b0);
+        // One chunk: the targets as they are (a fixed target already loaded is not copied again).
+        const part = (t: ScaleTarget): ScaleTarget =>
+          c === items || tItemsOf(t) === 1 ? t : targetRows(t, b0, c);
+        const g = this.evaluateAll(
+          rows(est, b0, c),
+          (s) => part(targets[s]!),
+          itemWeight,
+          scaleWeight,
+          sums.subarray(b0, b0 + c),
+          dtype,
+        );
+        if (g && c === items) out = g;
+        else if (g) {
+          out ??= new (dtype === 'float32' ? Float32Array : Float64Array)(items * length);
+          out.set(g, b0 * length);
+        }
+      }
     });
-    const view = sc.stft.f64(0);
-    const copy = (at: number) => view.slice(at / 8, at / 8 + count);
-    return { frames, bins, mag: copy(mag), logs: logs.map(copy) };
+    if (!ok) {
+      for (const sc of this.scales) sc.loaded = undefined;
+      return null;
+    }
+    for (let b = 0; b < items; b++) perItem[b]! += sums[b]!;
+    return { grad: out };
   }
 
   /**
@@ -154,7 +324,7 @@ export class WasmPipeline {
    * at every scale s, times `scaleWeight`, added to `perItem`; with `dtype` it returns the gradient
    * of sum_b itemWeight * L_b w.r.t. `est` (`[items, length]`) in that float type.
    */
-  evaluate(
+  private evaluateAll(
     est: Signals,
     target: (s: number) => ScaleTarget,
     itemWeight: number,
@@ -168,7 +338,7 @@ export class WasmPipeline {
       // Frames that neither start before the signal nor run past it: every scale's padded-signal
       // gradient is the signal's, and each adds to the last one's in place.
       const inPlace = this.scales.every(
-        (sc) => !sc.frame.cfg.center && sc.frame.paddedLength(est.length) === est.length,
+        (sc) => !sc.cfg.center && sc.framer.paddedLength(est.length) === est.length,
       );
       grad = { acc: inPlace ? undefined : new Float64Array(n), last: undefined };
     }
@@ -182,7 +352,7 @@ export class WasmPipeline {
     return out;
   }
 
-  /** Scale `s` of {@link WasmPipeline.evaluate}. */
+  /** Scale `s` of {@link WasmEngine.evaluate}. */
   private evaluateScale(
     s: number,
     est: Signals,
@@ -194,7 +364,7 @@ export class WasmPipeline {
   ): void {
     const c = this.config;
     const sc = this.scales[s]!;
-    const bins = sc.frame.cfg.bins;
+    const bins = sc.cfg.bins;
     const fixed = target.spectrogram;
     const tItems = fixed ? target.items : target.signals.items;
     if (target.signals && target.signals.length !== est.length) {
@@ -204,30 +374,22 @@ export class WasmPipeline {
         'estimate',
       );
     }
-    const plen = sc.frame.paddedLength(est.length);
-    const frames = frameCountOf(sc.frame.cfg, est.length);
+    const plen = sc.framer.paddedLength(est.length);
+    const frames = sc.framer.frameCount(est.length);
     const m = frames * bins;
     const count = est.items * m;
     const tCount = tItems * m;
     if (fixed && fixed.frames !== frames) {
       throw new LossInputError(
         'SHAPE_MISMATCH',
-        `estimate: its spectrogram at FFT size ${sc.frame.cfg.size} has ${frames} frames, the target's ${fixed.frames}`,
+        `estimate: its spectrogram at FFT size ${sc.cfg.size} has ${frames} frames, the target's ${fixed.frames}`,
         'estimate',
       );
     }
     const nLogs = sc.loss.logCount;
     // The target's magnitudes and logs come first: a fixed target stays there for the next call.
     const [magT, ...rest] = sc.stft.layout(
-      tCount,
-      ...Array.from({ length: nLogs }, () => tCount),
-      est.items * plen,
-      fixed ? 0 : tItems * plen,
-      2 * Math.max(count, tCount),
-      count,
-      count,
-      est.items * plen,
-      ...Array.from({ length: nLogs }, () => count),
+      ...this.regions(sc, est.length, est.items, tItems, fixed !== undefined),
     ) as [number, ...number[]];
     const logT = rest.slice(0, nLogs);
     const [sigE, sigT, spec, magE, dmag, gp] = rest.slice(nLogs) as [
@@ -285,9 +447,40 @@ export class WasmPipeline {
       if (grad.last) gpView.set(grad.last);
       else gpView.fill(0);
       const floor = c.magnitudeEps ?? 0;
-      sc.stft.backwardAt(spec, dmag, frames, est.items * frames, plen, floor, gp, true);
-      if (grad.acc) addUnpadded(sc.frame.cfg, fe, gpView, grad.acc);
+      sc.stft.backwardAt(spec, magE, dmag, frames, est.items * frames, plen, floor, gp);
+      if (grad.acc) sc.framer.addUnpadded(fe, gpView, grad.acc);
       else grad.last = gpView;
     }
   }
+}
+
+/** The largest c in 0..n with fits(c), for fits true up to some c and false above. */
+function largestFitting(n: number, fits: (c: number) => boolean): number {
+  if (fits(n)) return n;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Items b0 .. b0 + count of a batch of signals. */
+function rows(x: Signals, b0: number, count: number): Signals {
+  return {
+    data: x.data.subarray(b0 * x.length, (b0 + count) * x.length),
+    items: count,
+    length: x.length,
+  };
+}
+
+/** Items b0 .. b0 + count of a target of as many items as the estimate. */
+function targetRows(t: ScaleTarget, b0: number, count: number): ScaleTarget {
+  if (t.signals) return { signals: rows(t.signals, b0, count) };
+  const { frames, bins, mag, logs } = t.spectrogram;
+  const m = frames * bins;
+  const part = (a: Float64Array) => a.subarray(b0 * m, (b0 + count) * m);
+  return { spectrogram: { frames, bins, mag: part(mag), logs: logs.map(part) }, items: count };
 }

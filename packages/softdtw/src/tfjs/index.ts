@@ -1,24 +1,32 @@
 /**
  * @packageDocumentation
- * `@losses/softdtw/tfjs`: soft-DTW, the soft-DTW divergence and sharp soft-DTW as differentiable
- * TensorFlow.js ops w.r.t. both sequences (usable in `optimizer.minimize`). Forward and backward
- * run the package's own float64 kernels through `differentiableOp` of `@losses/tensor/tfjs`.
+ * `@losses/softdtw/tfjs`: soft-DTW, the divergences, sharp soft-DTW and the CTC loss as
+ * differentiable TensorFlow.js ops (usable in `optimizer.minimize`). Forward and backward run the
+ * package's own float64 kernels through `differentiableOp` of `@losses/tensor/tfjs`.
  *
  * Cost: inside `tf.grad` / `optimizer.minimize` an op costs about what `...ValueAndGrad` costs on
  * the same data. The gradient w.r.t. `y` is computed only when `y` lies on the path to what is
  * differentiated (a trained `tf.Variable` or model output, or the tensor `tf.grad` differentiates
- * w.r.t.), in one more pass; for a data target it is never computed. Inputs are float32 tfjs
- * tensors (int32 is read exactly, as float64).
+ * w.r.t.), in one more pass; for a data target it is never computed. Outside a gradient tape an op
+ * computes its value alone. Inputs are float32 tfjs tensors (int32 is read exactly, as float64).
  */
 import { type Tensor, tensor } from '@losses/tensor';
 import { differentiableOp } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
+import { type CtcLabels, type CtcOptions, ctcKernel, reduceCtc } from '../ctc.js';
 import { evaluate, type LossKind } from '../evaluate.js';
-import { resolveSequenceOptions, type SoftDtwSequenceOptions } from '../options.js';
+import {
+  resolveSequenceOptions,
+  type SoftDtwDivergenceOptions,
+  type SoftDtwSequenceOptions,
+} from '../options.js';
 import { checkPairSizes, readPairs } from '../sequences.js';
 
 /** Options of the tfjs ops: those of the sequence losses except `gradY` (asked for by tfjs). */
 export type SoftDtwTfOptions = Omit<SoftDtwSequenceOptions, 'gradY'>;
+
+/** Options of the tfjs divergence: those of `softDtwDivergence` except `gradY`. */
+export type SoftDtwDivergenceTfOptions = Omit<SoftDtwDivergenceOptions, 'gradY'>;
 
 /** The gradients of every item as one tensor of `like`'s shape (no copy for a batch's buffer). */
 function joined(gs: Float64Array[], like: Tensor): Tensor {
@@ -43,15 +51,20 @@ function joined(gs: Float64Array[], like: Tensor): Tensor {
  * is a second pass, run only when backpropagation asks for it (`y` on the path to what is
  * differentiated). Outside a tape the value alone is computed.
  */
-function op(kind: LossKind, fn: string, options: SoftDtwTfOptions | undefined) {
-  const r = resolveSequenceOptions(options as SoftDtwSequenceOptions | undefined, `${fn}: options`);
+function op(kind: LossKind, fn: string, options: SoftDtwDivergenceTfOptions | undefined) {
+  const r = resolveSequenceOptions(
+    options as SoftDtwDivergenceOptions | undefined,
+    `${fn}: options`,
+    kind === 'divergence',
+  );
   return differentiableOp(
     ([x, y], { recording }) => {
       const pairs = readPairs(x!, y!, r.cost);
-      // As the ndarray functions: the per-cell state of a gradient, of sharp soft-DTW and of a user
-      // cost is bounded by the size limit; the value of a built-in cost needs two rows.
-      if (recording || kind === 'sharp' || typeof r.cost === 'object') {
-        checkPairSizes(pairs, kind === 'divergence');
+      // As the ndarray functions: the per-cell state (a gradient's soft-min weights, sharp
+      // soft-DTW's matrices, the mean cost's weights, a user cost's matrix) is bounded by the size
+      // limit; the value of a built-in cost alone needs a few rows.
+      if (recording || kind === 'sharp' || r.variant !== 'soft' || typeof r.cost === 'object') {
+        checkPairSizes(pairs, kind === 'divergence', r.steps.di.length);
       }
       const ev = evaluate(kind, pairs, r, recording, false);
       return {
@@ -73,7 +86,8 @@ function op(kind: LossKind, fn: string, options: SoftDtwTfOptions | undefined) {
 /**
  * Soft-DTW of `x` `[N, D]` (or `[B, N, D]`) and `y` `[M, D]` (or `[B, M, D]`) as a scalar tfjs
  * op (the mean over the batch), differentiable w.r.t. both. Options as `softDtw` of
- * `@losses/softdtw` (cost, gamma, stepWeights, bandwidth, prior), validated once here.
+ * `@losses/softdtw` (cost, gamma, steps or stepWeights, band or bandwidth, prior, subsequence,
+ * open ends, normalize), validated once here.
  *
  * @example
  * ```ts
@@ -85,11 +99,14 @@ export function softDtw(x: tf.Tensor, y: tf.Tensor, options?: SoftDtwTfOptions):
   return op('softDtw', 'softDtw', options)(x, y) as tf.Scalar;
 }
 
-/** The soft-DTW divergence as a scalar tfjs op, differentiable w.r.t. `x` and `y`. */
+/**
+ * The divergences of `softDtwDivergence` (`variant`: `'soft'`, `'sharp'`, `'mean-cost'`) as a
+ * scalar tfjs op, differentiable w.r.t. `x` and `y`.
+ */
 export function softDtwDivergence(
   x: tf.Tensor,
   y: tf.Tensor,
-  options?: SoftDtwTfOptions,
+  options?: SoftDtwDivergenceTfOptions,
 ): tf.Scalar {
   return op('divergence', 'softDtwDivergence', options)(x, y) as tf.Scalar;
 }
@@ -97,4 +114,49 @@ export function softDtwDivergence(
 /** Sharp soft-DTW <E, C> as a scalar tfjs op, differentiable w.r.t. `x` and `y`. */
 export function sharpSoftDtw(x: tf.Tensor, y: tf.Tensor, options?: SoftDtwTfOptions): tf.Scalar {
   return op('sharp', 'sharpSoftDtw', options)(x, y) as tf.Scalar;
+}
+
+/**
+ * The CTC loss of `ctcLoss` in `@losses/softdtw` as a tfjs op, differentiable w.r.t. `logProbs`
+ * (`[T, C]` or `[B, T, C]`, e.g. `tf.logSoftmax(logits)`): a scalar for `reduction` `'mean'`
+ * (default, over items) or `'sum'`, a `[B]` tensor of every item's loss for `'none'`. The labels
+ * (one class-index sequence per item, ragged) and options are fixed per call.
+ *
+ * @example
+ * ```ts
+ * optimizer.minimize(() => ctcLoss(tf.logSoftmax(model.apply(x) as tf.Tensor), labels) as tf.Scalar);
+ * ```
+ */
+export function ctcLoss(logProbs: tf.Tensor, labels: CtcLabels, options?: CtcOptions): tf.Tensor {
+  return differentiableOp(
+    ([lp], { recording }) => {
+      // Outside a gradient tape the losses alone (no occupancy pass).
+      const k = ctcKernel('ctcLoss', lp!, labels, options, recording);
+      const output =
+        k.reduction === 'none'
+          ? tensor(Float64Array.from(k.perItem), [k.B])
+          : reduceCtc(k.perItem, k.reduction);
+      if (!recording) return { output };
+      const g = k.grad!;
+      if (k.reduction !== 'none') {
+        // A scalar: the reduced loss's gradient, handed over with the value (as ctcLossValueAndGrad).
+        if (k.reduction === 'mean') for (let q = 0; q < g.length; q++) g[q] = g[q]! / k.B;
+        return { output, grads: [tensor(g, lp!.shape)] };
+      }
+      const block = k.T * k.C;
+      return {
+        output,
+        // 'none': item b's gradient times dL/d(loss_b), written as float32 (handed over as is).
+        vjp: (dy) => {
+          const d = new Float32Array(g.length);
+          for (let b = 0; b < k.B; b++) {
+            const s = (dy as Tensor).get(b);
+            for (let q = b * block; q < (b + 1) * block; q++) d[q] = g[q]! * s;
+          }
+          return [tensor(d, lp!.shape)];
+        },
+      };
+    },
+    ['logProbs'],
+  )(logProbs);
 }

@@ -24,7 +24,7 @@ export interface RowKernel {
    * Cells (i, lo..hi) of one row. `q`: byte address of the weights of cell (i, lo); `st`: byte
    * address of the (m, s) row (column j at st + 16 j; holds row i-1 on entry, row i on exit for
    * columns lo..hi); `c`: byte address of the cost row minus 8 (column j at c + 8 j); `diagM`,
-   * `diagS`: (m, s) of cell (i-1, lo-1).
+   * `diagS`: (m, s) of cell (i-1, lo-1); `leftM`: m of cell (i, lo-1), whose s is 1.
    */
   row(
     lo: number,
@@ -39,6 +39,7 @@ export interface RowKernel {
     shift: number,
     diagM: number,
     diagS: number,
+    leftM: number,
   ): void;
   /**
    * Squared Euclidean cost row C(i, j) = sum_d (x_i[d] - y_j[d])^2 for 0-based columns lo..hi:
@@ -112,6 +113,42 @@ export interface RowKernel {
     wv: number,
     wh: number,
     wd: number,
+  ): void;
+  /**
+   * One row of the forward pass of a general step set (general.ts): cells (i, lo..hi). `tab`: byte
+   * address of K step entries of 24 bytes [pred i32, 16 dj i32, pen i32, unused i32, w f64];
+   * `q`: byte address of the weights of cell (i, lo); `st`: of column 0 of row i in the (m, s)
+   * ring; `c`: of the cost row minus 8.
+   */
+  grow(
+    lo: number,
+    hi: number,
+    K: number,
+    tab: number,
+    q: number,
+    st: number,
+    c: number,
+    invG: number,
+    shift: number,
+  ): void;
+  /**
+   * One row of the backward pass of a general step set, columns hi down to lo: `tab`: K entries
+   * of 24 bytes [G row of the successor i32, 8 dj i32, weight address base i32, unused, w f64];
+   * `qi`: byte address of the weights of cell (i, hi); `cur`: G row i; `end`: the end weights of
+   * row i (`endM` added at column `M`); `e`: the E row minus 8.
+   */
+  gback(
+    lo: number,
+    hi: number,
+    K: number,
+    tab: number,
+    qi: number,
+    cur: number,
+    end: number,
+    endM: number,
+    M: number,
+    e: number,
+    unit: number,
   ): void;
   memory: WebAssembly.Memory;
 }

@@ -1,4 +1,5 @@
-import { checkNumber } from '@losses/tensor';
+import { cachedPlan } from '../cache.js';
+import { checkSize, type MAX_FFT_SIZE } from '../limits.js';
 import { algorithmOf, type SplitTransform, splitFft } from './split.js';
 import type { FftPlan } from './types.js';
 
@@ -41,29 +42,24 @@ class Plan implements FftPlan {
   }
 }
 
-const cache = new Map<number, FftPlan>();
-
 /** {@link getFftPlan} without validation. */
 export function fftPlan(n: number): FftPlan {
-  let plan = cache.get(n);
-  if (plan === undefined) {
-    plan = new Plan(n);
-    cache.set(n, plan);
-  }
-  return plan;
+  return cachedPlan(`complex ${n}`, () => new Plan(n));
 }
 
 /**
  * The FFT plan for length `n`, created on first use and cached per `n` (plans hold scratch memory:
- * use them from one thread, one transform at a time). Lengths with small prime factors (powers of
- * two included) use a mixed-radix Stockham transform (radices 4, 2, 3, 5, generic); other lengths
- * use the cheaper of Rader's algorithm (primes p with a smooth p - 1, e.g. 127, 257) and
- * Bluestein's chirp-z algorithm over a 5-smooth convolution length (e.g. 67, 509, 1021, 2053).
+ * use them from one thread, one transform at a time). The cache keeps the plans used last up to
+ * 64 MiB in all (`PLAN_CACHE_BYTES`); a larger plan is made anew on each call. Lengths with small
+ * prime factors (powers of two included) use a mixed-radix Stockham transform (radices 4, 2, 3, 5,
+ * generic); other lengths use the cheaper of Rader's algorithm (primes p with a smooth p - 1, e.g.
+ * 127, 257) and Bluestein's chirp-z algorithm over a 5-smooth convolution length (e.g. 67, 509,
+ * 1021, 2053).
  *
- * @param n Transform length, an integer >= 1.
- * @throws LossInputError `INVALID_OPTION` if `n` is not an integer >= 1.
+ * @param n Transform length, an integer from 1 to {@link MAX_FFT_SIZE} (2^22).
+ * @throws LossInputError `INVALID_OPTION` if `n` is not such an integer.
  */
 export function getFftPlan(n: number): FftPlan {
-  checkNumber(n, 'n', { integer: true, min: 1 });
+  checkSize(n, 'n');
   return fftPlan(n);
 }

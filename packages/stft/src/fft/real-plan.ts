@@ -1,4 +1,5 @@
 import type { FloatArray } from '@losses/tensor';
+import { cachedPlan } from '../cache.js';
 import { type SplitTransform, splitFft } from './split.js';
 
 /**
@@ -77,14 +78,7 @@ export class RealFft {
   }
 }
 
-const cache = new Map<number, RealFft>();
-
-/** The cached real FFT of length n >= 1. */
+/** The real FFT of length n >= 1 (cached within the plan cache's budget, see PLAN_CACHE_BYTES). */
 export function realFft(n: number): RealFft {
-  let plan = cache.get(n);
-  if (plan === undefined) {
-    plan = new RealFft(n);
-    cache.set(n, plan);
-  }
-  return plan;
+  return cachedPlan(`real ${n}`, () => new RealFft(n));
 }

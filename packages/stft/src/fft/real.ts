@@ -1,6 +1,5 @@
 import {
   arrayType,
-  checkNumber,
   dtypeOf,
   LossInputError,
   type Tensor,
@@ -8,6 +7,7 @@ import {
   tensor,
   toTensor,
 } from '@losses/tensor';
+import { checkSize, MAX_FFT_SIZE } from '../limits.js';
 import { fftPlan } from './plan.js';
 import { realFft } from './real-plan.js';
 
@@ -15,13 +15,20 @@ import { realFft } from './real-plan.js';
  * The one-sided DFT of a real signal: X[k] = sum_j x[j] exp(-2 pi i j k / n), k = 0..floor(n/2)
  * (numpy.fft.rfft / torch.fft.rfft).
  *
- * @param x Real signal, shape `[n]`, n >= 1, finite.
+ * @param x Real signal, shape `[n]`, 1 <= n <= {@link MAX_FFT_SIZE} (2^22), finite.
  * @returns Shape `[floor(n/2) + 1, 2]` (re, im), the float type of `x`.
- * @throws LossInputError for a non-vector, empty or non-finite input.
+ * @throws LossInputError for a non-vector, empty, too long or non-finite input.
  */
 export function rfft(x: TensorLike): Tensor {
   const t = toTensor(x, { name: 'x', rank: 1 });
   const n = t.shape[0]!;
+  if (n > MAX_FFT_SIZE) {
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `x: expected at most ${MAX_FFT_SIZE} samples (the largest FFT length, 2^22), got ${n}`,
+      'x',
+    );
+  }
   const plan = realFft(n);
   const out = new (arrayType(dtypeOf(t.data)))(2 * plan.bins);
   plan.forward(t.data, out);
@@ -34,12 +41,12 @@ export function rfft(x: TensorLike): Tensor {
  * the DC bin and (for even n) the Nyquist bin are ignored, as numpy does.
  *
  * @param X One-sided spectrum, shape `[floor(n/2) + 1, 2]`.
- * @param n Output length, an integer >= 1.
+ * @param n Output length, an integer from 1 to {@link MAX_FFT_SIZE} (2^22).
  * @returns Shape `[n]`, the float type of `X`.
  * @throws LossInputError if `n` is invalid or `X` has the wrong shape or non-finite values.
  */
 export function irfft(X: TensorLike, n: number): Tensor {
-  checkNumber(n, 'n', { integer: true, min: 1 });
+  checkSize(n, 'n');
   const bins = Math.floor(n / 2) + 1;
   const t = toTensor(X, { name: 'X', rank: 2 });
   if (t.shape[0] !== bins || t.shape[1] !== 2) {

@@ -1,37 +1,18 @@
+import { cachedPlan, LruCache } from '../cache.js';
+import { BluesteinFft } from './bluestein.js';
+import { isPrime, smoothAtLeast } from './number-theory.js';
 import { RaderFft } from './rader.js';
 import { directMultiplyAdds } from './real-direct.js';
-import { BluesteinFft, smoothAtLeast } from './split-bluestein.js';
 import { passCost, radices, StockhamFft } from './stockham.js';
+import type { SplitTransform } from './types.js';
 
-/** A complex forward FFT of fixed length on split (re, im) arrays, in place. */
-export interface SplitTransform {
-  readonly n: number;
-  /** X[k] = sum_j x[j] exp(-2 pi i j k / n), written over (re, im). */
-  forward(re: Float64Array, im: Float64Array): void;
-  /**
-   * The same transform of x[j] = window[j] (src[s1 + j] + i src[s2 + j]) (two windowed real
-   * frames), written into (re, im): the windowing fused into the transform's first pass.
-   */
-  forwardWindowed(
-    src: Float64Array,
-    s1: number,
-    s2: number,
-    window: Float64Array,
-    re: Float64Array,
-    im: Float64Array,
-  ): void;
-}
+export type { SplitTransform } from './types.js';
 
 /** How a length is transformed. */
 export type Algorithm = 'identity' | 'radix' | 'rader' | 'bluestein';
 
-function isPrime(n: number): boolean {
-  if (n < 2) return false;
-  for (let f = 2; f * f <= n; f++) if (n % f === 0) return false;
-  return true;
-}
-
-const choices = new Map<number, { algorithm: Algorithm; cost: number; m?: number }>();
+/** The choice per length, memoised for the 4096 lengths used last (a few dozen bytes each). */
+const choices = new LruCache<number, { algorithm: Algorithm; cost: number; m?: number }>(4096);
 
 /** 5-smooth lengths in [lo, 2 lo], ascending. */
 function smoothCandidates(lo: number): number[] {
@@ -74,7 +55,7 @@ function choose(n: number): { algorithm: Algorithm; cost: number; m?: number } {
       }
     }
   }
-  choices.set(n, best);
+  choices.set(n, best, 1);
   return best;
 }
 
@@ -85,14 +66,12 @@ export function costOf(n: number): number {
 
 /**
  * Whether the STFT kernel should transform real frames of the odd length n with the direct real
- * DFT (about 2 h^2 multiply-adds per frame, h = (n - 1) / 2, fewer in its convolution form)
- * instead of the FFT route (one complex FFT per pair of frames plus the pair split, about half a
+ * DFT (about 2 h^2 multiply-adds per frame, h = (n - 1) / 2) instead of the FFT route (one complex FFT per pair of frames plus the pair split, about half a
  * transform per frame). Measured on Node 20 (STFT forward and backward per frame at odd n from 5
  * to 127): a multiply-add of the direct product costs about DIRECT_COST units, and the per-sample
  * work outside the transform (windowing, packing, magnitudes) is about the same on both routes.
- * So n = 67 goes direct (1188 multiply-adds in the convolution form against a Bluestein
- * transform of 1368 units per pair) and n = 127 does not (7938 against a Rader transform of
- * 1641 units).
+ * So n = 67 goes direct (2178 multiply-adds, 436 units, against a Bluestein transform of 1368
+ * units per pair) and n = 127 does not (7938 multiply-adds against a Rader transform of 1641 units).
  */
 export function useDirectRealDft(n: number): boolean {
   if (n % 2 !== 1 || n < 3) return false;
@@ -106,20 +85,16 @@ export function algorithmOf(n: number): Algorithm {
   return choose(n).algorithm;
 }
 
-const cache = new Map<number, SplitTransform>();
-
 /**
- * The cached split transform for length n >= 1: mixed-radix Stockham when n has only small
- * factors, else the cheaper of Rader (prime n) and Bluestein.
+ * The split transform for length n >= 1 (cached within the plan cache's budget, see
+ * PLAN_CACHE_BYTES): mixed-radix Stockham when n has only small factors, else the cheaper of Rader
+ * (prime n) and Bluestein.
  */
 export function splitFft(n: number): SplitTransform {
-  let t = cache.get(n);
-  if (t === undefined) {
+  return cachedPlan(`split ${n}`, () => {
     const algorithm = algorithmOf(n);
-    if (algorithm === 'rader') t = new RaderFft(n, splitFft);
-    else if (algorithm === 'bluestein') t = new BluesteinFft(n, bluesteinLength(n), splitFft);
-    else t = new StockhamFft(n);
-    cache.set(n, t);
-  }
-  return t;
+    if (algorithm === 'rader') return new RaderFft(n, splitFft);
+    if (algorithm === 'bluestein') return new BluesteinFft(n, bluesteinLength(n), splitFft);
+    return new StockhamFft(n);
+  });
 }

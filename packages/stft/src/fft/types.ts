@@ -24,3 +24,13 @@ export interface FftPlan {
    */
   inverseTransform(input: Float64Array, output: Float64Array): void;
 }
+
+/**
+ * A complex forward FFT of one fixed length on split (re, im) arrays, in place: the form every
+ * algorithm of this folder implements (and uses of another, as a black box).
+ */
+export interface SplitTransform {
+  readonly n: number;
+  /** X[k] = sum_j x[j] exp(-2 pi i j k / n), written over (re, im) (both of length n). */
+  forward(re: Float64Array, im: Float64Array): void;
+}

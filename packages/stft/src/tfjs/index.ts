@@ -22,7 +22,8 @@ export type { MagnitudeOptions } from '../stft.js';
  * @throws LossInputError for bad options or signals, as `magnitude` of @losses/stft.
  */
 export function magnitudeSpectrogram(x: tf.Tensor, options: MagnitudeOptions): tf.Tensor {
-  const { plan, eps } = planAndEps(options);
+  // The signal's length is checked against the options before anything is planned.
+  const { plan, eps } = planAndEps(options, x.shape[x.shape.length - 1]);
   const op = differentiableOp(
     ([signal], { recording }) => {
       if (!recording) return { output: plan.magnitude(signal!, eps) };

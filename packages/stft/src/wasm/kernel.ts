@@ -1,11 +1,14 @@
 /**
- * The WebAssembly (SIMD) path of the STFT kernel: power-of-two sizes, where wasm/stft.wat runs the
- * windowing, the FFT, the split of two real frames and the adjoint about 3x faster than the
- * JavaScript kernel. Used when the runtime supports WebAssembly SIMD (Node >= 16.4, current
- * browsers); everything else falls back to the JavaScript kernel, which computes the same numbers
- * (to rounding: the two FFTs round differently, both well within 1e-15 relative).
+ * The WebAssembly (SIMD) STFT: wasm/stft.wat runs the windowing, the FFT (Stockham for 3^a 2^b,
+ * a direct DFT for small odd sizes, Bluestein for the others), the split of two real frames and
+ * the adjoint about 3x faster than the JavaScript kernel. Used when the runtime supports
+ * WebAssembly SIMD (Node >= 16.4, current browsers); everywhere else the JavaScript kernel
+ * computes the same numbers (to rounding: the two FFTs round differently, both well within 1e-15
+ * relative).
  */
 import type { FloatArray } from '@losses/tensor';
+import { compileWasm, wasmEnabled } from '@losses/tensor/internal';
+import { isSmooth3 } from '../fft/number-theory.js';
 import { WASM_BASE64 } from './module.js';
 
 interface Exports {
@@ -33,8 +36,8 @@ interface Exports {
     total: number,
     plen: number,
     spec: number,
+    mag: number,
     dmag: number,
-    scaled: number,
     floor: number,
     win: number,
     x: number,
@@ -42,47 +45,12 @@ interface Exports {
   ): void;
 }
 
-/**
- * Compiles a WebAssembly module from its base64 bytes; null where WebAssembly (or a feature the
- * module uses, such as SIMD) is unavailable. Synchronous: browsers allow that on the main thread for
- * modules under 4 KiB, which the modules of @losses are.
- */
-export function compileWasm(base64: string): WebAssembly.Module | null {
-  try {
-    const text = atob(base64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    return new WebAssembly.Module(bytes);
-  } catch {
-    return null;
-  }
-}
-
 let compiled: WebAssembly.Module | null | undefined;
-let enabled = true;
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable. */
 function compiledModule(): WebAssembly.Module | null {
   if (compiled === undefined) compiled = compileWasm(WASM_BASE64);
   return compiled;
-}
-
-/**
- * Turns the WebAssembly path on or off for kernels created afterwards (tests compare the two paths
- * with it). Returns the previous setting.
- */
-export function setWasmEnabled(on: boolean): boolean {
-  const was = enabled;
-  enabled = on;
-  return was;
-}
-
-/** Whether n = 3^a 2^b (sizes the module's Stockham FFT runs directly). */
-export function isSmooth3(n: number): boolean {
-  if (!(n >= 1)) return false;
-  let m = n;
-  while (m % 3 === 0) m /= 3;
-  return (m & (m - 1)) === 0;
 }
 
 /** How the module transforms a size: Stockham (n = 3^a 2^b), by the definition (small odd sizes,
@@ -168,12 +136,36 @@ export function wasmAlgorithm(n: number): WasmAlgorithm {
   return 3.8 * h * h < 8.4 * fftCost(bluesteinSize(n)) ? 'direct' : 'bluestein';
 }
 
-/** Whether {@link WasmStft} can serve an FFT of size n here (any n >= 4). */
+/**
+ * Whether {@link WasmStft} can serve an FFT of size n here (any n >= 4): the runtime has
+ * WebAssembly SIMD and the one switch of `@losses/tensor/internal` (`LOSSES_WASM=off`,
+ * `setWasmEnabled`) allows it.
+ */
 export function wasmSupports(n: number): boolean {
-  return enabled && n >= 4 && compiledModule() !== null;
+  return wasmEnabled() && n >= 4 && compiledModule() !== null;
 }
 
 const PAGE = 65536;
+
+/** The most bytes a WebAssembly memory may grow to: 4 GiB (wasm32), or less for tests. */
+let memoryLimit = 2 ** 32;
+
+/**
+ * Sets the largest WebAssembly memory the kernels may use, in bytes (default and at most 4 GiB,
+ * the wasm32 address space): per memory, and in @losses/mss for the memories of all scales of a
+ * loss together. Work that needs more falls back to the JavaScript kernels (or, in @losses/mss,
+ * runs in chunks of items). For tests; returns the previous limit.
+ */
+export function setWasmMemoryLimit(bytes: number): number {
+  const was = memoryLimit;
+  memoryLimit = Math.min(bytes, 2 ** 32);
+  return was;
+}
+
+/** The current limit of {@link setWasmMemoryLimit}. */
+export function wasmMemoryLimit(): number {
+  return memoryLimit;
+}
 
 /**
  * One configuration's WebAssembly instance: its memory holds the twiddles, the window (each value
@@ -256,6 +248,24 @@ export class WasmStft {
     }
   }
 
+  /**
+   * A plan for size n, or null when its tables do not fit in a WebAssembly memory (see
+   * {@link setWasmMemoryLimit}; checked before the memory grows).
+   */
+  static create(
+    n: number,
+    hop: number,
+    window: Float64Array,
+    algorithm = wasmAlgorithm(n),
+  ): WasmStft | null {
+    try {
+      return new WasmStft(n, hop, window, algorithm);
+    } catch (e) {
+      if (e instanceof RangeError) return null;
+      throw e;
+    }
+  }
+
   /** The instance's memory (a loss's own module may import it to work on the same data). */
   get memory(): WebAssembly.Memory {
     return this.ex.memory;
@@ -268,9 +278,30 @@ export class WasmStft {
   f64(bytes: number): Float64Array {
     const mem = this.ex.memory;
     if (mem.buffer.byteLength < bytes) {
+      if (bytes > memoryLimit) {
+        throw new RangeError(`WebAssembly memory of ${bytes} bytes exceeds ${memoryLimit}`);
+      }
       mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / PAGE));
     }
     return new Float64Array(mem.buffer);
+  }
+
+  /**
+   * The memory in bytes a {@link WasmStft.layout} of these regions needs (its end offset);
+   * nothing is allocated.
+   */
+  bytesFor(...doubles: number[]): number {
+    let o = this.base;
+    for (const d of doubles) o += 8 * (d + (d % 2));
+    return o;
+  }
+
+  /**
+   * Whether a {@link WasmStft.layout} of these regions fits in the memory limit (see
+   * {@link setWasmMemoryLimit}); nothing is allocated.
+   */
+  fits(...doubles: number[]): boolean {
+    return this.bytesFor(...doubles) <= memoryLimit;
   }
 
   /**
@@ -302,7 +333,8 @@ export class WasmStft {
   /**
    * One-sided spectra (`[total, bins, 2]` at byte offset `spec`) of the `total = batch * frames`
    * frames of the padded signals at `sig` (`[batch, plen]` float64), and with `mag` (a byte
-   * offset, not 0) their magnitudes |X| = sqrt(max(re^2 + im^2, floor)) (`[total, bins]`).
+   * offset, not 0) their magnitudes |X| = sqrt(max(re^2 + im^2, floor)) (`[total, bins]`). Each
+   * frame is transformed as accurately as alone (a silent frame is exactly 0), see wasm/stft.wat.
    */
   spectraAt(
     sig: number,
@@ -325,24 +357,24 @@ export class WasmStft {
       this.x,
       spec,
       mag,
-      floor,
+      Math.sqrt(floor),
     );
   }
 
   /**
    * Adds to the padded-signal gradient at `gp` (`[batch, plen]`) the adjoint of
-   * {@link WasmStft.spectraAt} followed by |.|, given dL/d|X| at `dmag` (with `scaled`,
-   * dL/d|X| / |X|, which saves a square root and a division per bin) and the spectra at `spec`.
+   * {@link WasmStft.spectraAt} followed by |.|, given dL/d|X| at `dmag` and the spectra and
+   * magnitudes at `spec` and `mag` (as spectraAt wrote them, with the same floor).
    */
   backwardAt(
     spec: number,
+    mag: number,
     dmag: number,
     frames: number,
     total: number,
     plen: number,
     floor: number,
     gp: number,
-    scaled = false,
   ): void {
     this.ex.backward(
       this.plan,
@@ -352,9 +384,9 @@ export class WasmStft {
       total,
       plen,
       spec,
+      mag,
       dmag,
-      scaled ? 1 : 0,
-      floor,
+      Math.sqrt(floor),
       this.win,
       this.x,
       gp,
@@ -379,7 +411,10 @@ export class WasmStft {
     out.set(f.subarray(spec / 8, spec / 8 + 2 * total * this.bins));
   }
 
-  /** |X| = sqrt(max(re^2 + im^2, floor)) of every frame into `out` (`[total * bins]`). */
+  /**
+   * |X| = sqrt(max(re^2 + im^2, floor)) of every frame into `out` (`[total * bins]`), and with
+   * `spectra` the spectra too (`[total, bins, 2]`).
+   */
   magnitudes(
     padded: Float64Array,
     frames: number,
@@ -387,6 +422,7 @@ export class WasmStft {
     plen: number,
     floor: number,
     out: FloatArray,
+    spectra?: Float64Array,
   ): void {
     const count = total * this.bins;
     const [sig, spec, mag] = this.layout(padded.length, 2 * count, count) as [
@@ -398,14 +434,17 @@ export class WasmStft {
     f.set(padded, sig / 8);
     this.spectraAt(sig, frames, total, plen, spec, mag, floor);
     out.set(f.subarray(mag / 8, mag / 8 + count));
+    spectra?.set(f.subarray(spec / 8, spec / 8 + 2 * count));
   }
 
   /**
-   * The padded-signal gradient (`[batch, plen]`, into `gp`) given the spectra (`[total, bins, 2]`)
-   * and dL/d|X| (`[total * bins]`): the adjoint of {@link WasmStft.magnitudes}.
+   * The padded-signal gradient (`[batch, plen]`, into `gp`) given the spectra (`[total, bins, 2]`),
+   * their magnitudes and dL/d|X| (`[total * bins]` each): the adjoint of
+   * {@link WasmStft.magnitudes}.
    */
   backward(
     spec: Float64Array,
+    mag: Float64Array,
     dMag: FloatArray,
     frames: number,
     total: number,
@@ -414,12 +453,18 @@ export class WasmStft {
     gp: Float64Array,
   ): void {
     const count = total * this.bins;
-    const [s, d, g] = this.layout(2 * count, count, gp.length) as [number, number, number];
+    const [s, m, d, g] = this.layout(2 * count, count, count, gp.length) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const f = this.f64(0);
     f.set(spec.subarray(0, 2 * count), s / 8);
+    f.set(mag.subarray(0, count), m / 8);
     f.set(dMag.subarray(0, count), d / 8);
     f.fill(0, g / 8, g / 8 + gp.length);
-    this.backwardAt(s, d, frames, total, plen, floor, g);
+    this.backwardAt(s, m, d, frames, total, plen, floor, g);
     gp.set(f.subarray(g / 8, g / 8 + gp.length));
   }
 }

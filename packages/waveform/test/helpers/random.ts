@@ -1,14 +1,5 @@
-/** A small seeded generator (mulberry32) and signal helpers for the tests. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Signal helpers for the tests; `rng` is the repository's seeded generator (mulberry32). */
+export { mulberry32 as rng } from '@losses/tensor/internal';
 
 /** Standard normal draws (Box-Muller). */
 export function randn(n: number, r: () => number, scale = 1): number[] {

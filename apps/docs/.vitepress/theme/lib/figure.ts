@@ -1,4 +1,6 @@
 /** Shared helpers of the live figures: loading Plot on the client, yielding to the browser. */
+import { onMounted, type Ref } from 'vue';
+import { isMissing } from './packages';
 
 export type PlotModule = typeof import('@observablehq/plot');
 
@@ -46,4 +48,31 @@ export function fmt(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return String(v);
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(digits - 1);
   return Number(v.toPrecision(digits)).toString();
+}
+
+/**
+ * Starts a live figure when it mounts: awaits `load` (the modules it draws with), then runs `start`
+ * with them. `status` becomes `'missing'` when one of the packages was not built, and `'error'`
+ * (with `message`) when loading or starting throws; `start` sets the other states itself.
+ */
+export function startFigure<T extends readonly unknown[]>(
+  status: Ref<string>,
+  message: Ref<string>,
+  load: () => Promise<T>,
+  start: (...modules: T) => void | Promise<void>,
+): void {
+  onMounted(async () => {
+    try {
+      const modules = await load();
+      if (modules.some(isMissing)) {
+        status.value = 'missing';
+        return;
+      }
+      await start(...modules);
+    } catch (e) {
+      status.value = 'error';
+      message.value = String(e);
+      console.error(e);
+    }
+  });
 }
