@@ -14,6 +14,7 @@ import {
   sotPreset,
 } from '@losses/mss';
 import { createStft, type StftPlan, type WindowKind } from '@losses/stft';
+import { keepFloat64 } from '@losses/stft/internal';
 import { type Tensor, type TensorLike, tensor, toTensor } from '@losses/tensor';
 
 /**
@@ -134,14 +135,17 @@ export function createSotLoss(options: SotLossOptions = {}): SotLoss {
     eps: d.eps,
     reduction: preset.reduction ?? 'mean',
   });
+  // float64 transforms for float32 estimates too: value and valueAndGrad give the same numbers
   const plans = preset.sizes.map((size, s) =>
-    createStft({
-      size,
-      hop: preset.hops[s]!,
-      window: (preset.window ?? 'hann') as WindowKind,
-      center: preset.center ?? true,
-      padMode: preset.padMode ?? 'reflect',
-    }),
+    keepFloat64(
+      createStft({
+        size,
+        hop: preset.hops[s]!,
+        window: (preset.window ?? 'hann') as WindowKind,
+        center: preset.center ?? true,
+        padMode: preset.padMode ?? 'reflect',
+      }),
+    ),
   );
   return {
     withTarget(target: TensorLike): SotWithTarget {
