@@ -60,4 +60,23 @@ describe('tfjs bridge', () => {
     const g = tf.grad((a: tf.Tensor) => tf.sum(op(a)))(tf.tensor([1, 2], [2]));
     expect(Array.from(g.dataSync())).toEqual([0, 0]);
   });
+
+  it('refuses int32 and bool tensors by the integer rule, naming the input (int32 was read as float)', () => {
+    const pcm = tf.tensor([0, 16384, 32767], [3], 'int32');
+    expect(() => fromTf(pcm, 'estimate')).toThrow(
+      expect.objectContaining({
+        name: 'LossInputError',
+        code: 'INVALID_TYPE',
+        argument: 'estimate',
+        message: expect.stringMatching(/^estimate: expected float data, got int32 storage/),
+      }),
+    );
+    expect(() => fromTf(tf.tensor([true, false], [2], 'bool'))).toThrow(/^input: .*bool storage/);
+    const op = differentiableOp(
+      ([a]) => ({ output: a!, vjp: (dy) => [dy as never] }),
+      ['signal'],
+    );
+    expect(() => op(pcm)).toThrow(expect.objectContaining({ argument: 'signal' }));
+    expect(() => fromTf(tf.tensor([0.5], [1], 'float32'))).not.toThrow();
+  });
 });

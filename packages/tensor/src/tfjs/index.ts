@@ -5,11 +5,20 @@
  * product) into a differentiable tfjs op with `tf.customGrad`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { assertFloatStorage } from '../coerce.js';
 import { tensor } from '../tensor.js';
 import type { Tensor } from '../types.js';
 
-/** Reads a tfjs tensor into a new float32 tensor of the same shape (synchronous download). */
-export function fromTf(t: tf.Tensor): Tensor {
+/**
+ * Reads a tfjs tensor into a new float32 tensor of the same shape (synchronous download).
+ *
+ * The integer rule of every @losses input applies (`assertFloatStorage`): an `int32` or `bool`
+ * tensor is refused with `LossInputError` `INVALID_TYPE` naming `name`, as an `Int16Array` is.
+ *
+ * @param name The argument's name in messages. Default `'input'`.
+ */
+export function fromTf(t: tf.Tensor, name = 'input'): Tensor {
+  assertFloatStorage(t.dtype, name);
   const data = t.dataSync();
   return tensor(data instanceof Float32Array ? data : Float32Array.from(data), t.shape);
 }
@@ -50,21 +59,24 @@ export interface KernelResult {
  * chain rule. `tf.grad`, `tf.variableGrads` and `optimizer.minimize` work through the op.
  *
  * @param kernel Receives the inputs as float32 tensors (same shapes as the tfjs inputs).
+ * @param names The inputs' names for messages (an `int32` input is refused naming it); default
+ *   `input 1`, `input 2`, ...
  * @returns A function of tfjs tensors returning a tfjs tensor (a `tf.Scalar` for a number output).
  */
 export function differentiableOp(
   kernel: (inputs: Tensor[]) => KernelResult,
+  names: readonly string[] = [],
 ): (...inputs: tf.Tensor[]) => tf.Tensor {
   return (...inputs: tf.Tensor[]) => {
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const xs = args.slice(0, inputs.length) as tf.Tensor[];
-      const result = kernel(xs.map(fromTf));
+      const result = kernel(xs.map((x, i) => fromTf(x, names[i] ?? `input ${i + 1}`)));
       const value =
         typeof result.output === 'number' ? tf.scalar(result.output) : toTf(result.output);
       return {
         value,
         gradFunc: (dy: tf.Tensor) => {
-          const dyValue = dy.rank === 0 ? dy.dataSync()[0]! : fromTf(dy);
+          const dyValue = dy.rank === 0 ? dy.dataSync()[0]! : fromTf(dy, 'dy');
           const grads = result.vjp(dyValue);
           return xs.map((x, i) => {
             const g = grads[i];
