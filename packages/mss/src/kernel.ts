@@ -66,37 +66,45 @@ export class MssKernel {
   /**
    * Checks a signal (`[items, T]`) from {@link MssKernel.signal}: long enough for every scale.
    *
-   * @throws LossInputError `SHAPE_MISMATCH` naming the first size it is too short for.
+   * @throws LossInputError `SHAPE_MISMATCH` naming the minimum length the loss needs.
    */
   checkSignal(signal: Tensor, name: string): void {
     this.checkLength(signal.shape[signal.shape.length - 1]!, name);
   }
 
   /**
-   * Checks that a signal of `length` samples is long enough for every scale (@losses/stft's
-   * `minSignalLength`).
+   * The shortest signal the loss accepts: the largest of @losses/stft's `minSignalLength` over the
+   * scales (for centred reflect-padded frames floor(N_max / 2) + 1, N_max the largest FFT size).
+   */
+  get minLength(): number {
+    let need = 1;
+    for (const scale of this.scales) need = Math.max(need, minSignalLength(scale));
+    return need;
+  }
+
+  /**
+   * Checks that a signal of `length` samples is long enough for every scale: one message with the
+   * minimum length the loss needs ({@link MssKernel.minLength}), whatever scale fails first.
    *
-   * @throws LossInputError `SHAPE_MISMATCH` naming the first size it is too short for.
+   * @throws LossInputError `SHAPE_MISMATCH` naming that minimum length.
    */
   checkLength(length: number, name: string): void {
+    const need = this.minLength;
+    if (length >= need) return;
     const c = this.config;
-    for (const scale of this.scales) {
-      const need = minSignalLength(scale);
-      if (length < need) {
-        const why = c.center
-          ? c.padMode === 'reflect'
-            ? 'centred frames with reflect padding need more than N/2 samples'
-            : 'at least one sample'
-          : c.padEnd
-            ? 'at least one sample'
-            : 'frames that are neither centred nor end-padded need N samples';
-        throw new LossInputError(
-          'SHAPE_MISMATCH',
-          `${name}: a signal of ${length} samples is too short for FFT size ${scale.size} (needs at least ${need}: ${why})`,
-          name,
-        );
-      }
-    }
+    const largest = this.scales.reduce((m, s) => Math.max(m, s.size), 0);
+    const why = c.center
+      ? c.padMode === 'reflect'
+        ? `centred frames with reflect padding need more than N/2 samples, and the largest FFT size is ${largest}`
+        : 'at least one sample'
+      : c.padEnd
+        ? 'at least one sample'
+        : `frames that are neither centred nor end-padded need N samples, and the largest FFT size is ${largest}`;
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `${name}: a signal of ${length} samples is too short for this loss: it needs at least ${need} samples (${why})`,
+      name,
+    );
   }
 
   /**
