@@ -19,3 +19,24 @@ describe('LossInputError.argument: one convention, the path as the caller wrote 
     expect(new LossInputError('EMPTY', 'm').argument).toBeUndefined();
   });
 });
+
+describe('checkKeys names the unknown option by its path', () => {
+  it("argument is 'options.gamma' for an unknown option gamma (it was 'options')", async () => {
+    const { checkKeys } = await import('../src/index.js');
+    let e: unknown;
+    try {
+      checkKeys({ gamma: 1 }, 'options', ['hop']);
+    } catch (err) {
+      e = err;
+    }
+    expect(e).toBeInstanceOf(LossInputError);
+    expect((e as LossInputError).argument).toBe('options.gamma');
+    expect((e as LossInputError).message).toMatch(/^options: unknown option 'gamma'/);
+    try {
+      checkKeys({ gamma: 1 }, 'softDtw: options', ['hop']);
+    } catch (err) {
+      e = err;
+    }
+    expect((e as LossInputError).argument).toBe('options.gamma');
+  });
+});
