@@ -57,7 +57,9 @@ describe('the default hop', () => {
 
 describe('the integer rule of @losses/tensor applies here', () => {
   it('refuses an Int16Array signal with INVALID_TYPE, naming x and the scale (it was read as values up to 32767)', () => {
-    const e = errorOf(() => magnitude(Int16Array.from([0, 16384, 32767, -32768, 5, 6]), { size: 4 }));
+    const e = errorOf(() =>
+      magnitude(Int16Array.from([0, 16384, 32767, -32768, 5, 6]), { size: 4 }),
+    );
     expect(e.code).toBe('INVALID_TYPE');
     expect(e.argument).toBe('x');
     expect(e.message).toMatch(/Int16Array.*v \/ 32768/);

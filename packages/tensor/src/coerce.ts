@@ -134,12 +134,7 @@ function nestedShape(value: readonly unknown[], name: string): number[] {
     const storage = storageOf(v);
     if (storage === 'bigint' || storage === 'integer')
       refuseStorage(name, storage, v, pathOf(new Array(shape.length).fill(0), shape.length));
-    if (
-      storage !== 'array' &&
-      storage !== 'float32' &&
-      storage !== 'float64'
-    )
-      break;
+    if (storage !== 'array' && storage !== 'float32' && storage !== 'float64') break;
     if (shape.length === TENSOR_LIMITS.maxRank) {
       throw new LossInputError(
         'SHAPE_MISMATCH',
@@ -173,10 +168,7 @@ function forEachRow(
     const storage = storageOf(v);
     if (storage === 'bigint' || storage === 'integer')
       refuseStorage(name, storage, v, pathOf(idx, depth));
-    const isArray =
-      storage === 'array' ||
-      storage === 'float32' ||
-      storage === 'float64';
+    const isArray = storage === 'array' || storage === 'float32' || storage === 'float64';
     if (!isArray || (v as ArrayLike<unknown>).length !== shape[depth]) {
       const got = isArray ? `length ${(v as ArrayLike<unknown>).length}` : describeEntry([v], 0);
       throw new LossInputError(

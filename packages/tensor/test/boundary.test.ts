@@ -1,6 +1,5 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { assertFloatStorage } from '../src/internal.js';
 import {
   LossInputError,
   type LossInputErrorCode,
@@ -11,6 +10,7 @@ import {
   toTensor,
   zeros,
 } from '../src/index.js';
+import { assertFloatStorage } from '../src/internal.js';
 
 // The coercion boundary, swept input kind by input kind (issue 12, item 8 and "before any large
 // allocation"): every bad input is a LossInputError with a code, `argument` set to the argument's

@@ -72,10 +72,7 @@ describe('tfjs bridge', () => {
       }),
     );
     expect(() => fromTf(tf.tensor([true, false], [2], 'bool'))).toThrow(/^input: .*bool storage/);
-    const op = differentiableOp(
-      ([a]) => ({ output: a!, vjp: (dy) => [dy as never] }),
-      ['signal'],
-    );
+    const op = differentiableOp(([a]) => ({ output: a!, vjp: (dy) => [dy as never] }), ['signal']);
     expect(() => op(pcm)).toThrow(expect.objectContaining({ argument: 'signal' }));
     expect(() => fromTf(tf.tensor([0.5], [1], 'float32'))).not.toThrow();
   });

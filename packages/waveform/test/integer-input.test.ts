@@ -7,10 +7,16 @@ describe('the integer rule', () => {
     const pcm = Int16Array.of(0, 12000, -32768, 32767);
     const floats = Float64Array.from(pcm, (v) => v / 32768);
     expect(() => mseLoss(pcm, floats)).toThrow(
-      expect.objectContaining({ code: 'INVALID_TYPE', message: expect.stringMatching(/^estimate: /) }),
+      expect.objectContaining({
+        code: 'INVALID_TYPE',
+        message: expect.stringMatching(/^estimate: /),
+      }),
     );
     expect(() => siSdrLoss(floats, Int32Array.from(pcm))).toThrow(
-      expect.objectContaining({ code: 'INVALID_TYPE', message: expect.stringMatching(/^target: /) }),
+      expect.objectContaining({
+        code: 'INVALID_TYPE',
+        message: expect.stringMatching(/^target: /),
+      }),
     );
     expect(mseLoss(floats, floats)).toBe(0);
   });

@@ -154,7 +154,11 @@ export function mssMethod(preset: MssPresetName): Method {
 }
 
 /** Spectral optimal transport (the `sot` preset's settings) as a method of the study. */
-export function sotMethod(compression: SotCompression = 'linear', name = 'sot', center = true): Method {
+export function sotMethod(
+  compression: SotCompression = 'linear',
+  name = 'sot',
+  center = true,
+): Method {
   const loss = createSotLoss({ compression, preset: { ...sotPreset, center } });
   return {
     name,
@@ -420,7 +424,11 @@ export const harmonicConfig = {
 } as const;
 
 /** The study's settings besides the number of steps. */
-export const DEFAULTS: Omit<EstimationSettings, 'steps'> = { lr: 0.3, lrAmplitude: 0.01, r0: 'sampled' };
+export const DEFAULTS: Omit<EstimationSettings, 'steps'> = {
+  lr: 0.3,
+  lrAmplitude: 0.01,
+  r0: 'sampled',
+};
 
 /** Runs every method on every target from every start; returns the outcomes and trajectories. */
 export function study(

@@ -20,9 +20,10 @@
  * Flags: --trials=N (targets, i.e. seeds, default 4), --seed=N (first seed, default 1),
  * --steps=N (default 200), --quick (1 target, starts +-0.3 and +-3, 30 steps).
  */
+
+import { harmonicTone, pitchOfHz } from '../lib/harmonic.js';
 import { markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
-import { harmonicTone, pitchOfHz } from '../lib/harmonic.js';
 import {
   DEFAULTS,
   type EstimationSettings,
@@ -87,10 +88,7 @@ async function run(options: ReproduceOptions): Promise<void> {
   const settings: EstimationSettings = { ...DEFAULTS, steps };
   const ms = startDistanceMethods();
   const tones: Tone[] = ['pure', 'harmonic'];
-  const progress = new Progress(
-    'start-distance',
-    tones.length * ms.length * seeds.length * steps,
-  );
+  const progress = new Progress('start-distance', tones.length * ms.length * seeds.length * steps);
   const t0 = Date.now();
   const rows: StartDistanceRow[] = [];
   for (const tone of tones) {
@@ -99,7 +97,9 @@ async function run(options: ReproduceOptions): Promise<void> {
       for (const seed of seeds) {
         const task = tone === 'pure' ? pureTask(seed) : harmonicTask(seed);
         const traj = estimate(method, task, starts, settings, () => progress.tick());
-        traj.forEach((t, r) => finals.push({ start: starts[r]!, cents: t[t.length - 1]! }));
+        traj.forEach((t, r) => {
+          finals.push({ start: starts[r]!, cents: t[t.length - 1]! });
+        });
       }
       for (const d of cfg.distances) {
         const sel = finals.filter((f) => Math.abs(f.start) === d);
@@ -139,7 +139,9 @@ async function run(options: ReproduceOptions): Promise<void> {
     ['loss', 'pure tone', 'harmonic tone'],
     ms.map((m) => [
       m.name,
-      ...tones.map((tone) => fmt(reach.find((r) => r.tone === tone && r.loss === m.name)!.semitones)),
+      ...tones.map((tone) =>
+        fmt(reach.find((r) => r.tone === tone && r.loss === m.name)!.semitones),
+      ),
     ]),
   );
   const shares = tones.map((tone) =>
