@@ -1,5 +1,5 @@
 // API edges of issue 18: the default hop (torch.stft's n_fft // 4), size 1, and the integer rule.
-import { LossInputError } from '@losses/tensor';
+import { LossInputError, tensor } from '@losses/tensor';
 import { describe, expect, it } from 'vitest';
 import { createStft, magnitude, magnitudeVjp, stft } from '../src/index.js';
 import { noise } from './helpers.js';
@@ -30,7 +30,7 @@ describe('the default hop', () => {
     expect(m.shape).toEqual(magnitude(x, explicit).shape);
     expect(Array.from(m.data)).toEqual(Array.from(magnitude(x, explicit).data));
     const g = noise(m.data.length, 2);
-    const dMag = { data: g, shape: m.shape.slice(), stride: [m.shape[1]!, 1], offset: 0 };
+    const dMag = tensor(g, m.shape);
     expect(Array.from(magnitudeVjp(x, { size: 64 }, dMag).data)).toEqual(
       Array.from(magnitudeVjp(x, explicit, dMag).data),
     );
