@@ -18,7 +18,8 @@
  * out/start-distance/summary.md.
  *
  * Flags: --trials=N (targets, i.e. seeds, default 4), --seed=N (first seed, default 1),
- * --steps=N (default 200), --quick (1 target, starts +-0.3 and +-3, 30 steps).
+ * --steps=N (default 200), --lr=X (the pitch's initial learning rate, default 0.3 semitones),
+ * --quick (1 target, starts +-0.3 and +-3, 30 steps).
  */
 
 import { harmonicTone, pitchOfHz } from '../lib/harmonic.js';
@@ -85,7 +86,8 @@ async function run(options: ReproduceOptions): Promise<void> {
   const first = options.seed ?? 1;
   const seeds = Array.from({ length: options.trials ?? cfg.seeds }, (_, i) => first + i);
   const starts = cfg.distances.flatMap((d) => [d, -d]);
-  const settings: EstimationSettings = { ...DEFAULTS, steps };
+  const lr = (options.flags.lr as number | undefined) ?? DEFAULTS.lr;
+  const settings: EstimationSettings = { ...DEFAULTS, steps, lr };
   const ms = startDistanceMethods();
   const tones: Tone[] = ['pure', 'harmonic'];
   const progress = new Progress('start-distance', tones.length * ms.length * seeds.length * steps);
@@ -187,6 +189,14 @@ export const startDistanceCase: ReproduceCase = {
     'how far from the target each MSS preset (and sot) can start and converge: pure and harmonic tone',
   trials: 'targets (seeds), each from every start distance on both sides (default 4)',
   seed: 'the first target (default 1)',
-  flags: [{ name: 'steps', kind: 'integer', min: 1, description: 'Adam steps (default 200)' }],
+  flags: [
+    { name: 'steps', kind: 'integer', min: 1, description: 'Adam steps (default 200)' },
+    {
+      name: 'lr',
+      kind: 'number',
+      min: 0,
+      description: "Adam's initial learning rate for the pitch, semitones (default 0.3)",
+    },
+  ],
   run,
 };
