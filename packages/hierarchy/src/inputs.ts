@@ -45,18 +45,45 @@ export function valuesTensor(
   return predictionTensor(x, h, 'logits', name);
 }
 
-/** Coerces labels: same shape as `like`, every entry 0, 1 or NaN (unknown). */
-export function labelTensor(labels: TensorLike, like: Tensor, likeName: string): Tensor {
-  // One pass checks every value: 0, 1 or NaN (toTensor refuses infinities).
+/**
+ * What a loss needs of its labels - the one rule for targets in @losses (as @losses/softdtw's
+ * `bce` and `bceLogits` costs):
+ *
+ * - `'soft'`: a binary cross-entropy target is a probability in [0, 1] (soft targets, label
+ *   smoothing, annotator agreement), as torch's `BCELoss` / `BCEWithLogitsLoss` accept; BCE
+ *   `-[y log p + (1 - y) log(1 - p)]` and its gradient `p - y` are defined for every y in [0, 1].
+ *   `bceLoss` and `hierarchicalLoss` (BCE + L_down + L_up: the consistency terms read no labels).
+ * - `'hard'`: a label that selects is 0 or 1: MCLoss's positive descendants (`y_B = 1`) and the
+ *   propagation of `propagateLabels` (a positive child makes its ancestors positive) have no
+ *   meaning for y = 0.5. `mcLoss`, `propagateLabels`.
+ *
+ * NaN marks an unknown label in both.
+ */
+export type LabelKind = 'soft' | 'hard';
+
+/**
+ * Coerces labels: same shape as `like`, every entry in [0, 1] (`'soft'`) or 0 / 1 (`'hard'`), or
+ * NaN (unknown).
+ */
+export function labelTensor(
+  labels: TensorLike,
+  like: Tensor,
+  likeName: string,
+  kind: LabelKind,
+): Tensor {
+  // One pass checks every value (toTensor refuses infinities).
   const y = toTensor(labels, { name: 'labels', rank: [1, 2, 3], allowNaN: true });
   assertSameShape(like, y, likeName, 'labels');
   const d = y.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    if (v !== 0 && v !== 1 && !Number.isNaN(v)) {
+    if (Number.isNaN(v)) continue;
+    if (kind === 'soft' ? v < 0 || v > 1 : v !== 0 && v !== 1) {
       throw new LossInputError(
         'INVALID_OPTION',
-        `labels: element ${i} (flat index) is ${v}; labels must be 0, 1 or NaN (unknown)`,
+        kind === 'soft'
+          ? `labels: element ${i} (flat index) is ${v}; BCE targets must be in [0, 1] (soft targets allowed) or NaN (unknown)`
+          : `labels: element ${i} (flat index) is ${v}; this loss selects classes by label, so labels must be 0, 1 or NaN (unknown) - soft targets in [0, 1] are accepted by bceLoss and hierarchicalLoss`,
         'labels',
       );
     }

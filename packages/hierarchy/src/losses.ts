@@ -67,7 +67,7 @@ function run(
 ): { parts: HierarchicalParts; value: number; grad: Tensor | null } {
   const { t, frames } = predictionTensor(x, h, input);
   const name = input === 'logits' ? 'logits' : 'probabilities';
-  const y = labels === null ? t.data : labelTensor(labels, t, name).data;
+  const y = labels === null ? t.data : labelTensor(labels, t, name, 'soft').data;
   const grad = wantGrad ? new (arrayType(dtypeOf(t.data)))(t.data.length) : null;
   // With wantParts (valueAndGrad reports the unweighted terms) a term is evaluated even at weight
   // 0; without, it is skipped.
@@ -119,12 +119,14 @@ export function createHierarchicalLoss(
  *
  * @param logits `[F, C]` (or `[C]`, or `[B, F, C]`: every leading dimension counts as frames),
  *   columns in `h.classes` order; probabilities in [0, 1] with `input: 'probabilities'`.
- * @param labels Same shape: 1 (active), 0 (inactive) or NaN (unknown: masked out of the BCE).
+ * @param labels Same shape: 1 (active), 0 (inactive), a soft target in between (a probability, as
+ *   torch's BCE accepts; the consistency terms read no labels) or NaN (unknown: masked out of the
+ *   BCE).
  * @param h The hierarchy.
  * @param options `alpha` (default 1), `beta` (default 1), `input` (default `'logits'`).
  * @returns The loss (a number >= 0).
  * @throws LossInputError `SHAPE_MISMATCH`, `NON_FINITE`, `INVALID_OPTION` (labels not in
- *   {0, 1, NaN}, probabilities outside [0, 1], bad option), `INVALID_TYPE`.
+ *   in [0, 1] or NaN, probabilities outside [0, 1], bad option), `INVALID_TYPE`.
  */
 export function hierarchicalLoss(
   logits: TensorLike,
@@ -199,7 +201,7 @@ function bce(
     rank: [1, 2, 3],
     ...(input === 'probabilities' ? { min: 0, max: 1 } : {}),
   });
-  const y = labelTensor(labels, t, name);
+  const y = labelTensor(labels, t, name, 'soft');
   const C = t.shape[t.shape.length - 1]!;
   const grad = wantGrad ? new (arrayType(dtypeOf(t.data)))(t.data.length) : null;
   const r = lossKernel(
@@ -221,7 +223,8 @@ function bce(
  * `torch.nn.BCELoss` (logarithms clamped at -100).
  *
  * @param logits `[F, C]` (or `[C]`, `[B, F, C]`).
- * @param labels Same shape, entries 0, 1 or NaN (unknown, ignored). All unknown gives 0.
+ * @param labels Same shape, targets in [0, 1] (soft targets allowed, as torch's BCE) or NaN
+ *   (unknown, ignored). All unknown gives 0.
  * @param options `input` (default `'logits'`).
  */
 export function bceLoss(logits: TensorLike, labels: TensorLike, options?: InputOptions): number {
@@ -299,7 +302,7 @@ function mc(
   checkHierarchy(h);
   const input = resolveInput(options);
   const { t, frames } = predictionTensor(logits, h, input);
-  const y = labelTensor(labels, t, input === 'logits' ? 'logits' : 'probabilities');
+  const y = labelTensor(labels, t, input === 'logits' ? 'logits' : 'probabilities', 'hard');
   const grad = wantGrad ? new (arrayType(dtypeOf(t.data)))(t.data.length) : null;
   const row = new Float64Array(h.classes.length);
   const value = mcKernel(t.data, y.data, frames, h.tables, input, grad, row);
@@ -318,7 +321,10 @@ function mc(
  * Predict with `maxConstraint(sigmoid(logits), h)`.
  *
  * @param logits `[F, C]` (or `[C]`, `[B, F, C]`), columns in `h.classes` order.
- * @param labels Same shape, 0, 1 or NaN (unknown: ignored, and never counted as positive).
+ * @param labels Same shape, 0, 1 or NaN (unknown: ignored, and never counted as positive). Hard
+ *   labels only: the max runs over the descendants whose label is 1, which a soft target such as
+ *   0.5 does not define (refused with `INVALID_OPTION`; `bceLoss` and `hierarchicalLoss` take soft
+ *   targets).
  * @param h The hierarchy.
  * @param options `input` (default `'logits'`; probabilities follow `torch.nn.BCELoss` clamping).
  */

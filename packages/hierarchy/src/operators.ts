@@ -41,7 +41,7 @@ export function propagateLabels(labels: TensorLike, h: Hierarchy): Tensor {
   checkHierarchy(h);
   const y0 = toTensor(labels, { name: 'labels', rank: [1, 2, 3], allowNaN: true });
   valuesShapeCheck(y0, h);
-  const y = labelTensor(y0, y0, 'labels');
+  const y = labelTensor(y0, y0, 'labels', 'hard');
   const out = like(y);
   propagateKernel(y.data, y.data.length / h.classes.length, h.tables, out.data);
   return out;

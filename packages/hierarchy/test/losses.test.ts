@@ -273,8 +273,8 @@ describe('bad input throws LossInputError', () => {
     expect(code(() => hierarchicalLoss(bad, y, h))).toBe('NON_FINITE');
     expect(code(() => bceLoss([[Number.POSITIVE_INFINITY]], [[1]]))).toBe('NON_FINITE');
   });
-  it('INVALID_OPTION for labels other than 0, 1 or NaN, and probabilities outside [0, 1]', () => {
-    expect(code(() => bceLoss([[0]], [[0.5]]))).toBe('INVALID_OPTION');
+  it('INVALID_OPTION for labels outside [0, 1] (other than 0, 1 or NaN for MCLoss), and probabilities outside [0, 1]', () => {
+    expect(code(() => bceLoss([[0]], [[-0.5]]))).toBe('INVALID_OPTION');
     expect(code(() => bceLoss([[0]], [[2]]))).toBe('INVALID_OPTION');
     expect(code(() => bceLoss([[1.5]], [[1]], { input: 'probabilities' }))).toBe('INVALID_OPTION');
   });

@@ -1,5 +1,5 @@
-import type { TensorLike } from '@losses/tensor';
-import { assertSameShape, toTensor } from '@losses/tensor';
+import type { TensorLike, TfjsTensorLike } from '@losses/tensor';
+import { assertSameShape, toTensorOrTfjs } from '@losses/tensor';
 import { checkBinary } from './binary-labels.js';
 
 /** {@link averagePrecision}'s result. */
@@ -55,6 +55,9 @@ function binaryAp(scores: ArrayLike<number>, refs: ArrayLike<number>, idx: numbe
  * AP = 0, as scikit-learn returns (with a warning) since version 1.1; such classes are listed in
  * `noPositives` and count in `macro`. A class whose references are all positive gets AP = 1.
  *
+ * Tensor arguments take any `TensorLike` or a float32 TensorFlow.js tensor (read once with
+ * `dataSync()`; no tfjs import: `tf.Tensor` is recognised by its shape, dtype and dataSync).
+ *
  * @param scores - `[F, C]` (or `[F]` for one class): any finite numbers, higher = more positive
  *   (probabilities, logits).
  * @param references - the same shape, 1 (positive) or 0 (negative); unknown (NaN) is refused.
@@ -68,11 +71,11 @@ function binaryAp(scores: ArrayLike<number>, refs: ArrayLike<number>, idx: numbe
  * ```
  */
 export function averagePrecision(
-  scores: TensorLike,
-  references: TensorLike,
+  scores: TensorLike | TfjsTensorLike,
+  references: TensorLike | TfjsTensorLike,
 ): AveragePrecisionResult {
-  const s = toTensor(scores, { name: 'scores', rank: [1, 2] });
-  const r = toTensor(references, { name: 'references', rank: [1, 2] });
+  const s = toTensorOrTfjs(scores, { name: 'scores', rank: [1, 2] });
+  const r = toTensorOrTfjs(references, { name: 'references', rank: [1, 2] });
   assertSameShape(s, r, 'scores', 'references');
   checkBinary(r, 'references');
   const F = s.shape[0]!;

@@ -1,5 +1,5 @@
-import type { TensorLike } from '@losses/tensor';
-import { checkKeys, LossInputError, toTensor } from '@losses/tensor';
+import type { TensorLike, TfjsTensorLike } from '@losses/tensor';
+import { checkKeys, LossInputError, toTensorOrTfjs } from '@losses/tensor';
 import { type HierarchyLike, resolveHierarchy } from './hierarchy-like.js';
 import { checkThreshold } from './threshold.js';
 
@@ -43,6 +43,9 @@ export interface ConsistencyResult {
  * of its children is. **When both sets are empty** (neither c nor a child is ever predicted)
  * gamma_c = 1: nothing inconsistent was predicted.
  *
+ * Tensor arguments take any `TensorLike` or a float32 TensorFlow.js tensor (read once with
+ * `dataSync()`; no tfjs import: `tf.Tensor` is recognised by its shape, dtype and dataSync).
+ *
  * @param predictions - `[F, C]` binary predictions or probabilities in [0, 1]; column j is class
  *   `hierarchy.classes[j]`.
  * @param hierarchy - anything with `classes` and `children(c)` (a @losses/hierarchy `Hierarchy`).
@@ -59,7 +62,7 @@ export interface ConsistencyResult {
  * ```
  */
 export function consistency(
-  predictions: TensorLike,
+  predictions: TensorLike | TfjsTensorLike,
   hierarchy: HierarchyLike,
   options: ConsistencyOptions = {},
 ): ConsistencyResult {
@@ -67,7 +70,7 @@ export function consistency(
   const threshold = checkThreshold(options?.threshold ?? 0.5, 'options.threshold');
   const h = resolveHierarchy(hierarchy);
   const C = h.classes.length;
-  const p = toTensor(predictions, {
+  const p = toTensorOrTfjs(predictions, {
     name: 'predictions',
     rank: 2,
     shape: [null, C],

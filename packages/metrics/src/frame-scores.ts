@@ -1,5 +1,5 @@
-import type { TensorLike } from '@losses/tensor';
-import { assertSameShape, checkKeys, LossInputError, show, toTensor } from '@losses/tensor';
+import type { TensorLike, TfjsTensorLike } from '@losses/tensor';
+import { assertSameShape, checkKeys, LossInputError, show, toTensorOrTfjs } from '@losses/tensor';
 import { checkThreshold } from './threshold.js';
 
 /** Options of {@link frameScores}. */
@@ -71,6 +71,9 @@ function prf(tp: number, fp: number, fn: number): Prf {
  * and F over classes with at least one positive reference (the others are listed in `skipped`).
  * Micro: P, R, F of tp, fp, fn summed over all classes.
  *
+ * Tensor arguments take any `TensorLike` or a float32 TensorFlow.js tensor (read once with
+ * `dataSync()`; no tfjs import: `tf.Tensor` is recognised by its shape, dtype and dataSync).
+ *
  * @param predictions - `[F, C]` probabilities or binary predictions in [0, 1].
  * @param references - `[F, C]` with 1 (positive), 0 (negative) or NaN (unknown: ignored).
  * @param options - `threshold` (default 0.5), `classes` (names for the report).
@@ -85,14 +88,14 @@ function prf(tp: number, fp: number, fn: number): Prf {
  * ```
  */
 export function frameScores(
-  predictions: TensorLike,
-  references: TensorLike,
+  predictions: TensorLike | TfjsTensorLike,
+  references: TensorLike | TfjsTensorLike,
   options: FrameScoresOptions = {},
 ): FrameScoresResult {
   checkKeys(options, 'options', ['threshold', 'classes']);
   const threshold = checkThreshold(options?.threshold ?? 0.5, 'options.threshold');
-  const p = toTensor(predictions, { name: 'predictions', rank: 2, min: 0, max: 1 });
-  const r = toTensor(references, { name: 'references', rank: 2, allowNaN: true });
+  const p = toTensorOrTfjs(predictions, { name: 'predictions', rank: 2, min: 0, max: 1 });
+  const r = toTensorOrTfjs(references, { name: 'references', rank: 2, allowNaN: true });
   assertSameShape(p, r, 'predictions', 'references');
   const [F, C] = p.shape as [number, number];
   const names = options?.classes;

@@ -1,5 +1,5 @@
-import type { TensorLike } from '@losses/tensor';
-import { checkKeys, LossInputError, toTensor } from '@losses/tensor';
+import type { TensorLike, TfjsTensorLike } from '@losses/tensor';
+import { checkKeys, LossInputError, toTensorOrTfjs } from '@losses/tensor';
 import { checkBinary } from './binary-labels.js';
 import { type HierarchyLike, type ResolvedHierarchy, resolveHierarchy } from './hierarchy-like.js';
 import { checkThreshold } from './threshold.js';
@@ -77,6 +77,9 @@ function ancestorsOf(h: ResolvedHierarchy): number[][] {
  * predicted gives hP = 0, no positive reference gives hR = 0 (HiClass raises ZeroDivisionError
  * there), hP + hR = 0 gives hF = 0 (HiClass's default, `zero_division='warn'`).
  *
+ * Tensor arguments take any `TensorLike` or a float32 TensorFlow.js tensor (read once with
+ * `dataSync()`; no tfjs import: `tf.Tensor` is recognised by its shape, dtype and dataSync).
+ *
  * @param predictions - `[F, C]` probabilities or 0/1 predictions in [0, 1]; column j is class
  *   `hierarchy.classes[j]`.
  * @param references - `[F, C]` with 1 (positive) or 0 (negative); unknown (NaN) is refused.
@@ -95,8 +98,8 @@ function ancestorsOf(h: ResolvedHierarchy): number[][] {
  * ```
  */
 export function hierarchicalScores(
-  predictions: TensorLike,
-  references: TensorLike,
+  predictions: TensorLike | TfjsTensorLike,
+  references: TensorLike | TfjsTensorLike,
   hierarchy: HierarchyLike,
   options: HierarchicalScoresOptions = {},
 ): HierarchicalScoresResult {
@@ -104,14 +107,14 @@ export function hierarchicalScores(
   const threshold = checkThreshold(options?.threshold ?? 0.5, 'options.threshold');
   const h = resolveHierarchy(hierarchy);
   const C = h.classes.length;
-  const p = toTensor(predictions, {
+  const p = toTensorOrTfjs(predictions, {
     name: 'predictions',
     rank: 2,
     shape: [null, C],
     min: 0,
     max: 1,
   });
-  const r = toTensor(references, { name: 'references', rank: 2, shape: [null, C] });
+  const r = toTensorOrTfjs(references, { name: 'references', rank: 2, shape: [null, C] });
   if (p.shape[0] !== r.shape[0]) {
     throw new LossInputError(
       'SHAPE_MISMATCH',

@@ -98,46 +98,58 @@ export class MssKernel {
   /**
    * Checks a signal (`[items, T]`) from {@link MssKernel.signal}: long enough for every scale.
    *
-   * @throws LossInputError `SHAPE_MISMATCH` naming the first size it is too short for.
+   * @throws LossInputError `SHAPE_MISMATCH` naming the minimum length the loss needs.
    */
   checkSignal(signal: Tensor, name: string): void {
     this.checkLength(signal.shape[signal.shape.length - 1]!, name);
   }
 
   /**
-   * Checks that a signal of `length` samples is long enough for every scale (@losses/stft's
-   * `minSignalLength`).
-   *
-   * @throws LossInputError `SHAPE_MISMATCH` naming the first size it is too short for.
+   * The shortest signal the loss accepts: the largest of @losses/stft's `minSignalLength` over the
+   * scales (for centred reflect-padded frames floor(N_max / 2) + 1, N_max the largest FFT size).
    */
-  checkLength(length: number, name: string): void {
+  get minLength(): number {
     const c = this.config;
+    let need = 1;
     for (const [s, scale] of this.scales.entries()) {
       // Issue 14: `pad` samples on each side before frames that are not centred (reflection
       // needs pad < T, as torch's reflect padding).
       const pad = c.perceptual.pad[s] ?? 0;
-      const need =
+      const n =
         pad > 0
           ? Math.max(scale.size - 2 * pad, c.padMode === 'reflect' ? pad + 1 : 1)
           : minSignalLength(scale);
-      if (length < need) {
-        const why =
-          pad > 0
-            ? `${pad} samples of ${c.padMode} padding on each side need ${c.padMode === 'reflect' ? `more than ${pad} samples and ` : ''}N - ${2 * pad} samples`
-            : c.center
-              ? c.padMode === 'reflect'
-                ? 'centred frames with reflect padding need more than N/2 samples'
-                : 'at least one sample'
-              : c.padEnd
-                ? 'at least one sample'
-                : 'frames that are neither centred nor end-padded need N samples';
-        throw new LossInputError(
-          'SHAPE_MISMATCH',
-          `${name}: a signal of ${length} samples is too short for FFT size ${scale.size} (needs at least ${need}: ${why})`,
-          name,
-        );
-      }
+      need = Math.max(need, n);
     }
+    return need;
+  }
+
+  /**
+   * Checks that a signal of `length` samples is long enough for every scale: one message with the
+   * minimum length the loss needs ({@link MssKernel.minLength}), whatever scale fails first.
+   *
+   * @throws LossInputError `SHAPE_MISMATCH` naming that minimum length.
+   */
+  checkLength(length: number, name: string): void {
+    const need = this.minLength;
+    if (length >= need) return;
+    const c = this.config;
+    const largest = this.scales.reduce((m, s) => Math.max(m, s.size), 0);
+    const pads = c.perceptual.pad.filter((p) => p > 0);
+    const why = pads.length
+      ? `${Math.max(...pads)} samples of ${c.padMode} padding on each side before frames of N samples, and the largest FFT size is ${largest}`
+      : c.center
+        ? c.padMode === 'reflect'
+          ? `centred frames with reflect padding need more than N/2 samples, and the largest FFT size is ${largest}`
+          : 'at least one sample'
+        : c.padEnd
+          ? 'at least one sample'
+          : `frames that are neither centred nor end-padded need N samples, and the largest FFT size is ${largest}`;
+    throw new LossInputError(
+      'SHAPE_MISMATCH',
+      `${name}: a signal of ${length} samples is too short for this loss: it needs at least ${need} samples (${why})`,
+      name,
+    );
   }
 
   /**

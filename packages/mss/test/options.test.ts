@@ -30,10 +30,33 @@ describe('input errors', () => {
     expect(errorOf(() => mssLoss([[[1]]], [[[1]]], small))?.code).toBe('SHAPE_MISMATCH');
   });
 
-  it('names the FFT size a signal is too short for', () => {
+  it('names the minimum length the loss needs, once (it named the first FFT size that failed)', () => {
     const e = errorOf(() => mssLoss(signal(100, 1), signal(100, 2), { sizes: [64, 128, 256] }));
     expect(e?.code).toBe('SHAPE_MISMATCH');
-    expect(e?.message).toMatch(/100 samples is too short for FFT size 128/);
+    expect(e?.message).toMatch(
+      /100 samples is too short for this loss: it needs at least 256 samples .*largest FFT size is 256/,
+    );
+  });
+
+  it('the smooth preset states the length it needs, and accepts exactly that length', () => {
+    // sizes up to 2053, frames neither centred nor end-padded: one frame of 2053 samples.
+    const e = errorOf(() => mssLoss(signal(600, 1), signal(600, 2), 'smooth'));
+    expect(e?.code).toBe('SHAPE_MISMATCH');
+    expect(e?.argument).toBe('target');
+    expect(e?.message).toMatch(/^target: a signal of 600 samples .* needs at least 2053 samples/);
+    expect(e?.message).not.toMatch(/1021/);
+    expect(errorOf(() => mssLoss(signal(2052, 1), signal(2052, 2), 'smooth'))?.message).toMatch(
+      /needs at least 2053 samples/,
+    );
+    expect(mssLoss(signal(2053, 1), signal(2053, 2), 'smooth')).toBeGreaterThan(0);
+  });
+
+  it('computes the minimum for every configuration from @losses/stft framing', () => {
+    // Centred with reflect padding: floor(512 / 2) + 1 = 257 samples.
+    const cfg = { sizes: [64, 512], center: true } as const;
+    const e = errorOf(() => mssLoss(signal(256, 1), signal(256, 2), cfg));
+    expect(e?.message).toMatch(/needs at least 257 samples .*reflect padding/);
+    expect(mssLoss(signal(257, 1), signal(257, 2), cfg)).toBeGreaterThan(0);
   });
 
   it('accepts short signals with end padding or constant centred padding', () => {
@@ -42,7 +65,7 @@ describe('input errors', () => {
       mssLoss(signal(20, 1), signal(20, 2), { sizes: [64], center: true, padMode: 'constant' }),
     ).toBeGreaterThan(0);
     const e = errorOf(() => mssLoss(signal(20, 1), signal(20, 2), { sizes: [64], center: true }));
-    expect(e?.message).toMatch(/FFT size 64/);
+    expect(e?.message).toMatch(/needs at least 33 samples .*largest FFT size is 64/);
   });
 
   it('refuses an estimate that does not match a fixed target', () => {

@@ -1,4 +1,4 @@
-import { tensor, toTensor } from '@losses/tensor';
+import { tensor } from '@losses/tensor';
 import { wasmEnabled } from '@losses/tensor/internal';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -147,24 +147,18 @@ describe('@losses/mss/tfjs computes the target gradient only when it is needed',
     expect(grad.dtype).toBe('float32');
   });
 
-  it('reads int32 tensors (say 16-bit PCM) exactly, as float64, as the ndarray functions read Int32Array', () => {
+  it('refuses int32 tensors (say 16-bit PCM) by the integer rule, naming the argument', () => {
     const pcm = (x: Float32Array) => Int32Array.from(x, (v) => Math.round(v * 12000));
-    const ei = pcm(est32);
-    const ti = pcm(tgt32);
     const loss = createMssLoss('standard');
-    const { value, grad } = tf.valueAndGrad((x: tf.Tensor) =>
-      mssLoss(x, tf.tensor2d(ti, shape2, 'int32'), loss),
-    )(tf.tensor2d(ei, shape2, 'int32'));
-    // toTensor reads an Int32Array as float64, exactly.
-    const ref = loss.valueAndGrad(
-      nd(toTensor(ei, { name: 'e' }).data, shape2),
-      nd(toTensor(ti, { name: 't' }).data, shape2),
+    const e = tf.tensor2d(pcm(est32), shape2, 'int32');
+    const t = tf.tensor2d(pcm(tgt32), shape2, 'int32');
+    expect(() => mssLoss(e, tf.tensor2d(tgt32, shape2), loss)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE', argument: 'estimate' }),
     );
-    expect(ref.grad.data).toBeInstanceOf(Float64Array);
-    expect(value.dataSync()[0]).toBe(Math.fround(ref.value));
-    expect(Array.from(grad.dataSync())).toEqual(Array.from(ref.grad.data, Math.fround));
-    const fixed = mssLossWithTarget(tf.tensor2d(ti, shape2, 'int32'), loss);
-    expect(fixed(tf.tensor2d(ei, shape2, 'int32')).dataSync()[0]).toBe(Math.fround(ref.value));
+    expect(() => mssLoss(tf.tensor2d(est32, shape2), t, loss)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE', argument: 'target' }),
+    );
+    expect(() => mssLossWithTarget(t, loss)).toThrow(/int32 storage/);
   });
 
   it('leaks no tensor: value, tf.grad, tf.grads, withTarget, minimize, a refused call', () => {

@@ -1,4 +1,4 @@
-import { checkKeys, LossInputError, type TensorLike, toTensor } from '@losses/tensor';
+import { checkKeys, formatShape, LossInputError, type TensorLike, toTensor } from '@losses/tensor';
 import { maxAbs } from './limits.js';
 import { GEOMETRY_KEYS, resolveGeometry, type SoftDtwOptions } from './options.js';
 import { checkCells, checkPairRange, ProblemCache } from './problem.js';
@@ -52,7 +52,16 @@ export function dtw(C: TensorLike, options?: DtwOptions): DtwResult {
   checkKeys(options, 'dtw: options', GEOMETRY_KEYS);
   const o = options ?? {};
   const { steps, band: bandSpec, boundary } = resolveGeometry(o, 'dtw: options');
-  const t = toTensor(C, { name: 'C', rank: 2 });
+  // Empty first: `dtw([])` is an empty cost matrix, not a rank problem.
+  const raw = toTensor(C, { name: 'C', allowEmpty: true });
+  if (raw.data.length === 0) {
+    throw new LossInputError(
+      'EMPTY',
+      `C: the cost matrix is empty (shape ${formatShape(raw.shape)}); dtw needs an N x M matrix with N, M >= 1 (one row per frame of x, one column per frame of y)`,
+      'C',
+    );
+  }
+  const t = toTensor(raw, { name: 'C', rank: 2 });
   const [N, M] = t.shape as [number, number];
   const c = t.data;
   const K = steps.di.length;

@@ -1,4 +1,11 @@
-import { type Tensor, type TensorLike, tensor, toTensor } from '@losses/tensor';
+import {
+  formatShape,
+  LossInputError,
+  type Tensor,
+  type TensorLike,
+  tensor,
+  toTensor,
+} from '@losses/tensor';
 import { maxAbs } from './limits.js';
 import {
   normalizer,
@@ -70,7 +77,16 @@ export function matrixRows(
  */
 export function softDtwFromCost(C: TensorLike, options?: SoftDtwOptions): SoftDtwFromCostResult {
   const r = resolveCostOptions(options, 'options');
-  const t = toTensor(C, { name: 'C', rank: [2, 3] });
+  // Empty first: an empty cost matrix is reported as empty, not as a rank problem.
+  const raw = toTensor(C, { name: 'C', allowEmpty: true });
+  if (raw.data.length === 0) {
+    throw new LossInputError(
+      'EMPTY',
+      `C: the cost matrix is empty (shape ${formatShape(raw.shape)}); soft-DTW needs an N x M matrix (or a batch [B, N, M]) with N, M >= 1`,
+      'C',
+    );
+  }
+  const t = toTensor(raw, { name: 'C', rank: [2, 3] });
   const batched = t.shape.length === 3;
   const B = batched ? t.shape[0]! : 1;
   const N = t.shape[batched ? 1 : 0]!;

@@ -91,8 +91,9 @@ async function runAsync(
  * @param y `[M, D]`, a batch `[B, M, D]`, or a list of `[M_b, D]` (same layout as `x`).
  * @param options `cost` (default `'sqeuclidean'` = ||x_i - y_j||^2, the convention of tslearn,
  *   mblondel/soft-dtw and pytorch-softdtw-cuda; also `'euclidean'`, `'cosine'` (1 - cos), `'l1'`,
- *   `'bce'` (x probabilities, y targets in [0, 1], mean over D; Krause, Weiss, Mueller, ICASSP
- *   2023), `'bceLogits'` (x logits) or a {@link UserCost}), `gamma` (default 1), `stepWeights`,
+ *   `'bce'` (x probabilities, y targets in [0, 1] - soft targets allowed, the rule of
+ *   @losses/hierarchy's BCE - mean over D; Krause, Weiss, Mueller, ICASSP 2023), `'bceLogits'`
+ *   (x logits, y in [0, 1]) or a {@link UserCost}), `gamma` (default 1), `stepWeights`,
  *   `bandwidth`, `prior` (see {@link SoftDtwOptions}).
  * @returns The value; for a batch or list the mean over items.
  * @throws LossInputError for bad sequences or options; `SHAPE_MISMATCH` for pairs over the size

@@ -43,8 +43,30 @@ function isList(v: unknown): v is readonly TensorLike[] {
   );
 }
 
+/**
+ * One sequence (or batch) of `rank`, refusing an empty one as empty first (`EMPTY`: `x` of shape
+ * `[0]` was reported as a rank problem).
+ */
+function sequence(
+  v: TensorLike,
+  name: string,
+  rank: number | number[],
+  cost: CostOption,
+  which: 'x' | 'y',
+): Tensor {
+  const raw = toTensor(v, { name, allowEmpty: true });
+  if (raw.data.length === 0) {
+    throw new LossInputError(
+      'EMPTY',
+      `${name}: the sequence is empty (shape ${formatShape(raw.shape)}); soft-DTW needs at least one frame of at least one feature`,
+      name,
+    );
+  }
+  return toTensor(raw, { name, rank, ...costRange(cost, which) });
+}
+
 function one(v: TensorLike, name: string, cost: CostOption, which: 'x' | 'y'): Tensor {
-  return toTensor(v, { name, rank: [2, 3], ...costRange(cost, which) });
+  return sequence(v, name, [2, 3], cost, which);
 }
 
 function asF64(t: Tensor): Float64Array {
@@ -59,10 +81,18 @@ export function readPairs(x: Sequences, y: Sequences, cost: CostOption): Pairs {
   const xl = isList(x);
   const yl = isList(y);
   if (Array.isArray(x) && x.length === 0) {
-    throw new LossInputError('EMPTY', 'x: is an empty list of sequences', 'x');
+    throw new LossInputError(
+      'EMPTY',
+      'x: is empty (an empty sequence or list of sequences); soft-DTW needs at least one frame',
+      'x',
+    );
   }
   if (Array.isArray(y) && y.length === 0) {
-    throw new LossInputError('EMPTY', 'y: is an empty list of sequences', 'y');
+    throw new LossInputError(
+      'EMPTY',
+      'y: is empty (an empty sequence or list of sequences); soft-DTW needs at least one frame',
+      'y',
+    );
   }
   if (xl !== yl) {
     throw new LossInputError(
@@ -117,8 +147,8 @@ export function readPairs(x: Sequences, y: Sequences, cost: CostOption): Pairs {
     }
     pairs.layout = 'list';
     xa.forEach((xb, b) => {
-      const xt = toTensor(xb, { name: `x[${b}]`, rank: 2, ...costRange(cost, 'x') });
-      const yt = toTensor(ya[b]!, { name: `y[${b}]`, rank: 2, ...costRange(cost, 'y') });
+      const xt = sequence(xb, `x[${b}]`, 2, cost, 'x');
+      const yt = sequence(ya[b]!, `y[${b}]`, 2, cost, 'y');
       push(xt, yt, `x[${b}]`, `y[${b}]`);
     });
     return pairs;

@@ -18,8 +18,11 @@ export type PadMode = 'reflect' | 'constant';
 export interface StftOptions {
   /** FFT size N in samples (`n_fft`), an integer from 1 to `MAX_FFT_SIZE` (2^22). */
   size: number;
-  /** Hop between frame starts in samples (`hop_length`), an integer >= 1. */
-  hop: number;
+  /**
+   * Hop between frame starts in samples (`hop_length`), an integer >= 1. Default
+   * `floor(size / 4)` as torch.stft, and 1 for sizes below 4 (where torch's default would be 0).
+   */
+  hop?: number;
   /**
    * The window: a {@link WindowKind} (periodic, as torch's and scipy's spectral windows) or the
    * samples themselves (length `windowLength`). Default `'hann'`.
@@ -73,6 +76,14 @@ export interface ResolvedStft extends StftLayout {
 }
 
 /**
+ * The hop when none is given: floor(size / 4), torch.stft's default `hop_length`, at least 1 (for
+ * sizes 1 to 3, where torch's would be 0 and refused).
+ */
+export function defaultHop(size: number): number {
+  return Math.max(1, Math.floor(size / 4));
+}
+
+/**
  * Validates STFT options (refusing unknown keys other than `extraKeys`) without allocating: sizes
  * up to {@link MAX_FFT_SIZE}, a window kind or the right number of finite samples.
  */
@@ -84,13 +95,16 @@ export function parseStftOptions(
   if (options === undefined || options === null || typeof options !== 'object') {
     throw new LossInputError(
       'INVALID_OPTION',
-      `${name}: expected an options object with at least { size, hop }, got ${show(options)}`,
+      `${name}: expected an options object with at least { size }, got ${show(options)}`,
       name,
     );
   }
   checkKeys(options, name, [...STFT_OPTION_KEYS, ...extraKeys]);
   const size = checkSize(options.size, `${name}.size`);
-  const hop = checkNumber(options.hop, `${name}.hop`, { integer: true, min: 1 });
+  const hop =
+    options.hop === undefined
+      ? defaultHop(size)
+      : checkNumber(options.hop, `${name}.hop`, { integer: true, min: 1 });
   const windowLength =
     options.windowLength === undefined
       ? size

@@ -224,6 +224,8 @@ export function keepFloat64(plan: StftPlan): StftPlan {
  * Validates STFT options once and returns a plan that caches the window and the FFT plan.
  * The transform equals `torch.stft(x, n_fft=size, hop_length=hop, win_length=windowLength,
  * window=w, center=center, pad_mode=padMode, onesided=True, return_complex=True)`, frame for frame.
+ * `hop` defaults to floor(size / 4), torch's default, and to 1 for sizes 1 to 3 (torch's would be
+ * 0); the same default holds in {@link stft}, {@link magnitude} and {@link magnitudeVjp}.
  *
  * Every frame is accurate relative to its own energy, as if transformed alone (a silent frame is
  * exactly 0, with a zero gradient), for any signal whose samples lie within +-2^1023 / sum_j |w_j|

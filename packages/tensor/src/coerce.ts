@@ -45,22 +45,61 @@ function allocate(dtype: DType, n: number, name: string, shape: readonly number[
 }
 
 /** How a typed array or an ndarray's `data` stores its elements. */
-type Storage = 'float32' | 'float64' | 'numeric' | 'array' | 'bigint' | 'other';
+type Storage = 'float32' | 'float64' | 'integer' | 'array' | 'bigint' | 'other';
 
 function storageOf(data: unknown): Storage {
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Float32Array) return 'float32';
   if (Array.isArray(data)) return 'array';
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) return 'bigint';
-  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return 'numeric';
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return 'integer';
   return 'other';
 }
 
-const WHAT = 'an ndarray, a typed array (float or integer, not BigInt) or nested arrays of numbers';
+const WHAT = 'an ndarray, a Float32Array / Float64Array or nested arrays of numbers';
+
+/**
+ * The one rule for integer input, in every @losses package: integer storage is refused, never
+ * read. Integer samples carry a scale the library cannot know (Int16 PCM is `v / 32768`, Uint8 PCM
+ * `(v - 128) / 128`, Int32 PCM `v / 2^31`); reading them as their values would silently feed a
+ * loss amplitudes up to 32767. Labels and indices held in integer arrays convert exactly with
+ * `Float64Array.from(x)`. The hint the messages give.
+ */
+export const INTEGER_INPUT_HINT =
+  'integer data is not read, because its scale is unknown: convert audio PCM to floats with its scale (Int16: Float32Array.from(x, (v) => v / 32768)) and labels or indices exactly (Float64Array.from(x))';
+
+/**
+ * The integer rule for a storage type named by a string: a tfjs dtype (`'float32'`, `'int32'`,
+ * `'bool'`, ...) or a typed-array name. Only float storage (`'float32'`, `'float64'`,
+ * `Float32Array`, `Float64Array`) passes; the @losses/tensor/tfjs bridge calls it on every tfjs
+ * tensor it reads (`assertFloatStorage(t.dtype, name)`), so an `int32` or `bool` tfjs tensor is
+ * refused as an `Int16Array` is.
+ *
+ * @throws LossInputError `INVALID_TYPE` naming `name`, the storage and the conversion.
+ */
+export function assertFloatStorage(dtype: string, name: string): void {
+  if (
+    dtype === 'float32' ||
+    dtype === 'float64' ||
+    dtype === 'Float32Array' ||
+    dtype === 'Float64Array'
+  )
+    return;
+  const tf = dtype === 'int32' || dtype === 'bool' ? ` (tfjs: x.toFloat(), scaled as above)` : '';
+  throw new LossInputError(
+    'INVALID_TYPE',
+    `${name}: expected float data, got ${dtype} storage; ${INTEGER_INPUT_HINT}${tf}`,
+    name,
+  );
+}
 
 function refuseStorage(name: string, storage: Storage, value: unknown, where = ''): never {
   const why =
-    storage === 'bigint' ? '; BigInt storage is not accepted: convert it to a Float64Array' : '';
+    storage === 'bigint'
+      ? '; BigInt storage is not accepted: convert it to a Float64Array'
+      : storage === 'integer'
+        ? `; ${INTEGER_INPUT_HINT}`
+        : '';
   throw new LossInputError(
     'INVALID_TYPE',
     `${name}${where}: expected ${WHAT}, got ${show(value)}${why}`,
@@ -93,15 +132,9 @@ function nestedShape(value: readonly unknown[], name: string): number[] {
   let v: unknown = value;
   for (;;) {
     const storage = storageOf(v);
-    if (storage === 'bigint')
+    if (storage === 'bigint' || storage === 'integer')
       refuseStorage(name, storage, v, pathOf(new Array(shape.length).fill(0), shape.length));
-    if (
-      storage !== 'array' &&
-      storage !== 'numeric' &&
-      storage !== 'float32' &&
-      storage !== 'float64'
-    )
-      break;
+    if (storage !== 'array' && storage !== 'float32' && storage !== 'float64') break;
     if (shape.length === TENSOR_LIMITS.maxRank) {
       throw new LossInputError(
         'SHAPE_MISMATCH',
@@ -133,12 +166,9 @@ function forEachRow(
   const idx = new Array<number>(rank).fill(0);
   const check = (v: unknown, depth: number): ArrayLike<unknown> => {
     const storage = storageOf(v);
-    if (storage === 'bigint') refuseStorage(name, storage, v, pathOf(idx, depth));
-    const isArray =
-      storage === 'array' ||
-      storage === 'numeric' ||
-      storage === 'float32' ||
-      storage === 'float64';
+    if (storage === 'bigint' || storage === 'integer')
+      refuseStorage(name, storage, v, pathOf(idx, depth));
+    const isArray = storage === 'array' || storage === 'float32' || storage === 'float64';
     if (!isArray || (v as ArrayLike<unknown>).length !== shape[depth]) {
       const got = isArray ? `length ${(v as ArrayLike<unknown>).length}` : describeEntry([v], 0);
       throw new LossInputError(
@@ -323,7 +353,8 @@ function fromNdArrayLike(input: object, name: string, dtype: DType | undefined):
     data,
   } = input as Record<string, unknown>;
   const storage = storageOf(data);
-  if (storage === 'bigint' || storage === 'other') refuseStorage(name, storage, data, '.data');
+  if (storage === 'bigint' || storage === 'integer' || storage === 'other')
+    refuseStorage(name, storage, data, '.data');
   const n = checkShape(rawShape, name);
   const shape = (rawShape as number[]).slice();
   const stride = checkLayout(shape, rawStride, rawOffset, name);
@@ -354,13 +385,7 @@ function coerce(input: unknown, name: string, dtype: DType | undefined): Tensor 
     if (dtype === undefined || dtype === storage) return tensor(data);
     return tensor(dtype === 'float32' ? Float32Array.from(data) : Float64Array.from(data));
   }
-  if (storage === 'numeric') {
-    const data = input as ArrayLike<number>;
-    const out = allocate(dtype ?? 'float64', data.length, name, [data.length]);
-    out.set(data);
-    return tensor(out);
-  }
-  if (storage === 'bigint') refuseStorage(name, storage, input);
+  if (storage === 'bigint' || storage === 'integer') refuseStorage(name, storage, input);
   if (typeof input === 'object' && input !== null && !ArrayBuffer.isView(input)) {
     if ('shape' in input || 'data' in input) return fromNdArrayLike(input, name, dtype);
   }
@@ -370,11 +395,12 @@ function coerce(input: unknown, name: string, dtype: DType | undefined): Tensor 
 /**
  * The one coercion + validation step every public @losses function runs on each tensor argument.
  *
- * Accepts a number (a scalar), a Float32Array / Float64Array (kept as is), an integer typed
- * array (`Int8Array` ... `Uint32Array`, read exactly as float64), nested arrays of numbers (or of
- * typed arrays; float64), and an ndarray over any of these storages - or any object with the four
- * fields `shape`, `stride`, `offset` and `data` (no `get()` needed). BigInt typed arrays, DataViews
- * and everything else are refused.
+ * Accepts a number (a scalar), a Float32Array / Float64Array (kept as is), nested arrays of numbers
+ * (or of float typed arrays; float64), and an ndarray over any of these storages - or any object
+ * with the four fields `shape`, `stride`, `offset` and `data` (no `get()` needed). Integer typed
+ * arrays (`Int8Array` ... `Uint32Array`, `Uint8ClampedArray`; bare, as rows or under an ndarray)
+ * are refused by the one integer rule ({@link INTEGER_INPUT_HINT}: Int16 PCM read as values up to
+ * 32767 is the trap); BigInt typed arrays, DataViews and everything else are refused too.
  *
  * Everything about the layout is checked before anything is allocated: a shape of at most
  * {@link TENSOR_LIMITS}`.maxRank` non-negative integers holding at most
@@ -386,8 +412,8 @@ function coerce(input: unknown, name: string, dtype: DType | undefined): Tensor 
  * input is copied only when it is not already such a tensor of the wanted dtype; callers must
  * treat the result as read-only (it may share the caller's storage).
  *
- * @throws LossInputError `INVALID_TYPE` (not an accepted kind of input, or an entry that is not a
- *   number), `SHAPE_MISMATCH` (a bad shape, stride or offset, ragged or mixed-depth nesting, a rank
+ * @throws LossInputError `INVALID_TYPE` (not an accepted kind of input, integer storage, or an
+ *   entry that is not a number), `SHAPE_MISMATCH` (a bad shape, stride or offset, ragged or mixed-depth nesting, a rank
  *   or size other than `spec` asks, a size over the limits), `EMPTY` (no elements), `NON_FINITE`
  *   (NaN or infinity), `INVALID_OPTION` (value outside `min..max`). The message starts with
  *   `spec.name` and says what was expected and what was given.

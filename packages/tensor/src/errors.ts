@@ -16,6 +16,9 @@ export type LossInputErrorCode =
   | 'INVALID_OPTION'
   | 'INVALID_HIERARCHY';
 
+/** `softDtw: ` at the start of an argument's name: the function, which belongs in the message. */
+const FUNCTION_PREFIX = /^[A-Za-z_$][\w$]*: /;
+
 /**
  * The one error every @losses function throws for bad input. `code` says what kind of problem it
  * is, `argument` names the offending argument or option (when there is one), and `message` says
@@ -29,13 +32,19 @@ export type LossInputErrorCode =
 export class LossInputError extends Error {
   /** What kind of problem it is. */
   readonly code: LossInputErrorCode;
-  /** The argument or option at fault, e.g. `'estimate'` or `'options.hop'`. */
+  /**
+   * The argument or option at fault as the caller wrote it, e.g. `'estimate'`, `'labels[2]'` or
+   * `'options.hop'` - one convention in every package: the path from the argument, never the
+   * function's name. A message may start with the function (`softDtw: options.gamma: expected
+   * ...`); a leading `fn: ` given with the argument is dropped here, so the field reads
+   * `'options.gamma'` whichever way the call site named it.
+   */
   readonly argument: string | undefined;
 
   constructor(code: LossInputErrorCode, message: string, argument?: string) {
     super(message);
     this.name = 'LossInputError';
     this.code = code;
-    this.argument = argument;
+    this.argument = argument?.replace(FUNCTION_PREFIX, '');
   }
 }

@@ -28,4 +28,9 @@ export {
   toNested,
   zeros,
 } from './tensor.js';
+export {
+  isTfjsTensor,
+  type TfjsTensorLike,
+  toTensorOrTfjs,
+} from './tfjs-like.js';
 export type { DType, FloatArray, NestedNumbers, Tensor, TensorLike } from './types.js';

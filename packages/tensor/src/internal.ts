@@ -4,6 +4,8 @@
  * stable public API: it follows the versions of the @losses packages, not semver, and may change
  * in any release; do not import it from outside this repository.
  *
+ * - {@link assertFloatStorage}: the integer rule for storage named by a string (a tfjs dtype), as
+ *   `toTensor` applies it to typed arrays; the tfjs bridge's `fromTf` calls it.
  * - {@link compileWasm}: a package's WebAssembly module from its committed base64 bytes.
  * - {@link wasmEnabled} / {@link setWasmEnabled}: the one switch that turns every WebAssembly
  *   kernel off (also `LOSSES_WASM=off` in the environment, read once).
@@ -20,6 +22,7 @@
  *   numbers everywhere).
  */
 export { aWeightingTaps } from './a-weighting.js';
+export { assertFloatStorage, INTEGER_INPUT_HINT } from './coerce.js';
 export {
   applyFir,
   applyFirAdjoint,

@@ -106,7 +106,8 @@ export function checkKeys(value: unknown, name: string, allowed: readonly string
     throw new LossInputError(
       'INVALID_OPTION',
       `${name}: unknown option${unknown.length > 1 ? 's' : ''} ${quoted(unknown)}; known options are ${quoted(allowed)}`,
-      name,
+      // The path the caller wrote (`options.gamma`), like every other option error.
+      `${name}.${unknown[0]}`,
     );
   }
   for (const k of keys) {

@@ -10,6 +10,7 @@ import {
   toTensor,
   zeros,
 } from '../src/index.js';
+import { assertFloatStorage } from '../src/internal.js';
 
 // The coercion boundary, swept input kind by input kind (issue 12, item 8 and "before any large
 // allocation"): every bad input is a LossInputError with a code, `argument` set to the argument's
@@ -46,9 +47,10 @@ describe('plain ndarray-like objects (no get())', () => {
     const t = toTensor(like([1, 2, 3, 4, 5, 6], [2, 3], [3, 1]) as TensorLike, { name: 'x' });
     expect(t.shape).toEqual([2, 3]);
     expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6]);
-    const v = toTensor(like(new Int16Array([1, 2, 3, 4, 5, 6]), [3, 2], [1, 3], 0) as TensorLike, {
-      name: 'x',
-    });
+    const v = toTensor(
+      like(new Float32Array([1, 2, 3, 4, 5, 6]), [3, 2], [1, 3], 0) as TensorLike,
+      { name: 'x', dtype: 'float64' },
+    );
     expect(Array.from(v.data)).toEqual([1, 4, 2, 5, 3, 6]);
     expect(v.data).toBeInstanceOf(Float64Array);
   });
@@ -169,7 +171,7 @@ describe('storage types', () => {
     refused([new BigInt64Array(2), new BigInt64Array(2)], 'INVALID_TYPE', /BigInt64Array/);
   });
 
-  it('integer typed arrays are read exactly as float64', () => {
+  it('integer typed arrays are refused, bare, as rows and under an ndarray, naming the conversion (Int16 PCM was read as values up to 32767)', () => {
     for (const Ctor of [
       Int8Array,
       Uint8Array,
@@ -180,18 +182,32 @@ describe('storage types', () => {
       Uint32Array,
     ]) {
       const src = new Ctor([0, 1, 2, 100]);
-      const t = toTensor(src, { name: 'x' });
-      expect(t.data).toBeInstanceOf(Float64Array);
-      expect(Array.from(t.data)).toEqual(Array.from(src));
-      const m = toTensor([src, src], { name: 'x' });
-      expect(m.shape).toEqual([2, 4]);
-      const n = toTensor(ndarray(src, [2, 2]), { name: 'x', dtype: 'float32' });
-      expect(n.data).toBeInstanceOf(Float32Array);
-      expect(Array.from(n.data)).toEqual(Array.from(src));
+      refused(src, 'INVALID_TYPE', new RegExp(`${Ctor.name}.*v / 32768`));
+      refused([src, src], 'INVALID_TYPE', new RegExp(`x\\[0\\].*${Ctor.name}`));
+      refused([Float64Array.of(1, 2, 3, 4), src], 'INVALID_TYPE', /x\[1\].*integer data/);
+      refused(ndarray(src, [2, 2]), 'INVALID_TYPE', /x\.data.*integer data is not read/);
+      refused(like(src, [4], [1]), 'INVALID_TYPE', /integer data is not read/);
+      refused(new Ctor(0), 'INVALID_TYPE', /integer data/);
     }
-    expect(Array.from(toTensor(new Uint32Array([2 ** 32 - 1]), { name: 'x' }).data)).toEqual([
-      2 ** 32 - 1,
-    ]);
+  });
+
+  it('the integer rule reads the storage a tfjs dtype names: only float passes', () => {
+    expect(() => assertFloatStorage('float32', 'x')).not.toThrow();
+    expect(() => assertFloatStorage('Float64Array', 'x')).not.toThrow();
+    for (const dtype of ['int32', 'bool', 'complex64', 'string', 'Int16Array']) {
+      let error: unknown;
+      try {
+        assertFloatStorage(dtype, 'options.target');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(LossInputError);
+      expect((error as LossInputError).code).toBe('INVALID_TYPE');
+      expect((error as LossInputError).argument).toBe('options.target');
+      expect((error as LossInputError).message).toMatch(
+        new RegExp(`^options\\.target: expected float data, got ${dtype} storage; integer data`),
+      );
+    }
   });
 
   it('a DataView, an ArrayBuffer and other objects are refused', () => {

@@ -58,12 +58,13 @@ describe('bad signals: LossInputError naming the argument', () => {
   });
 });
 
+// An unknown option is named by its path (`options.eps`), as every other option (issue 18).
 describe('bad options: INVALID_OPTION naming the option', () => {
   const bad: [LossName, unknown, string][] = [
     ['l1', 'abc', 'options'],
     ['l1', [1], 'options'],
-    ['l1', { eps: 1e-8 }, 'options'],
-    ['mse', { preemphasis: {} }, 'options'],
+    ['l1', { eps: 1e-8 }, 'options.eps'],
+    ['mse', { preemphasis: {} }, 'options.preemphasis'],
     ['esr', { eps: 0 }, 'options.eps'],
     ['esr', { eps: -1 }, 'options.eps'],
     ['esr', { eps: 2 }, 'options.eps'],
@@ -72,7 +73,7 @@ describe('bad options: INVALID_OPTION naming the option', () => {
     ['esr', { eps: '1e-8' }, 'options.eps'],
     ['dc', { eps: 0 }, 'options.eps'],
     ['dc', { eps: Number.POSITIVE_INFINITY }, 'options.eps'],
-    ['dc', { preEmphasis: { kind: 'hp' } }, 'options'],
+    ['dc', { preEmphasis: { kind: 'hp' } }, 'options.preEmphasis'],
     ['logCosh', { a: 0 }, 'options.a'],
     ['logCosh', { a: -1 }, 'options.a'],
     ['logCosh', { a: 1e7 }, 'options.a'],
@@ -81,11 +82,11 @@ describe('bad options: INVALID_OPTION naming the option', () => {
     ['logCosh', { eps: 1e-40 }, 'options.eps'],
     ['snr', { zeroMean: 1 }, 'options.zeroMean'],
     ['snr', { eps: 0 }, 'options.eps'],
-    ['snr', { preEmphasis: { kind: 'hp' } }, 'options'],
+    ['snr', { preEmphasis: { kind: 'hp' } }, 'options.preEmphasis'],
     ['siSdr', { clipMin: Number.NaN }, 'options.clipMin'],
     ['siSdr', { clipMin: '-10' }, 'options.clipMin'],
     ['siSdr', { zeroMean: 'yes' }, 'options.zeroMean'],
-    ['siSdr', { scaling: false }, 'options'],
+    ['siSdr', { scaling: false }, 'options.scaling'],
     ['sdSdr', { eps: 5 }, 'options.eps'],
     ['sdSdr', { clipMin: Number.NEGATIVE_INFINITY }, 'options.clipMin'],
   ];
@@ -107,7 +108,7 @@ describe('bad options: INVALID_OPTION naming the option', () => {
     [null, 'options.preEmphasis'],
     [{}, 'options.preEmphasis.kind'],
     [{ kind: 'lp' }, 'options.preEmphasis.kind'],
-    [{ kind: 'hp', order: 2 }, 'options.preEmphasis'],
+    [{ kind: 'hp', order: 2 }, 'options.preEmphasis.order'],
     [{ kind: 'hp', coef: Number.NaN }, 'options.preEmphasis.coef'],
     [{ kind: 'hp', coef: 1e39 }, 'options.preEmphasis.coef'],
     [{ kind: 'fd', coef: '0.9' }, 'options.preEmphasis.coef'],

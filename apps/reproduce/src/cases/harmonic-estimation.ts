@@ -32,7 +32,12 @@
  * --ablation (the investigation instead: learning rates, the surrogate's initialisation, SOT's
  * compression, from +-12 semitones), --quick (1 target, starts +-1 and +-12, 30 steps).
  */
-import { createMssLoss, createSpectralWassersteinLoss, sotPreset } from '@losses/mss';
+import {
+  createMssLoss,
+  createSpectralWassersteinLoss,
+  type MssPresetName,
+  sotPreset,
+} from '@losses/mss';
 import { createStft } from '@losses/stft';
 import { tensor } from '@losses/tensor';
 import { createMseLoss } from '@losses/waveform';
@@ -132,7 +137,8 @@ function perItemGradient(grad: ArrayLike<number>, items: number): Float64Array {
   return Float64Array.from(grad, (g) => g * items);
 }
 
-function mssMethod(preset: 'standard' | 'smooth'): Method {
+/** An MSS preset of @losses/mss as a method of the study. */
+export function mssMethod(preset: MssPresetName): Method {
   const loss = createMssLoss(preset);
   return {
     name: `mss ${preset}`,
@@ -147,7 +153,12 @@ function mssMethod(preset: 'standard' | 'smooth'): Method {
   };
 }
 
-function sotMethod(compression: SotCompression = 'linear', name = 'sot', center = true): Method {
+/** Spectral optimal transport (the `sot` preset's settings) as a method of the study. */
+export function sotMethod(
+  compression: SotCompression = 'linear',
+  name = 'sot',
+  center = true,
+): Method {
   const loss = createSotLoss({ compression, preset: { ...sotPreset, center } });
   return {
     name,
@@ -211,7 +222,7 @@ export function estimate(
 }
 
 /** A flat envelope with the target's power: K equal amplitudes sqrt(2 mean(x^2) / K). */
-function flatAmplitude(task: HarmonicTask): number {
+export function flatAmplitude(task: HarmonicTask): number {
   let power = 0;
   for (const v of task.target) power += v * v;
   return Math.sqrt((2 * power) / task.target.length / task.amplitudes.length);
@@ -412,7 +423,12 @@ export const harmonicConfig = {
   quick: { seeds: 1, distances: [1, 12], steps: 30 },
 } as const;
 
-const DEFAULTS: Omit<EstimationSettings, 'steps'> = { lr: 0.3, lrAmplitude: 0.01, r0: 'sampled' };
+/** The study's settings besides the number of steps. */
+export const DEFAULTS: Omit<EstimationSettings, 'steps'> = {
+  lr: 0.3,
+  lrAmplitude: 0.01,
+  r0: 'sampled',
+};
 
 /** Runs every method on every target from every start; returns the outcomes and trajectories. */
 export function study(

@@ -8,6 +8,7 @@ import { landscapeCase } from './landscape.js';
 import { leakageCase } from './leakage.js';
 import { multipitchCase } from './multipitch.js';
 import { notesCase } from './notes.js';
+import { startDistanceCase } from './start-distance.js';
 import type { ReproduceCase } from './types.js';
 
 /** Every case of the main job, in the order `pnpm reproduce` runs them. */
@@ -17,6 +18,7 @@ export const cases: readonly ReproduceCase[] = [
   landscapeCase,
   freqEstimationCase,
   harmonicEstimationCase,
+  startDistanceCase,
   graCase,
   notesCase,
   // Case study 2: hierarchical classification.

@@ -28,7 +28,7 @@ import {
  * beta L_up of `logits` against `labels`.
  *
  * @param logits `[F, C]` or `[B, F, C]` tfjs tensor (probabilities with `input: 'probabilities'`).
- * @param labels Same shape; 1, 0 or NaN (unknown).
+ * @param labels Same shape; 1, 0, a soft target in [0, 1] or NaN (unknown).
  * @param h The hierarchy (`h.classes` = the columns).
  * @param options `alpha` (default 1), `beta` (default 1), `input` (default `'logits'`).
  * @returns A `tf.Scalar`, differentiable w.r.t. `logits`.
@@ -55,7 +55,7 @@ export function hierarchicalLoss(
  * MCLoss of C-HMCNN (Giunchiglia & Lukasiewicz, NeurIPS 2020) as a tfjs op.
  *
  * @param logits `[F, C]` or `[B, F, C]` tfjs tensor (probabilities with `input: 'probabilities'`).
- * @param labels Same shape; 1, 0 or NaN (unknown).
+ * @param labels Same shape; 1, 0 or NaN (unknown): hard labels (MCLoss selects by label).
  * @param h The hierarchy.
  * @param options `input` (default `'logits'`).
  * @returns A `tf.Scalar`, differentiable w.r.t. `logits`.

@@ -3,6 +3,7 @@
  * tensor, never an element-by-element `get`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { assertFloatStorage } from '../coerce.js';
 import { LossInputError } from '../errors.js';
 import { show } from '../options.js';
 import { isContiguous, sizeOf, tensor, toFlat } from '../tensor.js';
@@ -15,16 +16,15 @@ import type { FloatArray, Tensor } from '../types.js';
  *   is the tensor's own storage; on wasm and webgl `dataSync()` itself makes the one copy). The
  *   result shares memory with the tfjs tensor: read it, never write to it (no @losses function
  *   writes to its inputs).
- * - `int32` and `bool`: a new Float64Array, exactly, by the rule `toTensor` applies to every
- *   integer typed array (read as float64, so integers up to 2^53 keep their value).
+ * - `int32` and `bool`: refused, by the integer rule of every @losses input (an `Int16Array` is
+ *   refused the same way; the message names the conversion).
  * - other dtypes (`complex64`, `string`): refused.
  *
  * @param t The tfjs tensor (any rank, scalars included).
- * @param name How an error names the tensor (default `'tensor'`).
- * @throws LossInputError `INVALID_TYPE` for anything but a `tf.Tensor`, and for a `complex64` or
- *   `string` tensor.
+ * @param name How an error names the tensor (default `'input'`).
+ * @throws LossInputError `INVALID_TYPE` for anything but a float32 `tf.Tensor`.
  */
-export function fromTf(t: tf.Tensor, name = 'tensor'): Tensor {
+export function fromTf(t: tf.Tensor, name = 'input'): Tensor {
   if (!isTfTensor(t)) {
     throw new LossInputError(
       'INVALID_TYPE',
@@ -34,12 +34,12 @@ export function fromTf(t: tf.Tensor, name = 'tensor'): Tensor {
   }
   const shape = t.shape.slice();
   if (t.dtype === 'float32') return tensor(t.dataSync() as Float32Array, shape);
-  if (t.dtype === 'int32' || t.dtype === 'bool') {
-    return tensor(Float64Array.from(t.dataSync() as Int32Array | Uint8Array), shape);
-  }
+  // The integer rule of every @losses input (issue 18): int32 and bool are refused, as an
+  // Int16Array is, with the conversion in the message.
+  if (t.dtype === 'int32' || t.dtype === 'bool') assertFloatStorage(t.dtype, name);
   throw new LossInputError(
     'INVALID_TYPE',
-    `${name}: expected a float32, int32 or bool TensorFlow.js tensor, got a ${t.dtype} tensor of shape [${shape.join(', ')}]`,
+    `${name}: expected a float32 TensorFlow.js tensor, got a ${t.dtype} tensor of shape [${shape.join(', ')}]`,
     name,
   );
 }
