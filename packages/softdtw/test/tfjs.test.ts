@@ -139,18 +139,23 @@ describe('@losses/softdtw/tfjs computes the gradient w.r.t. y only when it is ne
     );
   });
 
-  it('reads int32 sequences exactly, as float64', () => {
-    const xi = Int32Array.from(x32, (v) => Math.round(3 * v));
-    const yi = Int32Array.from(y32, (v) => Math.round(3 * v));
-    const g = tf.grad((a: tf.Tensor) => tfl.softDtw(a, tf.tensor3d(yi, [B, M, D], 'int32'), opts))(
-      tf.tensor3d(xi, [B, N, D], 'int32'),
+  it('refuses int32 sequences by the integer rule of every input, naming the argument', () => {
+    const xi = tf.tensor3d(
+      Int32Array.from(x32, (v) => Math.round(3 * v)),
+      [B, N, D],
+      'int32',
     );
-    const want = softDtwValueAndGrad(
-      tensor(Float64Array.from(xi), [B, N, D]),
-      tensor(Float64Array.from(yi), [B, M, D]),
-      opts,
+    const yi = tf.tensor3d(
+      Int32Array.from(y32, (v) => Math.round(3 * v)),
+      [B, M, D],
+      'int32',
     );
-    expect(Array.from(g.dataSync())).toEqual(Array.from((want.grad as Tensor).data, Math.fround));
+    expect(() => tfl.softDtw(xi, tf.tensor3d(y32, [B, M, D]), opts)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE', argument: 'x' }),
+    );
+    expect(() => tfl.softDtw(tf.tensor3d(x32, [B, N, D]), yi, opts)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE', argument: 'y' }),
+    );
   });
 
   it('leaks no tensor (value, tf.grad, tf.grads, minimize, a refused call)', () => {
