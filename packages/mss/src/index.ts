@@ -2,7 +2,7 @@
  * @packageDocumentation
  * `@losses/mss`: the multi-scale spectral loss with every design axis as an option (window, FFT
  * sizes, window lengths, hops, magnitude compressions, distance, spectral convergence, reductions,
- * magnitude floor, framing) and its presets `standard`, `smooth`, `auraloss` and `ddsp`.
+ * magnitude floor, framing) and its presets `standard`, `smooth`, `auraloss`, `ddsp` and `sot`.
  * Plain TypeScript on ndarrays; the TensorFlow.js op is in `@losses/mss/tfjs`.
  */
 export type { CompressionKind, ResolvedCompression } from './compression.js';
@@ -33,3 +33,8 @@ export {
   type WassersteinPositions,
 } from './spectral-wasserstein.js';
 export type { WassersteinOrder } from './wasserstein.js';
+export type {
+  DistanceOption,
+  ResolvedDistance,
+  WassersteinDistanceOption,
+} from './wasserstein-distance.js';

@@ -13,7 +13,7 @@ import { createStft, type StftPlan } from '@losses/stft';
 import type { FloatArray, Tensor } from '@losses/tensor';
 import { arrayType, dtypeOf, formatShape, LossInputError, tensor } from '@losses/tensor';
 import { compress } from './compression.js';
-import { distance } from './distance.js';
+import { type DistanceKind, distance } from './distance.js';
 import {
   dataOf,
   type EngineTarget,
@@ -24,6 +24,7 @@ import {
 import { fusedSum } from './fused.js';
 import { normOf } from './norm.js';
 import { type MssConfig, stftOptionsOf } from './options.js';
+import { isWasserstein, ScaleWasserstein } from './wasserstein-distance.js';
 
 /** One scale of a prepared target: its spectrograms for every item. */
 interface TargetScale {
@@ -62,13 +63,42 @@ export class JsEngine implements MssEngine<JsTarget> {
   private readonly y = new Scratch();
   private readonly dp = new Scratch();
   private readonly gy = new Scratch();
+  private readonly gyT = new Scratch();
   private readonly dMag = new Scratch();
   private readonly dMagT = new Scratch();
   private readonly buffers: Float64Array[] = [];
+  /** The Wasserstein distance between frames, when it is the configured distance (issue 16). */
+  private readonly wasserstein: ScaleWasserstein | undefined;
 
   constructor(config: MssConfig) {
     this.config = config;
     this.plans = config.sizes.map((_, s) => createStft(stftOptionsOf(config, s)));
+    this.wasserstein = isWasserstein(config.distance)
+      ? new ScaleWasserstein(config.distance, config.reduction)
+      : undefined;
+  }
+
+  /**
+   * The distance d(y, t) of one item at one scale (`frames` x `bins` values from offset 0); with
+   * `gy` (zeroed) adds dd/dy into it, with `gyT` (zeroed) dd/dt into that.
+   */
+  private compare(
+    y: Float64Array,
+    t: Float64Array,
+    frames: number,
+    bins: number,
+    gy?: Float64Array,
+    gyT?: Float64Array,
+  ): number {
+    const c = this.config;
+    const m = frames * bins;
+    if (this.wasserstein) return this.wasserstein.evaluate(y, t, frames, bins, gy, gyT);
+    const kind = c.distance as DistanceKind;
+    if (!gy) return distance(kind, c.reduction, y, t, m);
+    const v = distance(kind, c.reduction, y, t, m, gy, 1);
+    // The elementwise distances depend on y - t: dd/dt = -dd/dy.
+    if (gyT) for (let i = 0; i < m; i++) gyT[i] = -gy[i]!;
+    return v;
   }
 
   /** A reusable buffer of at least n elements, per slot (transient target spectrograms). */
@@ -154,7 +184,7 @@ export class JsEngine implements MssEngine<JsTarget> {
     const wsc = c.spectralConvergence;
     const eps = c.magnitudeEps;
     // The fused loop serves l1 and l2sq when only the estimate's gradient is wanted.
-    const fast = !wantTargetGrad && c.distance !== 'l2';
+    const fast = !wantTargetGrad && (c.distance === 'l1' || c.distance === 'l2sq');
     const squared = c.distance === 'l2sq';
     let gradAcc: Float64Array | undefined;
     let targetGradAcc: Float64Array | undefined;
@@ -187,6 +217,7 @@ export class JsEngine implements MssEngine<JsTarget> {
       const y = this.y.get(m);
       const dp = wantGrad && !fast ? this.dp.get(m) : undefined;
       const gy = (wantGrad || wantTargetGrad) && !fast ? this.gy.get(m) : undefined;
+      const gyT = wantTargetGrad ? this.gyT.get(m) : undefined;
       const dMag = wantGrad ? this.dMag.get(items * m) : undefined;
       const dMagT = wantTargetGrad ? this.dMagT.get(target.items * m) : undefined;
       if (dMag) dMag.fill(0, 0, items * m);
@@ -229,15 +260,16 @@ export class JsEngine implements MssEngine<JsTarget> {
             let v: number;
             if (gy) {
               gy.fill(0, 0, m);
-              v = distance(c.distance, c.reduction, y, tc, m, gy, 1);
+              if (gyT) gyT.fill(0, 0, m);
+              v = this.compare(y, tc, ts.frames, ts.bins, gy, gyT);
               const g = itemWeight * scaleWeight * comp.weight;
               if (dMag && dp) for (let i = 0; i < m; i++) dMag[off + i]! += g * gy[i]! * dp[i]!;
-              if (dMagT) {
+              if (dMagT && gyT) {
                 const dt = ts.deriv![k]!;
-                for (let i = 0; i < m; i++) dMagT[toff + i]! -= g * gy[i]! * dt[toff + i]!;
+                for (let i = 0; i < m; i++) dMagT[toff + i]! += g * gyT[i]! * dt[toff + i]!;
               }
             } else {
-              v = distance(c.distance, c.reduction, y, tc, m);
+              v = this.compare(y, tc, ts.frames, ts.bins);
             }
             itemLoss += comp.weight * v;
           }

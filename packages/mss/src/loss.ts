@@ -161,7 +161,7 @@ function mean(a: Float64Array): number {
  *
  * @param options An options object (every option not given as in `mssPresets.standard`), or the
  *   name of a preset of {@link mssPresets}: `'standard'` (default), `'smooth'`, `'auraloss'`,
- *   `'ddsp'`.
+ *   `'ddsp'`, `'sot'` (spectral optimal transport).
  * @throws LossInputError `INVALID_OPTION` / `EMPTY` for bad options (see {@link MssOptions}); the
  *   returned methods throw `SHAPE_MISMATCH` (shapes differ, signal too short for a size),
  *   `NON_FINITE`, `EMPTY`, `INVALID_TYPE` for bad signals.
