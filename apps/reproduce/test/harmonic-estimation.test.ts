@@ -202,7 +202,10 @@ describe('SOT: the registered preset, and power frames for the ablation', () => 
       const plan = createStft({ size, hop: sotPreset.hops[s]!, window: 'flattop', center: true });
       const sq = (x: Float64Array) => {
         const m = plan.magnitude(tensor(x, [T]));
-        return tensor(Float64Array.from(m.data, (v) => v * v), m.shape);
+        return tensor(
+          Float64Array.from(m.data, (v) => v * v),
+          m.shape,
+        );
       };
       expected += w.value(sq(est), sq(target));
     });
