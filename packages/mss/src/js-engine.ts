@@ -10,6 +10,7 @@
  * spectrogram's elements, and the spectral convergence (Arik et al. 2018) uses linear magnitudes.
  */
 import { createStft, type StftPlan } from '@losses/stft';
+import { keepFloat64 } from '@losses/stft/internal';
 import type { FloatArray, Tensor } from '@losses/tensor';
 import { arrayType, dtypeOf, formatShape, LossInputError, tensor } from '@losses/tensor';
 import { compress } from './compression.js';
@@ -72,7 +73,8 @@ export class JsEngine implements MssEngine<JsTarget> {
 
   constructor(config: MssConfig) {
     this.config = config;
-    this.plans = config.sizes.map((_, s) => createStft(stftOptionsOf(config, s)));
+    // float64 transforms for float32 signals too: value and gradient paths give the same numbers
+    this.plans = config.sizes.map((_, s) => keepFloat64(createStft(stftOptionsOf(config, s))));
     this.wasserstein = isWasserstein(config.distance)
       ? new ScaleWasserstein(config.distance, config.reduction)
       : undefined;

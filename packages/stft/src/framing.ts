@@ -85,13 +85,25 @@ export class Framer {
    * `into` (at least `batch * paddedLength(length)` values) or else the framer's work memory.
    */
   frame(x: FloatArray, batch: number, length: number, into?: Float64Array): Framed {
-    const { size, center, padMode } = this.cfg;
     const frames = this.frameCount(length);
-    const left = center ? Math.floor(size / 2) : 0;
+    const left = this.cfg.center ? Math.floor(this.cfg.size / 2) : 0;
     const paddedLength = this.paddedLength(length);
     const padded = into
       ? into.subarray(0, batch * paddedLength)
       : this.scratch(batch * paddedLength);
+    this.padInto(x, batch, length, padded);
+    return { batch, length, frames, paddedLength, left, padded };
+  }
+
+  /**
+   * Pads `batch` signals of `length` samples (row-major in `x`) as the configuration says into
+   * `padded` (`[batch, paddedLength(length)]`, of any float type: the float32 kernel pads straight
+   * into its WebAssembly memory).
+   */
+  padInto(x: FloatArray, batch: number, length: number, padded: FloatArray): void {
+    const { size, center, padMode } = this.cfg;
+    const left = center ? Math.floor(size / 2) : 0;
+    const paddedLength = this.paddedLength(length);
     const reflect = center && padMode === 'reflect';
     for (let b = 0; b < batch; b++) {
       const src = b * length;
@@ -108,7 +120,6 @@ export class Framer {
         padded.fill(0, dst + left + length, dst + paddedLength);
       }
     }
-    return { batch, length, frames, paddedLength, left, padded };
   }
 
   /** Where frame g (counting all items' frames, item after item) starts in `f.padded`. */

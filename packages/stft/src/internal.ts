@@ -25,5 +25,6 @@ export {
   type StftLayout,
 } from './options.js';
 export { powerOfTwoScale } from './scale.js';
+export { keepFloat64 } from './stft.js';
 export { setWasmMemoryLimit, WasmStft, wasmMemoryLimit, wasmSupports } from './wasm/kernel.js';
 export { tryWasm, WasmStftKernel } from './wasm/stft-kernel.js';

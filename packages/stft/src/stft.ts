@@ -21,6 +21,8 @@ import {
   type StftLayout,
   type StftOptions,
 } from './options.js';
+import { WasmStft32, wasm32Supports } from './wasm/kernel32.js';
+import { tryWasm } from './wasm/stft-kernel.js';
 
 /** A magnitude spectrogram with the vector-Jacobian product of the same forward pass. */
 export interface MagnitudeWithVjp {
@@ -99,6 +101,10 @@ class Plan implements StftPlan {
   readonly window: Float64Array;
   readonly bins: number;
   private readonly kernel: StftKernel;
+  /** The float32 kernel for float32 signals (made on first need; null where it does not serve). */
+  private kernel32: WasmStft32 | null | undefined;
+  /** Whether `magnitude` of a float32 signal may take the float32 kernel (see {@link keepFloat64}). */
+  float32Route = true;
 
   constructor(kernel: StftKernel) {
     const c = kernel.cfg;
@@ -141,11 +147,33 @@ class Plan implements StftPlan {
     return this.magnitudeOf(this.checked(prepare(this.kernel.cfg, x)), floor);
   }
 
+  /** The float32 kernel of this plan, or null (not a power of two >= 8, or no WebAssembly SIMD). */
+  private float32Kernel(): WasmStft32 | null {
+    if (this.kernel32 === undefined) {
+      const c = this.kernel.cfg;
+      this.kernel32 = wasm32Supports(c.size) ? new WasmStft32(c.size, c.hop, c.window) : null;
+    }
+    return this.kernel32;
+  }
+
   magnitudeOf(p: Prepared, floor: number | undefined): Tensor {
-    const framed = this.kernel.framer.frame(p.data, p.batch, p.length);
-    const mag = new (arrayType(p.dtype))(p.batch * framed.frames * this.bins);
-    this.kernel.magnitudes(framed, mag, floor);
-    const shape = [framed.frames, this.bins];
+    const framer = this.kernel.framer;
+    const frames = framer.frameCount(p.length);
+    const mag = new (arrayType(p.dtype))(p.batch * frames * this.bins);
+    // Float32 signals go through the float32 kernel (four frames per f32x4 vector) where it
+    // serves the size and the call fits its memory; everything else through the float64 kernels.
+    const k32 = p.data instanceof Float32Array && this.float32Route ? this.float32Kernel() : null;
+    let done = false;
+    if (k32) {
+      const x32 = p.data as Float32Array;
+      const out = mag as Float32Array;
+      // false (or a RangeError) when the call does not fit in a WebAssembly memory
+      tryWasm(() => {
+        done = k32.magnitudes(framer, x32, p.batch, p.length, floor ?? 0, out);
+      });
+    }
+    if (!done) this.kernel.magnitudes(framer.frame(p.data, p.batch, p.length), mag, floor);
+    const shape = [frames, this.bins];
     return tensor(mag, p.batched ? [p.batch, ...shape] : shape);
   }
 
@@ -179,6 +207,17 @@ class Plan implements StftPlan {
       },
     };
   }
+}
+
+/**
+ * Makes `plan`'s `magnitude` keep the float64 kernels for float32 signals too (the float32 route
+ * off), and returns it: for a loss that mixes `magnitude` with `magnitudeWithVjp`, whose
+ * transform stays float64, so that both give the same magnitudes (a loss of x against itself
+ * exactly 0). Internal (`@losses/stft/internal`).
+ */
+export function keepFloat64(plan: StftPlan): StftPlan {
+  if (plan instanceof Plan) plan.float32Route = false;
+  return plan;
 }
 
 /**

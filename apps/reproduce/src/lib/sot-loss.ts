@@ -15,6 +15,7 @@ import {
   sotPreset,
 } from '@losses/mss';
 import { createStft, type StftPlan, type WindowKind } from '@losses/stft';
+import { keepFloat64 } from '@losses/stft/internal';
 import { type Tensor, type TensorLike, tensor, toTensor } from '@losses/tensor';
 
 /** Options of {@link createSotPowerLoss}: the preset (default `sotPreset`). */
@@ -117,14 +118,17 @@ export function createSotPowerLoss(options: SotPowerLossOptions = {}): SotLoss {
     eps: d.eps,
     reduction: preset.reduction ?? 'mean',
   });
+  // float64 transforms for float32 estimates too: value and valueAndGrad give the same numbers
   const plans = preset.sizes.map((size, s) =>
-    createStft({
-      size,
-      hop: preset.hops[s]!,
-      window: (preset.window ?? 'hann') as WindowKind,
-      center: preset.center ?? true,
-      padMode: preset.padMode ?? 'reflect',
-    }),
+    keepFloat64(
+      createStft({
+        size,
+        hop: preset.hops[s]!,
+        window: (preset.window ?? 'hann') as WindowKind,
+        center: preset.center ?? true,
+        padMode: preset.padMode ?? 'reflect',
+      }),
+    ),
   );
   return {
     withTarget(target: TensorLike): SotWithTarget {
