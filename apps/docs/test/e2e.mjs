@@ -353,15 +353,32 @@ await check('the built site loads nothing from another host (no CDN)', async () 
       assert(Math.abs(cents(s.minHz, 440)) < 1, `minimum at ${s.minHz} Hz for a 440 Hz target`);
     },
   );
+  await check(
+    'mss: perceptual scales: the mel filterbank and the hifigan landscape are drawn, minimum at the target; dac follows',
+    async () => {
+      const fig = await waitStatus(page, 'mel', 'ready', 120000);
+      assert((await svgMarks(fig, 'filterbank')) > 1, 'no filterbank drawn');
+      assert((await svgMarks(fig, 'mel-landscape')) > 2, 'no mel landscape drawn');
+      let s = JSON.parse(await attr(fig, 'data-state'));
+      assert(s.preset === 'hifigan', `preset ${s.preset}`);
+      assert(Math.abs(cents(s.minHz, 1000)) < 1, `hifigan minimum at ${s.minHz} Hz`);
+      const before = await attr(fig, 'data-state');
+      await fig.locator('[data-control="preset"]').selectOption('dac');
+      s = JSON.parse(await waitChanged(page, 'mel', before, 120000));
+      assert(s.preset === 'dac', `preset ${s.preset}`);
+      assert(Math.abs(cents(s.minHz, 1000)) < 1, `dac minimum at ${s.minHz} Hz`);
+    },
+  );
   await check('mss: the formulas are typeset (MathJax SVG), none left as text', async () => {
     const m = await mathOnPage(page);
     assert(m.blocks >= 3 && m.inline >= 5, `formulas: ${JSON.stringify(m)}`);
     assert(m.errors === 0 && m.raw === 0 && m.wide === 0, `formulas: ${JSON.stringify(m)}`);
   });
-  await check('mss: no text of the leakage and landscape figures is cut off', async () => {
+  await check('mss: no text of the leakage, landscape and mel figures is cut off', async () => {
     const bad = [
       ...(await clippedTexts(figure(page, 'leakage'))),
       ...(await clippedTexts(figure(page, 'landscape'))),
+      ...(await clippedTexts(figure(page, 'mel'))),
     ];
     assert(bad.length === 0, bad.join('\n'));
   });

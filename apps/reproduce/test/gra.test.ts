@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   configurations,
   LECTURE,
+  melPresets,
   mustHold,
   orderedJson,
   rivals,
@@ -123,4 +124,22 @@ describe('orderedJson', () => {
     expect(text.indexOf('"0.3"')).toBeLessThan(text.indexOf('"3"'));
     expect(JSON.parse(text)).toEqual({ gra: { '0.3': 0.5, '3': 0.6 }, ci: [0.1, 0.2] });
   });
+});
+
+describe('gra case: the mel presets of issue 14', () => {
+  it('adds hifigan, dac and auralossMel at 44.1 kHz, each a loss sinusoidGra takes', () => {
+    const r = melPresets();
+    expect(r.map((c) => c.name)).toEqual(['hifigan', 'dac', 'auralossMel']);
+    for (const c of r) {
+      expect(c.options!.sampleRate).toBe(44100);
+      const rows = sinusoidGra({
+        loss: createMssLoss(c.options!),
+        trials: 2,
+        seed: 3,
+        duration: 0.2,
+      });
+      expect(rows.map((x) => x.trials)).toEqual([2, 2, 2, 2]);
+      for (const x of rows) expect(x.gra >= 0 && x.gra <= 1).toBe(true);
+    }
+  }, 60_000);
 });

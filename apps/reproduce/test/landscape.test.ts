@@ -1,8 +1,10 @@
+import { createMssLoss, mssPresets } from '@losses/mss';
 import { describe, expect, it } from 'vitest';
 import {
   localMinima,
   logSweep,
   normalise,
+  presetAt,
   sinusoid,
   towardsTargetShare,
 } from '../src/cases/landscape.js';
@@ -35,5 +37,20 @@ describe('landscape helpers', () => {
     const x = sinusoid(1000, 16000, 17);
     expect(x[4]).toBeCloseTo(1, 12);
     expect(x[8]).toBeCloseTo(0, 12);
+  });
+});
+
+describe('landscape curves of the mel presets (issue 14)', () => {
+  it('the mel presets take the sweep rate, the others are the presets themselves', () => {
+    expect(presetAt('dac', 16000).sampleRate).toBe(16000);
+    expect(presetAt('hifigan', 44100).sampleRate).toBe(44100);
+    expect(presetAt('standard', 16000)).toBe(mssPresets.standard);
+  });
+
+  it('a mel preset at 16 kHz ranks a sinusoid at the target below one an octave off', () => {
+    const rate = 16000;
+    const n = 4000;
+    const loss = createMssLoss(presetAt('dac', rate)).withTarget(sinusoid(1000, rate, n));
+    expect(loss.value(sinusoid(1000, rate, n))).toBeLessThan(loss.value(sinusoid(2000, rate, n)));
   });
 });

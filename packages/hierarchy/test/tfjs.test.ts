@@ -86,3 +86,77 @@ describe('@losses/hierarchy/tfjs ops', () => {
     expect(loss().dataSync()[0]!).toBeLessThan(before * 0.7);
   });
 });
+
+describe('@losses/hierarchy/tfjs: cost, shapes, dtypes, memory', () => {
+  it('hierarchicalLoss and mcLoss: the ndarray gradient bit for bit, of the logits shape', () => {
+    const z = tf.tensor3d(x, [2, F / 2, C]);
+    const labels = tf.tensor3d(y, [2, F / 2, C]);
+    const opts = { alpha: 0.4, beta: 1.6 };
+    const a = tf.valueAndGrad((t: tf.Tensor) => hierarchicalLoss(t, labels, h, opts))(z);
+    const refA = hierarchicalLossValueAndGrad(
+      tensor(x, [2, F / 2, C]),
+      tensor(y, [2, F / 2, C]),
+      h,
+      opts,
+    );
+    expect(a.value.dataSync()[0]).toBe(Math.fround(refA.value));
+    expect(a.grad.shape).toEqual([2, F / 2, C]);
+    expect(Array.from(a.grad.dataSync())).toEqual(Array.from(refA.grad.data));
+    const b = tf.grad((t: tf.Tensor) => mcLoss(t, labels, h))(z);
+    const refB = mcLossValueAndGrad(tensor(x, [2, F / 2, C]), tensor(y, [2, F / 2, C]), h);
+    expect(Array.from(b.dataSync())).toEqual(Array.from(refB.grad.data));
+  });
+
+  it('the value outside a gradient tape equals the value inside', () => {
+    const z = tf.tensor2d(x, [F, C]);
+    const labels = tf.tensor2d(y, [F, C]);
+    const inside = tf.valueAndGrad((t: tf.Tensor) => hierarchicalLoss(t, labels, h)).call(null, z);
+    expect(hierarchicalLoss(z, labels, h).dataSync()[0]).toBe(inside.value.dataSync()[0]);
+    const mc = tf.valueAndGrad((t: tf.Tensor) => mcLoss(t, labels, h)).call(null, z);
+    expect(mcLoss(z, labels, h).dataSync()[0]).toBe(mc.value.dataSync()[0]);
+  });
+
+  it('reads int32 and bool labels exactly (as float64), as the ndarray functions read integer arrays', () => {
+    const known = Float32Array.from(y, (v) => (Number.isNaN(v) ? 0 : v));
+    const z = tf.tensor2d(x, [F, C]);
+    const want = hierarchicalLossValueAndGrad(tensor(x, [F, C]), tensor(known, [F, C]), h);
+    for (const labels of [
+      tf.tensor2d(Int32Array.from(known), [F, C], 'int32'),
+      tf.tensor2d(
+        Array.from(known, (v) => v === 1),
+        [F, C],
+        'bool',
+      ),
+    ]) {
+      const g = tf.grad((t: tf.Tensor) => hierarchicalLoss(t, labels, h))(z);
+      expect(Array.from(g.dataSync())).toEqual(Array.from(want.grad.data));
+    }
+  });
+
+  it('labels get a zero gradient when one is asked for', () => {
+    const z = tf.tensor2d(x, [F, C]);
+    const g = tf.grad((l: tf.Tensor) => hierarchicalLoss(z, l, h))(tf.tensor2d(y, [F, C]));
+    expect(g.shape).toEqual([F, C]);
+    expect(g.dataSync().every((v) => v === 0)).toBe(true);
+  });
+
+  it('leaks no tensor (losses, operators, tf.grad, minimize, a refused call)', () => {
+    const z = tf.tensor2d(x, [F, C]);
+    const labels = tf.tensor2d(y, [F, C]);
+    const w = tf.tensor2d(dy, [F, C]);
+    const v = tf.variable(tf.zeros([F, C]));
+    const sgd = tf.train.sgd(1);
+    const bad = tf.zeros([F, C + 1]);
+    const before = tf.memory().numTensors;
+    hierarchicalLoss(z, labels, h).dispose();
+    mcLoss(z, labels, h).dispose();
+    tf.grad((t: tf.Tensor) => hierarchicalLoss(t, labels, h))(z).dispose();
+    for (const op of [maxConstraint, aggregateBottomUp]) {
+      op(z, h).dispose();
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(op(t, h), w)))(z).dispose();
+    }
+    sgd.minimize(() => hierarchicalLoss(v, labels, h));
+    expect(() => hierarchicalLoss(bad, labels, h)).toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -13,6 +13,7 @@
  */
 import { createStft } from '@losses/stft';
 import type { Tensor } from '@losses/tensor';
+import { lcg32 } from '@losses/tensor/internal';
 import ndarray from 'ndarray';
 import { createMssLoss, createSpectralWassersteinLoss, sotPreset } from '../src/index.js';
 
@@ -22,11 +23,8 @@ const json = process.argv.includes('--json');
 
 function signals(seed: number, freq: number): Float32Array {
   const out = new Float32Array(B * T);
-  let s = seed;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = Math.sin(freq * (i % T)) + 0.1 * (s / 4294967296 - 0.5);
-  }
+  const next = lcg32(seed);
+  for (let i = 0; i < out.length; i++) out[i] = Math.sin(freq * (i % T)) + 0.1 * (next() - 0.5);
   return out;
 }
 

@@ -3,7 +3,9 @@
 
 Value + gradient w.r.t. the estimate of the `standard` and `smooth` presets for B = 4, T = 16000,
 float32 (the same loss as @losses/mss, written with torch.stft and autograd), and the same with the
-target's spectrograms precomputed; and the `sot` preset against sot-loss itself
+target's spectrograms precomputed; the mel presets `hifigan` and `dac` (B = 4, 1 s at 22.05 / 44.1
+kHz, HiFi-GAN's `mel_spectrogram` + L1 and DAC's `MelSpectrogramLoss` written with torch.stft,
+torchaudio's `melscale_fbanks` and autograd); and the `sot` preset against sot-loss itself
 (`MultiResolutionSOTLoss()(estimate, target).backward()`; Torres, Peeters & Richard,
 github.com/bernardo-torres/spectral-optimal-transport, not part of @losses: point SOT_LOSS_SRC at
 the src/ directory of a checkout, or SOT_LOSS_GIT_DIR at a bare git directory of the repository;
@@ -33,6 +35,7 @@ if any(os.environ.get(k) != v for k, v in MALLOC_ENV.items()):
 import numpy as np  # noqa: E402
 import scipy.signal  # noqa: E402
 import torch  # noqa: E402
+import torchaudio  # noqa: E402
 
 torch.set_num_threads(1)
 B, T = 4, 16000
@@ -118,6 +121,44 @@ def make(p):
     return value_and_grad, with_target
 
 
+def make_mel(name):
+    """Issue 14: HiFi-GAN's and DAC's mel losses as the references write them (float32, autograd)."""
+    if name == 'hifigan':
+        sr, plans = 22050, [(1024, 256, 80, 384, False)]
+    else:
+        sr = 44100
+        plans = [(n, n // 4, m, 0, True) for n, m in zip([32, 64, 128, 256, 512, 1024, 2048],
+                                                          [5, 10, 20, 40, 80, 160, 320])]
+    plans = [(n, h, p, c, torch.hann_window(n, dtype=torch.float32),
+              torchaudio.functional.melscale_fbanks(n // 2 + 1, 0.0, sr / 2, m, sr, norm='slaney',
+                                                    mel_scale='slaney').float())
+             for n, h, m, p, c in plans]
+
+    def mels(x):
+        out = []
+        for n, h, p, c, w, fb in plans:
+            y = torch.nn.functional.pad(x.unsqueeze(1), (p, p), mode='reflect').squeeze(1) if p else x
+            spec = torch.stft(y, n, hop_length=h, win_length=n, window=w, center=c,
+                              pad_mode='reflect', return_complex=True)
+            if name == 'hifigan':
+                mag = torch.sqrt(spec.real ** 2 + spec.imag ** 2 + 1e-9)
+                out.append(torch.log(torch.clamp(torch.matmul(mag.transpose(1, 2), fb), min=1e-5)))
+            else:
+                mag = spec.abs()
+                out.append(torch.matmul(mag.transpose(1, 2), fb).clamp(1e-5).pow(1.0).log10())
+        return out
+
+    def value_and_grad(est, tgt):
+        with torch.no_grad():
+            t = mels(tgt)
+        e = est.detach().requires_grad_(True)
+        v = sum((a - b).abs().mean() for a, b in zip(mels(e), t))
+        v.backward()
+        return v.item(), e.grad
+
+    return sr, value_and_grad
+
+
 def timeit(f, min_runs=15, min_time=2.0):
     """Median CPU time of f in ms (the statistic bench/run.ts uses: process CPU time)."""
     for _ in range(3):
@@ -138,6 +179,10 @@ def torch_times(est, tgt):
         out[name] = timeit(lambda: vg(est, tgt))
         fixed = wt(tgt)
         out[f'{name} withTarget'] = timeit(lambda: fixed(est))
+    for name in ['hifigan', 'dac']:
+        sr, vg = make_mel(name)
+        e, t = mel_signals(sr)
+        out[name] = timeit(lambda: vg(e, t))
     if MULTI_RESOLUTION_SOT is not None:
         with contextlib.redirect_stdout(io.StringIO()):  # its constructor prints its settings
             sot = MULTI_RESOLUTION_SOT()
@@ -149,6 +194,17 @@ def torch_times(est, tgt):
             return v.item(), e.grad
         out['sot'] = timeit(sot_value_and_grad)
     return out
+
+
+def mel_signals(sr):
+    """B items of 1 s at `sr` (the mel presets' workload)."""
+    rng = np.random.default_rng(1)
+    t = np.arange(sr)
+    est = torch.tensor(np.sin(0.05 * t)[None, :] + 0.1 * rng.standard_normal((B, sr)),
+                       dtype=torch.float32)
+    tgt = torch.tensor(np.sin(0.051 * t)[None, :] + 0.1 * rng.standard_normal((B, sr)),
+                       dtype=torch.float32)
+    return est, tgt
 
 
 def node_times():

@@ -91,14 +91,22 @@ export function applyLogForm(
     return;
   }
   const floorValue = k * log(eps);
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    if (v >= eps) {
-      out[i] = k * log(v);
-      if (deriv) deriv[i] = c / v;
-    } else {
-      out[i] = floorValue;
-      if (deriv) deriv[i] = 0;
+  // One loop per logarithm (a call through a variable costs V8 more than the logarithm).
+  if (form.kind === 'log') {
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      out[i] = v >= eps ? k * Math.log(v) : floorValue;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      out[i] = v >= eps ? k * Math.log10(v) : floorValue;
+    }
+  }
+  if (deriv) {
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      deriv[i] = v >= eps ? c / v : 0;
     }
   }
 }

@@ -18,6 +18,8 @@
  * loop (wasm/mss.wat) takes the same a, b, c and eps from {@link logForm}.
  */
 
+import { applyLogForm, type LogForm as FloorLogForm } from './compression-forms.js';
+
 /** The compression kinds. */
 export type CompressionKind = 'linear' | 'log' | 'log1p' | 'db' | 'safeLog';
 
@@ -27,7 +29,9 @@ export type ResolvedCompression =
   | { readonly kind: 'log'; readonly eps: number; readonly weight: number }
   | { readonly kind: 'log1p'; readonly gamma: number; readonly weight: number }
   | { readonly kind: 'db'; readonly eps: number; readonly weight: number }
-  | { readonly kind: 'safeLog'; readonly eps: number; readonly weight: number };
+  | { readonly kind: 'safeLog'; readonly eps: number; readonly weight: number }
+  /** Issue 14: g power log_b(x + eps) or g power log_b(max(x, eps)) (compression-forms.ts). */
+  | { readonly kind: 'floorLog'; readonly form: FloorLogForm; readonly weight: number };
 
 /** The parameters of a logarithmic compression p(x) = a log(b + c x) (see the file's comment). */
 export interface LogForm {
@@ -40,9 +44,14 @@ export interface LogForm {
   readonly eps: number;
 }
 
-/** The form a log(b + c x) of a compression; null for the linear one. */
+/**
+ * The form a log(b + c x) of a compression; null for the linear one. Not for `floorLog` (a clamp
+ * is not of this form): the engines that use this (the fused loop, WebAssembly) do not take it.
+ */
 export function logForm(c: ResolvedCompression): LogForm | null {
   switch (c.kind) {
+    case 'floorLog':
+      throw new Error('logForm: a floorLog compression has no form a log(b + c x)');
     case 'linear':
       return null;
     case 'log':
@@ -93,6 +102,10 @@ export function compress(
   out: Float64Array,
   deriv?: Float64Array,
 ): void {
+  if (c.kind === 'floorLog') {
+    applyLogForm(c.form, mag, n, out, deriv);
+    return;
+  }
   const f = logForm(c);
   if (f === null) {
     for (let i = 0; i < n; i++) out[i] = mag[i]!;

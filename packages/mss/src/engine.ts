@@ -44,6 +44,8 @@ export interface EvaluationRequest {
   readonly targetGrad: boolean;
   /** The weight of each item's loss in the gradients (1 / B for the mean over B items). */
   readonly itemWeight: number;
+  /** Issue 14 (`breakdown`): every item's unweighted term per scale and compression. */
+  readonly terms?: boolean;
 }
 
 /** What {@link MssEngine.evaluate} returns. */
@@ -54,6 +56,11 @@ export interface Evaluation {
   grad?: Tensor;
   /** d(sum_b itemWeight * L_b)/d(target), shape and dtype of the target (items of the target). */
   targetGrad?: Tensor;
+  /**
+   * With `terms` requested (issue 14, JavaScript engine): every item's unweighted term,
+   * [items, scales, compressions + 1] (the last: the spectral convergence), 0 for a weight 0.
+   */
+  terms?: Float64Array;
 }
 
 /** A target an engine has prepared: `items` signals of `length` samples. */

@@ -2,22 +2,36 @@
  * @packageDocumentation
  * `@losses/mss`: the multi-scale spectral loss with every design axis as an option (window, FFT
  * sizes, window lengths, hops, magnitude compressions, distance, spectral convergence, reductions,
- * magnitude floor, framing) and its presets `standard`, `smooth`, `auraloss`, `ddsp` and `sot`.
+ * magnitude floor, framing; perceptual scales: mel, chroma or a user filterbank, power, A-weighting,
+ * sum-and-difference stereo, random resolutions) and its presets `standard`, `smooth`, `auraloss`,
+ * `ddsp`, the mel losses `hifigan`, `dac`, `auralossMel`, and `sot` (spectral optimal transport).
  * Plain TypeScript on ndarrays; the TensorFlow.js op is in `@losses/mss/tfjs`.
  */
 export type { CompressionKind, ResolvedCompression } from './compression.js';
 export type { DistanceKind, Reduction } from './distance.js';
+// issue 14: the perceptual options' types, and the filterbank of a scale
+export { scaleFilters } from './filters.js';
 export {
   createMssLoss,
+  type MssBreakdown,
   type MssLoss,
   type MssLossSpec,
   type MssLossWithTarget,
+  type MssTerm,
   mssLoss,
   mssLossValueAndGrad,
   PRESET_CACHE_BYTES,
 } from './loss.js';
 export type { Compression, MssConfig, MssOptions, ScaleReduction } from './options.js';
+export type { LogCompression, PerceptualOptions } from './perceptual-options.js';
 export { isMssPresetName, type MssPresetName, mssPresets } from './presets.js';
+export type { RandomResolutionOptions, RandomWindowKind } from './random-resolution.js';
+export type {
+  ChromaScaleOption,
+  MatrixScaleOption,
+  MelScaleOption,
+  ScaleOption,
+} from './scales/scale.js';
 export {
   type SotPresetOptions,
   sotPreset,
@@ -32,6 +46,7 @@ export {
   spectralWassersteinLossValueAndGrad,
   type WassersteinPositions,
 } from './spectral-wasserstein.js';
+export type { MssRunOptions } from './threads.js';
 export type { WassersteinOrder } from './wasserstein.js';
 export type {
   DistanceOption,

@@ -25,22 +25,26 @@ import {
 import { fusedSum } from './fused.js';
 import { normOf } from './norm.js';
 import { type MssConfig, stftOptionsOf } from './options.js';
+import { addUnpadded, padSignals } from './signal-pad.js';
+import { ValueStage } from './value-stage.js';
 import { isWasserstein, ScaleWasserstein } from './wasserstein-distance.js';
 
 /** One scale of a prepared target: its spectrograms for every item. */
 interface TargetScale {
   readonly frames: number;
   readonly bins: number;
-  /** Linear magnitudes [items * frames * bins] (kept when the spectral convergence needs them). */
+  /** Values per frame: `bins`, or the bands of the scale's filterbank (issue 14). */
+  readonly width: number;
+  /** Linear values [items * frames * width] (kept when the spectral convergence needs them). */
   readonly mag: Float64Array | undefined;
   /** ||Y||_F per item (spectral convergence). */
   readonly norm: Float64Array | undefined;
-  /** p(|Y|) per compression [items * frames * bins]. */
+  /** p(Y) per compression [items * frames * width]. */
   readonly compressed: readonly Float64Array[];
-  /** p'(|Y|) per compression (only when the target's gradient is wanted). */
+  /** p'(Y) per compression (only when the target's gradient is wanted). */
   readonly deriv: readonly Float64Array[] | undefined;
-  /** dL/d(target) from dL/d|Y| (only when the target's gradient is wanted). */
-  readonly vjp: ((dMag: Tensor) => Tensor) | undefined;
+  /** dL/d(target) from dL/dY (only when the target's gradient is wanted). */
+  readonly vjp: ((dValues: Float64Array) => FloatArray) | undefined;
 }
 
 /** A target of the JavaScript engine: its spectrograms per scale. */
@@ -70,6 +74,12 @@ export class JsEngine implements MssEngine<JsTarget> {
   private readonly buffers: Float64Array[] = [];
   /** The Wasserstein distance between frames, when it is the configured distance (issue 16). */
   private readonly wasserstein: ScaleWasserstein | undefined;
+  // Issue 14: the value stage of each scale (magnitude form, filterbank) and its scratch.
+  private readonly stages: ValueStage[];
+  private readonly vals = new Scratch();
+  private readonly formOut = new Scratch();
+  private readonly formDeriv = new Scratch();
+  private readonly dBins = new Scratch();
 
   constructor(config: MssConfig) {
     this.config = config;
@@ -78,29 +88,47 @@ export class JsEngine implements MssEngine<JsTarget> {
     this.wasserstein = isWasserstein(config.distance)
       ? new ScaleWasserstein(config.distance, config.reduction)
       : undefined;
+    const p = config.perceptual;
+    this.stages = config.sizes.map(
+      (n, s) => new ValueStage(p.magnitude, p.filterbanks?.[s], Math.floor(n / 2) + 1),
+    );
   }
 
   /**
-   * The distance d(y, t) of one item at one scale (`frames` x `bins` values from offset 0); with
-   * `gy` (zeroed) adds dd/dy into it, with `gyT` (zeroed) dd/dt into that.
+   * The distance d(y, t) of one item at one scale (`frames` x `width` values from offset 0, the
+   * compressed output of the value stage: bins, or bands with a scale); with `gy` (zeroed) adds
+   * dd/dy into it, with `gyT` (zeroed) dd/dt into that.
    */
   private compare(
     y: Float64Array,
     t: Float64Array,
     frames: number,
-    bins: number,
+    width: number,
     gy?: Float64Array,
     gyT?: Float64Array,
   ): number {
     const c = this.config;
-    const m = frames * bins;
-    if (this.wasserstein) return this.wasserstein.evaluate(y, t, frames, bins, gy, gyT);
+    const m = frames * width;
+    if (this.wasserstein) return this.wasserstein.evaluate(y, t, frames, width, gy, gyT);
     const kind = c.distance as DistanceKind;
     if (!gy) return distance(kind, c.reduction, y, t, m);
     const v = distance(kind, c.reduction, y, t, m, gy, 1);
     // The elementwise distances depend on y - t: dd/dt = -dd/dy.
     if (gyT) for (let i = 0; i < m; i++) gyT[i] = -gy[i]!;
     return v;
+  }
+
+  /** The signal scale `s` frames: padded by `pad[s]` samples on each side where set (issue 14). */
+  private framed(s: number, x: Tensor): Tensor {
+    const pad = this.config.perceptual.pad[s] ?? 0;
+    return pad > 0 ? padSignals(x, pad, this.config.padMode) : x;
+  }
+
+  /** The gradient w.r.t. the framed signal of scale `s` added to `acc` ([items, T]). */
+  private addGrad(s: number, g: FloatArray, items: number, length: number, acc: Float64Array) {
+    const pad = this.config.perceptual.pad[s] ?? 0;
+    if (pad > 0) addUnpadded(g, items, length, pad, this.config.padMode, acc);
+    else for (let i = 0; i < acc.length; i++) acc[i]! += g[i]!;
   }
 
   /** A reusable buffer of at least n elements, per slot (transient target spectrograms). */
@@ -128,23 +156,48 @@ export class JsEngine implements MssEngine<JsTarget> {
   private scaleOf(s: number, target: Tensor, withVjp: boolean, transient: boolean): TargetScale {
     const c = this.config;
     const plan = this.plans[s]!;
-    const items = target.shape[0]!;
+    const stage = this.stages[s]!;
+    const [items, length] = target.shape as [number, number];
     const eps = c.magnitudeEps;
+    const signal = this.framed(s, target);
     let magT: Tensor;
-    let vjp: ((dMag: Tensor) => Tensor) | undefined;
+    let magVjp: ((dMag: Tensor) => Tensor) | undefined;
     if (withVjp) {
-      const r = plan.magnitudeWithVjp(target, eps);
+      const r = plan.magnitudeWithVjp(signal, eps);
       magT = r.magnitude;
-      vjp = (d) => r.vjp(d);
+      magVjp = (d) => r.vjp(d);
     } else {
-      magT = plan.magnitude(target, eps);
+      magT = plan.magnitude(signal, eps);
     }
     const rank = magT.shape.length;
     const frames = magT.shape[rank - 2]!;
     const bins = magT.shape[rank - 1]!;
-    const m = frames * bins;
+    const width = stage.width;
+    const m = frames * width;
     const total = items * m;
-    const data = dataOf(magT);
+    let data: FloatArray = dataOf(magT);
+    let stageDeriv: Float64Array | undefined;
+    if (!stage.identity) {
+      const rows = items * frames;
+      const v = new Float64Array(total);
+      stageDeriv = withVjp ? new Float64Array(rows * bins) : undefined;
+      stage.forward(data, rows, v, this.formOut.get(rows * bins), stageDeriv);
+      data = v;
+    }
+    let vjp: ((dValues: Float64Array) => FloatArray) | undefined;
+    if (magVjp) {
+      vjp = (dv) => {
+        let dMag = dv;
+        if (!stage.identity) {
+          dMag = new Float64Array(items * frames * bins);
+          stage.backward(dv, items * frames, stageDeriv!, dMag);
+        }
+        const g = dataOf(magVjp!(tensor(dMag, [items, frames, bins])));
+        const acc = new Float64Array(items * length);
+        this.addGrad(s, g, items, length, acc);
+        return acc;
+      };
+    }
     const compressed = c.compressions.map((_, k) =>
       transient ? this.pool(s * c.compressions.length + k, total) : new Float64Array(total),
     );
@@ -170,7 +223,7 @@ export class JsEngine implements MssEngine<JsTarget> {
         }
       }
     }
-    return { frames, bins, mag, norm, compressed, deriv, vjp };
+    return { frames, bins, width, mag, norm, compressed, deriv, vjp };
   }
 
   evaluate(est: Tensor, target: JsTarget, request: EvaluationRequest): Evaluation {
@@ -185,9 +238,16 @@ export class JsEngine implements MssEngine<JsTarget> {
     const nComp = c.compressions.length;
     const wsc = c.spectralConvergence;
     const eps = c.magnitudeEps;
-    // The fused loop serves l1 and l2sq when only the estimate's gradient is wanted.
-    const fast = !wantTargetGrad && (c.distance === 'l1' || c.distance === 'l2sq');
+    // The fused loop serves l1 and l2sq when only the estimate's gradient is wanted (and the
+    // compressions of the form a log(b + c x)); the Wasserstein distance takes the general loop.
+    const fast =
+      !wantTargetGrad &&
+      (c.distance === 'l1' || c.distance === 'l2sq') &&
+      c.compressions.every((comp) => comp.kind !== 'floorLog');
     const squared = c.distance === 'l2sq';
+    // Issue 14 (breakdown): every item's unweighted term per (scale, compression or spectral
+    // convergence), [items, scales, compressions + 1].
+    const terms = request.terms ? new Float64Array(items * nScales * (nComp + 1)) : undefined;
     let gradAcc: Float64Array | undefined;
     let targetGradAcc: Float64Array | undefined;
     if (wantGrad) gradAcc = new Float64Array(items * length);
@@ -195,17 +255,18 @@ export class JsEngine implements MssEngine<JsTarget> {
 
     for (let s = 0; s < nScales; s++) {
       const plan = this.plans[s]!;
+      const stage = this.stages[s]!;
       const ts = target.scale(s);
+      const signal = this.framed(s, est);
       let magE: Tensor;
       let vjp: ((d: Tensor) => Tensor) | undefined;
       if (wantGrad) {
-        const r = plan.magnitudeWithVjp(est, eps);
+        const r = plan.magnitudeWithVjp(signal, eps);
         magE = r.magnitude;
         vjp = (d) => r.vjp(d);
       } else {
-        magE = plan.magnitude(est, eps);
+        magE = plan.magnitude(signal, eps);
       }
-      const m = ts.frames * ts.bins;
       const rank = magE.shape.length;
       if (magE.shape[rank - 2] !== ts.frames || magE.shape[rank - 1] !== ts.bins) {
         throw new LossInputError(
@@ -214,7 +275,17 @@ export class JsEngine implements MssEngine<JsTarget> {
           'estimate',
         );
       }
-      const magData = dataOf(magE);
+      const m = ts.frames * ts.width;
+      // The compared values: the magnitudes, or the stage's bands (issue 14).
+      let magData: FloatArray = dataOf(magE);
+      let stageDeriv: Float64Array | undefined;
+      if (!stage.identity) {
+        const rows = items * ts.frames;
+        const v = this.vals.get(items * m);
+        stageDeriv = wantGrad ? this.formDeriv.get(rows * ts.bins) : undefined;
+        stage.forward(magData, rows, v, this.formOut.get(rows * ts.bins), stageDeriv);
+        magData = v;
+      }
       const norm = c.reduction === 'mean' ? 1 / m : 1;
       const y = this.y.get(m);
       const dp = wantGrad && !fast ? this.dp.get(m) : undefined;
@@ -230,6 +301,7 @@ export class JsEngine implements MssEngine<JsTarget> {
         const mag = magData.subarray(b * m, (b + 1) * m);
         const off = b * m;
         const toff = tb * m;
+        const termOff = (b * nScales + s) * (nComp + 1);
         let itemLoss = 0;
         if (fast) {
           // One pass per compression: p, the distance and dL/d|X^| together.
@@ -251,6 +323,7 @@ export class JsEngine implements MssEngine<JsTarget> {
               g,
               y,
             );
+            if (terms) terms[termOff + k] = sum * norm;
             itemLoss += comp.weight * (sum * norm);
           }
         } else {
@@ -263,7 +336,7 @@ export class JsEngine implements MssEngine<JsTarget> {
             if (gy) {
               gy.fill(0, 0, m);
               if (gyT) gyT.fill(0, 0, m);
-              v = this.compare(y, tc, ts.frames, ts.bins, gy, gyT);
+              v = this.compare(y, tc, ts.frames, ts.width, gy, gyT);
               const g = itemWeight * scaleWeight * comp.weight;
               if (dMag && dp) for (let i = 0; i < m; i++) dMag[off + i]! += g * gy[i]! * dp[i]!;
               if (dMagT && gyT) {
@@ -271,8 +344,9 @@ export class JsEngine implements MssEngine<JsTarget> {
                 for (let i = 0; i < m; i++) dMagT[toff + i]! += g * gyT[i]! * dt[toff + i]!;
               }
             } else {
-              v = this.compare(y, tc, ts.frames, ts.bins);
+              v = this.compare(y, tc, ts.frames, ts.width);
             }
+            if (terms) terms[termOff + k] = v;
             itemLoss += comp.weight * v;
           }
         }
@@ -280,6 +354,7 @@ export class JsEngine implements MssEngine<JsTarget> {
           const tm = ts.mag!;
           const nt = ts.norm![tb]!;
           const r = normOf(mag, 0, m, tm, toff);
+          if (terms) terms[termOff + nComp] = r / nt;
           itemLoss += wsc * (r / nt);
           const g = itemWeight * scaleWeight * wsc;
           // d/dY^ (||Y - Y^|| / ||Y||) = (Y^ - Y) / (||Y - Y^|| ||Y||); 0 where Y^ = Y. Each
@@ -303,17 +378,22 @@ export class JsEngine implements MssEngine<JsTarget> {
       }
 
       if (vjp && dMag && gradAcc) {
-        const g = dataOf(vjp(tensor(dMag.subarray(0, items * m), magE.shape)));
-        for (let i = 0; i < gradAcc.length; i++) gradAcc[i]! += g[i]!;
+        let dBins = dMag.subarray(0, items * m);
+        if (!stage.identity) {
+          dBins = this.dBins.get(items * ts.frames * ts.bins);
+          stage.backward(dMag, items * ts.frames, stageDeriv!, dBins);
+        }
+        const g = dataOf(vjp(tensor(dBins.subarray(0, items * ts.frames * ts.bins), magE.shape)));
+        this.addGrad(s, g, items, length, gradAcc);
       }
       if (dMagT && targetGradAcc) {
-        const shape = target.items === items ? magE.shape : [target.items, ts.frames, ts.bins];
-        const g = dataOf(ts.vjp!(tensor(dMagT.subarray(0, target.items * m), shape)));
+        const g = ts.vjp!(dMagT.subarray(0, target.items * m));
         for (let i = 0; i < targetGradAcc.length; i++) targetGradAcc[i]! += g[i]!;
       }
     }
 
     const out: Evaluation = { perItem };
+    if (terms) out.terms = terms;
     if (gradAcc) {
       out.grad = tensor(toDtype(gradAcc, dtypeOf(est.data)), est.shape);
     }

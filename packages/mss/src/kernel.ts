@@ -6,8 +6,10 @@
  */
 import { minSignalLength, type ResolvedStft, resolveStftOptions } from '@losses/stft/internal';
 import type { Tensor, TensorLike } from '@losses/tensor';
-import { LossInputError, toTensor } from '@losses/tensor';
-import type { EngineTarget, Evaluation } from './engine.js';
+import { arrayType, dtypeOf, LossInputError, tensor, toTensor } from '@losses/tensor';
+import type { FirFilter } from '@losses/tensor/internal';
+import { aWeight, aWeightAdjoint, aWeightingAt } from './a-weighting.js';
+import { dataOf, type EngineTarget, type Evaluation } from './engine.js';
 import { JsEngine, type JsTarget } from './js-engine.js';
 import { type MssConfig, stftOptionsOf } from './options.js';
 import { WasmEngine, type WasmTarget } from './wasm/pipeline.js';
@@ -43,6 +45,36 @@ export class MssKernel {
     this.scales = config.sizes.map((_, s) => resolveStftOptions(stftOptionsOf(config, s)));
     this.amplitudeLimit = Math.min(...this.scales.map((c) => c.amplitudeLimit));
     this.wasmEngine = engines === 'auto' ? WasmEngine.create(config, this.scales) : undefined;
+    // Issue 14: A-weighting before either engine; the filter's gain sum_k |w_k| lowers the limit
+    // so that the filtered signal stays within the engines' bound.
+    if (config.perceptual.perceptualWeighting) {
+      this.aWeighting = aWeightingAt(config.perceptual.sampleRate!);
+      let gain = 0;
+      for (const w of this.aWeighting.weights) gain += Math.abs(w);
+      this.amplitudeLimit /= Math.max(1, gain);
+    }
+  }
+
+  /** Issue 14: the A-weighting filter applied to both signals (`perceptualWeighting`). */
+  private readonly aWeighting: FirFilter | undefined;
+
+  /** The A-weighted signals ([items, T], float64), or `x` itself without A-weighting. */
+  private weighted(x: Tensor): Tensor {
+    if (!this.aWeighting) return x;
+    const [items, length] = x.shape as [number, number];
+    const out = new Float64Array(items * length);
+    aWeight(this.aWeighting, dataOf(x), items, length, out);
+    return tensor(out, [items, length]);
+  }
+
+  /** The gradient w.r.t. the unweighted signal, in the float type of `like`. */
+  private unweighted(g: Tensor, like: Tensor): Tensor {
+    if (!this.aWeighting) return g;
+    const [items, length] = g.shape as [number, number];
+    const out = new Float64Array(items * length);
+    aWeightAdjoint(this.aWeighting, dataOf(g), items, length, out);
+    const dtype = dtypeOf(like.data);
+    return tensor(dtype === 'float64' ? out : new (arrayType(dtype))(out), [items, length]);
   }
 
   /** The JavaScript engine (made on first use). */
@@ -80,16 +112,25 @@ export class MssKernel {
    */
   checkLength(length: number, name: string): void {
     const c = this.config;
-    for (const scale of this.scales) {
-      const need = minSignalLength(scale);
+    for (const [s, scale] of this.scales.entries()) {
+      // Issue 14: `pad` samples on each side before frames that are not centred (reflection
+      // needs pad < T, as torch's reflect padding).
+      const pad = c.perceptual.pad[s] ?? 0;
+      const need =
+        pad > 0
+          ? Math.max(scale.size - 2 * pad, c.padMode === 'reflect' ? pad + 1 : 1)
+          : minSignalLength(scale);
       if (length < need) {
-        const why = c.center
-          ? c.padMode === 'reflect'
-            ? 'centred frames with reflect padding need more than N/2 samples'
-            : 'at least one sample'
-          : c.padEnd
-            ? 'at least one sample'
-            : 'frames that are neither centred nor end-padded need N samples';
+        const why =
+          pad > 0
+            ? `${pad} samples of ${c.padMode} padding on each side need ${c.padMode === 'reflect' ? `more than ${pad} samples and ` : ''}N - ${2 * pad} samples`
+            : c.center
+              ? c.padMode === 'reflect'
+                ? 'centred frames with reflect padding need more than N/2 samples'
+                : 'at least one sample'
+              : c.padEnd
+                ? 'at least one sample'
+                : 'frames that are neither centred nor end-padded need N samples';
         throw new LossInputError(
           'SHAPE_MISMATCH',
           `${name}: a signal of ${length} samples is too short for FFT size ${scale.size} (needs at least ${need}: ${why})`,
@@ -104,8 +145,9 @@ export class MssKernel {
    * `target` is a contiguous [items, T] tensor. A `transient` target (used for one evaluation and
    * dropped) lives in the engine's reusable memory, which the next transient target overwrites.
    */
-  prepareTarget(target: Tensor, withVjp: boolean, transient = false): PreparedTarget {
-    const [items, length] = target.shape as [number, number];
+  prepareTarget(signal: Tensor, withVjp: boolean, transient = false): PreparedTarget {
+    const [items, length] = signal.shape as [number, number];
+    const target = this.weighted(signal);
     const wasm = this.wasmEngine?.prepareTarget(target, withVjp, transient) ?? undefined;
     if (wasm !== undefined) {
       // The JavaScript form too, made only if a call falls back to the JavaScript engine (an
@@ -135,13 +177,18 @@ export class MssKernel {
     wantGrad: boolean,
     itemWeight: number,
     wantTargetGrad = false,
+    terms = false,
   ): Evaluation {
-    const request = { grad: wantGrad, targetGrad: wantTargetGrad, itemWeight };
-    if (target.wasm !== undefined) {
+    const request = { grad: wantGrad, targetGrad: wantTargetGrad, itemWeight, terms };
+    const e = this.weighted(est);
+    let r: Evaluation | null = null;
+    if (target.wasm !== undefined && !terms) {
       // null: too large for the WebAssembly memory even one item at a time; JavaScript below.
-      const r = this.wasmEngine!.evaluate(est, target.wasm, request);
-      if (r !== null) return r;
+      r = this.wasmEngine!.evaluate(e, target.wasm, request);
     }
-    return this.js().evaluate(est, target.js(), request);
+    r ??= this.js().evaluate(e, target.js(), request);
+    if (r.grad) r.grad = this.unweighted(r.grad, est);
+    if (r.targetGrad) r.targetGrad = this.unweighted(r.targetGrad, r.targetGrad);
+    return r;
   }
 }

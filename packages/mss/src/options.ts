@@ -14,6 +14,16 @@ import {
 } from '@losses/tensor';
 import type { CompressionKind, ResolvedCompression } from './compression.js';
 import type { Reduction } from './distance.js';
+// --- issue 14 (perceptual scales): imports ---
+import {
+  type LogCompression,
+  PERCEPTUAL_KEYS,
+  type PerceptualConfig,
+  type PerceptualOptions,
+  resolveLogCompression,
+  resolvePerceptualOptions,
+} from './perceptual-options.js';
+// --- end issue 14 ---
 // --- issue 16 (spectral optimal transport): the Wasserstein distance option ---
 import {
   type DistanceOption,
@@ -32,9 +42,16 @@ import {
  * - `{ kind: 'safeLog', eps }`: p(x) = log x for x > 0, log eps for x <= 0 (DDSP's
  *   `core.safe_log`), default eps 1e-5.
  *
+ * - {@link LogCompression} (issue 14): `{ kind: 'log' | 'log10' | 'db', eps, floor, power }`,
+ *   g power log_b(x + eps) or, with `floor: 'clamp'`, g power log_b(max(x, eps)) (HiFi-GAN's
+ *   `log(clamp(x, 1e-5))`, DAC's `clamp(eps).pow(p).log10()`). An object of kind `'log10'`, or
+ *   with a `floor` or a `power`, is this form; below a clamp floor its gradient is 0, at the floor
+ *   it passes (as torch's clamp).
+ *
  * `weight` (default 1, >= 0) multiplies the compression's distance term.
  */
 export type Compression =
+  | LogCompression
   | CompressionKind
   | { kind: 'linear'; weight?: number }
   | { kind: 'log'; eps?: number; weight?: number }
@@ -51,7 +68,7 @@ export type ScaleReduction = 'sum' | 'mean';
  * (Schwär & Müller, IEEE SPL 30, 2023). An option not given takes its value from
  * `mssPresets.standard`, except `hops` (default floor(N / 4)) and `windowLengths` (default: the sizes).
  */
-export interface MssOptions {
+export interface MssOptions extends PerceptualOptions {
   /**
    * The analysis window: a window kind of @losses/stft (periodic, as scipy's `fftbins=True`), or one
    * array per size, each of that size's window length. Default `'hann'`.
@@ -122,6 +139,11 @@ export interface MssConfig {
   readonly center: boolean;
   readonly padMode: 'reflect' | 'constant';
   readonly padEnd: boolean;
+  /**
+   * Issue 14's options, validated (sample rate, scale and its filterbanks, magnitude form, padding,
+   * A-weighting, stereo, random resolutions).
+   */
+  readonly perceptual: PerceptualConfig;
 }
 
 const WINDOW_KINDS: readonly WindowKind[] = [
@@ -146,6 +168,7 @@ const OPTION_KEYS: readonly (keyof MssOptions)[] = [
   'center',
   'padMode',
   'padEnd',
+  ...PERCEPTUAL_KEYS,
 ];
 
 const DEFAULT_SIZES = [64, 128, 256, 512, 1024, 2048];
@@ -174,6 +197,19 @@ function resolveCompression(
             name,
             `expected a compression name (${COMPRESSION_KINDS.map((k) => `'${k}'`).join(', ')}) or an object { kind, ... }, got ${show(spec)}`,
           );
+  // --- issue 14: the logarithmic forms with a floor and a power ---
+  if (obj.kind === 'log10' || 'floor' in obj || 'power' in obj) {
+    const resolved = resolveLogCompression(obj as unknown as LogCompression, name);
+    const { weight, ...form } = resolved;
+    if (form.eps === 0 && !(magnitudeEps !== undefined && magnitudeEps > 0)) {
+      invalid(
+        `${name}.eps`,
+        `eps = 0 takes the log of zero magnitudes; give eps > 0 or set magnitudeEps > 0`,
+      );
+    }
+    return { kind: 'floorLog', form, weight };
+  }
+  // --- end issue 14 ---
   const kind = checkOneOf(obj.kind, `${name}.kind`, COMPRESSION_KINDS);
   const weight =
     obj.weight === undefined ? 1 : checkNumber(obj.weight, `${name}.weight`, { min: 0 });
@@ -355,6 +391,18 @@ export function resolveOptions(options: MssOptions | undefined): MssConfig {
     );
   }
 
+  // --- issue 14 (perceptual scales) ---
+  const perceptual = resolvePerceptualOptions(o, {
+    sizes,
+    hops,
+    center,
+    padEnd,
+    compressions: compressions.map((c) =>
+      c.kind === 'floorLog' ? { kind: c.form.kind, eps: c.form.eps } : c,
+    ),
+  });
+  // --- end issue 14 ---
+
   return Object.freeze({
     window: typeof window === 'string' ? window : Object.freeze(window),
     sizes: Object.freeze(sizes),
@@ -369,6 +417,7 @@ export function resolveOptions(options: MssOptions | undefined): MssConfig {
     center,
     padMode,
     padEnd,
+    perceptual: Object.freeze(perceptual),
   });
 }
 

@@ -15,7 +15,7 @@ import {
 import { aWeightingAt } from './a-weighting.js';
 import type { LogForm } from './compression-forms.js';
 import type { MagnitudeForm } from './magnitude-forms.js';
-import type { Compression, MssOptions } from './options.js';
+import type { MssOptions } from './options.js';
 import {
   candidateSizes,
   type RandomResolutionOptions,
@@ -138,6 +138,9 @@ export interface FramingContext {
   readonly compressions?: readonly { readonly kind: string; readonly eps?: number }[];
 }
 
+/** The padding of a loss without `pad` (one function, so that equal configurations compare equal). */
+const noPad = (_size: number, _hop: number): number => 0;
+
 /** The index of a compression that takes the logarithm of 0 for a band value 0, or -1. */
 function logOfZero(compressions: FramingContext['compressions']): number {
   return (compressions ?? []).findIndex(
@@ -238,7 +241,7 @@ export function resolvePerceptualOptions(
       : checkOneOf(options.stereo, 'stereo', ['sum-difference'] as const);
 
   let pad: number[] = framing.sizes.map(() => 0);
-  let padOf = (_size: number, _hop: number): number => 0;
+  let padOf: (size: number, hop: number) => number = noPad;
   if (options.pad !== undefined) {
     if (framing.center || framing.padEnd) {
       throw new LossInputError(
@@ -284,10 +287,7 @@ export function resolvePerceptualOptions(
 }
 
 /**
- * The options of the multi-scale spectral loss with those of issue 14: what `MssOptions` becomes
- * when phase B merges them (the compressions gain the logarithmic forms of {@link LogCompression}).
+ * The options of the multi-scale spectral loss with those of issue 14 (now `MssOptions` itself;
+ * kept as a name for the phase-A modules and tests).
  */
-export type PerceptualMssOptions = Omit<MssOptions, 'compressions'> &
-  PerceptualOptions & {
-    compressions?: readonly (Compression | LogCompression)[];
-  };
+export type PerceptualMssOptions = MssOptions;

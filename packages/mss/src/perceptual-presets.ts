@@ -1,7 +1,6 @@
 /**
  * The mel presets of issue 14 as data: `hifigan`, `dac` and `auralossMel`, each the loss of its
- * reference with every detail that changes the number written down. Phase B adds them to
- * `mssPresets`. Each carries its reference's sample rate as `sampleRate`; presets compose like
+ * reference with every detail that changes the number written down, registered in `mssPresets`. Each carries its reference's sample rate as `sampleRate`; presets compose like
  * objects (`{ ...perceptualPresets.dac, sampleRate: 48000 }`: the mel bands follow the new rate,
  * since fmin and fmax are left at their defaults 0 and sampleRate / 2 as the references leave them).
  *
@@ -22,7 +21,7 @@ import type { PerceptualMssOptions } from './perceptual-options.js';
 export type PerceptualPresetName = 'hifigan' | 'dac' | 'auralossMel';
 
 /**
- * The mel presets of issue 14 as plain, frozen option objects (phase B adds them to `mssPresets`):
+ * The mel presets of issue 14 as plain, frozen option objects (registered in `mssPresets`):
  * `hifigan` (22.05 kHz), `dac` (44.1 kHz) and `auralossMel` (44.1 kHz, any rate by composition).
  * Each field's doc comment says what was matched in its reference.
  */

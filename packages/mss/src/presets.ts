@@ -1,8 +1,19 @@
 import type { MssOptions } from './options.js';
+import { perceptualPresets } from './perceptual-presets.js';
 import { type SotPresetOptions, sotPreset } from './sot-preset.js';
 
 /** The names of {@link mssPresets}. */
-export type MssPresetName = 'standard' | 'smooth' | 'auraloss' | 'ddsp' | 'sot';
+export type MssPresetName =
+  | 'standard'
+  | 'smooth'
+  | 'auraloss'
+  | 'ddsp'
+  // issue 14: the mel losses of the references
+  | 'hifigan'
+  | 'dac'
+  | 'auralossMel'
+  // issue 16: spectral optimal transport
+  | 'sot';
 
 /**
  * Named configurations of the multi-scale spectral loss, as plain option objects. Use one by name
@@ -45,6 +56,27 @@ export const mssPresets: {
    * summed over sizes.
    */
   readonly ddsp: Readonly<MssOptions>;
+  // --- issue 14: mel presets (each detail matched is written in perceptual-presets.ts) ---
+  /**
+   * HiFi-GAN V1's mel-spectrogram L1 loss (jik876/hifi-gan `mel_spectrogram` + `F.l1_loss`, before
+   * HiFi-GAN's weight 45): 22.05 kHz, N 1024, hop 256, reflect padding of (N - hop) / 2 = 384 samples
+   * then frames not centred, magnitude sqrt(re^2 + im^2 + 1e-9), 80 slaney mel bands 0..11025 Hz,
+   * log(max(x, 1e-5)), L1 mean.
+   */
+  readonly hifigan: Readonly<MssOptions>;
+  /**
+   * DAC's `MelSpectrogramLoss` as its `conf/base.yml` sets it (before DAC's weight 15): 44.1 kHz,
+   * windows 32 ... 2048, hop N/4, centred reflect-padded frames, |X|, mel bands 5, 10, ..., 320 per
+   * resolution (slaney, 0 .. sr / 2), log10(max(x, 1e-5)), L1 mean per resolution, summed.
+   */
+  readonly dac: Readonly<MssOptions>;
+  /**
+   * `auraloss.freq.MelSTFTLoss(sample_rate)` with its defaults: N 1024, hop 256, centred frames,
+   * sqrt(max(p, 1e-8)), 128 slaney mel bands, spectral convergence plus mean |log Y - log Y^|;
+   * 44.1 kHz, any rate by composition (`{ ...mssPresets.auralossMel, sampleRate: 16000 }`).
+   */
+  readonly auralossMel: Readonly<MssOptions>;
+  // --- end issue 14 ---
   /**
    * Spectral optimal transport (Torres, Peeters & Richard, ICASSP 2024) with the defaults of their
    * package's `MultiResolutionSOTLoss()` (sot-loss 0.1.4): flat-top, N in {1024, 2048, 512}, hop
@@ -99,6 +131,10 @@ export const mssPresets: {
     center: false,
     padEnd: true,
   }),
+  // issue 14
+  hifigan: perceptualPresets.hifigan,
+  dac: perceptualPresets.dac,
+  auralossMel: perceptualPresets.auralossMel,
   // issue 16: spectral optimal transport (sot-preset.ts)
   sot: sotPreset,
 });

@@ -88,6 +88,13 @@ function compress(comp: MssConfig['compressions'][number], x: number): [number, 
       return [Math.log1p(comp.gamma * x), comp.gamma / (1 + comp.gamma * x)];
     case 'safeLog':
       return x > 0 ? [Math.log(x), 1 / x] : [Math.log(comp.eps), 0];
+    case 'floorLog': {
+      // g power ln(f(x)) / ln b, f(x) = x + eps or max(x, eps); 0 gradient below a clamp.
+      const f = comp.form;
+      const v = f.floor === 'add' ? x + f.eps : Math.max(x, f.eps);
+      const g = ((f.kind === 'db' ? 20 : 1) * f.power) / (f.kind === 'log' ? 1 : Math.LN10);
+      return [g * Math.log(v), f.floor === 'clamp' && x < f.eps ? 0 : g / v];
+    }
   }
 }
 

@@ -90,12 +90,3 @@ export function naiveWasserstein(
   }
   return w;
 }
-
-/** A seeded uniform generator on [0, 1) (an LCG; enough for test inputs). */
-export function uniform(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}

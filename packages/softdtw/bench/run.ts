@@ -10,11 +10,15 @@
  *    torch.nn.functional.ctc_loss on CPU with one thread (bench/torch_ctc_bench.py): target at most
  *    1.0x;
  * 4. with LOSSES_SOFTDTW_BASELINE=/path/to/another/build/dist/index.js, the classic cases of 1
- *    against that build (before/after a change).
+ *    against that build (before/after a change);
+ * 5. issue 17 (bench/threads.ts): B = 16, N = M = 1024, D = 12 under the squared Euclidean, BCE and
+ *    cosine costs, on one thread, with `threads: 'auto'`, and on the sources of `main`
+ *    (LOSSES_SOFTDTW_BASELINE_REF): the ratios BCE / squared Euclidean, threaded / one thread and
+ *    this / main.
  *
  * `pnpm bench` skips the Python baselines when numba or torch is missing (saying what to install);
  * `pnpm bench:numba` requires them. Case names on the command line pick cases: B8_N512, B64_N128,
- * B1_N4096, subsequence, ctc.
+ * B1_N4096, subsequence, ctc, threads.
  *
  * Memory of the 4096 pair is reported two ways: by accounting (the float64 words the kernels
  * allocate: the WebAssembly memory with the soft-min weights and rows, the JavaScript rows, the
@@ -27,14 +31,16 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Tensor, tensor } from '@losses/tensor';
+import { gaussian, mulberry32 } from '@losses/tensor/internal';
 import { bandLimits } from '../src/band.js';
 import { planCost } from '../src/costs.js';
 import { CLASSIC_GRID } from '../src/grid.js';
 import { ctcLossValueAndGrad, softDtwValueAndGrad } from '../src/index.js';
+import { pairValueAndGrad } from '../src/pair-cost.js';
 import { softDtwBackward, softDtwForward } from '../src/recursion.js';
-import { sqeuclideanValueAndGrad } from '../src/sqeuclidean.js';
 import { classicSteps } from '../src/steps.js';
 import { Workspace } from '../src/workspace.js';
+import { threadsAndCosts } from './threads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const requireNumba = process.argv.includes('--numba');
@@ -53,20 +59,10 @@ const CASES: Case[] = [
   { name: 'B1_N4096', B: 1, N: 4096, M: 4096, D: 12, repeats: 1 },
 ];
 
-/** Standard normal data from a fixed xorshift seed. */
+/** Standard normal data from the repository's seeded generator (mulberry32, Box-Muller). */
 function randn(n: number, seed: number): Float64Array {
-  let s = seed >>> 0 || 1;
-  const u = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return out;
+  const u = mulberry32(seed);
+  return Float64Array.from({ length: n }, () => gaussian(u));
 }
 
 interface Timing {
@@ -108,9 +104,9 @@ function memory(N: number, M: number, D: number) {
   const ws = new Workspace();
   const steps = { ...classicSteps(1, 1, 1), gamma: 1 };
   const gx = new Float64Array(N * D);
-  if (sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, CLASSIC_GRID, gx) === null) {
+  const plan = planCost('sqeuclidean', x, y, N, M, D);
+  if (pairValueAndGrad(ws, plan.pair!, N, M, D, steps, CLASSIC_GRID, gx) === null) {
     // No WebAssembly: the JavaScript row loops.
-    const plan = planCost('sqeuclidean', x, y, N, M, D);
     const band = bandLimits(N, M, null);
     softDtwForward(N, M, plan.row, band, steps, ws);
     softDtwBackward(N, M, band, steps, ws, (i, e, lo, hi) => plan.vjpRow(i, e, lo, hi, gx, null));
@@ -326,6 +322,8 @@ if (wanted('ctc')) {
     `| float32 | ${f(o32.cpu)} | ${f(t32.cpu)} | **${ratio(o32.cpu, t32.cpu)}** | ${f(o32.wall)} | ${f(t32.wall)} | ${ratio(o32.wall, t32.wall)} |`,
   );
 }
+
+if (wanted('threads')) await threadsAndCosts();
 
 const mem = wanted('B1_N4096') ? memory(4096, 4096, 12) : null;
 if (mem !== null) {

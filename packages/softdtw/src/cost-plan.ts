@@ -4,6 +4,7 @@
  * frames' norms in O((N + M) D).
  */
 import { MAX_PATH_BOUND } from './limits.js';
+import type { PairCost } from './pair-cost.js';
 
 /** One pair's cost, planned once: rows of C, and the VJP of rows (or of the whole matrix). */
 export interface CostPlan {
@@ -26,6 +27,11 @@ export interface CostPlan {
   ): void;
   /** Called once after the last row (user costs apply their matrix VJP here). */
   finish(gx: Float64Array, gy: Float64Array | null): void;
+  /**
+   * The product form of the cost, for the WebAssembly kernels (pair-cost.ts): squared Euclidean,
+   * BCE and cosine have one; `row` and `vjpRow` compute the same numbers from it.
+   */
+  readonly pair?: PairCost;
 }
 
 /** The `finish` of a plan whose VJP rows are complete. */

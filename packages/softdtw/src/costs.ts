@@ -9,6 +9,7 @@ import type { Tensor } from '@losses/tensor';
 import { LossInputError, show, type TensorLike, tensor, toTensor } from '@losses/tensor';
 import { type CostPlan, maxFrameSum, noFinish, squaredDistanceBound } from './cost-plan.js';
 import { maxAbs } from './limits.js';
+import { type PairCost, rowSums } from './pair-cost.js';
 import { sqeuclideanPlan } from './sqeuclidean.js';
 
 export type { CostPlan } from './cost-plan.js';
@@ -189,45 +190,61 @@ function unitFrames(
 }
 
 function cosine(x: Float64Array, y: Float64Array, N: number, M: number, D: number): CostPlan {
-  // c = 1 - u.v with u = x_i / |x_i|, v = y_j / |y_j| (c = 1 when either frame is zero), and
-  // dc/dx_i = (c' u - v) / |x_i| with c' = u.v the cosine; symmetric in y. Written on the unit
-  // frames so that no norm is squared or cubed: any finite frames give a finite cost.
+  // c = 1 - u.v with u = x_i / |x_i|, v = y_j / |y_j| (c = 1 when either frame is zero: its unit
+  // frame is zero), and dc/dx_i = (c' u - v) / |x_i| with c' = u.v the cosine; symmetric in y.
+  // Written on the unit frames so that no norm is squared or cubed: any finite frames give a
+  // finite cost. The gradient w.r.t. x of a row of E from its sums (pair-cost.ts):
+  // sum_j E(i, j) (c'_ij u - v_j) = (u . t) u - t with t = sum_j E(i, j) v_j.
   const { unit: ux, norm: nx } = unitFrames(x, N, D);
   const { unit: uy, norm: ny } = unitFrames(y, M, D);
-  const acc = new Float64Array(D);
-  const dot = (xi: number, yj: number): number => {
-    let s = 0;
-    for (let d = 0; d < D; d++) s += ux[xi + d]! * uy[yj + d]!;
-    return s;
-  };
-  return {
-    bound: 2,
-    row(i, out, lo, hi) {
-      const a = nx[i]!;
-      for (let j = lo; j <= hi; j++) {
-        const b = ny[j]!;
-        out[j] = a === 0 || b === 0 ? 1 : 1 - dot(i * D, j * D);
-      }
-    },
-    vjpRow(i, e, lo, hi, gx, gy) {
+  const sums = new Float64Array(D + 1);
+  const pair: PairCost = {
+    kind: 2,
+    u: ux,
+    a: null,
+    v: uy,
+    invD: 1 / D,
+    gradRow(i, s, at, gx) {
       const a = nx[i]!;
       if (a === 0) return;
       const xi = i * D;
-      acc.fill(0);
+      let rho = 0;
+      for (let d = 0; d < D; d++) rho += ux[xi + d]! * s[at + 1 + d]!;
+      for (let d = 0; d < D; d++) {
+        gx[xi + d] = gx[xi + d]! + (rho * ux[xi + d]! - s[at + 1 + d]!) / a;
+      }
+    },
+  };
+  return {
+    bound: 2,
+    pair,
+    row(i, out, lo, hi) {
+      // 1 - sum_d u[d] v[d] from 0, as prodRow and finish of wasm/pairs.wat (a zero frame: 1 - 0).
+      const xi = i * D;
+      for (let j = lo; j <= hi; j++) {
+        let s = 0;
+        for (let d = 0, yj = j * D; d < D; d++) s += ux[xi + d]! * uy[yj + d]!;
+        out[j] = 1 - s;
+      }
+    },
+    vjpRow(i, e, lo, hi, gx, gy) {
+      rowSums(e, lo, hi, uy, D, sums);
+      pair.gradRow(i, sums, 0, gx);
+      const a = nx[i]!;
+      if (gy === null || a === 0) return;
+      const xi = i * D;
       for (let j = lo; j <= hi; j++) {
         const w = e[j]!;
         const b = ny[j]!;
         if (w === 0 || b === 0) continue;
         const yj = j * D;
-        const cw = w * dot(xi, yj);
+        let dot = 0;
+        for (let d = 0; d < D; d++) dot += ux[xi + d]! * uy[yj + d]!;
+        const cw = w * dot;
         for (let d = 0; d < D; d++) {
-          const u = ux[xi + d]!;
-          const v = uy[yj + d]!;
-          acc[d] = acc[d]! + (cw * u - w * v);
-          if (gy !== null) gy[yj + d] = gy[yj + d]! + (cw * v - w * u) / b;
+          gy[yj + d] = gy[yj + d]! + (cw * uy[yj + d]! - w * ux[xi + d]!) / b;
         }
       }
-      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + acc[d]! / a;
     },
     finish: noFinish,
   };
@@ -256,7 +273,7 @@ function l1(x: Float64Array, y: Float64Array, D: number, bound: number): CostPla
 
 /**
  * r = sum_j e_j and acc[d] = sum_j e_j y_j[d] over the columns lo..hi, in order (the weighted
- * targets of the BCE costs' gradients); zero weights are skipped. Returns r.
+ * targets of the BCE-with-logits cost's gradient); zero weights are skipped. Returns r.
  */
 function targetSums(
   e: Float64Array,
@@ -302,50 +319,62 @@ function subtractFromTargets(
 function bce(x: Float64Array, y: Float64Array, N: number, D: number): CostPlan {
   // c(x, y) = -(1/D) sum_d [y_d log x_d + (1 - y_d) log(1 - x_d)]  (Krause, Weiss, Mueller,
   // ICASSP 2023), logs clamped at -100 as torch.nn.BCELoss.
-  //       = -(1/D) [sum_d y_d (lx_d - l1x_d) + sum_d l1x_d].
+  //       = -(1/D) [sum_d y_d (lx_d - l1x_d) + sum_d l1x_d],
+  // a product of the frames' log-odds with y (pair-cost.ts): the logs once per frame of x.
   const lr = new Float64Array(N * D); // lx - l1x: the clamped log-odds
-  const l1x = new Float64Array(N * D);
   const dlx = new Float64Array(N * D); // d lx / dx (0 where clamped)
   const dl1x = new Float64Array(N * D); // d l1x / dx
   const base = new Float64Array(N);
-  for (let k = 0; k < N * D; k++) {
-    const p = x[k]!;
-    const a = Math.log(p);
-    const b = Math.log1p(-p);
-    l1x[k] = Math.max(b, LOG_FLOOR);
-    lr[k] = Math.max(a, LOG_FLOOR) - l1x[k]!;
-    dlx[k] = a > LOG_FLOOR ? 1 / p : 0;
-    dl1x[k] = b > LOG_FLOOR ? -1 / (1 - p) : 0;
-  }
   for (let i = 0; i < N; i++) {
     let s = 0;
-    for (let d = 0; d < D; d++) s += l1x[i * D + d]!;
+    for (let d = 0, k = i * D; d < D; d++, k++) {
+      const p = x[k]!;
+      const a = Math.log(p);
+      const b = Math.log1p(-p);
+      const l1x = Math.max(b, LOG_FLOOR);
+      lr[k] = Math.max(a, LOG_FLOOR) - l1x;
+      dlx[k] = a > LOG_FLOOR ? 1 / p : 0;
+      dl1x[k] = b > LOG_FLOOR ? -1 / (1 - p) : 0;
+      s += l1x;
+    }
     base[i] = s;
   }
   const invD = 1 / D;
-  const acc = new Float64Array(D);
+  const sums = new Float64Array(D + 1);
+  const pair: PairCost = {
+    kind: 1,
+    u: lr,
+    a: base,
+    v: y,
+    invD,
+    gradRow(i, s, at, gx) {
+      // dc/dx_d = -(1/D) [y_d dlx_d + (1 - y_d) dl1x_d], summed over the row with E.
+      const r = s[at]!;
+      for (let d = 0, k = i * D; d < D; d++, k++) {
+        const t = s[at + 1 + d]!;
+        gx[k] = gx[k]! - invD * (t * dlx[k]! + (r - t) * dl1x[k]!);
+      }
+    },
+  };
   return {
     // Each log is clamped at -100 and y_d, 1 - y_d are in [0, 1]: 0 <= c <= 100.
     bound: -LOG_FLOOR,
+    pair,
     row(i, out, lo, hi) {
       const xi = i * D;
       const b = base[i]!;
       for (let j = lo; j <= hi; j++) {
         const yj = j * D;
         let s = b;
-        for (let d = 0; d < D; d++) s += y[yj + d]! * lr[xi + d]!;
+        for (let d = 0; d < D; d++) s += lr[xi + d]! * y[yj + d]!;
         out[j] = -s * invD;
       }
     },
     vjpRow(i, e, lo, hi, gx, gy) {
-      // dc/dx_d = -(1/D) [y_d dlx_d + (1 - y_d) dl1x_d];  dc/dy_d = -(1/D) (lx_d - l1x_d).
-      const xi = i * D;
-      const r = targetSums(e, lo, hi, y, D, acc);
-      if (gy !== null) subtractFromTargets(e, lo, hi, gy, D, invD, lr, xi);
-      for (let d = 0; d < D; d++) {
-        const k = xi + d;
-        gx[k] = gx[k]! - invD * (acc[d]! * dlx[k]! + (r - acc[d]!) * dl1x[k]!);
-      }
+      // dc/dy_d = -(1/D) (lx_d - l1x_d).
+      rowSums(e, lo, hi, y, D, sums);
+      pair.gradRow(i, sums, 0, gx);
+      if (gy !== null) subtractFromTargets(e, lo, hi, gy, D, invD, lr, i * D);
     },
     finish: noFinish,
   };

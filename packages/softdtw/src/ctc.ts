@@ -335,24 +335,26 @@ export function ctcLossValueAndGrad(
 }
 
 /**
- * For the tfjs op: every item's loss and its own gradient (of that item's loss, float64
- * [B, T, C]), the reduction and the batch size; the op applies the reduction to both.
+ * For the tfjs op: every item's loss and, with `withGrad` (default true), its own gradient (of
+ * that item's loss, float64 [B, T, C]; `null` without), the reduction and the batch size; the op
+ * applies the reduction to both.
  */
 export function ctcKernel(
   fn: string,
   logProbs: TensorLike,
   labels: CtcLabels,
   options: CtcOptions | undefined,
+  withGrad = true,
 ): {
   perItem: number[];
-  grad: Float64Array;
+  grad: Float64Array | null;
   reduction: CtcReduction;
   B: number;
   T: number;
   C: number;
 } {
   const p = resolve(fn, logProbs, labels, options);
-  const g = new Float64Array(p.B * p.T * p.C);
+  const g = withGrad ? new Float64Array(p.B * p.T * p.C) : null;
   const perItem = evaluateCtc(p, g);
   return { perItem, grad: g, reduction: p.reduction, B: p.B, T: p.T, C: p.C };
 }

@@ -29,11 +29,17 @@ export { MAX_ELEMENTS, MAX_PATH_BOUND } from './limits.js';
 export {
   type SoftDtwValueAndGrad,
   sharpSoftDtw,
+  sharpSoftDtwAsync,
   sharpSoftDtwValueAndGrad,
+  sharpSoftDtwValueAndGradAsync,
   softDtw,
+  softDtwAsync,
   softDtwDivergence,
+  softDtwDivergenceAsync,
   softDtwDivergenceValueAndGrad,
+  softDtwDivergenceValueAndGradAsync,
   softDtwValueAndGrad,
+  softDtwValueAndGradAsync,
 } from './losses.js';
 export {
   type BandOption,

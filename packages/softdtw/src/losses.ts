@@ -1,11 +1,11 @@
 import type { Tensor } from '@losses/tensor';
-import { evaluate, type LossKind } from './evaluate.js';
+import { type Evaluation, evaluate, evaluateAsync, type LossKind } from './evaluate.js';
 import {
   resolveSequenceOptions,
   type SoftDtwDivergenceOptions,
   type SoftDtwSequenceOptions,
 } from './options.js';
-import { checkPairSizes, readPairs, type Sequences, shapeGrads } from './sequences.js';
+import { checkPairSizes, type Pairs, readPairs, type Sequences, shapeGrads } from './sequences.js';
 
 /**
  * What the `...ValueAndGrad` functions return. `grad` (and `gradY`) have the shape and float type
@@ -22,14 +22,15 @@ export interface SoftDtwValueAndGrad {
   gradY?: Tensor | Tensor[];
 }
 
-function run(
+/** Validates the options and the sequences of a call (before anything large is allocated). */
+function prepare(
   kind: LossKind,
   fn: string,
   x: Sequences,
   y: Sequences,
   options: SoftDtwDivergenceOptions | undefined,
   withGrad: boolean,
-): { value: number; result?: SoftDtwValueAndGrad } {
+) {
   const r = resolveSequenceOptions(options, `${fn}: options`, kind === 'divergence');
   const pairs = readPairs(x, y, r.cost);
   // The per-cell state (the soft-min weights; sharp soft-DTW's matrices; the mean cost's weights;
@@ -38,15 +39,48 @@ function run(
   if (withGrad || kind === 'sharp' || r.variant !== 'soft' || typeof r.cost === 'object') {
     checkPairSizes(pairs, kind === 'divergence', r.steps.di.length);
   }
-  const ev = evaluate(kind, pairs, r, withGrad, withGrad && r.gradY);
-  if (!withGrad) return { value: ev.value };
-  const result: SoftDtwValueAndGrad = {
+  return { r, pairs, wantY: withGrad && r.gradY };
+}
+
+/** The value and gradients of an evaluation, shaped like the inputs. */
+function result(ev: Evaluation, pairs: Pairs): SoftDtwValueAndGrad {
+  const out: SoftDtwValueAndGrad = {
     value: ev.value,
     perItem: ev.perItem,
     grad: shapeGrads(pairs, ev.gx!, 'x'),
   };
-  if (ev.gy !== null) result.gradY = shapeGrads(pairs, ev.gy, 'y');
-  return { value: ev.value, result };
+  if (ev.gy !== null) out.gradY = shapeGrads(pairs, ev.gy, 'y');
+  return out;
+}
+
+function run(
+  kind: LossKind,
+  fn: string,
+  x: Sequences,
+  y: Sequences,
+  options: SoftDtwDivergenceOptions | undefined,
+  withGrad: boolean,
+): { value: number; result?: SoftDtwValueAndGrad } {
+  const { r, pairs, wantY } = prepare(kind, fn, x, y, options, withGrad);
+  const ev = evaluate(kind, pairs, r, withGrad, wantY);
+  return withGrad ? { value: ev.value, result: result(ev, pairs) } : { value: ev.value };
+}
+
+/**
+ * {@link run} with the items on worker threads (`options.threads` > 1), the calling thread free.
+ * Bad input rejects the promise (it is checked before any work starts).
+ */
+async function runAsync(
+  kind: LossKind,
+  fn: string,
+  x: Sequences,
+  y: Sequences,
+  options: SoftDtwDivergenceOptions | undefined,
+  withGrad: boolean,
+): Promise<{ value: number; result?: SoftDtwValueAndGrad }> {
+  const { r, pairs, wantY } = prepare(kind, fn, x, y, options, withGrad);
+  const ev = await evaluateAsync(kind, pairs, r, withGrad, wantY);
+  return withGrad ? { value: ev.value, result: result(ev, pairs) } : { value: ev.value };
 }
 
 /**
@@ -135,4 +169,65 @@ export function sharpSoftDtwValueAndGrad(
   options?: SoftDtwSequenceOptions,
 ): SoftDtwValueAndGrad {
   return run('sharp', 'sharpSoftDtwValueAndGrad', x, y, options, true).result!;
+}
+
+// The same losses as promises: with `threads` > 1 every item runs on a worker thread (Node
+// `worker_threads`, or Web Workers in browsers, where the synchronous functions cannot wait for
+// workers on a page's main thread), and the calling thread stays free; the results are the same,
+// bit for bit, as the synchronous functions'. With `threads` 1 (the default) they compute on the
+// calling thread and resolve when done.
+
+/** {@link softDtw} as a promise, its items on `options.threads` worker threads. */
+export async function softDtwAsync(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwSequenceOptions,
+): Promise<number> {
+  return (await runAsync('softDtw', 'softDtwAsync', x, y, options, false)).value;
+}
+
+/** {@link softDtwValueAndGrad} as a promise, its items on `options.threads` worker threads. */
+export async function softDtwValueAndGradAsync(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwSequenceOptions,
+): Promise<SoftDtwValueAndGrad> {
+  return (await runAsync('softDtw', 'softDtwValueAndGradAsync', x, y, options, true)).result!;
+}
+
+/** {@link softDtwDivergence} as a promise, its items on `options.threads` worker threads. */
+export async function softDtwDivergenceAsync(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwDivergenceOptions,
+): Promise<number> {
+  return (await runAsync('divergence', 'softDtwDivergenceAsync', x, y, options, false)).value;
+}
+
+/** {@link softDtwDivergenceValueAndGrad} as a promise, its items on worker threads. */
+export async function softDtwDivergenceValueAndGradAsync(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwDivergenceOptions,
+): Promise<SoftDtwValueAndGrad> {
+  return (await runAsync('divergence', 'softDtwDivergenceValueAndGradAsync', x, y, options, true))
+    .result!;
+}
+
+/** {@link sharpSoftDtw} as a promise, its items on `options.threads` worker threads. */
+export async function sharpSoftDtwAsync(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwSequenceOptions,
+): Promise<number> {
+  return (await runAsync('sharp', 'sharpSoftDtwAsync', x, y, options, false)).value;
+}
+
+/** {@link sharpSoftDtwValueAndGrad} as a promise, its items on worker threads. */
+export async function sharpSoftDtwValueAndGradAsync(
+  x: Sequences,
+  y: Sequences,
+  options?: SoftDtwSequenceOptions,
+): Promise<SoftDtwValueAndGrad> {
+  return (await runAsync('sharp', 'sharpSoftDtwValueAndGradAsync', x, y, options, true)).result!;
 }

@@ -6,6 +6,7 @@ import {
   LossInputError,
   show,
 } from '@losses/tensor';
+import { checkThreads } from '@losses/tensor/internal';
 import type { BandSpec } from './band.js';
 import type { CostOption } from './costs.js';
 import { checkCostOption } from './costs.js';
@@ -123,6 +124,17 @@ export interface SoftDtwSequenceOptions extends SoftDtwOptions {
   cost?: CostOption;
   /** Also return the gradient with respect to `y` (`gradY`). Default `false`. */
   gradY?: boolean;
+  /**
+   * Threads for a batch or list of pairs: an integer >= 1 or `'auto'` (the machine's available
+   * parallelism), at most that many (and one item per thread at least). The items are spread over
+   * worker threads (Node `worker_threads`; Web Workers for the `...Async` functions in browsers)
+   * and the results are the same, bit for bit, as on one thread. The synchronous functions use
+   * workers in Node (>= 20.16) and compute their own share on the calling thread; in browsers they
+   * run on the calling thread alone (use the `...Async` functions there). A user-defined cost, or a
+   * batch too small to gain (under 65,536 cells per thread), runs on the calling thread. Default
+   * 1 (no workers). See the package README, "Threads".
+   */
+  threads?: number | 'auto';
 }
 
 /** Which divergence {@link softDtwDivergence} computes. */
@@ -154,6 +166,8 @@ export interface Resolved {
   cost: CostOption;
   gradY: boolean;
   variant: DivergenceVariant;
+  /** Threads for the items of a call (1: the calling thread alone). */
+  threads: number;
 }
 
 /** gamma and the step set as the kernels take them. */
@@ -352,7 +366,13 @@ export function resolveSequenceOptions(
   name: string,
   divergence = false,
 ): Resolved {
-  checkKeys(options, name, [...COMMON_KEYS, 'cost', 'gradY', ...(divergence ? ['variant'] : [])]);
+  checkKeys(options, name, [
+    ...COMMON_KEYS,
+    'cost',
+    'gradY',
+    'threads',
+    ...(divergence ? ['variant'] : []),
+  ]);
   const o = options ?? {};
   const cost = o.cost === undefined ? 'sqeuclidean' : checkCostOption(o.cost, `${name}.cost`);
   const gradY = o.gradY === undefined ? false : checkBoolean(o.gradY, `${name}.gradY`);
@@ -360,7 +380,8 @@ export function resolveSequenceOptions(
     o.variant === undefined
       ? 'soft'
       : checkOneOf(o.variant, `${name}.variant`, ['soft', 'sharp', 'mean-cost'] as const);
-  return resolveCommon(o, name, cost, gradY, variant);
+  const threads = checkThreads(o.threads, `${name}.threads`);
+  return { ...resolveCommon(o, name, cost, gradY, variant), threads };
 }
 
 function resolveCommon(
@@ -386,6 +407,7 @@ function resolveCommon(
     cost,
     gradY,
     variant,
+    threads: 1,
   };
 }
 

@@ -1,22 +1,13 @@
 /**
  * The squared Euclidean frame cost C(i, j) = ||x_i - y_j||^2, the default cost (tslearn's and
- * mblondel/soft-dtw's), in its three forms:
- *
- * - {@link sqeuclideanPlan}: the JavaScript rows of C and of its vector-Jacobian product
- *   dL/dx_i = 2 (r_i x_i - sum_j E(i, j) y_j), r_i = sum_j E(i, j) (and dL/dy_j likewise);
- * - {@link stagedSqeuclidean}: the same rows from the WebAssembly kernel (sqRow, vjpSums of
- *   wasm/softdtw.wat) on x and y staged in the kernel memory, for the row-by-row passes;
- * - {@link sqeuclideanValueAndGrad}: a whole pair without a band or prior, both passes in
- *   WebAssembly with one call each (forwardSq, backwardSq).
- *
- * Every sum runs in the same order in all three (each cost over d, each VJP sum over j), so the
- * numbers are bit for bit the same (test/wasm-row.test.ts).
+ * mblondel/soft-dtw's): {@link sqeuclideanPlan}, the JavaScript rows of C and of its
+ * vector-Jacobian product dL/dx_i = 2 (r_i x_i - sum_j E(i, j) y_j), r_i = sum_j E(i, j) (and
+ * dL/dy_j likewise), with its product form for the WebAssembly kernels (pair-cost.ts: sqRow and
+ * vjpSums of wasm/softdtw.wat row by row, sqTile4 and sumsTile4 of wasm/pairs.wat for a whole
+ * pair). Every sum runs in the same order in all of them (each cost over d, each VJP sum over j),
+ * so the numbers are bit for bit the same (test/wasm-row.test.ts, test/pairs.test.ts).
  */
 import type { CostPlan } from './cost-plan.js';
-import type { Grid } from './grid.js';
-import type { Steps } from './options.js';
-import { finishForward, LN8, startBackward, startForward } from './recursion.js';
-import type { Workspace } from './workspace.js';
 
 /** y [M, D] transposed to [D, M], so that row loops stream over contiguous columns. */
 function transposed(y: Float64Array, M: number, D: number, out: Float64Array, at = 0): void {
@@ -40,6 +31,20 @@ export function sqeuclideanPlan(
   let gyT: Float64Array | null = null;
   return {
     bound,
+    pair: {
+      kind: 0,
+      u: x,
+      a: null,
+      v: y,
+      invD: 1 / D,
+      gradRow(i, sums, at, gx) {
+        // dL/dx_i = 2 (r x_i - t), as the JavaScript vjpRow below writes it.
+        const r = sums[at]!;
+        for (let d = 0, k = i * D; d < D; d++, k++) {
+          gx[k] = gx[k]! + 2 * (r * x[k]! - sums[at + 1 + d]!);
+        }
+      },
+    },
     row(i, out, lo, hi) {
       const xi = i * D;
       let j = lo;
@@ -124,123 +129,4 @@ export function sqeuclideanPlan(
         for (let d = 0; d < D; d++) gy[j * D + d] = gy[j * D + d]! + gyT[d * M + j]!;
     },
   };
-}
-
-/**
- * Stages x [N, D], y transposed and y in the workspace's kernel memory and returns cost and VJP
- * rows computed by the kernel. Cost rows asked for into another array, VJP rows of another array
- * or with a gradient w.r.t. y, and everything without a kernel, go to `plan` (the JavaScript rows,
- * the same numbers).
- */
-export function stagedSqeuclidean(
-  ws: Workspace,
-  plan: CostPlan,
-  x: Float64Array,
-  y: Float64Array,
-  N: number,
-  M: number,
-  D: number,
-): Pick<CostPlan, 'row' | 'vjpRow'> {
-  const staged = ws.stage(N, M, (N + 2 * M) * D + D + 1);
-  const kernel = ws.kernel;
-  if (staged === null || kernel === null) return plan;
-  staged.set(x);
-  transposed(y, M, D, staged, N * D);
-  staged.set(y, (N + M) * D);
-  const base = staged.byteOffset;
-  const yT = base + 8 * N * D;
-  const yRows = yT + 8 * M * D;
-  const sums = yRows + 8 * M * D;
-  return {
-    row(i, out, lo, hi) {
-      if (out.buffer !== kernel.memory.buffer) plan.row(i, out, lo, hi);
-      else kernel.sqRow(base + 8 * i * D, yT, M, D, out.byteOffset, lo, hi);
-    },
-    vjpRow(i, e, lo, hi, gx, gy) {
-      if (gy !== null || e.buffer !== kernel.memory.buffer) {
-        plan.vjpRow(i, e, lo, hi, gx, gy);
-        return;
-      }
-      // dL/dx_i += 2 (r x_i - sum_j E(i, j) y_j), the sums from the kernel.
-      kernel.vjpSums(e.byteOffset, yRows, D, lo, hi, sums);
-      const out = new Float64Array(kernel.memory.buffer, sums, D + 1);
-      const r = out[0]!;
-      const xi = i * D;
-      for (let d = 0; d < D; d++) gx[xi + d] = gx[xi + d]! + 2 * (r * x[xi + d]! - out[1 + d]!);
-    },
-  };
-}
-
-/**
- * Soft-DTW of one pair under the squared Euclidean cost without a band or prior, classic steps,
- * with its gradient w.r.t. x added to `gx`: both passes in WebAssembly with one call each
- * (forwardSq, backwardSq: the same row functions as softDtwForward and softDtwBackward with the
- * staged cost, so the same numbers). The grid may open the begin and end along y (subsequence),
- * not along x (the kernel keeps column 0 at +inf and the virtual column M + 1 at 0). Null without a
- * kernel.
- */
-export function sqeuclideanValueAndGrad(
-  ws: Workspace,
-  x: Float64Array,
-  y: Float64Array,
-  N: number,
-  M: number,
-  D: number,
-  steps: Steps,
-  grid: Grid,
-  gx: Float64Array,
-): number | null {
-  // Staged: x, y transposed, y, the VJP sums (D + 1), the gradient (N D).
-  const staged = ws.stage(N, M, (N + 2 * M) * D + D + 1 + N * D);
-  const kernel = ws.kernel;
-  if (staged === null || kernel === null) return null;
-  staged.set(x);
-  transposed(y, M, D, staged, N * D);
-  staged.set(y, (N + M) * D);
-  const sumsAt = (N + 2 * M) * D;
-  const gxAt = sumsAt + D + 1;
-  staged.fill(0, gxAt, gxAt + N * D);
-  const base = staged.byteOffset;
-  const { gamma, wv, wh, wd, unit } = steps;
-  const q = ws.q;
-  const { cost, state: st } = ws.forwardRows();
-  startForward(st, M, grid);
-  kernel.forwardSq(
-    N,
-    M,
-    D,
-    wv,
-    wh,
-    wd,
-    1 / gamma,
-    gamma * LN8,
-    base,
-    base + 8 * N * D,
-    q.byteOffset,
-    st.byteOffset,
-    cost.byteOffset,
-  );
-  const value = finishForward(st, N, M, gamma, grid, ws);
-  // Backward: the end cells get their weights through the virtual row N + 1.
-  const { next, cur, e } = ws.backwardRows();
-  startBackward(q, next, N, M, ws);
-  kernel.backwardSq(
-    N,
-    M,
-    D,
-    q.byteOffset,
-    next.byteOffset,
-    cur.byteOffset,
-    e.byteOffset,
-    base + 8 * (N + M) * D,
-    base,
-    base + 8 * gxAt,
-    base + 8 * sumsAt,
-    unit ? 1 : 0,
-    wv,
-    wh,
-    wd,
-  );
-  for (let k = 0; k < N * D; k++) gx[k] = gx[k]! + staged[gxAt + k]!;
-  return value;
 }

@@ -6,6 +6,7 @@
 import { wasmEnabled } from '@losses/tensor/internal';
 import { GeneralSpace } from './general.js';
 import { createRowKernel, type RowKernel, WASM_DATA_START } from './wasm/kernel.js';
+import { createPairKernel, type PairKernel } from './wasm/pairs.js';
 
 /** Reusable buffers, grown on demand (one allocation per batch, none per cell). */
 export class Workspace {
@@ -34,6 +35,8 @@ export class Workspace {
   private generalSpace: GeneralSpace | null = null;
   /** The WebAssembly kernels (wasm/kernel.ts); null: the JavaScript loops. */
   kernel: RowKernel | null;
+  /** The pair kernels linked to `kernel` (wasm/pairs.ts), made on first use; null: none. */
+  private pairs: { of: RowKernel; k: PairKernel | null } | null = null;
   /** Views of the kernel memory: cost row, (m, s) row, G rows, E row (see ensure). */
   private kCost = new Float64Array(0);
   private kState = new Float64Array(0);
@@ -119,6 +122,16 @@ export class Workspace {
       this.kN = N;
       this.kM = M;
     }
+  }
+
+  /** The pair kernels (wasm/pairs.wat) sharing the row kernel's memory; null without it. */
+  pairKernel(): PairKernel | null {
+    const kernel = this.kernel;
+    if (kernel === null) return null;
+    if (this.pairs === null || this.pairs.of !== kernel) {
+      this.pairs = { of: kernel, k: createPairKernel(kernel) };
+    }
+    return this.pairs.k;
   }
 
   /** The buffers (and WebAssembly kernel instance) of the general step sets. */

@@ -1,6 +1,8 @@
 import { type Tensor, tensor, toNested } from '@losses/tensor';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { ctcKernel } from '../src/ctc.js';
+import { evaluate } from '../src/evaluate.js';
 import {
   ctcLoss,
   ctcLossValueAndGrad,
@@ -10,6 +12,17 @@ import {
 } from '../src/index.js';
 import * as tfl from '../src/tfjs/index.js';
 import { randn, rng } from './reference.js';
+
+// Every call of the evaluation engine is recorded (and runs as usual): which gradients were asked.
+vi.mock('../src/evaluate.js', async (importOriginal) => {
+  const m = await importOriginal<typeof import('../src/evaluate.js')>();
+  return { ...m, evaluate: vi.fn(m.evaluate) };
+});
+// So is every call of the CTC op's kernel: whether the occupancy (gradient) pass was asked for.
+vi.mock('../src/ctc.js', async (importOriginal) => {
+  const m = await importOriginal<typeof import('../src/ctc.js')>();
+  return { ...m, ctcKernel: vi.fn(m.ctcKernel) };
+});
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -75,6 +88,89 @@ describe('@losses/softdtw/tfjs', () => {
 
   it('validates options once, when the op is called', () => {
     expect(() => tfl.softDtw(tf.zeros([2, 2]), tf.zeros([2, 2]), { gamma: 0 })).toThrow(/dtw/);
+  });
+});
+
+describe('@losses/softdtw/tfjs computes the gradient w.r.t. y only when it is needed', () => {
+  const B = 2;
+  const N = 7;
+  const M = 5;
+  const D = 3;
+  const r = rng(11);
+  const xs = [f32(randn(N, D, r)), f32(randn(N, D, r))];
+  const ys = [f32(randn(M, D, r)), f32(randn(M, D, r))];
+  const x32 = Float32Array.from(xs.flat(2));
+  const y32 = Float32Array.from(ys.flat(2));
+  const opts = { gamma: 0.3 };
+  const wantY = () => vi.mocked(evaluate).mock.calls.filter((c) => c[4] === true).length;
+
+  for (const [name, op, ref] of ops) {
+    it(`${name}: x's gradient is the ndarray one bit for bit, and a data y's is never computed`, () => {
+      vi.mocked(evaluate).mockClear();
+      const yt = tf.tensor3d(y32, [B, M, D]);
+      const g = tf.grad((a: tf.Tensor) => op(a, yt, opts))(tf.tensor3d(x32, [B, N, D]));
+      const v = tf.variable(tf.tensor3d(x32, [B, N, D]));
+      tf.train.sgd(1e-3).minimize(() => op(v, yt, opts));
+      v.dispose();
+      expect(vi.mocked(evaluate)).toHaveBeenCalledTimes(2);
+      expect(wantY()).toBe(0);
+      const want = ref(tensor(x32, [B, N, D]), tensor(y32, [B, M, D]), opts);
+      expect(g.shape).toEqual([B, N, D]);
+      expect(Array.from(g.dataSync())).toEqual(Array.from((want.grad as Tensor).data));
+    });
+
+    it(`${name}: tf.grad w.r.t. y gives the ndarray gradY in one more pass`, () => {
+      vi.mocked(evaluate).mockClear();
+      const xt = tf.tensor3d(x32, [B, N, D]);
+      const g = tf.grad((b: tf.Tensor) => op(xt, b, opts))(tf.tensor3d(y32, [B, M, D]));
+      expect(wantY()).toBe(1);
+      const want = ref(tensor(x32, [B, N, D]), tensor(y32, [B, M, D]), { ...opts, gradY: true });
+      expect(g.shape).toEqual([B, M, D]);
+      expect(Array.from(g.dataSync())).toEqual(Array.from((want.gradY as Tensor).data));
+    });
+  }
+
+  it('outside a gradient tape the value alone is computed', () => {
+    vi.mocked(evaluate).mockClear();
+    const value = tfl.softDtw(tf.tensor3d(x32, [B, N, D]), tf.tensor3d(y32, [B, M, D]), opts);
+    expect(vi.mocked(evaluate).mock.calls.map((c) => [c[3], c[4]])).toEqual([[false, false]]);
+    expect(value.dataSync()[0]).toBe(
+      Math.fround(softDtwValueAndGrad(tensor(x32, [B, N, D]), tensor(y32, [B, M, D]), opts).value),
+    );
+  });
+
+  it('reads int32 sequences exactly, as float64', () => {
+    const xi = Int32Array.from(x32, (v) => Math.round(3 * v));
+    const yi = Int32Array.from(y32, (v) => Math.round(3 * v));
+    const g = tf.grad((a: tf.Tensor) => tfl.softDtw(a, tf.tensor3d(yi, [B, M, D], 'int32'), opts))(
+      tf.tensor3d(xi, [B, N, D], 'int32'),
+    );
+    const want = softDtwValueAndGrad(
+      tensor(Float64Array.from(xi), [B, N, D]),
+      tensor(Float64Array.from(yi), [B, M, D]),
+      opts,
+    );
+    expect(Array.from(g.dataSync())).toEqual(Array.from((want.grad as Tensor).data, Math.fround));
+  });
+
+  it('leaks no tensor (value, tf.grad, tf.grads, minimize, a refused call)', () => {
+    const xt = tf.tensor3d(x32, [B, N, D]);
+    const yt = tf.tensor3d(y32, [B, M, D]);
+    const v = tf.variable(tf.tensor3d(x32, [B, N, D]));
+    const bad = tf.zeros([B, M, D + 1]);
+    const sgd = tf.train.sgd(1e-3); // keeps its learning rate as a tensor
+    const before = tf.memory().numTensors;
+    tfl.softDtw(xt, yt, opts).dispose();
+    tf.grad((a: tf.Tensor) => tfl.softDtwDivergence(a, yt, opts))(xt).dispose();
+    for (const g of tf.grads((a: tf.Tensor, b: tf.Tensor) => tfl.sharpSoftDtw(a, b, opts))([
+      xt,
+      yt,
+    ])) {
+      g.dispose();
+    }
+    sgd.minimize(() => tfl.softDtw(v, yt, opts));
+    expect(() => tfl.softDtw(xt, bad, opts)).toThrow(/must agree/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
@@ -179,4 +275,110 @@ describe('@losses/softdtw/tfjs: ctcLoss', () => {
     for (let k = 0; k < 60; k++) opt.minimize(loss);
     expect(loss().dataSync()[0]!).toBeLessThan(first / 2);
   });
+});
+
+describe('@losses/softdtw/tfjs: the variants compute the gradient w.r.t. y only when it is needed', () => {
+  const B = 2;
+  const N = 6;
+  const M = 9;
+  const D = 2;
+  const r = rng(12);
+  const x32 = Float32Array.from([randn(N, D, r), randn(N, D, r)].flat(2));
+  const y32 = Float32Array.from([randn(M, D, r), randn(M, D, r)].flat(2));
+  const wantY = () => vi.mocked(evaluate).mock.calls.filter((c) => c[4] === true).length;
+  const cases = [
+    [
+      'softDtwDivergence sharp',
+      tfl.softDtwDivergence,
+      softDtwDivergenceValueAndGrad,
+      { variant: 'sharp', gamma: 0.5 },
+    ],
+    [
+      'softDtwDivergence mean-cost',
+      tfl.softDtwDivergence,
+      softDtwDivergenceValueAndGrad,
+      { variant: 'mean-cost', gamma: 0.5 },
+    ],
+    [
+      'softDtw with a step set and subsequence',
+      tfl.softDtw,
+      softDtwValueAndGrad,
+      {
+        steps: [
+          { di: 1, dj: 1 },
+          { di: 1, dj: 2 },
+          { di: 0, dj: 1, weight: 0.5 },
+        ],
+        subsequence: true,
+        normalize: 'n',
+        gamma: 0.3,
+      },
+    ],
+  ] as const;
+
+  for (const [name, op, ref, opts] of cases) {
+    it(`${name}: a data y's gradient is never computed; x's is the ndarray one bit for bit`, () => {
+      vi.mocked(evaluate).mockClear();
+      const yt = tf.tensor3d(y32, [B, M, D]);
+      // biome-ignore lint/suspicious/noExplicitAny: the three options types of one table
+      const g = tf.grad((a: tf.Tensor) => op(a, yt, opts as any))(tf.tensor3d(x32, [B, N, D]));
+      expect(vi.mocked(evaluate)).toHaveBeenCalledTimes(1);
+      expect(wantY()).toBe(0);
+      // biome-ignore lint/suspicious/noExplicitAny: as above
+      const want = ref(tensor(x32, [B, N, D]), tensor(y32, [B, M, D]), opts as any);
+      expect(Array.from(g.dataSync())).toEqual(Array.from((want.grad as Tensor).data));
+    });
+
+    it(`${name}: tf.grad w.r.t. y gives the ndarray gradY in one more pass`, () => {
+      vi.mocked(evaluate).mockClear();
+      const xt = tf.tensor3d(x32, [B, N, D]);
+      // biome-ignore lint/suspicious/noExplicitAny: as above
+      const g = tf.grad((b: tf.Tensor) => op(xt, b, opts as any))(tf.tensor3d(y32, [B, M, D]));
+      expect(vi.mocked(evaluate)).toHaveBeenCalledTimes(2);
+      expect(wantY()).toBe(1);
+      const want = ref(tensor(x32, [B, N, D]), tensor(y32, [B, M, D]), {
+        ...opts,
+        gradY: true,
+        // biome-ignore lint/suspicious/noExplicitAny: as above
+      } as any);
+      expect(Array.from(g.dataSync())).toEqual(Array.from((want.gradY as Tensor).data));
+    });
+  }
+});
+
+describe('@losses/softdtw/tfjs: ctcLoss computes its gradient only inside a gradient tape', () => {
+  const r = rng(13);
+  const lp32 = Float32Array.from(
+    Array.from({ length: 2 }, () => randn(6, 4, r))
+      .flat(2)
+      .map((v) => v - 2),
+  );
+  const labels = [[1, 2], [3]];
+  const withGrad = () => vi.mocked(ctcKernel).mock.calls.map((c) => c[4]);
+
+  it('outside a tape: the losses alone, equal to ctcLoss', () => {
+    vi.mocked(ctcKernel).mockClear();
+    const v = tfl.ctcLoss(tf.tensor3d(lp32, [2, 6, 4]), labels).dataSync()[0]!;
+    const none = tfl.ctcLoss(tf.tensor3d(lp32, [2, 6, 4]), labels, { reduction: 'none' });
+    expect(withGrad()).toEqual([false, false]);
+    expect(v).toBe(Math.fround(ctcLoss(tensor(Float64Array.from(lp32), [2, 6, 4]), labels)));
+    const items = ctcLoss(tensor(Float64Array.from(lp32), [2, 6, 4]), labels, {
+      reduction: 'none',
+    });
+    expect(Array.from(none.dataSync())).toEqual(items.map(Math.fround));
+  });
+
+  for (const reduction of ['mean', 'sum'] as const) {
+    it(`inside tf.grad ('${reduction}'): one pass with the gradient, ctcLossValueAndGrad's bit for bit`, () => {
+      vi.mocked(ctcKernel).mockClear();
+      const g = tf.grad((a: tf.Tensor) => tfl.ctcLoss(a, labels, { reduction }))(
+        tf.tensor3d(lp32, [2, 6, 4]),
+      );
+      expect(withGrad()).toEqual([true]);
+      const want = ctcLossValueAndGrad(tensor(Float64Array.from(lp32), [2, 6, 4]), labels, {
+        reduction,
+      });
+      expect(Array.from(g.dataSync())).toEqual(Array.from(want.grad.data, Math.fround));
+    });
+  }
 });

@@ -5,8 +5,8 @@ import { bandLimits } from '../src/band.js';
 import { planCost } from '../src/costs.js';
 import { CLASSIC_GRID } from '../src/grid.js';
 import type { Steps } from '../src/options.js';
+import { pairValueAndGrad, stagedPairRows } from '../src/pair-cost.js';
 import { softDtwBackward, softDtwForward } from '../src/recursion.js';
-import { sqeuclideanValueAndGrad, stagedSqeuclidean } from '../src/sqeuclidean.js';
 import { classicSteps } from '../src/steps.js';
 import { createRowKernel, WASM_DATA_START } from '../src/wasm/kernel.js';
 import { WASM_BASE64 } from '../src/wasm/module.js';
@@ -190,7 +190,7 @@ describe('forward pass: WebAssembly row kernel', () => {
       const x = Float64Array.from({ length: N * D }, () => 4 * r() - 2);
       const y = Float64Array.from({ length: M * D }, () => 4 * r() - 2);
       const plan = planCost('sqeuclidean', x, y, N, M, D);
-      const fast = stagedSqeuclidean(ws, plan, x, y, N, M, D);
+      const fast = stagedPairRows(ws, plan, plan.pair!, N, M, D);
       const { cost } = ws.forwardRows();
       const { e } = ws.backwardRows();
       const want = new Float64Array(M);
@@ -210,7 +210,7 @@ describe('forward pass: WebAssembly row kernel', () => {
     }
   });
 
-  it('runs whole squared Euclidean pairs (forwardSq, backwardSq) bit for bit as the JavaScript row loops', () => {
+  it('runs whole squared Euclidean pairs (forwardPair, backwardPair) bit for bit as the JavaScript row loops', () => {
     const r = rng(12);
     const ws = new Workspace(true);
     const js = new Workspace(false);
@@ -225,8 +225,8 @@ describe('forward pass: WebAssembly row kernel', () => {
       const y = Float64Array.from({ length: M * D }, () => 4 * r() - 2);
       const steps: Steps = { ...classicSteps(weights[0], weights[1], weights[2]), gamma };
       const gx = new Float64Array(N * D);
-      const value = sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, CLASSIC_GRID, gx);
       const plan = planCost('sqeuclidean', x, y, N, M, D);
+      const value = pairValueAndGrad(ws, plan.pair!, N, M, D, steps, CLASSIC_GRID, gx);
       const band = bandLimits(N, M, null);
       const want = softDtwForward(N, M, plan.row, band, steps, js);
       const gxWant = new Float64Array(N * D);
@@ -253,9 +253,9 @@ describe('forward pass: WebAssembly row kernel', () => {
       const y = Float64Array.from({ length: M * D }, () => r());
       const steps: Steps = { ...classicSteps(1, 1, 1), gamma: 1 };
       const gx = new Float64Array(N * D);
-      let value = sqeuclideanValueAndGrad(ws, x, y, N, M, D, steps, CLASSIC_GRID, gx);
-      usedKernel.push(value !== null);
       const plan = planCost('sqeuclidean', x, y, N, M, D);
+      let value = pairValueAndGrad(ws, plan.pair!, N, M, D, steps, CLASSIC_GRID, gx);
+      usedKernel.push(value !== null);
       const band = bandLimits(N, M, null);
       if (value === null) {
         value = softDtwForward(N, M, plan.row, band, steps, ws);

@@ -8,9 +8,8 @@
 ;;   row          one row of the forward pass: forwardRowJs in src/recursion.ts
 ;;   backRow      one row of the backward pass: softDtwBackward in src/recursion.ts
 ;;   sqRow        a squared Euclidean cost row: the sqeuclidean plan in src/sqeuclidean.ts
-;;   vjpSums      the sums of its vector-Jacobian product row (same file)
-;;   forwardSq    a whole pair without a band: sqRow then row for every row (one call per pass)
-;;   backwardSq   a whole pair without a band: backRow, vjpSums and the gradient row
+;;   vjpSums      the sums of its vector-Jacobian product row (same file), any cost with a
+;;                product form (src/pair-cost.ts)
 ;;   grow         one row of the forward pass of any step set: the row loop of src/general.ts
 ;;   gback        one row of its backward pass (same file)
 ;;
@@ -362,98 +361,6 @@
         (f64.store offset=8 (i32.add (local.get $out) (i32.shl (local.get $dd) (i32.const 3)))
           (local.get $r)))))
 
-  ;; The forward pass of one pair under the squared Euclidean cost without a band: for each row,
-  ;; sqRow into the cost row $c, then row over all columns. The parameters of row first, then
-  ;; $x, $yT staged as for sqRow; $q: weights of cell (1, 1); $st: the (m, s) row (row 0 on entry,
-  ;; row N on exit).
-  (func (export "forwardSq")
-    (param $N i32) (param $M i32) (param $D i32) (param $wv f64) (param $wh f64) (param $wd f64)
-    (param $invG f64) (param $shift f64) (param $x i32) (param $yT i32) (param $q i32)
-    (param $st i32) (param $c i32)
-    (local $i i32) (local $diagM f64) (local $diagS f64)
-    (local.set $i (i32.const 0))
-    (block $done
-      (loop $nextRow
-        (br_if $done (i32.eqz (i32.lt_s (local.get $i) (local.get $N))))
-        (call $sqRow
-          (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $D)) (i32.const 3)))
-          (local.get $yT) (local.get $M) (local.get $D) (local.get $c)
-          (i32.const 0) (i32.add (local.get $M) (i32.const -1)))
-        ;; D(i, 0) = +inf: column 0 of the new row, after reading D(i - 1, 0) as the diagonal.
-        (local.set $diagM (f64.load (local.get $st)))
-        (local.set $diagS (f64.load offset=8 (local.get $st)))
-        (f64.store (local.get $st) (f64.const inf))
-        (f64.store offset=8 (local.get $st) (f64.const 1))
-        (call $row
-          (i32.const 1) (local.get $M)
-          (i32.add (local.get $q)
-            (i32.mul (i32.mul (local.get $i) (i32.add (local.get $M) (i32.const 1)))
-              (i32.const 24)))
-          (local.get $st) (i32.add (local.get $c) (i32.const -8))
-          (local.get $wv) (local.get $wh) (local.get $wd) (local.get $invG) (local.get $shift)
-          (local.get $diagM) (local.get $diagS) (f64.const inf))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $nextRow))))
-
-  ;; The backward pass of one pair without a band with the squared Euclidean VJP w.r.t. x: for
-  ;; each row from N down, backRow, vjpSums, then gx_i[d] += 2 (r x_i[d] - sums[1 + d]). $next
-  ;; holds G of the virtual row N + 1 on entry; $gx: [N, D] accumulated; $sums: D + 1 scratch.
-  (func (export "backwardSq")
-    (param $N i32) (param $M i32) (param $D i32) (param $q i32) (param $next i32)
-    (param $cur i32) (param $e i32) (param $y i32) (param $x i32) (param $gx i32)
-    (param $sums i32) (param $unit i32) (param $wv f64) (param $wh f64) (param $wd f64)
-    (local $i i32) (local $t i32) (local $dd i32) (local $r f64) (local $at i32)
-    (local.set $i (local.get $N))
-    (block $done
-      (loop $nextRow
-        (br_if $done (i32.lt_s (local.get $i) (i32.const 1)))
-        (memory.fill (local.get $cur) (i32.const 0)
-          (i32.shl (i32.add (local.get $M) (i32.const 2)) (i32.const 3)))
-        (call $backRow
-          (i32.const 1) (local.get $M)
-          (i32.add (local.get $q)
-            (i32.mul
-              (i32.add
-                (i32.add
-                  (i32.mul (i32.add (local.get $i) (i32.const -1))
-                    (i32.add (local.get $M) (i32.const 1)))
-                  (local.get $M))
-                (i32.const -1))
-              (i32.const 24)))
-          (i32.add (local.get $q)
-            (i32.mul
-              (i32.add
-                (i32.add (i32.mul (local.get $i) (i32.add (local.get $M) (i32.const 1)))
-                  (local.get $M))
-                (i32.const -1))
-              (i32.const 24)))
-          (local.get $next) (local.get $cur) (i32.add (local.get $e) (i32.const -8))
-          (local.get $unit) (local.get $wv) (local.get $wh) (local.get $wd))
-        (call $vjpSums
-          (local.get $e) (local.get $y) (local.get $D) (i32.const 0)
-          (i32.add (local.get $M) (i32.const -1)) (local.get $sums))
-        ;; Row i - 1 of gx (0-based).
-        (local.set $i (i32.add (local.get $i) (i32.const -1)))
-        (local.set $r (f64.load (local.get $sums)))
-        (local.set $dd (i32.const 0))
-        (block $featuresDone
-          (loop $features
-            (br_if $featuresDone (i32.eqz (i32.lt_s (local.get $dd) (local.get $D))))
-            (local.set $at
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $D)) (local.get $dd))
-                (i32.const 3)))
-            (f64.store (i32.add (local.get $gx) (local.get $at))
-              (f64.add (f64.load (i32.add (local.get $gx) (local.get $at)))
-                (f64.mul (f64.const 2)
-                  (f64.sub (f64.mul (local.get $r) (f64.load (i32.add (local.get $x) (local.get $at))))
-                    (f64.load offset=8
-                      (i32.add (local.get $sums) (i32.shl (local.get $dd) (i32.const 3))))))))
-            (local.set $dd (i32.add (local.get $dd) (i32.const 1)))
-            (br $features)))
-        (local.set $t (local.get $next))
-        (local.set $next (local.get $cur))
-        (local.set $cur (local.get $t))
-        (br $nextRow))))
   ;; General step sets (src/general.ts): cells (i, lo..hi) of one row of the forward pass,
   ;; D(i, j) = min^gamma over the K steps of D(i - di_k, j - dj_k) + w_k C(i, j) + pen_k(j), in (m, s)
   ;; pairs as $row. $tab: K entries of 24 bytes [pred i32: byte address of column 0 of row

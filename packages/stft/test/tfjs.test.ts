@@ -43,4 +43,19 @@ describe('magnitudeSpectrogram (tfjs)', () => {
     const out = magnitudeSpectrogram(tf.zeros([64]), { size: 16, hop: 4, eps: 1e-4 });
     for (const v of await out.data()) expect(v).toBeCloseTo(1e-2, 7);
   });
+
+  it('gives the same magnitudes inside a gradient tape as outside, and leaks no tensor', () => {
+    const x = tf.tensor(Float32Array.from(noise(2 * 200, 4)), [2, 200]);
+    const before = tf.memory().numTensors;
+    const outside = magnitudeSpectrogram(x, options);
+    let inside: Float32Array | undefined;
+    tf.grad((s: tf.Tensor) => {
+      const m = magnitudeSpectrogram(s, options);
+      inside = m.dataSync() as Float32Array;
+      return tf.sum(m);
+    })(x).dispose();
+    expect(Array.from(inside!)).toEqual(Array.from(outside.dataSync()));
+    outside.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -7,6 +7,10 @@
  * - {@link compileWasm}: a package's WebAssembly module from its committed base64 bytes.
  * - {@link wasmEnabled} / {@link setWasmEnabled}: the one switch that turns every WebAssembly
  *   kernel off (also `LOSSES_WASM=off` in the environment, read once).
+ * - {@link threadPool}, {@link serveTasks}: a bounded pool of worker threads for a package's
+ *   batched kernels (Node `worker_threads`, Web Workers), with a synchronous path
+ *   ({@link ThreadPool.runSync}, Node) and a promise path ({@link ThreadPool.run}, anywhere);
+ *   {@link availableThreads}, {@link canRunSync} and {@link checkThreads} for a `threads` option.
  * - {@link applyFir} / {@link applyFirAdjoint}: FIR filtering as torch's `conv1d` and its adjoint;
  *   {@link aWeightingFilter} / {@link aWeightingTaps}: auraloss's A-weighting FIR filter
  *   (`FIRFilter('aw')`), used by @losses/waveform's pre-emphasis and @losses/mss's perceptual
@@ -23,5 +27,16 @@ export {
   type FirFilter,
   firOutputLength,
 } from './fir.js';
+export {
+  availableThreads,
+  canRunSync,
+  checkThreads,
+  serveTasks,
+  type ThreadPool,
+  type ThreadReply,
+  type ThreadTask,
+  threadPool,
+  type WorkerEntry,
+} from './internal-threads.js';
 export { gaussian, lcg32, lcgNoise, mulberry32 } from './random.js';
 export { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';

@@ -5,14 +5,13 @@ import {
   aWeightingFilter,
   aWeightingTaps,
   firOutputLength,
+  lcg32,
 } from '../src/internal.js';
 
+/** Uniform test inputs on [-0.5, 0.5) from the repository's seeded LCG. */
 function rand(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
+  const next = lcg32(seed);
+  return () => next() - 0.5;
 }
 
 describe('@losses/tensor/internal: FIR filtering as torch conv1d', () => {

@@ -95,3 +95,56 @@ describe('@losses/waveform/tfjs', () => {
     expect(() => tfw.siSdrLoss(tf.zeros([4]), tf.zeros([5]))).toThrow(/same shape/);
   });
 });
+
+describe('@losses/waveform/tfjs: dtypes and memory', () => {
+  it('reads int32 tensors (say 16-bit PCM) exactly, as float64, as the ndarray functions read Int32Array', () => {
+    const { x, t } = batch(5);
+    const xi = Int32Array.from(x, (v) => Math.round(9000 * v));
+    const ti = Int32Array.from(t, (v) => Math.round(9000 * v));
+    for (const name of lossNames) {
+      const o = optionsOf[name] as never;
+      const want = plan(name, optionsOf[name]).valueAndGrad(
+        tensor(Float64Array.from(xi), [B, T]),
+        tensor(Float64Array.from(ti), [B, T]),
+      );
+      const tt = tf.tensor2d(ti, [B, T], 'int32');
+      const { value, grad } = tf.valueAndGrad((e: tf.Tensor) => ops[name](e, tt, o))(
+        tf.tensor2d(xi, [B, T], 'int32'),
+      );
+      expect(value.dataSync()[0]).toBe(Math.fround(want.value));
+      expect(Array.from(grad.dataSync())).toEqual(Array.from(want.grad.data, Math.fround));
+    }
+  });
+
+  it('the value outside a gradient tape equals the value inside', () => {
+    const { x, t } = batch(6);
+    const xt = tf.tensor2d(x, [B, T]);
+    const tt = tf.tensor2d(t, [B, T]);
+    for (const name of lossNames) {
+      const o = optionsOf[name] as never;
+      const inside = tf.valueAndGrad((e: tf.Tensor) => ops[name](e, tt, o))(xt).value;
+      expect(ops[name](xt, tt, o).dataSync()[0]).toBe(inside.dataSync()[0]);
+    }
+  });
+
+  it('leaks no tensor (value, tf.grad, tf.grads, minimize, a refused call)', () => {
+    const { x, t } = batch(7);
+    const xt = tf.tensor2d(x, [B, T]);
+    const tt = tf.tensor2d(t, [B, T]);
+    const v = tf.variable(tf.tensor2d(x, [B, T]));
+    const sgd = tf.train.sgd(1e-3);
+    const short = tf.zeros([B, T - 1]);
+    const before = tf.memory().numTensors;
+    for (const name of lossNames) {
+      const o = optionsOf[name] as never;
+      ops[name](xt, tt, o).dispose();
+      tf.grad((e: tf.Tensor) => ops[name](e, tt, o))(xt).dispose();
+      for (const g of tf.grads((e: tf.Tensor, u: tf.Tensor) => ops[name](e, u, o))([xt, tt])) {
+        g.dispose();
+      }
+      sgd.minimize(() => ops[name](v, tt, o));
+      expect(() => ops[name](short, tt, o)).toThrow(/same shape/);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

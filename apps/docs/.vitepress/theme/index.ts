@@ -6,6 +6,7 @@ import GraTable from './components/GraTable.vue';
 import HierarchyFigure from './components/HierarchyFigure.vue';
 import LandscapeFigure from './components/LandscapeFigure.vue';
 import LeakageFigure from './components/LeakageFigure.vue';
+import MelFigure from './components/MelFigure.vue';
 import SoftDtwFigure from './components/SoftDtwFigure.vue';
 import StepSetFigure from './components/StepSetFigure.vue';
 import StrategyTable from './components/StrategyTable.vue';
@@ -17,6 +18,7 @@ export default {
   enhanceApp({ app }) {
     app.component('LeakageFigure', LeakageFigure);
     app.component('LandscapeFigure', LandscapeFigure);
+    app.component('MelFigure', MelFigure);
     app.component('GraTable', GraTable);
     app.component('FreqEstimation', FreqEstimation);
     app.component('HierarchyFigure', HierarchyFigure);

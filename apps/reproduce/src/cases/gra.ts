@@ -11,7 +11,8 @@
  * and smooth (standard with one of window, sizes, compression, distance, hop switched to smooth's);
  * and the rivals of issue 16: `sot` (spectral optimal transport with sot-loss's multi-resolution
  * defaults, through @losses/mss's Wasserstein kernel over STFT magnitudes) and `mse` (the mean
- * squared error on samples, @losses/waveform).
+ * squared error on samples, @losses/waveform); and the mel losses of issue 14: the `hifigan`,
+ * `dac` and `auralossMel` presets of @losses/mss at the study's 44.1 kHz.
  *
  * `pnpm reproduce gra` writes out/gra.md, out/gra.json and out/gra.svg; `--sensitivity` writes
  * out/gra-sensitivity.{md,json} instead (center, sample rate, range, duration, reading).
@@ -104,6 +105,33 @@ export function rivals(): Configuration[] {
     },
   ];
 }
+
+// --- issue 14: the mel presets ---
+/** The mel presets of issue 14, each at the study's 44.1 kHz (`sampleRate` composed in). */
+export function melPresets(): Configuration[] {
+  const rate = sinusoidGraDefaults.sampleRate;
+  return [
+    {
+      name: 'hifigan',
+      description:
+        "HiFi-GAN V1's mel L1 loss (hifigan preset at 44.1 kHz: N 1024, hop 256, 80 mels to 22.05 kHz, log(max(x, 1e-5)))",
+      options: { ...mssPresets.hifigan, sampleRate: rate },
+    },
+    {
+      name: 'dac',
+      description:
+        "DAC's multi-scale mel loss (dac preset: N 32 ... 2048, 5 ... 320 mels, log10(max(x, 1e-5)))",
+      options: { ...mssPresets.dac, sampleRate: rate },
+    },
+    {
+      name: 'auralossMel',
+      description:
+        "auraloss's MelSTFTLoss(44100) (auralossMel preset: N 1024, 128 mels, SC + log magnitude)",
+      options: { ...mssPresets.auralossMel, sampleRate: rate },
+    },
+  ];
+}
+// --- end issue 14 ---
 
 const std = mssPresets.standard;
 const smooth = mssPresets.smooth;
@@ -208,7 +236,9 @@ const lossCache = new Map<string, TargetBindableLoss>();
 
 /** Runs one job in this thread (the loss is planned once per cell and cached). */
 function runJob(job: Job, onTrial: () => void): SinusoidGraRow[] {
-  const config = [...configurations(), ...rivals()].find((c) => c.name === job.configuration);
+  const config = [...configurations(), ...rivals(), ...melPresets()].find(
+    (c) => c.name === job.configuration,
+  );
   const variant = variants().find((v) => v.name === job.variant);
   if (!config || !variant) throw new Error(`unknown cell ${job.configuration}/${job.variant}`);
   const key = `${config.name}/${variant.name}`;
@@ -400,7 +430,7 @@ function protocolOf(trials: number, seed: number, workers: number) {
 }
 
 async function mainStudy(trials: number, seed: number, workers: number): Promise<void> {
-  const configs = [...configurations(), ...rivals()];
+  const configs = [...configurations(), ...rivals(), ...melPresets()];
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
   const cells = await runCells(
@@ -437,6 +467,13 @@ async function mainStudy(trials: number, seed: number, workers: number): Promise
       `${c.configuration}: ${configs.find((k) => k.name === c.configuration)!.description}`,
       ...c.rows.map(ci),
     ]);
+  const melNames = melPresets().map((r) => r.name);
+  const melRows = cells
+    .filter((c) => melNames.includes(c.configuration))
+    .map((c) => [
+      `${c.configuration}: ${configs.find((k) => k.name === c.configuration)!.description}`,
+      ...c.rows.map(ci),
+    ]);
   const checks = mustHold(gra);
   const sm = gra.smooth!;
   const rising = sm.every((v, k) => k === 0 || v >= sm[k - 1]! - 0.02);
@@ -458,6 +495,12 @@ async function mainStudy(trials: number, seed: number, workers: number): Promise
     'The same trials through spectral optimal transport (per frame W_2^2 along frequency between magnitudes normalised to unit mass, sot-loss defaults: flat-top, sizes 1024 / 2048 / 512, centred frames) and through the mean squared error on samples. Each estimate has its own random phase, so the MSE of two estimates differs mostly by their phases, not by their distance to the target.',
     '',
     markdownTable(header, rivalRows),
+    '',
+    '## Mel losses (issue 14)',
+    '',
+    'The same trials through the mel presets, each at 44.1 kHz: where do the losses practitioners train with sit between standard and smooth?',
+    '',
+    markdownTable(header, melRows),
     '',
     '## Must-hold checks (issue 6)',
     '',
@@ -486,7 +529,7 @@ async function mainStudy(trials: number, seed: number, workers: number): Promise
     })}\n`,
   );
   writeOut('gra.svg', graChart(cells));
-  console.log(markdownTable(header, [...main, ...axes, ...rivalRows]));
+  console.log(markdownTable(header, [...main, ...axes, ...rivalRows, ...melRows]));
   console.log('');
   for (const c of checks) console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.check}  (${c.detail})`);
   console.log(
@@ -506,6 +549,9 @@ const CONFIG_COLORS: Readonly<Record<string, string>> = {
   'standard+hop': '#7f7f7f',
   sot: '#17becf',
   mse: '#bcbd22',
+  hifigan: '#aec7e8',
+  dac: '#ff9896',
+  auralossMel: '#98df8a',
 };
 
 /**

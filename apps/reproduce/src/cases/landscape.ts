@@ -2,7 +2,8 @@
  * `pnpm reproduce landscape`: the loss landscapes of the lecture. A target sinusoid of 1000 Hz
  * (1 s, 44.1 kHz) against estimates swept over 250-4000 Hz on a log axis (same amplitude and phase):
  * the `standard` and `smooth` presets of @losses/mss next to an ideal convex reference
- * |log f^ - log f|, each normalised to [0, 1] over the sweep. A second plot repeats it at 16 kHz,
+ * |log f^ - log f|, and the mel presets of issue 14 (`hifigan`, `dac`, `auralossMel`, each at the
+ * sweep's sample rate), each normalised to [0, 1] over the sweep. A second plot repeats it at 16 kHz,
  * where 1000 Hz falls exactly on a bin of every power-of-two FFT size (a degenerate case worth its
  * own plot).
  *
@@ -12,7 +13,7 @@
  *
  * Flags: --points=N (sweep points, default 1000), --quick (120 points, 0.25 s signals).
  */
-import { createMssLoss, type MssPresetName } from '@losses/mss';
+import { createMssLoss, type MssOptions, type MssPresetName, mssPresets } from '@losses/mss';
 import ndarray from 'ndarray';
 import { csv, markdownTable, writeOut } from '../lib/output.js';
 import { Progress } from '../lib/progress.js';
@@ -22,7 +23,26 @@ import type { ReproduceCase, ReproduceOptions } from './types.js';
 const TARGET_HZ = 1000;
 const F_MIN = 250;
 const F_MAX = 4000;
-const PRESETS: readonly MssPresetName[] = ['standard', 'smooth'];
+const PRESETS: readonly MssPresetName[] = ['standard', 'smooth', 'hifigan', 'dac', 'auralossMel'];
+
+/** Issue 14: the mel presets, which carry their reference's sample rate. */
+const MEL_PRESETS: readonly MssPresetName[] = ['hifigan', 'dac', 'auralossMel'];
+
+/** The options of a curve's preset at the sweep's rate (the mel presets take `sampleRate`). */
+export function presetAt(preset: MssPresetName, rate: number): MssOptions {
+  return MEL_PRESETS.includes(preset)
+    ? { ...mssPresets[preset], sampleRate: rate }
+    : mssPresets[preset];
+}
+
+/** Curve colours (the mel presets in the GRA chart's colours). */
+const COLORS: Readonly<Record<string, string>> = {
+  standard: '#1f77b4',
+  smooth: '#d62728',
+  hifigan: '#aec7e8',
+  dac: '#ff9896',
+  auralossMel: '#98df8a',
+};
 
 /** A sinusoid sin(2 pi f n / rate) of `length` samples. */
 export function sinusoid(
@@ -99,7 +119,7 @@ async function landscape(
   const batch = 8;
   const progress = new Progress(`landscape ${rate} Hz`, PRESETS.length * points);
   for (const preset of PRESETS) {
-    const fixed = createMssLoss(preset).withTarget(target);
+    const fixed = createMssLoss(presetAt(preset, rate)).withTarget(target);
     const values = new Float64Array(points);
     const est = new Float64Array(batch * length);
     for (let i = 0; i < points; i += batch) {
@@ -137,8 +157,7 @@ async function landscape(
     `landscape/landscape-${tag}.svg`,
     lineChart(
       [
-        { name: 'standard', x: freqs, y: norm.standard! },
-        { name: 'smooth', x: freqs, y: norm.smooth! },
+        ...PRESETS.map((k) => ({ name: k, x: freqs, y: norm[k]!, color: COLORS[k] })),
         { name: 'ideal |log f̂ − log f|', x: freqs, y: norm.ideal!, dashed: true },
       ],
       {
@@ -162,7 +181,8 @@ async function landscape(
 /** The `landscape` case. */
 export const landscapeCase: ReproduceCase = {
   name: 'landscape',
-  summary: 'MSS loss landscapes over frequency: standard vs smooth vs ideal (44.1 kHz and 16 kHz)',
+  summary:
+    'MSS loss landscapes over frequency: standard vs smooth vs the mel presets vs ideal (44.1 kHz and 16 kHz)',
   flags: [{ name: 'points', kind: 'integer', min: 3, description: 'sweep points (default 1000)' }],
   async run(options: ReproduceOptions) {
     const quick = options.quick;

@@ -3,26 +3,25 @@
  * `@losses/hierarchy/tfjs`: the hierarchical losses and max operators as differentiable
  * TensorFlow.js ops. Forward and backward run the package's own kernels (through
  * `differentiableOp` of `@losses/tensor/tfjs`); tfjs carries the tensors and the chain rule.
- * Labels get no gradient.
+ * Labels get no gradient (a zero gradient if one is asked for).
+ *
+ * Cost: inside `tf.grad` / `optimizer.minimize` a loss op costs about what `valueAndGrad` costs on
+ * the same data (value and gradient in one pass); outside a gradient tape it computes the value
+ * alone, and the operators their output alone. Inputs are float32 tfjs tensors (int32 and bool are
+ * read exactly, as float64).
  */
 import type { Tensor as LossTensor } from '@losses/tensor';
 import { differentiableOp } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Hierarchy } from '../hierarchy.js';
 import type { HierarchicalLossOptions, InputOptions } from '../inputs.js';
-import { createHierarchicalLoss, mcLossValueAndGrad } from '../losses.js';
+import { createHierarchicalLoss, mcLoss as mcLossNd, mcLossValueAndGrad } from '../losses.js';
 import {
   aggregateBottomUpVjp,
   aggregateBottomUp as aggregateNd,
   maxConstraint as maxConstraintNd,
   maxConstraintVjp,
 } from '../operators.js';
-
-function scaled(g: LossTensor, dy: number | LossTensor): LossTensor {
-  const s = typeof dy === 'number' ? dy : dy.data[0]!;
-  if (s !== 1) for (let i = 0; i < g.data.length; i++) g.data[i]! *= s;
-  return g;
-}
 
 /**
  * Strategy D^{alpha,beta} (Krause & Muller, TASLP 2023) as a tfjs op: BCE + alpha L_down +
@@ -41,10 +40,14 @@ export function hierarchicalLoss(
   options?: HierarchicalLossOptions,
 ): tf.Scalar {
   const plan = createHierarchicalLoss(h, options);
-  const op = differentiableOp(([z, y]) => {
-    const r = plan.valueAndGrad(z!, y!);
-    return { output: r.value, vjp: (dy) => [scaled(r.grad, dy), null] };
-  });
+  const op = differentiableOp(
+    ([z, y], { recording }) => {
+      if (!recording) return { output: plan.loss(z!, y!) };
+      const r = plan.valueAndGrad(z!, y!);
+      return { output: r.value, grads: [r.grad, null] };
+    },
+    ['logits', 'labels'],
+  );
   return op(logits, labels) as tf.Scalar;
 }
 
@@ -63,10 +66,14 @@ export function mcLoss(
   h: Hierarchy,
   options?: InputOptions,
 ): tf.Scalar {
-  const op = differentiableOp(([z, y]) => {
-    const r = mcLossValueAndGrad(z!, y!, h, options);
-    return { output: r.value, vjp: (dy) => [scaled(r.grad, dy), null] };
-  });
+  const op = differentiableOp(
+    ([z, y], { recording }) => {
+      if (!recording) return { output: mcLossNd(z!, y!, h, options) };
+      const r = mcLossValueAndGrad(z!, y!, h, options);
+      return { output: r.value, grads: [r.grad, null] };
+    },
+    ['logits', 'labels'],
+  );
   return op(logits, labels) as tf.Scalar;
 }
 
@@ -79,10 +86,13 @@ export function mcLoss(
  * @returns A tensor of the same shape.
  */
 export function aggregateBottomUp(p: tf.Tensor, h: Hierarchy): tf.Tensor {
-  const op = differentiableOp(([x]) => ({
-    output: aggregateNd(x!, h),
-    vjp: (dy) => [aggregateBottomUpVjp(x!, dy as LossTensor, h)],
-  }));
+  const op = differentiableOp(
+    ([x]) => ({
+      output: aggregateNd(x!, h),
+      vjp: (dy, _wanted, [q]) => [aggregateBottomUpVjp(q!, dy as LossTensor, h)],
+    }),
+    ['p'],
+  );
   return op(p);
 }
 
@@ -94,9 +104,12 @@ export function aggregateBottomUp(p: tf.Tensor, h: Hierarchy): tf.Tensor {
  * @returns A tensor of the same shape.
  */
 export function maxConstraint(p: tf.Tensor, h: Hierarchy): tf.Tensor {
-  const op = differentiableOp(([x]) => ({
-    output: maxConstraintNd(x!, h),
-    vjp: (dy) => [maxConstraintVjp(x!, dy as LossTensor, h)],
-  }));
+  const op = differentiableOp(
+    ([x]) => ({
+      output: maxConstraintNd(x!, h),
+      vjp: (dy, _wanted, [q]) => [maxConstraintVjp(q!, dy as LossTensor, h)],
+    }),
+    ['p'],
+  );
   return op(p);
 }

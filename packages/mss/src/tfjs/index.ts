@@ -1,39 +1,52 @@
 /**
  * @packageDocumentation
  * `@losses/mss/tfjs`: the multi-scale spectral loss as a differentiable TensorFlow.js op. Forward and
- * backward run the @losses kernels (STFT, magnitude and its vector-Jacobian product); tfjs carries
- * the tensors and the chain rule, so the op works in `tf.grad`, `tf.variableGrads` and
- * `optimizer.minimize`.
+ * backward run the @losses kernels (STFT, magnitude and its vector-Jacobian product, the
+ * WebAssembly pipeline where it serves); tfjs carries the tensors and the chain rule, so the op
+ * works in `tf.grad`, `tf.variableGrads` and `optimizer.minimize`.
+ *
+ * Cost: inside a gradient tape an op costs about what `valueAndGrad` of `@losses/mss` costs on the
+ * same data (the gradient w.r.t. the estimate is computed with the value, in one pass). The
+ * target's gradient is computed only when backpropagation asks for it, i.e. when the target
+ * depends on what is differentiated (see `differentiableOp` of `@losses/tensor/tfjs`).
  */
 import type { Tensor, TensorLike } from '@losses/tensor';
-import { LossInputError, tensor } from '@losses/tensor';
+import { tensor, toTensor } from '@losses/tensor';
 import { differentiableOp, fromTf } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { MssKernel } from '../kernel.js';
-import { kernelOf, lossFor, type MssLossSpec, releaseLarge } from '../loss.js';
+import { kernelOf, lossFor, type MssLoss, type MssLossSpec, releaseLarge } from '../loss.js';
 
-function scaled(t: Tensor, factor: number): Tensor {
-  if (factor === 1) return t;
-  const out = new Float64Array(t.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = t.data[i]! * factor;
-  return tensor(out, t.shape);
-}
-
-function batchOf(kernel: MssKernel, t: TensorLike, name: string): Tensor {
-  const v = kernel.signal(t, name);
-  return v.shape.length === 1 ? tensor(v.data, [1, v.shape[0]!]) : v;
-}
-
-function dyNumber(dy: number | Tensor): number {
-  return typeof dy === 'number' ? dy : dy.data[dy.offset]!;
+/**
+ * d(mean loss)/d(target), shape of `target`: the second vector-Jacobian product, computed only
+ * when backpropagation asks for it (one pass of the JavaScript kernels with the target's VJP).
+ */
+function targetGradient(loss: MssLoss, estimate: Tensor, target: Tensor): Tensor {
+  const kernel = kernelOf(loss);
+  const batch = (t: Tensor) => (t.shape.length === 1 ? tensor(t.data, [1, t.shape[0]!]) : t);
+  const e = batch(estimate);
+  const items = e.shape[0]!;
+  const prepared = kernel.prepareTarget(batch(target), true);
+  const r = kernel.evaluate(e, prepared, false, 1 / items, true);
+  releaseLarge(loss);
+  return tensor(r.targetGrad!.data, target.shape);
 }
 
 /**
  * The multi-scale spectral loss of `estimate` against `target` (tfjs tensors [T] or [B, T] of the
- * same shape) as a `tf.Scalar`: the mean over items, differentiable w.r.t. both arguments.
+ * same shape; float32, or int32 read exactly as float64) as a `tf.Scalar`: the mean over items,
+ * differentiable w.r.t. both arguments.
+ *
+ * Inside `tf.grad` / `optimizer.minimize` a step costs about `valueAndGrad` of `createMssLoss` on
+ * the same data: the gradient w.r.t. `target` is computed only when `target` lies on the path to
+ * what is differentiated (a `tf.Variable` being trained, the output of a model being trained, or
+ * the tensor `tf.grad` differentiates w.r.t.); for a data target it is never computed. When it is,
+ * it is exact and costs one more pass (JavaScript kernels). Outside a gradient tape the op computes
+ * the value alone.
  *
  * @param options Options, a preset name (default `'standard'`) or a loss from `createMssLoss`
  *   (pass a planned loss inside a training loop to plan once).
+ * @throws LossInputError as `valueAndGrad` of `createMssLoss` (`SHAPE_MISMATCH`, `NON_FINITE`,
+ *   `EMPTY`), or `INVALID_TYPE` for a complex64 / string tensor.
  * @example
  * ```ts
  * const opt = tf.train.adam(0.01);
@@ -42,35 +55,20 @@ function dyNumber(dy: number | Tensor): number {
  */
 export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLossSpec): tf.Scalar {
   const loss = lossFor(options);
-  const kernel = kernelOf(loss);
-  const op = differentiableOp(([est, tgt]) => {
-    const e = batchOf(kernel, est!, 'estimate');
-    const t = batchOf(kernel, tgt!, 'target');
-    if (e.shape[0] !== t.shape[0] || e.shape[1] !== t.shape[1]) {
-      throw new LossInputError(
-        'SHAPE_MISMATCH',
-        `estimate and target must have the same shape, got [${est!.shape.join(', ')}] and [${tgt!.shape.join(', ')}]`,
-        'target',
-      );
-    }
-    kernel.checkSignal(e, 'estimate');
-    const prepared = kernel.prepareTarget(t, true);
-    const items = e.shape[0]!;
-    const r = kernel.evaluate(e, prepared, true, 1 / items, true);
-    let value = 0;
-    for (const v of r.perItem) value += v;
-    return {
-      output: value / items,
-      vjp: (dy) => {
-        const f = dyNumber(dy);
-        return [
-          tensor(scaled(r.grad!, f).data, est!.shape),
-          tensor(scaled(r.targetGrad!, f).data, tgt!.shape),
-        ];
-      },
-    };
-  });
+  const op = differentiableOp(
+    ([est, tgt], { recording }) => {
+      if (!recording) return { output: loss.value(est!, tgt!) };
+      const r = loss.valueAndGrad(est!, tgt!);
+      return {
+        output: r.value,
+        grads: [r.grad],
+        vjp: (_dy, wanted, [e, t]) => [null, wanted[1] ? targetGradient(loss, e!, t!) : null],
+      };
+    },
+    ['estimate', 'target'],
+  );
   const out = op(estimate, target) as tf.Scalar;
+  // A cached preset that grew past PRESET_CACHE_BYTES is dropped, as after the ndarray one-shots.
   releaseLarge(loss);
   return out;
 }
@@ -78,7 +76,8 @@ export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLos
 /**
  * The loss against a fixed target, its spectrograms computed once: returns `(estimate) => tf.Scalar`,
  * differentiable w.r.t. the estimate ([T] or [B, T]; a [T] target is compared with every item).
- * About a third cheaper per step than {@link mssLoss}, which also differentiates w.r.t. the target.
+ * A step costs about `withTarget(target).valueAndGrad` of `@losses/mss`, cheaper than
+ * {@link mssLoss}, which computes the target's spectrograms at every call.
  *
  * @param target A tfjs tensor or any TensorLike, [T] or [B, T].
  */
@@ -87,30 +86,23 @@ export function mssLossWithTarget(
   options?: MssLossSpec,
 ): (estimate: tf.Tensor) => tf.Scalar {
   const loss = lossFor(options);
-  const kernel = kernelOf(loss);
-  const t = batchOf(kernel, isTfTensor(target) ? fromTf(target) : (target as TensorLike), 'target');
-  kernel.checkSignal(t, 'target');
-  const prepared = kernel.prepareTarget(t, false);
+  const fixed = loss.withTarget(
+    isTfTensor(target) ? fromTf(target, 'target') : toTensor(target, { name: 'target' }),
+  );
   releaseLarge(loss);
-  const op = differentiableOp(([est]) => {
-    const e = batchOf(kernel, est!, 'estimate');
-    const items = e.shape[0]!;
-    if (e.shape[1] !== prepared.length || (prepared.items !== 1 && items !== prepared.items)) {
-      throw new LossInputError(
-        'SHAPE_MISMATCH',
-        `estimate: expected [${prepared.items === 1 ? 'B, ' : `${prepared.items}, `}${prepared.length}] or [${prepared.length}] to match the target, got [${est!.shape.join(', ')}]`,
-        'estimate',
-      );
-    }
-    const r = kernel.evaluate(e, prepared, true, 1 / items);
-    releaseLarge(loss);
-    let value = 0;
-    for (const v of r.perItem) value += v;
-    return {
-      output: value / items,
-      vjp: (dy) => [tensor(scaled(r.grad!, dyNumber(dy)).data, est!.shape)],
-    };
-  });
+  const op = differentiableOp(
+    ([est], { recording }) => {
+      if (!recording) {
+        const value = fixed.value(est!);
+        releaseLarge(loss);
+        return { output: value };
+      }
+      const r = fixed.valueAndGrad(est!);
+      releaseLarge(loss);
+      return { output: r.value, grads: [r.grad] };
+    },
+    ['estimate'],
+  );
   return (estimate: tf.Tensor) => op(estimate) as tf.Scalar;
 }
 

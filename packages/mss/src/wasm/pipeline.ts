@@ -78,6 +78,18 @@ export interface WasmTarget extends EngineTarget {
   readonly spectrograms?: readonly TargetSpectrogram[];
 }
 
+/** Issue 14: whether a configuration uses steps only the JavaScript engine has. */
+function perceptualNeedsJs(config: MssConfig): boolean {
+  const p = config.perceptual;
+  return (
+    p.scale !== undefined ||
+    p.magnitude.offset !== 0 ||
+    p.magnitude.power !== 1 ||
+    p.pad.some((v) => v > 0) ||
+    config.compressions.some((c) => c.kind === 'floorLog')
+  );
+}
+
 export class WasmEngine implements MssEngine<WasmTarget> {
   private readonly config: MssConfig;
   private readonly scales: Scale[];
@@ -94,7 +106,13 @@ export class WasmEngine implements MssEngine<WasmTarget> {
    */
   static serves(config: MssConfig): boolean {
     const d = config.distance;
-    return (d === 'l1' || d === 'l2sq') && config.spectralConvergence === 0;
+    return (
+      (d === 'l1' || d === 'l2sq') &&
+      config.spectralConvergence === 0 &&
+      // Issue 14: scales, magnitude forms, padding and clamp-floored logarithms run in the
+      // JavaScript engine (A-weighting and stereo happen before the engine and are served).
+      !perceptualNeedsJs(config)
+    );
   }
 
   /**

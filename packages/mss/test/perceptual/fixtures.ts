@@ -96,12 +96,3 @@ export function relMax(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return err / scale;
 }
-
-/** A seeded uniform generator in [0, 1) (LCG, for test inputs). */
-export function lcg(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}

@@ -1,9 +1,9 @@
 /**
  * The row loops of soft-DTW as a small WebAssembly module (wasm/softdtw.wat, assembled into
  * ./module.ts by `pnpm wasm`): the forward and backward rows, the squared Euclidean cost row and
- * the sums of its VJP row, and whole pairs without a band. They compute the same operations in the
- * same order as the JavaScript loops of recursion.ts and sqeuclidean.ts, so the results are bit for
- * bit the same (test/wasm-row.test.ts compares them). What they save is V8's per-access
+ * the sums of a VJP row (whole pairs run in the second module, ./pairs.ts, on the same memory and
+ * row functions). They compute the same operations in the same order as the JavaScript loops of
+ * recursion.ts and sqeuclidean.ts, so the results are bit for bit the same (test/wasm-row.test.ts compares them). What they save is V8's per-access
  * typed-array checks and spills (the JavaScript forward loop runs about 230 machine instructions
  * per cell) and, for the SIMD functions, half of the arithmetic instructions.
  *
@@ -72,48 +72,6 @@ export interface RowKernel {
    * features per SIMD lane pair). `e`: byte address of e[0]; `y`: of y [M, D] row-major.
    */
   vjpSums(e: number, y: number, D: number, lo: number, hi: number, out: number): void;
-  /**
-   * The forward pass of one pair without a band, squared Euclidean cost (sqRow, then row, for
-   * each row i). `x`, `yT` staged as for sqRow; `q`: weights of (1, 1); `st`: (m, s) row (row 0
-   * on entry, row N on exit); `c`: a cost row.
-   */
-  forwardSq(
-    N: number,
-    M: number,
-    D: number,
-    wv: number,
-    wh: number,
-    wd: number,
-    invG: number,
-    shift: number,
-    x: number,
-    yT: number,
-    q: number,
-    st: number,
-    c: number,
-  ): void;
-  /**
-   * The backward pass of one pair without a band with the squared Euclidean VJP w.r.t. x (for
-   * each row from N down: backRow, vjpSums, gx_i += 2 (r x_i - sums)). `next` holds G of the
-   * virtual row N + 1 on entry; `gx`: [N, D] accumulated; `sums`: D + 1 scratch.
-   */
-  backwardSq(
-    N: number,
-    M: number,
-    D: number,
-    q: number,
-    next: number,
-    cur: number,
-    e: number,
-    y: number,
-    x: number,
-    gx: number,
-    sums: number,
-    unit: number,
-    wv: number,
-    wh: number,
-    wd: number,
-  ): void;
   /**
    * One row of the forward pass of a general step set (general.ts): cells (i, lo..hi). `tab`: byte
    * address of K step entries of 24 bytes [pred i32, 16 dj i32, pen i32, unused i32, w f64];

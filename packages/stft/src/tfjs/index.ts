@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
  * The magnitude spectrogram as a differentiable TensorFlow.js op, computed by @losses/stft's own
- * kernels (forward and gradient).
+ * kernels (forward and gradient) through `differentiableOp` of `@losses/tensor/tfjs`. Outside a
+ * gradient tape the op computes the magnitudes alone (no VJP state).
  */
 
 import type { Tensor } from '@losses/tensor';
@@ -23,9 +24,13 @@ export type { MagnitudeOptions } from '../stft.js';
 export function magnitudeSpectrogram(x: tf.Tensor, options: MagnitudeOptions): tf.Tensor {
   // The signal's length is checked against the options before anything is planned.
   const { plan, eps } = planAndEps(options, x.shape[x.shape.length - 1]);
-  const op = differentiableOp(([signal]) => {
-    const r = plan.magnitudeWithVjp(signal!, eps);
-    return { output: r.magnitude, vjp: (dy) => [r.vjp(dy as Tensor)] };
-  });
+  const op = differentiableOp(
+    ([signal], { recording }) => {
+      if (!recording) return { output: plan.magnitude(signal!, eps) };
+      const r = plan.magnitudeWithVjp(signal!, eps);
+      return { output: r.magnitude, vjp: (dy) => [r.vjp(dy as Tensor)] };
+    },
+    ['x'],
+  );
   return op(x);
 }

@@ -5,8 +5,11 @@
  * tfjs carries the tensors and the chain rule, so the ops work in `tf.grad`, `tf.variableGrads` and
  * `optimizer.minimize`. The gradient flows to the estimate; the target is a constant (its gradient
  * is zero).
+ *
+ * Cost: inside `tf.grad` / `optimizer.minimize` an op costs about what `valueAndGrad` costs on the
+ * same data (value and gradient in one pass); outside a gradient tape it computes the value alone.
+ * Inputs are float32 tfjs tensors (int32 is read exactly, as float64).
  */
-import type { Tensor as LossTensor } from '@losses/tensor';
 import { differentiableOp } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { WaveformLoss } from '../loss.js';
@@ -28,18 +31,16 @@ import type {
   SdrOptions,
 } from '../options.js';
 
-function scaled(g: LossTensor, dy: number | LossTensor): LossTensor {
-  const s = typeof dy === 'number' ? dy : dy.data[dy.offset]!;
-  if (s !== 1) for (let i = 0; i < g.data.length; i++) g.data[i]! *= s;
-  return g;
-}
-
 /** The tfjs op of a planned loss: a `tf.Scalar`, the mean over items, differentiable w.r.t. the estimate. */
 function op<O>(loss: WaveformLoss<O>, estimate: tf.Tensor, target: tf.Tensor): tf.Scalar {
-  const f = differentiableOp(([e, t]) => {
-    const r = loss.valueAndGrad(e!, t!);
-    return { output: r.value, vjp: (dy) => [scaled(r.grad, dy), null] };
-  });
+  const f = differentiableOp(
+    ([e, t], { recording }) => {
+      if (!recording) return { output: loss.value(e!, t!) };
+      const r = loss.valueAndGrad(e!, t!);
+      return { output: r.value, grads: [r.grad, null] };
+    },
+    ['estimate', 'target'],
+  );
   return f(estimate, target) as tf.Scalar;
 }
 
