@@ -49,7 +49,6 @@ import { csv, markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { PALETTE } from '../lib/plot/index.js';
 import { Progress } from '../lib/progress.js';
 import { gaussian, mulberry32 } from '../lib/random.js';
-import { createSotPowerLoss } from '../lib/sot-loss.js';
 import { lineChart, type Series } from '../lib/svg.js';
 import type { ReproduceCase, ReproduceOptions } from './types.js';
 
@@ -155,18 +154,16 @@ type SotCompression = 'linear' | 'power' | 'log1p';
 
 /**
  * SOT through the registered preset of @losses/mss (`mssPresets.sot`, with the compression and the
- * framing of an ablation); power frames through `createSotPowerLoss` until @losses/mss has a power
- * option.
+ * framing of an ablation); power frames are the preset with `power: 2` (the Wasserstein distance
+ * compares the value stage's |X|^2).
  */
 function sotMethod(compression: SotCompression = 'linear', name = 'sot', center = true): Method {
-  const loss =
-    compression === 'power'
-      ? createSotPowerLoss({ preset: { ...sotPreset, center } })
-      : createMssLoss({
-          ...mssPresets.sot,
-          center,
-          compressions: [compression === 'log1p' ? { kind: 'log1p', gamma: 1 } : 'linear'],
-        });
+  const loss = createMssLoss({
+    ...mssPresets.sot,
+    center,
+    ...(compression === 'power' ? { power: 2 as const } : {}),
+    compressions: [compression === 'log1p' ? { kind: 'log1p', gamma: 1 } : 'linear'],
+  });
   return {
     name,
     model: 'oscillator',
