@@ -1,5 +1,5 @@
 import { surrogateSignal, surrogateVjp } from '@losses/metrics';
-import { createSpectralWassersteinLoss, sotPreset } from '@losses/mss';
+import { createMssLoss, createSpectralWassersteinLoss, mssPresets, sotPreset } from '@losses/mss';
 import { createStft } from '@losses/stft';
 import { tensor } from '@losses/tensor';
 import ndarray from 'ndarray';
@@ -24,7 +24,6 @@ import {
   surrogateHarmonic,
   surrogateHarmonicVjp,
 } from '../src/lib/harmonic.js';
-import { createSotLoss } from '../src/lib/sot-loss.js';
 
 const RATE = 16000;
 
@@ -162,8 +161,8 @@ describe('Adam', () => {
   });
 });
 
-describe('SOT over STFT magnitudes (the study loss until the sot preset is registered)', () => {
-  it("is the spectral Wasserstein loss of each scale's magnitudes, summed over scales", () => {
+describe('SOT: the registered preset, and power frames for the ablation', () => {
+  it("the study's sot is the spectral Wasserstein loss of each scale's magnitudes, summed", () => {
     const T = 2500;
     const target = Float64Array.from(
       { length: T },
@@ -184,12 +183,36 @@ describe('SOT over STFT magnitudes (the study loss until the sot preset is regis
       });
       expected += w.value(plan.magnitude(tensor(est, [2, T])), plan.magnitude(tensor(target, [T])));
     });
-    const fixed = createSotLoss().withTarget(target);
+    const fixed = createMssLoss('sot').withTarget(target);
     const { value } = fixed.valueAndGrad(ndarray(est, [2, T]));
     expect(value).toBeCloseTo(expected, 14);
-    const items = fixed.perItem(ndarray(est, [2, T]));
+    const items = fixed.perItem(ndarray(est, [2, T])).data;
     expect((items[0]! + items[1]!) / 2).toBeCloseTo(expected, 14);
     expect(fixed.value(est.subarray(0, T))).toBeCloseTo(items[0]!, 14);
+  });
+
+  it('power frames: the Wasserstein loss of squared magnitudes, summed over scales', () => {
+    const T = 2500;
+    const target = Float64Array.from({ length: T }, (_, n) => Math.sin(0.2 * n));
+    const est = Float64Array.from({ length: T }, (_, n) => Math.sin(0.23 * n));
+    const w = createSpectralWassersteinLoss({ p: 2, positions: 'normalized', eps: 1e-8 });
+    let expected = 0;
+    sotPreset.sizes.forEach((size, s) => {
+      const plan = createStft({ size, hop: sotPreset.hops[s]!, window: 'flattop', center: true });
+      const sq = (x: Float64Array) => {
+        const m = plan.magnitude(tensor(x, [T]));
+        return tensor(
+          Float64Array.from(m.data, (v) => v * v),
+          m.shape,
+        );
+      };
+      expected += w.value(sq(est), sq(target));
+    });
+    expect(
+      createMssLoss({ ...mssPresets.sot, power: 2 })
+        .withTarget(target)
+        .value(est),
+    ).toBeCloseTo(expected, 14);
   });
 
   for (const compression of ['linear', 'power', 'log1p'] as const) {
@@ -203,7 +226,14 @@ describe('SOT over STFT magnitudes (the study loss until the sot preset is regis
         { length: T },
         (_, n) => 0.8 * Math.sin(0.32 * n + 0.2) + 0.1 * Math.cos(1.1 * n),
       );
-      const fixed = createSotLoss({ compression }).withTarget(target);
+      const loss =
+        compression === 'power'
+          ? createMssLoss({ ...mssPresets.sot, power: 2 })
+          : createMssLoss({
+              ...sotPreset,
+              compressions: [compression === 'log1p' ? { kind: 'log1p' } : 'linear'],
+            });
+      const fixed = loss.withTarget(target);
       const { grad } = fixed.valueAndGrad(est);
       const scale = Math.max(...Array.from(grad.data, Math.abs));
       // W_2^2 has kinks where a CDF level of one spectrum crosses one of the other; a central

@@ -1,8 +1,8 @@
 /**
  * `pnpm --filter @losses/mss bench`: value + gradient of the multi-scale spectral loss for
- * B = 4, T = 16000, float32, presets `standard` and `smooth`, with the two-argument form and with a
- * fixed target (`withTarget`); and the mel presets `hifigan` and `dac` (B = 4, 1 s at 22.05 and
- * 44.1 kHz, two-argument form). Reports the median CPU time per call (process.cpuUsage, so other processes on a shared machine
+ * B = 4, T = 16000, float32, presets `standard`, `smooth` and `sot` (spectral optimal transport,
+ * the JavaScript engine), with the two-argument form and with a fixed target (`withTarget`); and the
+ * mel presets `hifigan` and `dac` (B = 4, 1 s at 22.05 and 44.1 kHz, two-argument form). Reports the median CPU time per call (process.cpuUsage, so other processes on a shared machine
  * disturb it less than wall time) and the ratios the issue sets as
  * targets: smooth / standard <= 1.5 and withTarget / two-argument <= 0.7. `--json` prints the times
  * (ms) as JSON on the last line, for `bench/torch_bench.py` (`pnpm bench:torch`), which compares them
@@ -59,7 +59,7 @@ function median(f: () => void, minRuns = 15, minMs = 2000): number {
 const est = ndarray(signals(1, 0.05), [B, T]);
 const tgt = ndarray(signals(2, 0.051), [B, T]);
 const ms: Record<string, number> = {};
-for (const preset of ['standard', 'smooth'] as const) {
+for (const preset of ['standard', 'smooth', 'sot'] as const) {
   const loss = createMssLoss(preset);
   ms[preset] = median(() => loss.valueAndGrad(est, tgt));
   const fixed = loss.withTarget(tgt);

@@ -5,18 +5,17 @@
  *
  * - `sot kernel`: the Wasserstein kernel alone (`createSpectralWassersteinLoss().valueAndGrad`) on
  *   the STFT magnitudes of the three scales, computed once beforehand;
- * - `sot composed`: the whole loss as the engines will run it after registration (phase B), composed
- *   here from @losses/stft (magnitudes and their vector-Jacobian product) and the kernel.
+ * - `sot`: the whole loss, `createMssLoss('sot').valueAndGrad` (the JavaScript engine: the STFT,
+ *   the kernel per scale, the adjoint STFT).
  *
- * Reports the median CPU time per call (process.cpuUsage). `--json` prints the times (ms) as JSON
- * on the last line, for `bench/sot_torch.py` (`pnpm --filter @losses/mss bench:sot-torch`), which
- * measures sot-loss on the same workloads and prints the ratios.
+ * Reports the median CPU time per call (process.cpuUsage) and the share of the kernel. The
+ * comparison with sot-loss itself is a row of `pnpm bench:torch` (bench/torch_bench.py).
  */
 import { createStft } from '@losses/stft';
 import type { Tensor } from '@losses/tensor';
 import { lcg32 } from '@losses/tensor/internal';
 import ndarray from 'ndarray';
-import { createSpectralWassersteinLoss, sotPreset } from '../src/index.js';
+import { createMssLoss, createSpectralWassersteinLoss, sotPreset } from '../src/index.js';
 
 const B = 4;
 const T = 16000;
@@ -68,18 +67,9 @@ const ms: Record<string, number> = {};
 ms['sot kernel'] = median(() => {
   for (let s = 0; s < plans.length; s++) w.valueAndGrad(estMags[s]!, tgtMags[s]!);
 });
-ms['sot composed'] = median(() => {
-  const grad = new Float64Array(B * T);
-  let value = 0;
-  plans.forEach((plan) => {
-    const e = plan.magnitudeWithVjp(est);
-    const t = plan.magnitude(tgt);
-    const r = w.valueAndGrad(e.magnitude, t);
-    value += r.value;
-    const g = e.vjp(r.grad).data;
-    for (let i = 0; i < grad.length; i++) grad[i]! += g[i]!;
-  });
-  if (!Number.isFinite(value)) throw new Error('non-finite loss');
+const loss = createMssLoss('sot');
+ms.sot = median(() => {
+  if (!Number.isFinite(loss.valueAndGrad(est, tgt).value)) throw new Error('non-finite loss');
 });
 
 if (json) {
@@ -91,5 +81,6 @@ if (json) {
   );
   for (const [k, v] of Object.entries(ms))
     console.log(`  ${k.padEnd(14)} ${v.toFixed(2).padStart(8)} ms`);
-  console.log('  (sot-loss on the same workloads: pnpm --filter @losses/mss bench:sot-torch)');
+  console.log(`  kernel / whole loss ${(ms['sot kernel']! / ms.sot!).toFixed(2)}`);
+  console.log('  (sot-loss on the same workload: pnpm --filter @losses/mss bench:torch)');
 }

@@ -2,17 +2,24 @@
 """`pnpm bench:torch`: the bench/run.ts workload through PyTorch CPU with one thread.
 
 Value + gradient w.r.t. the estimate of the `standard` and `smooth` presets for B = 4, T = 16000,
-float32, and of the mel presets `hifigan` and `dac` (B = 4, 1 s at 22.05 / 44.1 kHz, HiFi-GAN's
-`mel_spectrogram` + L1 and DAC's `MelSpectrogramLoss` written with torch.stft, torchaudio's
-`melscale_fbanks` and autograd) (the same loss as @losses/mss, written with torch.stft and autograd), and the same with the
-target's spectrograms precomputed. Runs `bench/run.ts --json` through tsx in a subprocess for our
-figures and prints our time / PyTorch's time.
-Usage: /usr/bin/python3 bench/torch_bench.py [--torch-only]
+float32 (the same loss as @losses/mss, written with torch.stft and autograd), and the same with the
+target's spectrograms precomputed; the mel presets `hifigan` and `dac` (B = 4, 1 s at 22.05 / 44.1
+kHz, HiFi-GAN's `mel_spectrogram` + L1 and DAC's `MelSpectrogramLoss` written with torch.stft,
+torchaudio's `melscale_fbanks` and autograd); and the `sot` preset against sot-loss itself
+(`MultiResolutionSOTLoss()(estimate, target).backward()`; Torres, Peeters & Richard,
+github.com/bernardo-torres/spectral-optimal-transport, not part of @losses: point SOT_LOSS_SRC at
+the src/ directory of a checkout, or SOT_LOSS_GIT_DIR at a bare git directory of the repository;
+without either the sot row is skipped). Runs `bench/run.ts --json` through tsx in a subprocess for
+our figures and prints our time / PyTorch's time.
+Usage: [SOT_LOSS_GIT_DIR=...] /usr/bin/python3 bench/torch_bench.py [--torch-only]
 """
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 # glibc returns PyTorch's large buffers to the OS after every call unless told otherwise, and the
@@ -39,6 +46,26 @@ PRESETS = {
     'smooth': dict(window='flattop', sizes=[67, 127, 257, 509, 1021, 2053], div=2,
                    comps=['log1p'], dist='l2sq'),
 }
+
+
+def load_sot():
+    """sot-loss's MultiResolutionSOTLoss from SOT_LOSS_SRC or SOT_LOSS_GIT_DIR, or None."""
+    src = os.environ.get('SOT_LOSS_SRC')
+    git_dir = os.environ.get('SOT_LOSS_GIT_DIR')
+    if git_dir:
+        tmp = tempfile.mkdtemp(prefix='sot-loss-')
+        archive = subprocess.run(['git', f'--git-dir={git_dir}', 'archive', 'HEAD', 'src'],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(['tar', '-x', '-C', tmp], input=archive, check=True)
+        src = os.path.join(tmp, 'src')
+    if not src or not os.path.exists(os.path.join(src, 'sot', '__init__.py')):
+        return None
+    sys.path.insert(0, src)
+    from sot.losses import MultiResolutionSOTLoss
+    return MultiResolutionSOTLoss
+
+
+MULTI_RESOLUTION_SOT = load_sot()
 
 
 def window(kind, n):
@@ -156,6 +183,16 @@ def torch_times(est, tgt):
         sr, vg = make_mel(name)
         e, t = mel_signals(sr)
         out[name] = timeit(lambda: vg(e, t))
+    if MULTI_RESOLUTION_SOT is not None:
+        with contextlib.redirect_stdout(io.StringIO()):  # its constructor prints its settings
+            sot = MULTI_RESOLUTION_SOT()
+
+        def sot_value_and_grad():
+            e = est.detach().requires_grad_(True)
+            v = sot(e, tgt)
+            v.backward()
+            return v.item(), e.grad
+        out['sot'] = timeit(sot_value_and_grad)
     return out
 
 
@@ -187,6 +224,8 @@ def main():
     tgt = torch.tensor(np.sin(0.051 * t)[None, :] + 0.1 * rng.standard_normal((B, T)),
                        dtype=torch.float32)
     print(f'PyTorch {torch.__version__}, 1 thread, B = {B}, T = {T}, float32, value + gradient')
+    if MULTI_RESOLUTION_SOT is None:
+        print('  (sot skipped: set SOT_LOSS_SRC or SOT_LOSS_GIT_DIR to a sot-loss checkout)')
     if '--torch-only' in sys.argv:
         for k, v in torch_times(est, tgt).items():
             print(f'  {k:22s} {v:8.2f} ms')
@@ -206,6 +245,9 @@ def main():
     print(f'smooth / standard (ours): {ours["smooth"] / ours["standard"]:.2f}x; '
           f'withTarget / two-argument (ours): standard {ours["standard withTarget"] / ours["standard"]:.2f}x, '
           f'smooth {ours["smooth withTarget"] / ours["smooth"]:.2f}x')
+    if 'sot' in torch_ms:
+        print(f'sot / sot-loss: {ours["sot"] / torch_ms["sot"]:.2f}x (target <= 1.0x); '
+              f'withTarget / two-argument (ours): {ours["sot withTarget"] / ours["sot"]:.2f}x')
 
 
 if __name__ == '__main__':

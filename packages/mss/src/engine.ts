@@ -28,10 +28,10 @@
  *   `JsEngine.evaluate`'s magnitudes for the estimate: the compared values get `width` bands
  *   instead of `bins`); the WebAssembly engine declines such configurations (`WasmEngine.serves`)
  *   until it has a kernel for them.
- * - A distance between frames (e.g. a Wasserstein distance per frame) is a new `DistanceKind`:
- *   its value and gradient for one item at one scale take the item's [frames, width] values
- *   (`distance` in distance.ts receives the flat item; the engine knows frames and width), and
- *   `WasmEngine.serves` declines it in the same way.
+ * - A distance between frames is a distance whose value and gradients for one item at one scale
+ *   take the item's [frames, width] values: the Wasserstein distance per frame
+ *   (wasserstein-distance.ts, `JsEngine.compare`) is one; `WasmEngine.serves` declines it, so it
+ *   runs in the JavaScript engine.
  */
 import type { FloatArray, Tensor } from '@losses/tensor';
 import { toFlat } from '@losses/tensor';

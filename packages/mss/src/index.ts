@@ -4,7 +4,7 @@
  * sizes, window lengths, hops, magnitude compressions, distance, spectral convergence, reductions,
  * magnitude floor, framing; perceptual scales: mel, chroma or a user filterbank, power, A-weighting,
  * sum-and-difference stereo, random resolutions) and its presets `standard`, `smooth`, `auraloss`,
- * `ddsp` and the mel losses `hifigan`, `dac`, `auralossMel`.
+ * `ddsp`, the mel losses `hifigan`, `dac`, `auralossMel`, and `sot` (spectral optimal transport).
  * Plain TypeScript on ndarrays; the TensorFlow.js op is in `@losses/mss/tfjs`.
  */
 export type { CompressionKind, ResolvedCompression } from './compression.js';
@@ -48,3 +48,8 @@ export {
 } from './spectral-wasserstein.js';
 export type { MssRunOptions } from './threads.js';
 export type { WassersteinOrder } from './wasserstein.js';
+export type {
+  DistanceOption,
+  ResolvedDistance,
+  WassersteinDistanceOption,
+} from './wasserstein-distance.js';

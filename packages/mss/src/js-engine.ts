@@ -14,7 +14,7 @@ import { keepFloat64 } from '@losses/stft/internal';
 import type { FloatArray, Tensor } from '@losses/tensor';
 import { arrayType, dtypeOf, formatShape, LossInputError, tensor } from '@losses/tensor';
 import { compress } from './compression.js';
-import { distance } from './distance.js';
+import { type DistanceKind, distance } from './distance.js';
 import {
   dataOf,
   type EngineTarget,
@@ -27,6 +27,7 @@ import { normOf } from './norm.js';
 import { type MssConfig, stftOptionsOf } from './options.js';
 import { addUnpadded, padSignals } from './signal-pad.js';
 import { ValueStage } from './value-stage.js';
+import { isWasserstein, ScaleWasserstein } from './wasserstein-distance.js';
 
 /** One scale of a prepared target: its spectrograms for every item. */
 interface TargetScale {
@@ -67,9 +68,12 @@ export class JsEngine implements MssEngine<JsTarget> {
   private readonly y = new Scratch();
   private readonly dp = new Scratch();
   private readonly gy = new Scratch();
+  private readonly gyT = new Scratch();
   private readonly dMag = new Scratch();
   private readonly dMagT = new Scratch();
   private readonly buffers: Float64Array[] = [];
+  /** The Wasserstein distance between frames, when it is the configured distance (issue 16). */
+  private readonly wasserstein: ScaleWasserstein | undefined;
   // Issue 14: the value stage of each scale (magnitude form, filterbank) and its scratch.
   private readonly stages: ValueStage[];
   private readonly vals = new Scratch();
@@ -81,10 +85,37 @@ export class JsEngine implements MssEngine<JsTarget> {
     this.config = config;
     // float64 transforms for float32 signals too: value and gradient paths give the same numbers
     this.plans = config.sizes.map((_, s) => keepFloat64(createStft(stftOptionsOf(config, s))));
+    this.wasserstein = isWasserstein(config.distance)
+      ? new ScaleWasserstein(config.distance, config.reduction)
+      : undefined;
     const p = config.perceptual;
     this.stages = config.sizes.map(
       (n, s) => new ValueStage(p.magnitude, p.filterbanks?.[s], Math.floor(n / 2) + 1),
     );
+  }
+
+  /**
+   * The distance d(y, t) of one item at one scale (`frames` x `width` values from offset 0, the
+   * compressed output of the value stage: bins, or bands with a scale); with `gy` (zeroed) adds
+   * dd/dy into it, with `gyT` (zeroed) dd/dt into that.
+   */
+  private compare(
+    y: Float64Array,
+    t: Float64Array,
+    frames: number,
+    width: number,
+    gy?: Float64Array,
+    gyT?: Float64Array,
+  ): number {
+    const c = this.config;
+    const m = frames * width;
+    if (this.wasserstein) return this.wasserstein.evaluate(y, t, frames, width, gy, gyT);
+    const kind = c.distance as DistanceKind;
+    if (!gy) return distance(kind, c.reduction, y, t, m);
+    const v = distance(kind, c.reduction, y, t, m, gy, 1);
+    // The elementwise distances depend on y - t: dd/dt = -dd/dy.
+    if (gyT) for (let i = 0; i < m; i++) gyT[i] = -gy[i]!;
+    return v;
   }
 
   /** The signal scale `s` frames: padded by `pad[s]` samples on each side where set (issue 14). */
@@ -208,10 +239,10 @@ export class JsEngine implements MssEngine<JsTarget> {
     const wsc = c.spectralConvergence;
     const eps = c.magnitudeEps;
     // The fused loop serves l1 and l2sq when only the estimate's gradient is wanted (and the
-    // compressions of the form a log(b + c x)).
+    // compressions of the form a log(b + c x)); the Wasserstein distance takes the general loop.
     const fast =
       !wantTargetGrad &&
-      c.distance !== 'l2' &&
+      (c.distance === 'l1' || c.distance === 'l2sq') &&
       c.compressions.every((comp) => comp.kind !== 'floorLog');
     const squared = c.distance === 'l2sq';
     // Issue 14 (breakdown): every item's unweighted term per (scale, compression or spectral
@@ -259,6 +290,7 @@ export class JsEngine implements MssEngine<JsTarget> {
       const y = this.y.get(m);
       const dp = wantGrad && !fast ? this.dp.get(m) : undefined;
       const gy = (wantGrad || wantTargetGrad) && !fast ? this.gy.get(m) : undefined;
+      const gyT = wantTargetGrad ? this.gyT.get(m) : undefined;
       const dMag = wantGrad ? this.dMag.get(items * m) : undefined;
       const dMagT = wantTargetGrad ? this.dMagT.get(target.items * m) : undefined;
       if (dMag) dMag.fill(0, 0, items * m);
@@ -303,15 +335,16 @@ export class JsEngine implements MssEngine<JsTarget> {
             let v: number;
             if (gy) {
               gy.fill(0, 0, m);
-              v = distance(c.distance, c.reduction, y, tc, m, gy, 1);
+              if (gyT) gyT.fill(0, 0, m);
+              v = this.compare(y, tc, ts.frames, ts.width, gy, gyT);
               const g = itemWeight * scaleWeight * comp.weight;
               if (dMag && dp) for (let i = 0; i < m; i++) dMag[off + i]! += g * gy[i]! * dp[i]!;
-              if (dMagT) {
+              if (dMagT && gyT) {
                 const dt = ts.deriv![k]!;
-                for (let i = 0; i < m; i++) dMagT[toff + i]! -= g * gy[i]! * dt[toff + i]!;
+                for (let i = 0; i < m; i++) dMagT[toff + i]! += g * gyT[i]! * dt[toff + i]!;
               }
             } else {
-              v = distance(c.distance, c.reduction, y, tc, m);
+              v = this.compare(y, tc, ts.frames, ts.width);
             }
             if (terms) terms[termOff + k] = v;
             itemLoss += comp.weight * v;

@@ -424,7 +424,7 @@ function mean(a: Float64Array): number {
  * @param options An options object (every option not given as in `mssPresets.standard`), or the
  *   name of a preset of {@link mssPresets}: `'standard'` (default), `'smooth'`, `'auraloss'`,
  *   `'hifigan'`, `'dac'`, `'auralossMel'`,
- *   `'ddsp'`.
+ *   `'ddsp'`, `'sot'` (spectral optimal transport).
  * @param run How the loss runs, not what it computes: `threads` (default 1), an integer >= 1 or
  *   `'auto'`, spreads the items of a batch over worker threads with the same results, bit for bit
  *   (see {@link MssRunOptions} and the package README, "Threads").

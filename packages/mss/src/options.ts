@@ -13,7 +13,7 @@ import {
   show,
 } from '@losses/tensor';
 import type { CompressionKind, ResolvedCompression } from './compression.js';
-import type { DistanceKind, Reduction } from './distance.js';
+import type { Reduction } from './distance.js';
 // --- issue 14 (perceptual scales): imports ---
 import {
   type LogCompression,
@@ -24,6 +24,13 @@ import {
   resolvePerceptualOptions,
 } from './perceptual-options.js';
 // --- end issue 14 ---
+// --- issue 16 (spectral optimal transport): the Wasserstein distance option ---
+import {
+  type DistanceOption,
+  type ResolvedDistance,
+  resolveDistance,
+} from './wasserstein-distance.js';
+// --- end issue 16 ---
 
 /**
  * One magnitude compression p of the loss, as a name (default parameters, weight 1) or an object.
@@ -84,8 +91,14 @@ export interface MssOptions extends PerceptualOptions {
   /**
    * Distance between compressed spectrograms: `'l1'` (|.|), `'l2sq'` ((.)^2) or `'l2'` (Frobenius
    * norm of the difference; root mean square with `reduction: 'mean'`). Default `'l1'`.
+   *
+   * Or `{ kind: 'wasserstein', p: 1 | 2, positions?, eps? }` (spectral optimal transport, Torres,
+   * Peeters & Richard, ICASSP 2024): per frame W_p^p along frequency between the compressed frames
+   * normalised to unit mass (sum + eps, eps default 1e-8), bins at `positions` (`'normalized'`,
+   * k / (N / 2), default; or `'bins'`, k); `reduction` then reduces over frames. Compressions must be
+   * non-negative (`'linear'`, `'log1p'`). Computed by the JavaScript engine.
    */
-  distance?: DistanceKind;
+  distance?: DistanceOption;
   /**
    * Weight of the spectral-convergence term ||Y - Y^||_F / ||Y||_F on the linear magnitudes of each
    * scale (Y the target's; Arik et al. 2018, as auraloss). Default 0 (no such term).
@@ -118,7 +131,7 @@ export interface MssConfig {
   readonly windowLengths: readonly number[];
   readonly hops: readonly number[];
   readonly compressions: readonly ResolvedCompression[];
-  readonly distance: DistanceKind;
+  readonly distance: ResolvedDistance;
   readonly spectralConvergence: number;
   readonly reduction: Reduction;
   readonly scaleReduction: ScaleReduction;
@@ -241,7 +254,8 @@ function resolveCompression(
  * Validates `options` and fills in the defaults.
  *
  * @throws LossInputError `INVALID_OPTION` (options or an option null, unknown option, size < 2,
- *   hop < 1, unknown compression or distance, negative weight or eps, ...), `EMPTY` (no sizes; no compression and no spectral
+ *   hop < 1, unknown compression or distance, negative weight or eps, a Wasserstein distance with
+ *   a bad p, positions or eps or a compression that can be negative, ...), `EMPTY` (no sizes; no compression and no spectral
  *   convergence).
  */
 export function resolveOptions(options: MssOptions | undefined): MssConfig {
@@ -348,7 +362,9 @@ export function resolveOptions(options: MssOptions | undefined): MssConfig {
     'options.compressions',
   ).map((c, i) => resolveCompression(c, `options.compressions[${i}]`, magnitudeEps));
 
-  const distance = checkOneOf(o.distance ?? 'l1', 'options.distance', ['l1', 'l2sq', 'l2']);
+  // --- issue 16: an elementwise kind or the Wasserstein distance (wasserstein-distance.ts) ---
+  const distance = resolveDistance(o.distance, compressions);
+  // --- end issue 16 ---
   const spectralConvergence =
     o.spectralConvergence === undefined
       ? 0

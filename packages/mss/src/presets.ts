@@ -1,5 +1,6 @@
 import type { MssOptions } from './options.js';
 import { perceptualPresets } from './perceptual-presets.js';
+import { type SotPresetOptions, sotPreset } from './sot-preset.js';
 
 /** The names of {@link mssPresets}. */
 export type MssPresetName =
@@ -10,7 +11,9 @@ export type MssPresetName =
   // issue 14: the mel losses of the references
   | 'hifigan'
   | 'dac'
-  | 'auralossMel';
+  | 'auralossMel'
+  // issue 16: spectral optimal transport
+  | 'sot';
 
 /**
  * Named configurations of the multi-scale spectral loss, as plain option objects. Use one by name
@@ -74,6 +77,14 @@ export const mssPresets: {
    */
   readonly auralossMel: Readonly<MssOptions>;
   // --- end issue 14 ---
+  /**
+   * Spectral optimal transport (Torres, Peeters & Richard, ICASSP 2024) with the defaults of their
+   * package's `MultiResolutionSOTLoss()` (sot-loss 0.1.4): flat-top, N in {1024, 2048, 512}, hop
+   * N/4, centred frames with reflect padding, per frame W_2^2 along frequency between the
+   * magnitudes normalised to unit mass (sum + 1e-8), bins at k / (N / 2), mean over frames, summed
+   * over scales. The same object as {@link sotPreset}; computed by the JavaScript engine.
+   */
+  readonly sot: Readonly<SotPresetOptions>;
 } = Object.freeze({
   standard: deepFreeze<MssOptions>({
     window: 'hann',
@@ -124,6 +135,8 @@ export const mssPresets: {
   hifigan: perceptualPresets.hifigan,
   dac: perceptualPresets.dac,
   auralossMel: perceptualPresets.auralossMel,
+  // issue 16: spectral optimal transport (sot-preset.ts)
+  sot: sotPreset,
 });
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -1,20 +1,7 @@
 import type { MssOptions } from './options.js';
-import type { WassersteinOrder } from './wasserstein.js';
+import type { WassersteinDistance } from './wasserstein-distance.js';
 
-/**
- * The Wasserstein distance of the MSS framework (`distance: { kind: 'wasserstein', p }`): per frame
- * W_p^p along frequency between the compressed spectra normalised to unit mass (see
- * `createSpectralWassersteinLoss`); `reduction` then reduces over frames (not over bins).
- */
-export interface WassersteinDistance {
-  readonly kind: 'wasserstein';
-  /** 1 (CDF form) or 2 (quantile form). */
-  readonly p: WassersteinOrder;
-  /** Bin positions: `'normalized'` (k / (N / 2), 0 to Nyquist; sot-loss) or `'bins'` (k). */
-  readonly positions: 'normalized' | 'bins';
-  /** Added to each frame's mass before normalising (sot-loss: 1e-8). */
-  readonly eps: number;
-}
+export type { WassersteinDistance } from './wasserstein-distance.js';
 
 /** The options of the `sot` preset: the MSS axes with the Wasserstein distance. */
 export type SotPresetOptions = Omit<MssOptions, 'distance' | 'sizes' | 'hops'> & {
@@ -42,8 +29,8 @@ export type SotPresetOptions = Omit<MssOptions, 'distance' | 'sizes' | 'hops'> &
  *
  * The paper's own experiments used other settings (one 2048-point scale, squared magnitudes,
  * unbalanced masses with a frequency cut-off); the package's defaults are what a user installing
- * `sot-loss` gets. Until the Wasserstein distance is registered in the MSS engines this describes
- * the preset; `createSpectralWassersteinLoss` computes its distance on spectra.
+ * `sot-loss` gets. Registered as `mssPresets.sot` (`createMssLoss('sot')`), computed by the
+ * JavaScript engine.
  */
 export const sotPreset: Readonly<SotPresetOptions> = Object.freeze({
   window: 'flattop',

@@ -70,7 +70,12 @@ export class WassersteinWork {
   get(n: number): [Float64Array, Float64Array, Float64Array, Float64Array] {
     if (this.buf.length < 4 * n) this.buf = new Float64Array(4 * n);
     const b = this.buf;
-    return [b.subarray(0, n), b.subarray(n, 2 * n), b.subarray(2 * n, 3 * n), b.subarray(3 * n)];
+    return [
+      b.subarray(0, n),
+      b.subarray(n, 2 * n),
+      b.subarray(2 * n, 3 * n),
+      b.subarray(3 * n, 4 * n),
+    ];
   }
 }
 

@@ -78,7 +78,7 @@ describe('threads: the same results as one thread, bit for bit', () => {
     });
   }
 
-  it('options beyond the presets: centred reflect frames, spectral convergence, l2, custom windows', () => {
+  it('options beyond the presets: centred reflect frames, spectral convergence, l2, custom windows, Wasserstein over mel bands', () => {
     const options: MssOptions[] = [
       { center: true, padMode: 'reflect', spectralConvergence: 1, distance: 'l2' },
       {
@@ -89,6 +89,15 @@ describe('threads: the same results as one thread, bit for bit', () => {
         ],
         compressions: [{ kind: 'log1p', gamma: 3 }],
         padEnd: true,
+      },
+      // issue 16 with issue 14: the Wasserstein distance over the bands of a mel scale
+      {
+        sampleRate: 16000,
+        sizes: [256, 512],
+        scale: { kind: 'mel', bands: 20 },
+        power: 2,
+        compressions: ['log1p'],
+        distance: { kind: 'wasserstein', p: 2 },
       },
     ];
     // spectral convergence is undefined for a silent target item: targets without one here

@@ -253,6 +253,53 @@ describe('spectral Wasserstein: exact gradient', () => {
     }
   });
 
+  it('one work memory serves a large K, then a smaller K (as the scales of one MSS loss do)', () => {
+    const K = 7;
+    const est = positive(2 * K, 41);
+    const tgt = positive(2 * K, 42);
+    for (const p of [1, 2] as const) {
+      const spec = { p, positions: positionsOf('normalized', K), eps: 1e-8 };
+      const run = (work: WassersteinWork) => {
+        const gE = new Float64Array(2 * K + 3);
+        const gT = new Float64Array(2 * K + 3);
+        const w = wassersteinFrames(
+          spec,
+          est,
+          0,
+          tgt,
+          0,
+          2,
+          work,
+          undefined,
+          { data: gE, offset: 0 },
+          { data: gT, offset: 0 },
+        );
+        return { w, gE: Array.from(gE), gT: Array.from(gT) };
+      };
+      const used = new WassersteinWork();
+      const big = 5 * K;
+      const spectrum = positive(big, 43);
+      wassersteinFrames(
+        { p, positions: positionsOf('bins', big), eps: 1e-8 },
+        spectrum,
+        0,
+        positive(big, 44),
+        0,
+        1,
+        used,
+        undefined,
+        { data: new Float64Array(big), offset: 0 },
+        { data: new Float64Array(big), offset: 0 },
+      );
+      const fresh = run(new WassersteinWork());
+      const again = run(used);
+      expect(again).toEqual(fresh);
+      // Nothing written past the frames.
+      expect(fresh.gE.slice(2 * K)).toEqual([0, 0, 0]);
+      expect(fresh.gT.slice(2 * K)).toEqual([0, 0, 0]);
+    }
+  });
+
   it('at a bin of zero mass: the one-sided derivative of adding mass there', () => {
     const a = [0.3, 0, 0, 0.5, 0.2, 0, 0.1];
     const b = [0.1, 0.2, 0.05, 0.3, 0, 0.25, 0.1];

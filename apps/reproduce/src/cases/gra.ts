@@ -36,7 +36,6 @@ import ndarray from 'ndarray';
 import { markdownTable, writeOut } from '../lib/output.js';
 import { PALETTE } from '../lib/plot/index.js';
 import { Progress } from '../lib/progress.js';
-import { createSotLoss } from '../lib/sot-loss.js';
 import { lineChart, type Series } from '../lib/svg.js';
 import type { ReproduceCase, ReproduceOptions } from './types.js';
 
@@ -97,7 +96,7 @@ export function rivals(): Configuration[] {
       name: 'sot',
       description:
         "spectral optimal transport, sot-loss's MultiResolutionSOTLoss() defaults (the sot preset)",
-      make: () => createSotLoss(),
+      make: () => createMssLoss('sot'),
     },
     {
       name: 'mse',

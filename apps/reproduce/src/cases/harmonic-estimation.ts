@@ -11,9 +11,8 @@
  * steps) minimises, each run on its own:
  *
  * - `mss standard`, `mss smooth`: the presets of @losses/mss;
- * - `sot`: spectral optimal transport (Torres et al. 2024) with sot-loss's multi-resolution defaults
- *   (`sotPreset`), through @losses/mss's Wasserstein kernel over @losses/stft magnitudes
- *   (`src/lib/sot-loss.ts`; the `sot` preset of @losses/mss once it is registered there);
+ * - `sot`: spectral optimal transport (Torres et al. 2024) with sot-loss's multi-resolution defaults,
+ *   the registered preset of @losses/mss (`createMssLoss('sot')`, `mssPresets.sot`);
  * - `waveform mse`: the mean squared error on samples (@losses/waveform);
  * - `surrogate mse`: the parameterisation of Hayes et al. (ICASSP 2023) instead of a better loss:
  *   harmonic k is Re(c_k z^(k n)) with one complex z (its argument the pitch estimate) and complex
@@ -36,6 +35,7 @@ import {
   createMssLoss,
   createSpectralWassersteinLoss,
   type MssPresetName,
+  mssPresets,
   sotPreset,
 } from '@losses/mss';
 import { createStft } from '@losses/stft';
@@ -55,7 +55,6 @@ import { csv, markdownTable, writeJson, writeOut } from '../lib/output.js';
 import { PALETTE } from '../lib/plot/index.js';
 import { Progress } from '../lib/progress.js';
 import { gaussian, mulberry32 } from '../lib/random.js';
-import { createSotLoss, type SotCompression } from '../lib/sot-loss.js';
 import { lineChart, type Series } from '../lib/svg.js';
 import type { ReproduceCase, ReproduceOptions } from './types.js';
 
@@ -153,13 +152,29 @@ export function mssMethod(preset: MssPresetName): Method {
   };
 }
 
-/** Spectral optimal transport (the `sot` preset's settings) as a method of the study. */
+/**
+ * What SOT's frames are before they are normalised: `'linear'` |X| (the preset, sot-loss's
+ * default), `'power'` |X|^2 (sot-loss's `square_magnitude=True`, the paper's setting), `'log1p'`
+ * log(1 + |X|).
+ */
+type SotCompression = 'linear' | 'power' | 'log1p';
+
+/**
+ * SOT through the registered preset of @losses/mss (`mssPresets.sot`, with the compression and the
+ * framing of an ablation); power frames are the preset with `power: 2` (the Wasserstein distance
+ * compares the value stage's |X|^2).
+ */
 export function sotMethod(
   compression: SotCompression = 'linear',
   name = 'sot',
   center = true,
 ): Method {
-  const loss = createSotLoss({ compression, preset: { ...sotPreset, center } });
+  const loss = createMssLoss({
+    ...mssPresets.sot,
+    center,
+    ...(compression === 'power' ? { power: 2 as const } : {}),
+    compressions: [compression === 'log1p' ? { kind: 'log1p', gamma: 1 } : 'linear'],
+  });
   return {
     name,
     model: 'oscillator',

@@ -55,6 +55,9 @@ function targetGradient(loss: MssLoss, estimate: Tensor, target: Tensor): Tensor
  */
 export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLossSpec): tf.Scalar {
   const loss = lossFor(options);
+  // Stereo and drawn resolutions are refused here, before any computation (their kernels are the
+  // calling loss's, not one the op can differentiate w.r.t. the target).
+  kernelOf(loss);
   const op = differentiableOp(
     ([est, tgt], { recording }) => {
       if (!recording) return { output: loss.value(est!, tgt!) };
@@ -86,6 +89,7 @@ export function mssLossWithTarget(
   options?: MssLossSpec,
 ): (estimate: tf.Tensor) => tf.Scalar {
   const loss = lossFor(options);
+  kernelOf(loss); // stereo and drawn resolutions refused, as in mssLoss
   const fixed = loss.withTarget(
     isTfTensor(target) ? fromTf(target, 'target') : toTensor(target, { name: 'target' }),
   );

@@ -101,12 +101,13 @@ export class WasmEngine implements MssEngine<WasmTarget> {
 
   /**
    * Whether the engine computes this configuration: the l1 and l2sq distances without spectral
-   * convergence. (New steps the module has no kernel for - filterbanks, other distances - are
-   * declined here and run in the JavaScript engine.)
+   * convergence. (New steps the module has no kernel for - filterbanks, other distances such as
+   * the Wasserstein distance - are declined here and run in the JavaScript engine.)
    */
   static serves(config: MssConfig): boolean {
+    const d = config.distance;
     return (
-      config.distance !== 'l2' &&
+      (d === 'l1' || d === 'l2sq') &&
       config.spectralConvergence === 0 &&
       // Issue 14: scales, magnitude forms, padding and clamp-floored logarithms run in the
       // JavaScript engine (A-weighting and stereo happen before the engine and are served).

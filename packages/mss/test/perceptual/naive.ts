@@ -144,7 +144,9 @@ export function naiveConfig(o: PerceptualMssOptions): NaiveConfig {
     power: o.power ?? 1,
     filterbanks,
     compressions,
-    distance: o.distance ?? 'l1',
+    // (This reference has the elementwise distances only; the Wasserstein one is tested apart.)
+    distance:
+      typeof o.distance === 'object' ? unsupported('options.distance') : (o.distance ?? 'l1'),
     reduction: o.reduction ?? 'mean',
     scaleReduction: o.scaleReduction ?? 'sum',
     spectralConvergence: o.spectralConvergence ?? 0,
@@ -425,4 +427,8 @@ export function naiveLoss(
   }
   const value = perItem.reduce((a, b) => a + b, 0) / B;
   return { perItem, value, grad };
+}
+
+function unsupported(name: string): never {
+  throw new Error(`the naive perceptual reference does not support this ${name}`);
 }
