@@ -123,7 +123,10 @@ export function parseArgs(
       `unknown case(s): ${unknown.join(', ')}; known: ${cases.map((c) => c.name).join(', ')}`,
     );
   }
-  const selected = names.length > 0 ? cases.filter((c) => names.includes(c.name)) : [...cases];
+  const selected =
+    names.length > 0
+      ? cases.filter((c) => names.includes(c.name))
+      : cases.filter((c) => !c.onDemand || given.has('quick'));
   for (const [name, g] of given) {
     if (g.owner === null) continue;
     const owners = caseFlags.get(name)!.owners;
@@ -182,7 +185,9 @@ export function helpText(cases: readonly ReproduceCase[], defaultOut: string): s
     return out;
   };
   for (const c of cases) {
-    lines.push(...wrap(`  ${c.name.padEnd(18)}`, c.summary));
+    lines.push(
+      ...wrap(`  ${c.name.padEnd(18)}`, c.onDemand ? `${c.summary} (only when named)` : c.summary),
+    );
     lines.push(...wrap(indent, `trials: ${c.trials ?? '- (no repetitions)'}`));
     lines.push(...wrap(indent, `seed: ${c.seed ?? '- (nothing random)'}`));
     for (const f of c.flags ?? []) lines.push(`  ${line(f)}`);

@@ -38,6 +38,21 @@ describe('reproduce command line', () => {
     });
   });
 
+  it('leaves an on-demand case out unless it is named or --quick runs every case', () => {
+    const withLong: ReproduceCase[] = [
+      ...cases,
+      { name: 'long', summary: 'long', onDemand: true, run: noop },
+    ];
+    const names = (...argv: string[]) => {
+      const p = parseArgs(argv, withLong, '/tmp/out-default');
+      if (p.kind !== 'run') throw new Error('expected a run');
+      return p.cases.map((c) => c.name);
+    };
+    expect(names()).toEqual(['one', 'two']);
+    expect(names('long')).toEqual(['long']);
+    expect(names('--quick')).toEqual(['one', 'two', 'long']);
+  });
+
   it('reads the global flags in both spellings and the case flags into one options object', () => {
     const p = run(
       'two',

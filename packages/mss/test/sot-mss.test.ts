@@ -374,7 +374,7 @@ describe('options of the Wasserstein distance', () => {
     ['eps = 0', { kind: 'wasserstein', p: 1, eps: 0 }, 'options.distance.eps'],
     ['eps < 0', { kind: 'wasserstein', p: 1, eps: -1 }, 'options.distance.eps'],
     ['eps NaN', { kind: 'wasserstein', p: 1, eps: Number.NaN }, 'options.distance.eps'],
-    ['an unknown key', { kind: 'wasserstein', p: 1, root: true }, 'options.distance'],
+    ['an unknown key', { kind: 'wasserstein', p: 1, root: true }, 'options.distance.root'],
     ['null', null, 'options.distance'],
     ['a number', 2, 'options.distance'],
     ['an array', ['wasserstein', 2], 'options.distance'],

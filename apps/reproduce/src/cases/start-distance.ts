@@ -185,6 +185,8 @@ async function run(options: ReproduceOptions): Promise<void> {
 /** `pnpm reproduce start-distance`. */
 export const startDistanceCase: ReproduceCase = {
   name: 'start-distance',
+  // About 20 minutes of CPU at the default trials: run by name (`pnpm reproduce start-distance`).
+  onDemand: true,
   summary:
     'how far from the target each MSS preset (and sot) can start and converge: pure and harmonic tone',
   trials: 'targets (seeds), each from every start distance on both sides (default 4)',

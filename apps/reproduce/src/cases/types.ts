@@ -39,5 +39,10 @@ export interface ReproduceCase {
   /** Flags of this case only. */
   flags?: readonly FlagSpec[];
   /** Runs the case. */
+  /**
+   * Runs only when named on the command line (or under `--quick`, which runs every case small): a
+   * long measurement that `pnpm reproduce` without case names leaves out.
+   */
+  onDemand?: boolean;
   run(options: ReproduceOptions): Promise<void>;
 }
