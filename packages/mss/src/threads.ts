@@ -102,20 +102,27 @@ export function nextLossId(): number {
   return ++lastId;
 }
 
-/** Whether a configuration can move to a worker (structured-cloneable; true for every option today). */
-const cloneable = new WeakMap<MssConfig, boolean>();
-function canClone(config: MssConfig): boolean {
-  let ok = cloneable.get(config);
-  if (ok === undefined) {
+/**
+ * The configuration a worker gets: the loss's own, without `perceptual.padOf` (a function, used only
+ * to draw resolutions, which stay on the calling thread; every fixed-resolution step reads
+ * `perceptual.pad`). Undefined when it cannot be structured-cloned.
+ */
+const workerConfigs = new WeakMap<MssConfig, MssConfig | null>();
+/** @internal Exported for tests. */
+export function workerConfig(config: MssConfig): MssConfig | undefined {
+  let out = workerConfigs.get(config);
+  if (out === undefined) {
+    const { padOf: _drawnOnly, ...perceptual } = config.perceptual;
+    const candidate = { ...config, perceptual } as unknown as MssConfig;
     try {
-      structuredClone(config);
-      ok = true;
+      structuredClone(candidate);
+      out = candidate;
     } catch {
-      ok = false;
+      out = null;
     }
-    cloneable.set(config, ok);
+    workerConfigs.set(config, out);
   }
-  return ok;
+  return out ?? undefined;
 }
 
 /** What a worker gets: one share of the items, its estimate and target rows copied. */
@@ -207,7 +214,8 @@ export function evaluateThreaded(
   const [B, T] = est.shape as [number, number];
   const cap = knobs.maxThreads > 0 ? knobs.maxThreads : availableThreads();
   const n = Math.min(loss.threads, cap, B, Math.floor((B * T) / knobs.minSamples));
-  if (n <= 1 || !canRunSync() || !canClone(loss.config)) return null;
+  const config = n > 1 && canRunSync() ? workerConfig(loss.config) : undefined;
+  if (config === undefined) return null;
   const e = dataOf(est);
   const t = dataOf(target);
   // n contiguous shares of about B / n items
@@ -227,7 +235,7 @@ export function evaluateThreaded(
   for (let k = 1; k < n; k++) {
     const message: ShareMessage = {
       id: loss.id,
-      config: loss.config,
+      config,
       engines: loss.engines,
       wasm: wasmEnabled(),
       est: rows(e, k).slice(),

@@ -5,7 +5,7 @@ import { setWasmEnabled } from '@losses/tensor/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMssLoss, type MssLoss, type MssOptions, mssPresets } from '../src/index.js';
 import { createJsEngineLoss } from '../src/loss.js';
-import { setThreadKnobs } from '../src/threads.js';
+import { setThreadKnobs, workerConfig } from '../src/threads.js';
 import { errorOf, signal } from './helpers.js';
 
 // The workers run the TypeScript sources (test/worker-entry.mjs); every batch is threaded however
@@ -65,6 +65,27 @@ const est32 = batch(1, [2, 5], true);
 const tgt32 = batch(2, [5, 6], true);
 
 describe('threads: the same results as one thread, bit for bit', () => {
+  it('every preset and the Wasserstein distance over mel bands can move to a worker', () => {
+    // (main's perceptual config carried a function, padOf: no call was ever spread, and the
+    // bit-for-bit comparisons below passed on one thread)
+    const options: MssOptions[] = [
+      ...Object.values(mssPresets),
+      {
+        sampleRate: 16000,
+        scale: { kind: 'mel', bands: 20 },
+        compressions: ['log1p'],
+        distance: { kind: 'wasserstein', p: 2 },
+        pad: (n: number, h: number) => (n - h) / 2,
+        center: false,
+      },
+    ];
+    for (const o of options) {
+      const c = workerConfig(createMssLoss(o).config);
+      expect(c).toBeDefined();
+      expect(structuredClone(c)).toEqual(c);
+    }
+  });
+
   for (const preset of Object.keys(mssPresets) as (keyof typeof mssPresets)[]) {
     // 4 and 'auto' for one preset (the test's time on a shared machine)
     const counts = preset === 'standard' ? ([2, 3, 4, 'auto'] as const) : ([2, 3] as const);
