@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import '@tensorflow/tfjs-backend-cpu';
+import { pairedCpuRatio } from '@losses/tensor/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 import { createMssLoss } from '../src/index.js';
@@ -20,6 +21,10 @@ const B = 4;
 const T = 16000;
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
 
+/** Ratio op / baseline in alternating rounds (`pairedCpuRatio` of @losses/tensor/internal). */
+const compare = (base: () => void, op: () => void) =>
+  pairedCpuRatio(base, op, { rounds: ROUNDS, warmup: 3, minMs: 60 });
+
 function signals(seed: number, freq: number): Float32Array {
   const out = new Float32Array(B * T);
   let s = seed;
@@ -28,46 +33,6 @@ function signals(seed: number, freq: number): Float32Array {
     out[i] = Math.sin(freq * (i % T)) + 0.1 * (s / 4294967296 - 0.5);
   }
   return out;
-}
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** CPU ms per call of `f`, over a batch of calls lasting at least `minMs`. */
-function perCall(f: () => void, minMs = 60): number {
-  let n = 0;
-  const t0 = cpuMs();
-  do {
-    f();
-    n++;
-  } while (cpuMs() - t0 < minMs);
-  return (cpuMs() - t0) / n;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/**
- * Median CPU ms per call of the baseline and of the op, measured in alternating rounds, and the
- * median over the rounds of op / baseline (each round's pair ran back to back, so a slow phase of a
- * shared machine touches both sides of a ratio).
- */
-function compare(base: () => void, op: () => void): { base: number; op: number; ratio: number } {
-  for (let i = 0; i < 3; i++) {
-    base();
-    op();
-  }
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    a.push(perCall(base));
-    b.push(perCall(op));
-  }
-  return { base: median(a), op: median(b), ratio: median(b.map((v, r) => v / a[r]!)) };
 }
 
 await tf.setBackend('cpu');

@@ -13,70 +13,25 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import '@tensorflow/tfjs-backend-cpu';
 import { tensor } from '@losses/tensor';
+import { gaussian, mulberry32, pairedCpuRatio } from '@losses/tensor/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { ctcLossValueAndGrad, softDtwValueAndGrad } from '../src/index.js';
 import { ctcLoss, softDtw } from '../src/tfjs/index.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
+
+/** Ratio op / baseline in alternating rounds (`pairedCpuRatio` of @losses/tensor/internal). */
+const compare = (base: () => void, op: () => void) =>
+  pairedCpuRatio(base, op, { rounds: ROUNDS, warmup: 2, minMs: 60 });
 const CASES = [
   { B: 8, N: 512, M: 512, D: 12 },
   { B: 64, N: 128, M: 128, D: 12 },
 ];
 
-/** Standard normal float32 data from a fixed xorshift seed. */
+/** Standard normal float32 data from the repository's seeded generator. */
 function randn(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const u = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return out;
-}
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** CPU ms per call of `f`, over a batch of calls lasting at least `minMs`. */
-function perCall(f: () => void, minMs = 60): number {
-  let n = 0;
-  const t0 = cpuMs();
-  do {
-    f();
-    n++;
-  } while (cpuMs() - t0 < minMs);
-  return (cpuMs() - t0) / n;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/**
- * Median CPU ms per call of the baseline and of the op, measured in alternating rounds, and the
- * median over the rounds of op / baseline (each round's pair ran back to back, so a slow phase of a
- * shared machine touches both sides of a ratio).
- */
-function compare(base: () => void, op: () => void): { base: number; op: number; ratio: number } {
-  for (let i = 0; i < 2; i++) {
-    base();
-    op();
-  }
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    a.push(perCall(base));
-    b.push(perCall(op));
-  }
-  return { base: median(a), op: median(b), ratio: median(b.map((v, r) => v / a[r]!)) };
+  const u = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => gaussian(u));
 }
 
 await tf.setBackend('cpu');

@@ -17,11 +17,14 @@
  *   {@link aWeightingFilter} / {@link aWeightingTaps}: auraloss's A-weighting FIR filter
  *   (`FIRFilter('aw')`), used by @losses/waveform's pre-emphasis and @losses/mss's perceptual
  *   weighting.
+ * - {@link pairedCpuRatio}, {@link cpuPerCall}, {@link median}: the paired CPU-time timing of the
+ *   repository's benchmarks.
  * - {@link mulberry32}, {@link lcg32}, {@link lcgNoise}, {@link gaussian}: the seeded random
  *   numbers of the repository's tests, benchmarks and apps (one place: a seed means the same
  *   numbers everywhere).
  */
 export { aWeightingTaps } from './a-weighting.js';
+export { cpuMs, cpuPerCall, median, type PairedOptions, pairedCpuRatio } from './bench.js';
 export { assertFloatStorage, INTEGER_INPUT_HINT } from './coerce.js';
 export {
   applyFir,

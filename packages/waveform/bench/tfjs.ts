@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import '@tensorflow/tfjs-backend-cpu';
 import { tensor } from '@losses/tensor';
+import { mulberry32, pairedCpuRatio } from '@losses/tensor/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ops from '../src/tfjs/index.js';
 import { type LossName, plan } from '../test/helpers/losses.js';
@@ -19,56 +20,9 @@ const B = Number(process.env.B ?? 4);
 const T = Number(process.env.T ?? 16000);
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** CPU ms per call of `f`, over a batch of calls lasting at least `minMs`. */
-function perCall(f: () => void, minMs = 30): number {
-  let n = 0;
-  const t0 = cpuMs();
-  do {
-    f();
-    n++;
-  } while (cpuMs() - t0 < minMs);
-  return (cpuMs() - t0) / n;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/**
- * Median CPU ms per call of the baseline and of the op, measured in alternating rounds, and the
- * median over the rounds of op / baseline (each round's pair ran back to back, so a slow phase of a
- * shared machine touches both sides of a ratio).
- */
-function compare(base: () => void, op: () => void): { base: number; op: number; ratio: number } {
-  for (let i = 0; i < 5; i++) {
-    base();
-    op();
-  }
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    a.push(perCall(base));
-    b.push(perCall(op));
-  }
-  return { base: median(a), op: median(b), ratio: median(b.map((v, r) => v / a[r]!)) };
-}
+/** Ratio op / baseline in alternating rounds (`pairedCpuRatio` of @losses/tensor/internal). */
+const compare = (base: () => void, op: () => void) =>
+  pairedCpuRatio(base, op, { rounds: ROUNDS, warmup: 5, minMs: 30 });
 
 type Op = (e: tf.Tensor, t: tf.Tensor, options?: never) => tf.Scalar;
 const workloads: [string, LossName, Record<string, unknown>, Op][] = [
@@ -85,7 +39,7 @@ const workloads: [string, LossName, Record<string, unknown>, Op][] = [
 ];
 
 await tf.setBackend('cpu');
-const r = rng(1);
+const r = mulberry32(1);
 const xData = new Float32Array(B * T);
 const tData = new Float32Array(B * T);
 for (let i = 0; i < B * T; i++) {
