@@ -99,6 +99,13 @@ describe('threads: the same results as one thread, bit for bit', () => {
     });
   }
 
+  it('stereo (sum-difference) stays on the calling thread, with the same results', () => {
+    const stereo = (t: Tensor) => tensor(t.data.slice(0, 4 * 2 * T), [4, 2, T]);
+    const one = createMssLoss({ stereo: 'sum-difference' });
+    const many = createMssLoss({ stereo: 'sum-difference' }, { threads: 2 });
+    sameCalls(one, many, stereo(est64), stereo(tgt64), 'stereo threads 2');
+  });
+
   it('options beyond the presets: centred reflect frames, spectral convergence, l2, custom windows, Wasserstein over mel bands', () => {
     const options: MssOptions[] = [
       { center: true, padMode: 'reflect', spectralConvergence: 1, distance: 'l2' },
