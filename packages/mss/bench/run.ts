@@ -10,7 +10,7 @@
  * thread (bench/threads.ts, on the compiled dist/).
  */
 import { cpus } from 'node:os';
-import { lcg32 } from '@losses/tensor/internal';
+import { lcg32, medianCpuMs } from '@losses/tensor/internal';
 import ndarray from 'ndarray';
 import { createMssLoss } from '../src/index.js';
 import { threadsRows } from './threads.js';
@@ -36,34 +36,14 @@ function melSignals(seed: number, freq: number, length: number): Float32Array {
   return out;
 }
 
-/** CPU time of this process in ms (robust to other processes sharing the machine). */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** Median CPU time of `f` in ms over at least `minRuns` calls and `minMs` milliseconds. */
-function median(f: () => void, minRuns = 15, minMs = 2000): number {
-  for (let i = 0; i < 3; i++) f();
-  const times: number[] = [];
-  const start = cpuMs();
-  while (times.length < minRuns || cpuMs() - start < minMs) {
-    const t0 = cpuMs();
-    f();
-    times.push(cpuMs() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
-
 const est = ndarray(signals(1, 0.05), [B, T]);
 const tgt = ndarray(signals(2, 0.051), [B, T]);
 const ms: Record<string, number> = {};
 for (const preset of ['standard', 'smooth', 'sot'] as const) {
   const loss = createMssLoss(preset);
-  ms[preset] = median(() => loss.valueAndGrad(est, tgt));
+  ms[preset] = medianCpuMs(() => loss.valueAndGrad(est, tgt));
   const fixed = loss.withTarget(tgt);
-  ms[`${preset} withTarget`] = median(() => fixed.valueAndGrad(est));
+  ms[`${preset} withTarget`] = medianCpuMs(() => fixed.valueAndGrad(est));
 }
 
 // Issue 14: the mel presets, B = 4, 1 s at their sample rates (two-argument form).
@@ -74,7 +54,7 @@ for (const [preset, rate] of [
   const e = ndarray(melSignals(1, 0.05, rate), [B, rate]);
   const t = ndarray(melSignals(2, 0.051, rate), [B, rate]);
   const loss = createMssLoss(preset);
-  ms[preset] = median(() => loss.valueAndGrad(e, t));
+  ms[preset] = medianCpuMs(() => loss.valueAndGrad(e, t));
 }
 
 if (json) {

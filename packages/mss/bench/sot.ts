@@ -13,7 +13,7 @@
  */
 import { createStft } from '@losses/stft';
 import type { Tensor } from '@losses/tensor';
-import { lcg32 } from '@losses/tensor/internal';
+import { lcg32, medianCpuMs } from '@losses/tensor/internal';
 import ndarray from 'ndarray';
 import { createMssLoss, createSpectralWassersteinLoss, sotPreset } from '../src/index.js';
 
@@ -26,25 +26,6 @@ function signals(seed: number, freq: number): Float32Array {
   const next = lcg32(seed);
   for (let i = 0; i < out.length; i++) out[i] = Math.sin(freq * (i % T)) + 0.1 * (next() - 0.5);
   return out;
-}
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** Median CPU time of `f` in ms over at least `minRuns` calls and `minMs` milliseconds. */
-function median(f: () => void, minRuns = 15, minMs = 2000): number {
-  for (let i = 0; i < 3; i++) f();
-  const times: number[] = [];
-  const start = cpuMs();
-  while (times.length < minRuns || cpuMs() - start < minMs) {
-    const t0 = cpuMs();
-    f();
-    times.push(cpuMs() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
 }
 
 const est = ndarray(signals(1, 0.05), [B, T]);
@@ -64,11 +45,11 @@ const estMags: Tensor[] = plans.map((p) => p.magnitude(est));
 const tgtMags: Tensor[] = plans.map((p) => p.magnitude(tgt));
 
 const ms: Record<string, number> = {};
-ms['sot kernel'] = median(() => {
+ms['sot kernel'] = medianCpuMs(() => {
   for (let s = 0; s < plans.length; s++) w.valueAndGrad(estMags[s]!, tgtMags[s]!);
 });
 const loss = createMssLoss('sot');
-ms.sot = median(() => {
+ms.sot = medianCpuMs(() => {
   if (!Number.isFinite(loss.valueAndGrad(est, tgt).value)) throw new Error('non-finite loss');
 });
 

@@ -32,6 +32,22 @@ export function median(v: readonly number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/**
+ * The median CPU time of one call of `f` in ms, over at least `minRuns` calls and `minMs`
+ * milliseconds, after three warm-up calls.
+ */
+export function medianCpuMs(f: () => void, minRuns = 15, minMs = 2000): number {
+  for (let i = 0; i < 3; i++) f();
+  const times: number[] = [];
+  const start = cpuMs();
+  while (times.length < minRuns || cpuMs() - start < minMs) {
+    const t0 = cpuMs();
+    f();
+    times.push(cpuMs() - t0);
+  }
+  return median(times);
+}
+
 /** How {@link pairedCpuRatio} measures. */
 export interface PairedOptions {
   /** Alternating rounds (default 11). */

@@ -24,7 +24,14 @@
  *   numbers everywhere).
  */
 export { aWeightingTaps } from './a-weighting.js';
-export { cpuMs, cpuPerCall, median, type PairedOptions, pairedCpuRatio } from './bench.js';
+export {
+  cpuMs,
+  cpuPerCall,
+  median,
+  medianCpuMs,
+  type PairedOptions,
+  pairedCpuRatio,
+} from './bench.js';
 export { assertFloatStorage, INTEGER_INPUT_HINT } from './coerce.js';
 export {
   applyFir,
