@@ -315,11 +315,12 @@ describe('harmonic-estimation case', () => {
     expect(distanceTable(rows)).toMatch(/\| a \| 50 \/ 50 \| 50 \/ 0 \|/);
   });
 
-  it('has the five losses of the issue, and every variant of the investigation runs', () => {
+  it('has the five losses of the issue and sotPitch, and every variant of the investigation runs', () => {
     expect(methods().map((m) => m.name)).toEqual([
       'mss standard',
       'mss smooth',
       'sot',
+      'sotPitch',
       'waveform mse',
       'surrogate mse',
     ]);
