@@ -12,6 +12,7 @@ import {
   methods,
   type RunOutcome,
   rowsOf,
+  selectMethods,
   stepsWithin,
   summaryTable,
 } from '../src/cases/harmonic-estimation.js';
@@ -330,6 +331,15 @@ describe('harmonic-estimation case', () => {
       const traj = estimate(v.method, task, [12], settings);
       expect(traj[0]!.every(Number.isFinite)).toBe(true);
     }
+  });
+
+  it('--losses selects losses by name, in the given order, and refuses an unknown name', () => {
+    expect(selectMethods('sotPitch, mss smooth').map((m) => m.name)).toEqual([
+      'sotPitch',
+      'mss smooth',
+    ]);
+    expect(selectMethods(undefined).length).toBe(methods().length);
+    expect(() => selectMethods('sotpitch')).toThrow(/--losses: expected names among .*'sotPitch'/);
   });
 
   it('descends (synthesis, gradient and Adam together), with the envelope given', () => {

@@ -31,6 +31,7 @@
  *
  * Flags: --trials=N (targets, i.e. seeds, default 4; every start distance on both sides for each),
  * --seed=N (the first target's seed, default 1), --steps=N (default 200), --lr=X, --snr=DB,
+ * --losses=A,B (only the losses of those names),
  * --ablation (the investigation instead: learning rates, the surrogate's initialisation, SOT's
  * compression, from +-12 semitones), --quick (1 target, starts +-1 and +-12, 30 steps).
  */
@@ -212,6 +213,25 @@ function mseMethod(model: 'oscillator' | 'surrogate'): Method {
       };
     },
   };
+}
+
+/**
+ * The losses named in `list` (comma-separated names of {@link methods}, e.g. `'sotPitch,mss smooth'`),
+ * or all of them.
+ */
+export function selectMethods(list: string | undefined): Method[] {
+  const all = methods();
+  if (list === undefined) return all;
+  const names = list.split(',').map((n) => n.trim());
+  return names.map((n) => {
+    const m = all.find((x) => x.name === n);
+    if (!m) {
+      throw new Error(
+        `--losses: expected names among ${all.map((x) => `'${x.name}'`).join(', ')}, got '${n}'`,
+      );
+    }
+    return m;
+  });
 }
 
 /** The losses of the main table, in order. */
@@ -620,7 +640,7 @@ async function mainStudy(options: ReproduceOptions): Promise<void> {
   const first = options.seed ?? 1;
   const seeds = Array.from({ length: options.trials ?? cfg.seeds }, (_, i) => first + i);
   const starts = cfg.distances.flatMap((d) => [d, -d]);
-  const ms = methods();
+  const ms = selectMethods(options.flags.losses as string | undefined);
   const progress = new Progress('harmonic-estimation', ms.length * seeds.length * steps);
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
@@ -981,6 +1001,11 @@ export const harmonicEstimationCase: ReproduceCase = {
       description: "Adam's initial learning rate for the pitch, semitones (default 0.3)",
     },
     { name: 'snr', kind: 'number', description: 'add white noise to the target at this SNR (dB)' },
+    {
+      name: 'losses',
+      kind: 'string',
+      description: "only these losses, comma-separated (e.g. 'sotPitch,mss smooth'; default all)",
+    },
     {
       name: 'ablation',
       kind: 'boolean',
