@@ -989,7 +989,7 @@ function edgeTable(seeds: readonly number[], snr?: number): string {
 export const harmonicEstimationCase: ReproduceCase = {
   name: 'harmonic-estimation',
   summary:
-    'harmonic-tone f0 estimation by Adam through MSS, SOT, waveform MSE and the sinusoidal surrogate, 1-12 semitones',
+    'harmonic-tone f0 estimation by Adam through MSS, SOT, SOT along log frequency (sotPitch), waveform MSE and the sinusoidal surrogate, 1-12 semitones',
   trials: 'one harmonic target (f0, K, envelope) per seed, every start from it (default 4)',
   seed: "the first target's seed (default 1; trial i uses seed + i)",
   flags: [
@@ -1010,7 +1010,7 @@ export const harmonicEstimationCase: ReproduceCase = {
       name: 'ablation',
       kind: 'boolean',
       description:
-        'the investigation from +-12 st (learning rates, surrogate |z0|, SOT compression)',
+        "the investigation from +-12 st (learning rates, surrogate |z0|, SOT compression, sotPitch's choices)",
     },
   ],
   async run(options: ReproduceOptions) {
