@@ -555,7 +555,7 @@ const CONFIG_COLORS: Readonly<Record<string, string>> = {
   'standard+distance': '#e377c2',
   'standard+hop': '#7f7f7f',
   sot: '#17becf',
-  sotPitch: '#ff7f0e',
+  sotPitch: '#ffbb78',
   mse: '#bcbd22',
   hifigan: '#aec7e8',
   dac: '#ff9896',
