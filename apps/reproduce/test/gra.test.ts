@@ -50,17 +50,18 @@ describe('gra case: configurations', () => {
 });
 
 describe('gra case: the rivals of issue 16', () => {
-  it('adds sot and a time-domain mse, each a loss sinusoidGra takes (batched perItem)', () => {
+  it('adds sot, sotPitch and a time-domain mse, each a loss sinusoidGra takes (batched perItem)', () => {
     const r = rivals();
-    expect(r.map((c) => c.name)).toEqual(['sot', 'mse']);
+    expect(r.map((c) => c.name)).toEqual(['sot', 'sotPitch', 'mse']);
     for (const c of r) {
-      const rows = sinusoidGra({ loss: c.make!(), trials: 2, seed: 3, duration: 0.2 });
+      const loss = c.make ? c.make() : createMssLoss(c.options!);
+      const rows = sinusoidGra({ loss, trials: 2, seed: 3, duration: 0.2 });
       expect(rows.map((x) => x.trials)).toEqual([2, 2, 2, 2]);
     }
   }, 60_000);
 
   it('the mse row is the mean squared error of each estimate against the target', () => {
-    const loss = rivals()[1]!.make!();
+    const loss = rivals()[2]!.make!();
     const target = ndarray(Float64Array.from([1, 2, 3, 4]), [4]);
     const bound = loss.withTarget(target);
     const est = ndarray(Float64Array.from([1, 2, 3, 5, 0, 0, 0, 0]), [2, 4]);

@@ -12,6 +12,7 @@ import {
   methods,
   type RunOutcome,
   rowsOf,
+  selectMethods,
   stepsWithin,
   summaryTable,
 } from '../src/cases/harmonic-estimation.js';
@@ -315,11 +316,12 @@ describe('harmonic-estimation case', () => {
     expect(distanceTable(rows)).toMatch(/\| a \| 50 \/ 50 \| 50 \/ 0 \|/);
   });
 
-  it('has the five losses of the issue, and every variant of the investigation runs', () => {
+  it('has the five losses of the issue and sotPitch, and every variant of the investigation runs', () => {
     expect(methods().map((m) => m.name)).toEqual([
       'mss standard',
       'mss smooth',
       'sot',
+      'sotPitch',
       'waveform mse',
       'surrogate mse',
     ]);
@@ -329,6 +331,15 @@ describe('harmonic-estimation case', () => {
       const traj = estimate(v.method, task, [12], settings);
       expect(traj[0]!.every(Number.isFinite)).toBe(true);
     }
+  });
+
+  it('--losses selects losses by name, in the given order, and refuses an unknown name', () => {
+    expect(selectMethods('sotPitch, mss smooth').map((m) => m.name)).toEqual([
+      'sotPitch',
+      'mss smooth',
+    ]);
+    expect(selectMethods(undefined).length).toBe(methods().length);
+    expect(() => selectMethods('sotpitch')).toThrow(/--losses: expected names among .*'sotPitch'/);
   });
 
   it('descends (synthesis, gradient and Adam together), with the envelope given', () => {

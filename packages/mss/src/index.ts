@@ -4,13 +4,15 @@
  * sizes, window lengths, hops, magnitude compressions, distance, spectral convergence, reductions,
  * magnitude floor, framing; perceptual scales: mel, chroma or a user filterbank, power, A-weighting,
  * sum-and-difference stereo, random resolutions) and its presets `standard`, `smooth`, `auraloss`,
- * `ddsp`, the mel losses `hifigan`, `dac`, `auralossMel`, and `sot` (spectral optimal transport).
+ * `ddsp`, the mel losses `hifigan`, `dac`, `auralossMel`, `sot` (spectral optimal transport) and
+ * `sotPitch` (transport along log frequency, for pitch).
  * Plain TypeScript on ndarrays; the TensorFlow.js op is in `@losses/mss/tfjs`.
  */
 export type { CompressionKind, ResolvedCompression } from './compression.js';
 export type { DistanceKind, Reduction } from './distance.js';
 // issue 14: the perceptual options' types, and the filterbank of a scale
 export { scaleFilters } from './filters.js';
+export { DEFAULT_BREAK_HZ, logFrequencyPositions } from './log-positions.js';
 export {
   createMssLoss,
   type MssBreakdown,
@@ -32,6 +34,7 @@ export type {
   MelScaleOption,
   ScaleOption,
 } from './scales/scale.js';
+export { type SotPitchPresetOptions, sotPitchPreset } from './sot-pitch-preset.js';
 export {
   type SotPresetOptions,
   sotPreset,

@@ -86,7 +86,7 @@ export class JsEngine implements MssEngine<JsTarget> {
     // float64 transforms for float32 signals too: value and gradient paths give the same numbers
     this.plans = config.sizes.map((_, s) => keepFloat64(createStft(stftOptionsOf(config, s))));
     this.wasserstein = isWasserstein(config.distance)
-      ? new ScaleWasserstein(config.distance, config.reduction)
+      ? new ScaleWasserstein(config.distance, config.reduction, config.perceptual.sampleRate)
       : undefined;
     const p = config.perceptual;
     this.stages = config.sizes.map(
@@ -100,6 +100,7 @@ export class JsEngine implements MssEngine<JsTarget> {
    * dd/dy into it, with `gyT` (zeroed) dd/dt into that.
    */
   private compare(
+    size: number,
     y: Float64Array,
     t: Float64Array,
     frames: number,
@@ -109,7 +110,7 @@ export class JsEngine implements MssEngine<JsTarget> {
   ): number {
     const c = this.config;
     const m = frames * width;
-    if (this.wasserstein) return this.wasserstein.evaluate(y, t, frames, width, gy, gyT);
+    if (this.wasserstein) return this.wasserstein.evaluate(size, y, t, frames, width, gy, gyT);
     const kind = c.distance as DistanceKind;
     if (!gy) return distance(kind, c.reduction, y, t, m);
     const v = distance(kind, c.reduction, y, t, m, gy, 1);
@@ -336,7 +337,7 @@ export class JsEngine implements MssEngine<JsTarget> {
             if (gy) {
               gy.fill(0, 0, m);
               if (gyT) gyT.fill(0, 0, m);
-              v = this.compare(y, tc, ts.frames, ts.width, gy, gyT);
+              v = this.compare(plan.size, y, tc, ts.frames, ts.width, gy, gyT);
               const g = itemWeight * scaleWeight * comp.weight;
               if (dMag && dp) for (let i = 0; i < m; i++) dMag[off + i]! += g * gy[i]! * dp[i]!;
               if (dMagT && gyT) {
@@ -344,7 +345,7 @@ export class JsEngine implements MssEngine<JsTarget> {
                 for (let i = 0; i < m; i++) dMagT[toff + i]! += g * gyT[i]! * dt[toff + i]!;
               }
             } else {
-              v = this.compare(y, tc, ts.frames, ts.width);
+              v = this.compare(plan.size, y, tc, ts.frames, ts.width);
             }
             if (terms) terms[termOff + k] = v;
             itemLoss += comp.weight * v;

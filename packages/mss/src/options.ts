@@ -26,6 +26,7 @@ import {
 // --- end issue 14 ---
 // --- issue 16 (spectral optimal transport): the Wasserstein distance option ---
 import {
+  checkLogPositions,
   type DistanceOption,
   type ResolvedDistance,
   resolveDistance,
@@ -95,7 +96,8 @@ export interface MssOptions extends PerceptualOptions {
    * Or `{ kind: 'wasserstein', p: 1 | 2, positions?, eps? }` (spectral optimal transport, Torres,
    * Peeters & Richard, ICASSP 2024): per frame W_p^p along frequency between the compressed frames
    * normalised to unit mass (sum + eps, eps default 1e-8), bins at `positions` (`'normalized'`,
-   * k / (N / 2), default; or `'bins'`, k); `reduction` then reduces over frames. Compressions must be
+   * k / (N / 2), default; `'bins'`, k; or `'log'`, log2(1 + f_k / breakHz) with f_k = k sr / N Hz
+   * and `breakHz` default 100, which needs `sampleRate`); `reduction` then reduces over frames. Compressions must be
    * non-negative (`'linear'`, `'log1p'`). Computed by the JavaScript engine.
    */
   distance?: DistanceOption;
@@ -402,6 +404,8 @@ export function resolveOptions(options: MssOptions | undefined): MssConfig {
     ),
   });
   // --- end issue 14 ---
+  // issue 16: positions 'log' need the sample rate and the STFT's bins (wasserstein-distance.ts)
+  checkLogPositions(distance, perceptual.sampleRate, perceptual.scale !== undefined);
 
   return Object.freeze({
     window: typeof window === 'string' ? window : Object.freeze(window),

@@ -1,5 +1,6 @@
 import type { MssOptions } from './options.js';
 import { perceptualPresets } from './perceptual-presets.js';
+import { type SotPitchPresetOptions, sotPitchPreset } from './sot-pitch-preset.js';
 import { type SotPresetOptions, sotPreset } from './sot-preset.js';
 
 /** The names of {@link mssPresets}. */
@@ -13,7 +14,8 @@ export type MssPresetName =
   | 'dac'
   | 'auralossMel'
   // issue 16: spectral optimal transport
-  | 'sot';
+  | 'sot'
+  | 'sotPitch';
 
 /**
  * Named configurations of the multi-scale spectral loss, as plain option objects. Use one by name
@@ -85,6 +87,13 @@ export const mssPresets: {
    * over scales. The same object as {@link sotPreset}; computed by the JavaScript engine.
    */
   readonly sot: Readonly<SotPresetOptions>;
+  /**
+   * Spectral optimal transport for pitch: `sot`'s flat-top resolutions with frames not centred,
+   * log(1 + 0.3 |X|^2), and per frame W_1 along a log-frequency axis (x = log2(1 + f / 100 Hz)), on which
+   * a tone moved by d semitones is translated by d / 12, so that the loss grows as |d| from any
+   * start; 16 kHz. The same object as {@link sotPitchPreset}; computed by the JavaScript engine.
+   */
+  readonly sotPitch: Readonly<SotPitchPresetOptions>;
 } = Object.freeze({
   standard: deepFreeze<MssOptions>({
     window: 'hann',
@@ -137,6 +146,7 @@ export const mssPresets: {
   auralossMel: perceptualPresets.auralossMel,
   // issue 16: spectral optimal transport (sot-preset.ts)
   sot: sotPreset,
+  sotPitch: sotPitchPreset,
 });
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -9,7 +9,8 @@ export type SotPresetOptions = Omit<MssOptions, 'distance' | 'sizes' | 'hops'> &
   readonly sizes: readonly number[];
   /** Hop per size in samples. */
   readonly hops: readonly number[];
-  readonly distance: WassersteinDistance;
+  /** The Wasserstein distance along linear frequency (`sotPitch`'s is along log frequency). */
+  readonly distance: WassersteinDistance & { readonly positions: 'normalized' | 'bins' };
 };
 
 /**

@@ -10,7 +10,8 @@
  * (the smooth settings with a periodic Hann window) and the single-axis variants between standard
  * and smooth (standard with one of window, sizes, compression, distance, hop switched to smooth's);
  * and the rivals of issue 16: `sot` (spectral optimal transport with sot-loss's multi-resolution
- * defaults, through @losses/mss's Wasserstein kernel over STFT magnitudes) and `mse` (the mean
+ * defaults, through @losses/mss's Wasserstein kernel over STFT magnitudes), `sotPitch` (the same
+ * transport along log frequency, the preset for pitch) and `mse` (the mean
  * squared error on samples, @losses/waveform); and the mel losses of issue 14: the `hifigan`,
  * `dac` and `auralossMel` presets of @losses/mss at the study's 44.1 kHz.
  *
@@ -97,6 +98,12 @@ export function rivals(): Configuration[] {
       description:
         "spectral optimal transport, sot-loss's MultiResolutionSOTLoss() defaults (the sot preset)",
       make: () => createMssLoss('sot'),
+    },
+    {
+      name: 'sotPitch',
+      description:
+        'spectral optimal transport along log frequency (the sotPitch preset at the study rate: W_1 of log(1 + 0.3 |X|^2) frames not centred, bins at log2(1 + f / 100 Hz))',
+      options: { ...mssPresets.sotPitch, sampleRate: sinusoidGraDefaults.sampleRate },
     },
     {
       name: 'mse',
@@ -492,7 +499,7 @@ async function mainStudy(trials: number, seed: number, workers: number): Promise
     '',
     '## Rivals of the MSS (issue 16)',
     '',
-    'The same trials through spectral optimal transport (per frame W_2^2 along frequency between magnitudes normalised to unit mass, sot-loss defaults: flat-top, sizes 1024 / 2048 / 512, centred frames) and through the mean squared error on samples. Each estimate has its own random phase, so the MSE of two estimates differs mostly by their phases, not by their distance to the target.',
+    'The same trials through spectral optimal transport (per frame W_2^2 along frequency between magnitudes normalised to unit mass, sot-loss defaults: flat-top, sizes 1024 / 2048 / 512, centred frames), through the same transport along log frequency for pitch (the sotPitch preset: W_1 of log(1 + 0.3 |X|^2) frames not centred, bins at log2(1 + f / 100 Hz)) and through the mean squared error on samples. Each estimate has its own random phase, so the MSE of two estimates differs mostly by their phases, not by their distance to the target.',
     '',
     markdownTable(header, rivalRows),
     '',
@@ -548,6 +555,7 @@ const CONFIG_COLORS: Readonly<Record<string, string>> = {
   'standard+distance': '#e377c2',
   'standard+hop': '#7f7f7f',
   sot: '#17becf',
+  sotPitch: '#ffbb78',
   mse: '#bcbd22',
   hifigan: '#aec7e8',
   dac: '#ff9896',

@@ -13,6 +13,9 @@
  * - `mss standard`, `mss smooth`: the presets of @losses/mss;
  * - `sot`: spectral optimal transport (Torres et al. 2024) with sot-loss's multi-resolution defaults,
  *   the registered preset of @losses/mss (`createMssLoss('sot')`, `mssPresets.sot`);
+ * - `sotPitch`: spectral optimal transport along a log-frequency axis (the preset `sotPitch` of
+ *   @losses/mss: W_1 between log(1 + 0.3 |X|^2) frames not centred, bins at log2(1 + f / 100 Hz)), on
+ *   which a tone moved in pitch is translated whole;
  * - `waveform mse`: the mean squared error on samples (@losses/waveform);
  * - `surrogate mse`: the parameterisation of Hayes et al. (ICASSP 2023) instead of a better loss:
  *   harmonic k is Re(c_k z^(k n)) with one complex z (its argument the pitch estimate) and complex
@@ -28,12 +31,14 @@
  *
  * Flags: --trials=N (targets, i.e. seeds, default 4; every start distance on both sides for each),
  * --seed=N (the first target's seed, default 1), --steps=N (default 200), --lr=X, --snr=DB,
+ * --losses=A,B (only the losses of those names),
  * --ablation (the investigation instead: learning rates, the surrogate's initialisation, SOT's
  * compression, from +-12 semitones), --quick (1 target, starts +-1 and +-12, 30 steps).
  */
 import {
   createMssLoss,
   createSpectralWassersteinLoss,
+  type MssOptions,
   type MssPresetName,
   mssPresets,
   sotPreset,
@@ -169,12 +174,17 @@ export function sotMethod(
   name = 'sot',
   center = true,
 ): Method {
-  const loss = createMssLoss({
+  return optionsMethod(name, {
     ...mssPresets.sot,
     center,
     ...(compression === 'power' ? { power: 2 as const } : {}),
     compressions: [compression === 'log1p' ? { kind: 'log1p', gamma: 1 } : 'linear'],
   });
+}
+
+/** Any configuration of the multi-scale spectral loss (a preset's name or options) as a method. */
+export function optionsMethod(name: string, options: MssPresetName | MssOptions): Method {
+  const loss = createMssLoss(options);
   return {
     name,
     model: 'oscillator',
@@ -205,12 +215,32 @@ function mseMethod(model: 'oscillator' | 'surrogate'): Method {
   };
 }
 
+/**
+ * The losses named in `list` (comma-separated names of {@link methods}, e.g. `'sotPitch,mss smooth'`),
+ * or all of them.
+ */
+export function selectMethods(list: string | undefined): Method[] {
+  const all = methods();
+  if (list === undefined) return all;
+  const names = list.split(',').map((n) => n.trim());
+  return names.map((n) => {
+    const m = all.find((x) => x.name === n);
+    if (!m) {
+      throw new Error(
+        `--losses: expected names among ${all.map((x) => `'${x.name}'`).join(', ')}, got '${n}'`,
+      );
+    }
+    return m;
+  });
+}
+
 /** The losses of the main table, in order. */
 export function methods(): Method[] {
   return [
     mssMethod('standard'),
     mssMethod('smooth'),
     sotMethod(),
+    optionsMethod('sotPitch', 'sotPitch'),
     mseMethod('oscillator'),
     mseMethod('surrogate'),
   ];
@@ -549,6 +579,7 @@ const COLORS: Readonly<Record<string, string>> = {
   'mss standard': '#1f77b4',
   'mss smooth': '#d62728',
   sot: '#2ca02c',
+  sotPitch: '#ff7f0e',
   'waveform mse': '#7f7f7f',
   'surrogate mse': '#9467bd',
 };
@@ -609,7 +640,7 @@ async function mainStudy(options: ReproduceOptions): Promise<void> {
   const first = options.seed ?? 1;
   const seeds = Array.from({ length: options.trials ?? cfg.seeds }, (_, i) => first + i);
   const starts = cfg.distances.flatMap((d) => [d, -d]);
-  const ms = methods();
+  const ms = selectMethods(options.flags.losses as string | undefined);
   const progress = new Progress('harmonic-estimation', ms.length * seeds.length * steps);
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
@@ -698,6 +729,7 @@ export function ablationVariants(): AblationVariant[] {
   const sot = sotMethod();
   const sotPlain = sotMethod('power', 'sot uncentred power', false);
   const surrogate = mseMethod('surrogate');
+  const sotPitch = optionsMethod('sotPitch', 'sotPitch');
   return [
     { name: 'mss smooth (main settings)', method: smooth, settings: {} },
     ...[0.1, 1].map((lr) => ({ name: `mss smooth, lr ${lr}`, method: smooth, settings: { lr } })),
@@ -719,6 +751,51 @@ export function ablationVariants(): AblationVariant[] {
     {
       name: "sot, frames not centred, |X|^2, the target's envelope given (oracle, amplitudes fixed)",
       method: sotPlain,
+      settings: { startEnvelope: 'target', lrAmplitude: 0 },
+    },
+    // sotPitch (issue 16's goal): the preset, and each of its choices taken back one at a time.
+    { name: 'sotPitch (main settings)', method: sotPitch, settings: {} },
+    {
+      name: 'sotPitch, bins at k / (N / 2) (linear frequency) instead of log2(1 + f / 100 Hz)',
+      method: optionsMethod('sotPitch linear axis', {
+        ...mssPresets.sotPitch,
+        distance: { kind: 'wasserstein', p: 1 },
+      }),
+      settings: {},
+    },
+    {
+      name: 'sotPitch, frames centred (reflect padding)',
+      method: optionsMethod('sotPitch centred', { ...mssPresets.sotPitch, center: true }),
+      settings: {},
+    },
+    {
+      name: 'sotPitch, frames |X|^2 (no log1p)',
+      method: optionsMethod('sotPitch power', {
+        ...mssPresets.sotPitch,
+        compressions: ['linear'],
+      }),
+      settings: {},
+    },
+    {
+      name: 'sotPitch, W_2^2 instead of W_1',
+      method: optionsMethod('sotPitch W2', {
+        ...mssPresets.sotPitch,
+        distance: { ...mssPresets.sotPitch.distance, p: 2 },
+      }),
+      settings: {},
+    },
+    ...[25, 700].map((breakHz) => ({
+      name: `sotPitch, break frequency ${breakHz} Hz instead of 100${breakHz === 700 ? " (the mel scale's)" : ''}`,
+      method: optionsMethod(`sotPitch break ${breakHz}`, {
+        ...mssPresets.sotPitch,
+        distance: { ...mssPresets.sotPitch.distance, breakHz },
+      }),
+      settings: {},
+    })),
+    { name: 'sotPitch, amplitude lr 0.03', method: sotPitch, settings: { lrAmplitude: 0.03 } },
+    {
+      name: "sotPitch, the target's envelope given (oracle, amplitudes fixed)",
+      method: sotPitch,
       settings: { startEnvelope: 'target', lrAmplitude: 0 },
     },
     {
@@ -860,6 +937,7 @@ function landscapeTable(seeds: readonly number[], grid: readonly number[], snr?:
     sotMethod('power', 'sot, frames |X|^2'),
     sotMethod('linear', 'sot, frames not centred', false),
     sotMethod('power', 'sot, frames not centred, |X|^2', false),
+    optionsMethod('sotPitch', 'sotPitch'),
   ];
   const tasks = seeds.map((seed) => harmonicTask(seed, 4096, 16000, snr));
   const body = losses.map((m) => {
@@ -911,7 +989,7 @@ function edgeTable(seeds: readonly number[], snr?: number): string {
 export const harmonicEstimationCase: ReproduceCase = {
   name: 'harmonic-estimation',
   summary:
-    'harmonic-tone f0 estimation by Adam through MSS, SOT, waveform MSE and the sinusoidal surrogate, 1-12 semitones',
+    'harmonic-tone f0 estimation by Adam through MSS, SOT, SOT along log frequency (sotPitch), waveform MSE and the sinusoidal surrogate, 1-12 semitones',
   trials: 'one harmonic target (f0, K, envelope) per seed, every start from it (default 4)',
   seed: "the first target's seed (default 1; trial i uses seed + i)",
   flags: [
@@ -924,10 +1002,15 @@ export const harmonicEstimationCase: ReproduceCase = {
     },
     { name: 'snr', kind: 'number', description: 'add white noise to the target at this SNR (dB)' },
     {
+      name: 'losses',
+      kind: 'string',
+      description: "only these losses, comma-separated (e.g. 'sotPitch,mss smooth'; default all)",
+    },
+    {
       name: 'ablation',
       kind: 'boolean',
       description:
-        'the investigation from +-12 st (learning rates, surrogate |z0|, SOT compression)',
+        "the investigation from +-12 st (learning rates, surrogate |z0|, SOT compression, sotPitch's choices)",
     },
   ],
   async run(options: ReproduceOptions) {
