@@ -21,7 +21,17 @@ function source(j: number, pad: number, length: number): number {
 /** The [items, T + 2 pad] padded signals of `x` ([items, T]), float64. */
 export function padSignals(x: Tensor, pad: number, mode: 'reflect' | 'constant'): Tensor {
   const [items, length] = x.shape as [number, number];
-  const d = dataOf(x);
+  return tensor(padRows(dataOf(x), items, length, pad, mode), [items, length + 2 * pad]);
+}
+
+/** {@link padSignals} on `items` contiguous rows of `length` samples: [items * (T + 2 pad)]. */
+export function padRows(
+  d: FloatArray,
+  items: number,
+  length: number,
+  pad: number,
+  mode: 'reflect' | 'constant',
+): Float64Array {
   const n = length + 2 * pad;
   const out = new Float64Array(items * n);
   for (let b = 0; b < items; b++) {
@@ -33,7 +43,7 @@ export function padSignals(x: Tensor, pad: number, mode: 'reflect' | 'constant')
       for (let j = pad + length; j < n; j++) out[dst + j] = d[src + source(j, pad, length)]!;
     }
   }
-  return tensor(out, [items, n]);
+  return out;
 }
 
 /**
