@@ -316,4 +316,106 @@
                 (v128.store (i32.add (local.get $g) (local.get $at)) (local.get $dd))))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $pairs)))
-    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+
+  ;; Issue 14: a filterbank as band ranges (src/scales/filterbank.ts) on rows of magnitudes. Band b
+  ;; has the weights w[o_b .. o_(b+1)) (float64 at $w) on the bins s_b, s_b + 1, ...; $idx holds
+  ;; s_0 .. s_(nb-1), then o_0 .. o_nb (i32). Two rows at a time (one per lane; a last row alone
+  ;; in both lanes, stored once), each summed in the order of src/scales/filterbank.ts, so the
+  ;; numbers are those of its JavaScript functions to the last bit.
+  ;; `bands`: out[r nb + b] = sum_j w[o_b + j] mag[r bins + s_b + j] (rows x nb values).
+  (func (export "bands") (param $w i32) (param $idx i32) (param $nb i32) (param $bins i32)
+    (param $mag i32) (param $rows i32) (param $out i32)
+    (local $r i32) (local $b i32) (local $m0 i32) (local $m1 i32) (local $p i32) (local $e i32)
+    (local $two i32) (local $acc v128)
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        ;; the second lane's row: r + 1, or r again for a last row alone
+        (local.set $two (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)))
+        (local.set $b (i32.const 0))
+        (block $bdone
+          (loop $band
+            (br_if $bdone (i32.ge_u (local.get $b) (local.get $nb)))
+            (local.set $m0
+              (i32.add (local.get $mag)
+                (i32.shl
+                  (i32.add (i32.mul (local.get $r) (local.get $bins))
+                    (i32.load (i32.add (local.get $idx) (i32.shl (local.get $b) (i32.const 2)))))
+                  (i32.const 3))))
+            (local.set $m1
+              (i32.add (local.get $m0) (i32.shl (i32.mul (local.get $two) (local.get $bins)) (i32.const 3))))
+            (local.set $e (i32.add (local.get $idx) (i32.shl (i32.add (local.get $nb) (local.get $b)) (i32.const 2))))
+            (local.set $p (i32.add (local.get $w) (i32.shl (i32.load (local.get $e)) (i32.const 3))))
+            (local.set $e (i32.add (local.get $w) (i32.shl (i32.load offset=4 (local.get $e)) (i32.const 3))))
+            (local.set $acc (v128.const i64x2 0 0))
+            (block $jdone
+              (loop $j
+                (br_if $jdone (i32.ge_u (local.get $p) (local.get $e)))
+                (local.set $acc
+                  (f64x2.add (local.get $acc)
+                    (f64x2.mul (v128.load64_splat (local.get $p))
+                      (v128.load64_lane 1 (local.get $m1) (v128.load64_zero (local.get $m0))))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $m0 (i32.add (local.get $m0) (i32.const 8)))
+                (local.set $m1 (i32.add (local.get $m1) (i32.const 8)))
+                (br $j)))
+            (local.set $p (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $nb)) (local.get $b)) (i32.const 3))))
+            (v128.store64_lane 0 (local.get $p) (local.get $acc))
+            (if (local.get $two)
+              (then (v128.store64_lane 1 (i32.add (local.get $p) (i32.shl (local.get $nb) (i32.const 3))) (local.get $acc))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $band)))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $row))))
+
+  ;; `bandsT`, the transpose: out[r bins + k] = sum_b g[r nb + b] W[b, k] (rows x bins values,
+  ;; overwritten), each band's range added in band order. (The JavaScript function skips bands
+  ;; whose g is 0; adding 0 w changes no sum, as no sum is -0.)
+  (func (export "bandsT") (param $w i32) (param $idx i32) (param $nb i32) (param $bins i32)
+    (param $g i32) (param $rows i32) (param $out i32)
+    (local $r i32) (local $b i32) (local $o0 i32) (local $o1 i32) (local $p i32) (local $e i32)
+    (local $two i32) (local $gv v128) (local $v v128)
+    (memory.fill (local.get $out) (i32.const 0)
+      (i32.shl (i32.mul (local.get $rows) (local.get $bins)) (i32.const 3)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $two (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)))
+        (local.set $b (i32.const 0))
+        (block $bdone
+          (loop $band
+            (br_if $bdone (i32.ge_u (local.get $b) (local.get $nb)))
+            (local.set $p (i32.add (local.get $g) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $nb)) (local.get $b)) (i32.const 3))))
+            ;; a last row alone: its g in both lanes, the second lane's sums (the same) stored over
+            ;; the first's
+            (local.set $gv
+              (v128.load64_lane 1 (i32.add (local.get $p) (i32.shl (i32.mul (local.get $two) (local.get $nb)) (i32.const 3)))
+                (v128.load64_zero (local.get $p))))
+            (local.set $o0
+              (i32.add (local.get $out)
+                (i32.shl
+                  (i32.add (i32.mul (local.get $r) (local.get $bins))
+                    (i32.load (i32.add (local.get $idx) (i32.shl (local.get $b) (i32.const 2)))))
+                  (i32.const 3))))
+            (local.set $o1
+              (i32.add (local.get $o0) (i32.shl (i32.mul (local.get $two) (local.get $bins)) (i32.const 3))))
+            (local.set $e (i32.add (local.get $idx) (i32.shl (i32.add (local.get $nb) (local.get $b)) (i32.const 2))))
+            (local.set $p (i32.add (local.get $w) (i32.shl (i32.load (local.get $e)) (i32.const 3))))
+            (local.set $e (i32.add (local.get $w) (i32.shl (i32.load offset=4 (local.get $e)) (i32.const 3))))
+            (block $jdone
+              (loop $j
+                (br_if $jdone (i32.ge_u (local.get $p) (local.get $e)))
+                (local.set $v
+                  (f64x2.add (v128.load64_lane 1 (local.get $o1) (v128.load64_zero (local.get $o0)))
+                    (f64x2.mul (local.get $gv) (v128.load64_splat (local.get $p)))))
+                (v128.store64_lane 0 (local.get $o0) (local.get $v))
+                (v128.store64_lane 1 (local.get $o1) (local.get $v))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $o0 (i32.add (local.get $o0) (i32.const 8)))
+                (local.set $o1 (i32.add (local.get $o1) (i32.const 8)))
+                (br $j)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $band)))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $row)))))

@@ -8,9 +8,11 @@
 import { compileWasm } from '@losses/tensor/internal';
 import { logForm, type ResolvedCompression } from '../compression.js';
 import { logFormFactor } from '../compression-forms.js';
+import type { Filterbank } from '../scales/filterbank.js';
 import { WASM_BASE64 } from './module.js';
 
-interface Exports {
+/** The functions of wasm/mss.wat (pointers are byte offsets into the scale's memory). */
+export interface Exports {
   setTable(p: number): void;
   logs(
     kind: number,
@@ -42,6 +44,24 @@ interface Exports {
     eps: number,
     thr: number,
   ): number;
+  bands(
+    w: number,
+    idx: number,
+    nb: number,
+    bins: number,
+    x: number,
+    rows: number,
+    out: number,
+  ): void;
+  bandsT(
+    w: number,
+    idx: number,
+    nb: number,
+    bins: number,
+    g: number,
+    rows: number,
+    out: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -144,6 +164,10 @@ function writeLogTable(f: Float64Array, o: number): void {
 /** The loss loop of one scale, on the given memory (byte offsets into it). */
 export class MssWasm {
   private readonly ex: Exports;
+  /** The module's functions (for {@link WasmFilterbank}, which shares the instance). */
+  get exports(): Exports {
+    return this.ex;
+  }
   private readonly passes: Pass[];
   /**
    * Issue 14 (`breakdown`): each compression alone, weight 1, with the index of its log array
@@ -268,5 +292,52 @@ export class MssWasm {
       );
     });
     return sum;
+  }
+}
+
+/**
+ * Issue 14: a filterbank in a scale's memory, applied by the module (wasm/mss.wat `bands`,
+ * `bandsT`) with the numbers of src/scales/filterbank.ts's `applyFilterbank` and
+ * `applyFilterbankTranspose`, to the last bit.
+ */
+export class WasmFilterbank {
+  /** Values per row out of {@link WasmFilterbank.apply}. */
+  readonly bands: number;
+  readonly bins: number;
+  private readonly ex: Exports;
+  private readonly w: number;
+  private readonly idx: number;
+
+  /**
+   * @param reserve Reserves `doubles` float64 values of `memory` for good (WasmStft.reserve) and
+   *   returns their byte offset: the filterbank's weights and its ranges are written there.
+   */
+  constructor(
+    loss: MssWasm,
+    memory: WebAssembly.Memory,
+    reserve: (doubles: number) => number,
+    fb: Filterbank,
+  ) {
+    this.ex = loss.exports;
+    this.bands = fb.bands;
+    this.bins = fb.bins;
+    const nnz = fb.weights.length;
+    // The weights, then the starts and offsets as int32 (two per float64).
+    this.w = reserve(nnz + Math.ceil((2 * fb.bands + 1) / 2));
+    this.idx = this.w + 8 * nnz;
+    new Float64Array(memory.buffer, this.w, nnz).set(fb.weights);
+    const ints = new Int32Array(memory.buffer, this.idx, 2 * fb.bands + 1);
+    ints.set(fb.starts);
+    ints.set(fb.offsets, fb.bands);
+  }
+
+  /** S = M W^T: `rows` rows of `bins` values at byte offset `x` into rows x bands at `out`. */
+  apply(x: number, rows: number, out: number): void {
+    this.ex.bands(this.w, this.idx, this.bands, this.bins, x, rows, out);
+  }
+
+  /** dM = dS W: rows x bands at `g` into rows x bins at `out` (overwritten). */
+  transpose(g: number, rows: number, out: number): void {
+    this.ex.bandsT(this.w, this.idx, this.bands, this.bins, g, rows, out);
   }
 }

@@ -27,8 +27,7 @@ import {
   type MssEngine,
 } from '../engine.js';
 import type { MssConfig } from '../options.js';
-import { ValueStage } from '../value-stage.js';
-import { MssWasm, mssModule, TABLE_DOUBLES } from './kernel.js';
+import { MssWasm, mssModule, TABLE_DOUBLES, WasmFilterbank } from './kernel.js';
 import { ScaleStage } from './scale-stage.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
@@ -121,13 +120,15 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     const scales = cfgs.map((cfg, s): Scale => {
       const stft = new WasmStft(cfg.size, cfg.hop, cfg.window);
       const table = stft.reserve(TABLE_DOUBLES);
-      const values = new ValueStage(p.magnitude, p.filterbanks?.[s], cfg.bins);
+      const loss = new MssWasm(mod, stft.memory, table, config.compressions);
+      const fb = p.filterbanks?.[s];
+      const bank = fb && new WasmFilterbank(loss, stft.memory, (d) => stft.reserve(d), fb);
       return {
         cfg,
         framer: new Framer(cfg),
         stft,
-        loss: new MssWasm(mod, stft.memory, table, config.compressions),
-        stage: new ScaleStage(values, p.pad[s] ?? 0, config.padMode),
+        loss,
+        stage: new ScaleStage(p.magnitude, bank, cfg.bins, p.pad[s] ?? 0, config.padMode),
         loaded: undefined,
       };
     });

@@ -6,17 +6,20 @@
  * - Before the frames: the per-scale padding (signal-pad.ts, HiFi-GAN's reflect padding before a
  *   non-centred STFT), a JavaScript step on the signals; for the gradient, its adjoint folds the
  *   gradient w.r.t. the padded signals back onto the signals.
- * - Between the magnitudes |X| and the compressions: the value stage (value-stage.ts) V = S(|X|) F^T
- *   (magnitude form, sparse band-range filterbank), whose values the module's log and distance
- *   loops take in place of the magnitudes; for the gradient, dL/d|X| = (dL/dV) F * dS/d|X| into
- *   the region the adjoint STFT reads.
+ * - Between the magnitudes |X| and the compressions: the value stage of value-stage.ts,
+ *   V = S(|X|) F^T, whose values the module's log and distance loops take in place of the
+ *   magnitudes; for the gradient, dL/d|X| = (dL/dV) F * dS/d|X| into the region the adjoint STFT
+ *   reads. The magnitude form S is magnitude-forms.ts's (JavaScript, on the memory), the
+ *   band-range filterbank F and its transpose the module's `bands` and `bandsT` (kernel.ts
+ *   WasmFilterbank: the numbers of scales/filterbank.ts to the last bit, markedly faster).
  *
  * A scale without padding and with the identity stage does none of this: the pipeline then runs
  * as before issue 14 (the values are the magnitudes).
  */
 import type { FloatArray } from '@losses/tensor';
+import { applyMagnitudeForm, type MagnitudeForm } from '../magnitude-forms.js';
 import { addUnpadded, padRows } from '../signal-pad.js';
-import type { ValueStage } from '../value-stage.js';
+import type { WasmFilterbank } from './kernel.js';
 
 /** A batch of signals: `items` rows of `length` samples, contiguous. */
 export interface StageSignals {
@@ -27,27 +30,27 @@ export interface StageSignals {
 
 /** The perceptual steps of one scale (see the module comment). */
 export class ScaleStage {
+  /** True when the compared values are the magnitudes themselves. */
+  readonly identity: boolean;
+  /** Values per frame: the filterbank's bands, or the bins. */
+  readonly width: number;
+  /** Whether the stage has a magnitude form (which needs scratch and its derivative). */
+  readonly hasForm: boolean;
+
   constructor(
-    /** The value stage of the scale (magnitude form and filterbank). */
-    readonly values: ValueStage,
+    /** The magnitude form S. */
+    private readonly form: MagnitudeForm,
+    /** The scale's filterbank in its memory, if any. */
+    private readonly filterbank: WasmFilterbank | undefined,
+    /** Bins per frame (N/2 + 1). */
+    readonly bins: number,
     /** Samples of padding on each side of every item before the frames (0: none). */
     readonly pad: number,
     readonly padMode: 'reflect' | 'constant',
-  ) {}
-
-  /** True when the compared values are the magnitudes themselves. */
-  get identity(): boolean {
-    return this.values.identity;
-  }
-
-  /** Values per frame: the filterbank's bands, or the bins. */
-  get width(): number {
-    return this.values.width;
-  }
-
-  /** Whether the stage has a magnitude form (which needs scratch and its derivative). */
-  get hasForm(): boolean {
-    return this.values.hasForm;
+  ) {
+    this.hasForm = form.offset !== 0 || form.power !== 1;
+    this.identity = !this.hasForm && filterbank === undefined;
+    this.width = filterbank ? filterbank.bands : bins;
   }
 
   /** Samples per item that the STFT frames: the signals' `length` plus the padding. */
@@ -83,16 +86,16 @@ export class ScaleStage {
     form: number,
     deriv: number | undefined,
   ): void {
-    const n = rows * this.values.bins;
+    const n = rows * this.bins;
     const at = (p: number, len: number) => memory.subarray(p / 8, p / 8 + len);
-    const hasForm = this.values.hasForm;
-    this.values.forward(
-      at(mag, n),
-      rows,
-      at(val, rows * this.width),
-      hasForm ? at(form, n) : EMPTY,
-      hasForm && deriv !== undefined ? at(deriv, n) : undefined,
-    );
+    let src = mag;
+    if (this.hasForm) {
+      // Without a filterbank the form writes the values themselves.
+      src = this.filterbank ? form : val;
+      const d = deriv === undefined ? undefined : at(deriv, n);
+      applyMagnitudeForm(this.form, at(mag, n), n, at(src, n), d);
+    }
+    this.filterbank?.apply(src, rows, val);
   }
 
   /**
@@ -100,15 +103,14 @@ export class ScaleStage {
    * ([rows, width]) and the `deriv` of {@link ScaleStage.forward}.
    */
   backward(memory: Float64Array, dval: number, rows: number, deriv: number, dmag: number): void {
-    const n = rows * this.values.bins;
+    const n = rows * this.bins;
     const at = (p: number, len: number) => memory.subarray(p / 8, p / 8 + len);
-    this.values.backward(
-      at(dval, rows * this.width),
-      rows,
-      this.values.hasForm ? at(deriv, n) : EMPTY,
-      at(dmag, n),
-    );
+    if (this.filterbank) this.filterbank.transpose(dval, rows, dmag);
+    else at(dmag, n).set(at(dval, n));
+    if (this.hasForm) {
+      const d = at(dmag, n);
+      const dd = at(deriv, n);
+      for (let i = 0; i < n; i++) d[i]! *= dd[i]!;
+    }
   }
 }
-
-const EMPTY = new Float64Array(0);
