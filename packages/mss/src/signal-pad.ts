@@ -24,23 +24,29 @@ export function padSignals(x: Tensor, pad: number, mode: 'reflect' | 'constant')
   return tensor(padRows(dataOf(x), items, length, pad, mode), [items, length + 2 * pad]);
 }
 
-/** {@link padSignals} on `items` contiguous rows of `length` samples: [items * (T + 2 pad)]. */
+/**
+ * {@link padSignals} on `items` contiguous rows of `length` samples: [items * (T + 2 pad)], into
+ * `out` when given (every value written).
+ */
 export function padRows(
   d: FloatArray,
   items: number,
   length: number,
   pad: number,
   mode: 'reflect' | 'constant',
+  out: Float64Array = new Float64Array(items * (length + 2 * pad)),
 ): Float64Array {
   const n = length + 2 * pad;
-  const out = new Float64Array(items * n);
   for (let b = 0; b < items; b++) {
     const src = b * length;
     const dst = b * n;
-    for (let i = 0; i < length; i++) out[dst + pad + i] = d[src + i]!;
+    out.set(d.subarray(src, src + length), dst + pad);
     if (mode === 'reflect') {
       for (let j = 0; j < pad; j++) out[dst + j] = d[src + source(j, pad, length)]!;
       for (let j = pad + length; j < n; j++) out[dst + j] = d[src + source(j, pad, length)]!;
+    } else {
+      out.fill(0, dst, dst + pad);
+      out.fill(0, dst + pad + length, dst + n);
     }
   }
   return out;

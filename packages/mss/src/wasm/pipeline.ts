@@ -194,9 +194,17 @@ export class WasmEngine implements MssEngine<WasmTarget> {
    * offset `sig` (from a layout).
    */
   private load(sc: Scale, x: Signals, sig: number): Framed {
-    const p = sc.stage.padded(x);
-    const plen = sc.framer.paddedLength(p.length);
-    const into = sc.stft.f64(0).subarray(sig / 8, sig / 8 + p.items * plen);
+    const st = sc.stage;
+    const n = st.framedLength(x.length);
+    const plen = sc.framer.paddedLength(n);
+    const into = sc.stft.f64(0).subarray(sig / 8, sig / 8 + x.items * plen);
+    if (st.pad > 0 && plen === n && !sc.cfg.center) {
+      // Frames that take the padded signals as they are (HiFi-GAN's): padded into the memory.
+      st.padded(x, into);
+      const frames = sc.framer.frameCount(n);
+      return { batch: x.items, length: n, frames, paddedLength: n, left: 0, padded: into };
+    }
+    const p = st.padded(x);
     return sc.framer.frame(p.data, p.items, p.length, into);
   }
 
@@ -537,9 +545,13 @@ export class WasmEngine implements MssEngine<WasmTarget> {
       const floor = c.magnitudeEps ?? 0;
       sc.stft.backwardAt(spec, magE, dmag, frames, est.items * frames, plen, floor, gp);
       if (grad.acc && st.pad > 0) {
-        // Issue 14: the gradient w.r.t. the padded signals, folded back onto the signals.
-        const padded = new Float64Array(est.items * st.framedLength(est.length));
-        sc.framer.addUnpadded(fe, gpView, padded);
+        // Issue 14: the gradient w.r.t. the padded signals, folded back onto the signals (through
+        // the framer's padding first, unless it has none).
+        let padded = gpView;
+        if (fe.left !== 0 || fe.paddedLength !== fe.length) {
+          padded = new Float64Array(est.items * fe.length);
+          sc.framer.addUnpadded(fe, gpView, padded);
+        }
         st.addUnpadded(padded, est.items, est.length, grad.acc);
       } else if (grad.acc) sc.framer.addUnpadded(fe, gpView, grad.acc);
       else grad.last = gpView;

@@ -58,10 +58,13 @@ export class ScaleStage {
     return length + 2 * this.pad;
   }
 
-  /** The signals the STFT frames: `x` padded on each side (x itself without padding). */
-  padded(x: StageSignals): StageSignals {
+  /**
+   * The signals the STFT frames: `x` padded on each side (x itself without padding), into `out`
+   * when given ([items, framedLength]).
+   */
+  padded(x: StageSignals, out?: Float64Array): StageSignals {
     if (this.pad === 0) return x;
-    const data = padRows(x.data, x.items, x.length, this.pad, this.padMode);
+    const data = padRows(x.data, x.items, x.length, this.pad, this.padMode, out);
     return { data, items: x.items, length: this.framedLength(x.length) };
   }
 
