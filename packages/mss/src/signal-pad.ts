@@ -69,7 +69,12 @@ export function addUnpadded(
     const src = b * n;
     const dst = b * length;
     if (mode === 'reflect') {
-      for (let j = 0; j < n; j++) out[dst + source(j, pad, length)]! += g[src + j]!;
+      // out[source(j)] += g[j] for j = 0 .. n - 1, in that order (the left mirror, the signal,
+      // the right mirror), without the per-sample branches of source().
+      for (let j = 0; j < pad; j++) out[dst + pad - j]! += g[src + j]!;
+      for (let i = 0; i < length; i++) out[dst + i]! += g[src + pad + i]!;
+      for (let j = pad + length; j < n; j++)
+        out[dst + 2 * (length - 1) - (j - pad)]! += g[src + j]!;
     } else {
       for (let i = 0; i < length; i++) out[dst + i]! += g[src + pad + i]!;
     }

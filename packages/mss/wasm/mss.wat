@@ -27,7 +27,8 @@
 
   ;; The region (16-byte aligned): at 0 the log table, 128 subintervals of 32 bytes (c, 1/c,
   ;; log c, unused), which src/wasm/kernel.ts writes; at 4096 the constants below, written here;
-  ;; at 4352 the splatted parameters of the running call (160 bytes).
+  ;; at 4352 the splatted parameters of the running call (160 bytes); at 4512 the magnitude form's
+  ;; offset (16 bytes).
   (global $table (mut i32) (i32.const 0))
   (func (export "setTable") (param $p i32)
     (global.set $table (local.get $p))
@@ -418,4 +419,59 @@
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $band)))
         (local.set $r (i32.add (local.get $r) (i32.const 2)))
-        (br $row)))))
+        (br $row))))
+
+  ;; Issue 14: the magnitude form of src/magnitude-forms.ts on n magnitudes m at $x, into $out
+  ;; (and with $grad its derivative into $d): q = m m + offset; $square: S = q, dS/dm = 2 m;
+  ;; else S = sqrt(q), dS/dm = m / S. The same operations, so the same numbers, as there (every
+  ;; one correctly rounded). The offset's splat goes through the region (see above) at 4512.
+  (func (export "form") (param $x i32) (param $n i32) (param $out i32) (param $d i32)
+    (param $offset f64) (param $square i32) (param $grad i32)
+    (local $i i32) (local $at i32) (local $tail i32) (local $off v128) (local $m v128)
+    (local $q v128) (local $dv v128)
+    (v128.store offset=4512 (global.get $table) (f64x2.splat (local.get $offset)))
+    (local.set $off (v128.load offset=4512 (global.get $table)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $tail (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+        (if (local.get $tail)
+          (then (local.set $m (v128.load64_splat (i32.add (local.get $x) (local.get $at)))))
+          (else (local.set $m (v128.load (i32.add (local.get $x) (local.get $at))))))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $m) (local.get $m)) (local.get $off)))
+        (if (local.get $square)
+          (then (local.set $dv (f64x2.add (local.get $m) (local.get $m))))
+          (else
+            (local.set $q (f64x2.sqrt (local.get $q)))
+            (local.set $dv (f64x2.div (local.get $m) (local.get $q)))))
+        (if (local.get $tail)
+          (then
+            (v128.store64_lane 0 (i32.add (local.get $out) (local.get $at)) (local.get $q))
+            (if (local.get $grad)
+              (then (v128.store64_lane 0 (i32.add (local.get $d) (local.get $at)) (local.get $dv)))))
+          (else
+            (v128.store (i32.add (local.get $out) (local.get $at)) (local.get $q))
+            (if (local.get $grad)
+              (then (v128.store (i32.add (local.get $d) (local.get $at)) (local.get $dv))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs))))
+
+  ;; y[i] = y[i] e[i] for i < n (the chain rule through the magnitude form).
+  (func (export "mul") (param $y i32) (param $e i32) (param $n i32)
+    (local $i i32) (local $at i32)
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (v128.store (i32.add (local.get $y) (local.get $at))
+          (f64x2.mul (v128.load (i32.add (local.get $y) (local.get $at)))
+            (v128.load (i32.add (local.get $e) (local.get $at)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store (i32.add (local.get $y) (local.get $at))
+          (f64.mul (f64.load (i32.add (local.get $y) (local.get $at)))
+            (f64.load (i32.add (local.get $e) (local.get $at)))))))))

@@ -8,6 +8,7 @@
 import { compileWasm } from '@losses/tensor/internal';
 import { logForm, type ResolvedCompression } from '../compression.js';
 import { logFormFactor } from '../compression-forms.js';
+import type { MagnitudeForm } from '../magnitude-forms.js';
 import type { Filterbank } from '../scales/filterbank.js';
 import { WASM_BASE64 } from './module.js';
 
@@ -62,6 +63,16 @@ export interface Exports {
     rows: number,
     out: number,
   ): void;
+  form(
+    x: number,
+    n: number,
+    out: number,
+    d: number,
+    offset: number,
+    square: number,
+    grad: number,
+  ): void;
+  mul(y: number, e: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -136,7 +147,7 @@ function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
  * Float64 values of the region the module works in (wasm/mss.wat): the log table (c, 1/c and
  * log c for 128 subintervals, 32 bytes each), the module's constants and its parameters.
  */
-export const TABLE_DOUBLES = 564;
+export const TABLE_DOUBLES = 566;
 
 /**
  * The log table at f[o]: subinterval i holds the x whose high word lies in
@@ -208,6 +219,20 @@ export class MssWasm {
   logs(j: number, x: number, n: number, y: number): void {
     const p = this.passes[j]!;
     this.ex.logs(p.kind, x, n, y, p.b, p.c, p.eps, p.thr);
+  }
+
+  /**
+   * Issue 14: the magnitude form S (magnitude-forms.ts, not the identity) of `n` magnitudes at
+   * byte offset `x` into `out`, and with `deriv` dS/dm there: applyMagnitudeForm's numbers.
+   */
+  magnitudeForm(form: MagnitudeForm, x: number, n: number, out: number, deriv?: number): void {
+    const square = form.power === 2 ? 1 : 0;
+    this.ex.form(x, n, out, deriv ?? 0, form.offset, square, deriv === undefined ? 0 : 1);
+  }
+
+  /** y[i] *= e[i] for i < n (byte offsets). */
+  multiply(y: number, e: number, n: number): void {
+    this.ex.mul(y, e, n);
   }
 
   /**

@@ -128,7 +128,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
         framer: new Framer(cfg),
         stft,
         loss,
-        stage: new ScaleStage(p.magnitude, bank, cfg.bins, p.pad[s] ?? 0, config.padMode),
+        stage: new ScaleStage(loss, p.magnitude, bank, cfg.bins, p.pad[s] ?? 0, config.padMode),
         loaded: undefined,
       };
     });
@@ -260,8 +260,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
         const f = this.load(sc, part, sig);
         this.magnitudes(sc, f, sig, spec, magAt);
         const at = st.identity ? magAt : valAt;
-        if (!st.identity)
-          st.forward(sc.stft.f64(0), magAt, items * frames, valAt, formAt, undefined);
+        if (!st.identity) st.forward(magAt, items * frames, valAt, formAt, undefined);
         logAt.forEach((l, j) => {
           sc.loss.logs(j, at, count, l);
         });
@@ -490,7 +489,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
       else {
         // The target's magnitudes go where the estimate's will (tItems <= items), then its values.
         this.magnitudes(sc, ft, sigT, spec, magE);
-        st.forward(sc.stft.f64(0), magE, tItems * frames, magT, form, undefined);
+        st.forward(magE, tItems * frames, magT, form, undefined);
       }
       logT.forEach((l, j) => {
         sc.loss.logs(j, magT, tItems * mw, l);
@@ -498,7 +497,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     }
     this.magnitudes(sc, fe, sigE, spec, magE);
     if (!st.identity) {
-      st.forward(sc.stft.f64(0), magE, est.items * frames, valE, form, grad ? deriv : undefined);
+      st.forward(magE, est.items * frames, valE, form, grad ? deriv : undefined);
     }
     logE.forEach((l, j) => {
       sc.loss.logs(j, valE, countW, l);

@@ -9,17 +9,18 @@
  * - Between the magnitudes |X| and the compressions: the value stage of value-stage.ts,
  *   V = S(|X|) F^T, whose values the module's log and distance loops take in place of the
  *   magnitudes; for the gradient, dL/d|X| = (dL/dV) F * dS/d|X| into the region the adjoint STFT
- *   reads. The magnitude form S is magnitude-forms.ts's (JavaScript, on the memory), the
- *   band-range filterbank F and its transpose the module's `bands` and `bandsT` (kernel.ts
- *   WasmFilterbank: the numbers of scales/filterbank.ts to the last bit, markedly faster).
+ *   reads. The magnitude form S (the module's `form`, the numbers of magnitude-forms.ts), the
+ *   band-range filterbank F and its transpose (the module's `bands` and `bandsT`, kernel.ts
+ *   WasmFilterbank: the numbers of scales/filterbank.ts) are the JavaScript engine's to the last
+ *   bit, markedly faster.
  *
  * A scale without padding and with the identity stage does none of this: the pipeline then runs
  * as before issue 14 (the values are the magnitudes).
  */
 import type { FloatArray } from '@losses/tensor';
-import { applyMagnitudeForm, type MagnitudeForm } from '../magnitude-forms.js';
+import type { MagnitudeForm } from '../magnitude-forms.js';
 import { addUnpadded, padRows } from '../signal-pad.js';
-import type { WasmFilterbank } from './kernel.js';
+import type { MssWasm, WasmFilterbank } from './kernel.js';
 
 /** A batch of signals: `items` rows of `length` samples, contiguous. */
 export interface StageSignals {
@@ -38,6 +39,8 @@ export class ScaleStage {
   readonly hasForm: boolean;
 
   constructor(
+    /** The scale's module instance (its magnitude form). */
+    private readonly loss: MssWasm,
     /** The magnitude form S. */
     private readonly form: MagnitudeForm,
     /** The scale's filterbank in its memory, if any. */
@@ -77,26 +80,16 @@ export class ScaleStage {
   }
 
   /**
-   * The values of `rows` rows of magnitudes at byte offset `mag` of `memory` into byte offset
+   * The values of `rows` rows of magnitudes at byte offset `mag` of the memory into byte offset
    * `val` ([rows, width]); `form` (byte offset of rows x bins scratch) and, for the gradient,
    * `deriv` (rows x bins: dS/d|X|) are used only with a magnitude form.
    */
-  forward(
-    memory: Float64Array,
-    mag: number,
-    rows: number,
-    val: number,
-    form: number,
-    deriv: number | undefined,
-  ): void {
-    const n = rows * this.bins;
-    const at = (p: number, len: number) => memory.subarray(p / 8, p / 8 + len);
+  forward(mag: number, rows: number, val: number, form: number, deriv: number | undefined): void {
     let src = mag;
     if (this.hasForm) {
       // Without a filterbank the form writes the values themselves.
       src = this.filterbank ? form : val;
-      const d = deriv === undefined ? undefined : at(deriv, n);
-      applyMagnitudeForm(this.form, at(mag, n), n, at(src, n), d);
+      this.loss.magnitudeForm(this.form, mag, rows * this.bins, src, deriv);
     }
     this.filterbank?.apply(src, rows, val);
   }
@@ -110,10 +103,6 @@ export class ScaleStage {
     const at = (p: number, len: number) => memory.subarray(p / 8, p / 8 + len);
     if (this.filterbank) this.filterbank.transpose(dval, rows, dmag);
     else at(dmag, n).set(at(dval, n));
-    if (this.hasForm) {
-      const d = at(dmag, n);
-      const dd = at(deriv, n);
-      for (let i = 0; i < n; i++) d[i]! *= dd[i]!;
-    }
+    if (this.hasForm) this.loss.multiply(dmag, deriv, n);
   }
 }
