@@ -19,8 +19,6 @@ export class ValueStage {
   readonly width: number;
   /** True when V = |X| (no form, no filterbank). */
   readonly identity: boolean;
-  /** True when S is not |X| itself (offset or power): forward needs scratch, backward `deriv`. */
-  readonly hasForm: boolean;
   private readonly formIsIdentity: boolean;
 
   constructor(
@@ -30,7 +28,6 @@ export class ValueStage {
   ) {
     this.width = filterbank ? filterbank.bands : bins;
     this.formIsIdentity = form.offset === 0 && form.power === 1;
-    this.hasForm = !this.formIsIdentity;
     this.identity = this.formIsIdentity && filterbank === undefined;
   }
 
