@@ -6,8 +6,8 @@
  *   distances and spectral convergence in JavaScript, the gradient w.r.t. the estimate and the
  *   target.
  * - `WasmEngine` (wasm/pipeline.ts): the default path where it serves (l1 and l2sq without
- *   spectral convergence, the estimate's gradient: the presets standard, smooth and ddsp): frames,
- *   spectra, compressions, distance and adjoint STFT in WebAssembly memory.
+ *   spectral convergence, the estimate's gradient: the presets standard, smooth, ddsp, hifigan and
+ *   dac): frames, spectra, compressions, distance and adjoint STFT in WebAssembly memory.
  *
  * The kernel (kernel.ts) validates, chooses and builds only the engine it uses; an engine answers
  * null where it cannot serve a call (a target whose gradient is wanted, work too large for a
@@ -26,8 +26,8 @@
  *   item's [frames, bins] magnitudes, backward its transpose F^T on dL/dM. In the JavaScript
  *   engine that is the spectrogram step of a scale (`JsEngine.scaleOf` for the target,
  *   `JsEngine.evaluate`'s magnitudes for the estimate: the compared values get `width` bands
- *   instead of `bins`); the WebAssembly engine declines such configurations (`WasmEngine.serves`)
- *   until it has a kernel for them.
+ *   instead of `bins`); in the WebAssembly engine the same value stage runs on the scale's memory
+ *   between the magnitudes and the log and distance loops (wasm/scale-stage.ts).
  * - A distance between frames is a distance whose value and gradients for one item at one scale
  *   take the item's [frames, width] values: the Wasserstein distance per frame
  *   (wasserstein-distance.ts, `JsEngine.compare`) is one; `WasmEngine.serves` declines it, so it
@@ -57,7 +57,7 @@ export interface Evaluation {
   /** d(sum_b itemWeight * L_b)/d(target), shape and dtype of the target (items of the target). */
   targetGrad?: Tensor;
   /**
-   * With `terms` requested (issue 14, JavaScript engine): every item's unweighted term,
+   * With `terms` requested (issue 14): every item's unweighted term,
    * [items, scales, compressions + 1] (the last: the spectral convergence), 0 for a weight 0.
    */
   terms?: Float64Array;

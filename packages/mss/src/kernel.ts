@@ -194,7 +194,7 @@ export class MssKernel {
     const request = { grad: wantGrad, targetGrad: wantTargetGrad, itemWeight, terms };
     const e = this.weighted(est);
     let r: Evaluation | null = null;
-    if (target.wasm !== undefined && !terms) {
+    if (target.wasm !== undefined) {
       // null: too large for the WebAssembly memory even one item at a time; JavaScript below.
       r = this.wasmEngine!.evaluate(e, target.wasm, request);
     }

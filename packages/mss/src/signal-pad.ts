@@ -21,19 +21,35 @@ function source(j: number, pad: number, length: number): number {
 /** The [items, T + 2 pad] padded signals of `x` ([items, T]), float64. */
 export function padSignals(x: Tensor, pad: number, mode: 'reflect' | 'constant'): Tensor {
   const [items, length] = x.shape as [number, number];
-  const d = dataOf(x);
+  return tensor(padRows(dataOf(x), items, length, pad, mode), [items, length + 2 * pad]);
+}
+
+/**
+ * {@link padSignals} on `items` contiguous rows of `length` samples: [items * (T + 2 pad)], into
+ * `out` when given (every value written).
+ */
+export function padRows(
+  d: FloatArray,
+  items: number,
+  length: number,
+  pad: number,
+  mode: 'reflect' | 'constant',
+  out: Float64Array = new Float64Array(items * (length + 2 * pad)),
+): Float64Array {
   const n = length + 2 * pad;
-  const out = new Float64Array(items * n);
   for (let b = 0; b < items; b++) {
     const src = b * length;
     const dst = b * n;
-    for (let i = 0; i < length; i++) out[dst + pad + i] = d[src + i]!;
+    out.set(d.subarray(src, src + length), dst + pad);
     if (mode === 'reflect') {
       for (let j = 0; j < pad; j++) out[dst + j] = d[src + source(j, pad, length)]!;
       for (let j = pad + length; j < n; j++) out[dst + j] = d[src + source(j, pad, length)]!;
+    } else {
+      out.fill(0, dst, dst + pad);
+      out.fill(0, dst + pad + length, dst + n);
     }
   }
-  return tensor(out, [items, n]);
+  return out;
 }
 
 /**
@@ -53,7 +69,12 @@ export function addUnpadded(
     const src = b * n;
     const dst = b * length;
     if (mode === 'reflect') {
-      for (let j = 0; j < n; j++) out[dst + source(j, pad, length)]! += g[src + j]!;
+      // out[source(j)] += g[j] for j = 0 .. n - 1, in that order (the left mirror, the signal,
+      // the right mirror), without the per-sample branches of source().
+      for (let j = 0; j < pad; j++) out[dst + pad - j]! += g[src + j]!;
+      for (let i = 0; i < length; i++) out[dst + i]! += g[src + pad + i]!;
+      for (let j = pad + length; j < n; j++)
+        out[dst + 2 * (length - 1) - (j - pad)]! += g[src + j]!;
     } else {
       for (let i = 0; i < length; i++) out[dst + i]! += g[src + pad + i]!;
     }

@@ -8,8 +8,10 @@
 ;; A log-type compression is p(v) = A log(u(v)), by `kind`:
 ;;   0: u(v) = b + c v, p'(v) = A c / u(v)  (log: A = 1, b = eps, c = 1; db: A = 20 / ln 10,
 ;;      b = eps, c = 1)
-;;   1: safeLog, u(v) = v for v > 0 and eps otherwise, p'(v) = 1 / v for v > 0, else 0 (A = 1,
-;;      called with b = 0, c = 1)
+;;   1: a floored log, u(v) = v for v >= thr and eps otherwise, p'(v) = A / v for v >= thr, else 0
+;;      (called with b = 0, c = 1): DDSP's safeLog with thr = the smallest subnormal (v >= thr is
+;;      v > 0) and A = 1; the clamped log(max(v, eps)) of HiFi-GAN and DAC with thr = eps (the
+;;      gradient passes at v = eps, as torch's clamp backward)
 ;;   3: log1p, as 0 with b = 1, c = gamma, and log u corrected for the rounding of u = 1 + c v
 ;;      (so log1p of tiny c v is c v, not 0)
 ;; `logs` computes log u of a spectrogram (the target's once when it is fixed), and `fused` the
@@ -25,7 +27,8 @@
 
   ;; The region (16-byte aligned): at 0 the log table, 128 subintervals of 32 bytes (c, 1/c,
   ;; log c, unused), which src/wasm/kernel.ts writes; at 4096 the constants below, written here;
-  ;; at 4352 the splatted parameters of the running call (144 bytes).
+  ;; at 4352 the splatted parameters of the running call (160 bytes); at 4512 the magnitude form's
+  ;; offset (16 bytes).
   (global $table (mut i32) (i32.const 0))
   (func (export "setTable") (param $p i32)
     (global.set $table (local.get $p))
@@ -48,19 +51,20 @@
 
   ;; Splats the parameters into the region (see above).
   (func $params (param $tb i32) (param $kind i32) (param $a f64) (param $b f64) (param $c f64)
-    (param $eps f64) (param $weight f64) (param $wlin f64) (param $wlog f64)
+    (param $eps f64) (param $weight f64) (param $wlin f64) (param $wlog f64) (param $thr f64)
     (v128.store offset=4352 (local.get $tb) (f64x2.splat (local.get $a)))
     (v128.store offset=4368 (local.get $tb) (f64x2.splat (local.get $b)))
     (v128.store offset=4384 (local.get $tb) (f64x2.splat (local.get $c)))
     (v128.store offset=4400 (local.get $tb) (f64x2.splat (local.get $eps)))
     (v128.store offset=4416 (local.get $tb) (f64x2.splat (f64.mul (local.get $a) (local.get $c))))
     (v128.store offset=4432 (local.get $tb) (f64x2.splat (local.get $weight)))
-    ;; kinds 0 and 3: every lane has u = b + c v (all ones); kind 1: only positive ones (from the
-    ;; data).
+    ;; kinds 0 and 3: every lane has u = b + c v (all ones); kind 1: only those with v >= thr
+    ;; (from the data).
     (v128.store offset=4448 (local.get $tb)
       (i8x16.splat (select (i32.const -1) (i32.const 0) (i32.ne (local.get $kind) (i32.const 1)))))
     (v128.store offset=4464 (local.get $tb) (f64x2.splat (local.get $wlin)))
-    (v128.store offset=4480 (local.get $tb) (f64x2.splat (local.get $wlog))))
+    (v128.store offset=4480 (local.get $tb) (f64x2.splat (local.get $wlog)))
+    (v128.store offset=4496 (local.get $tb) (f64x2.splat (local.get $thr))))
 
   ;; y[i] = log u(x[i]) for i < n ($x and $y float64 arrays; $y may be $x), two at a time, a last
   ;; element alone in both lanes.
@@ -75,9 +79,9 @@
   ;; without cancellation. Lanes that are not positive normal finite numbers (0, subnormal, inf,
   ;; NaN) go to the imported Math.log. Within 1 ulp of Math.log (tested).
   (func (export "logs") (param $kind i32) (param $x i32) (param $n i32) (param $y i32)
-    (param $b f64) (param $c f64) (param $eps f64)
+    (param $b f64) (param $c f64) (param $eps f64) (param $thr f64)
     (local $i i32) (local $at i32) (local $tb i32) (local $a0 i32) (local $a1 i32)
-    (local $vb v128) (local $vc v128) (local $ve v128) (local $all v128)
+    (local $vb v128) (local $vc v128) (local $ve v128) (local $all v128) (local $vt v128)
     (local $min v128) (local $inf v128) (local $off v128) (local $expmask v128)
     (local $idxmask v128) (local $ln2hi v128) (local $ln2lo v128)
     (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128)
@@ -87,11 +91,12 @@
     (local $zero v128)
     (local.set $tb (global.get $table))
     (call $params (local.get $tb) (local.get $kind) (f64.const 1) (local.get $b) (local.get $c)
-      (local.get $eps) (f64.const 0) (f64.const 0) (f64.const 0))
+      (local.get $eps) (f64.const 0) (f64.const 0) (f64.const 0) (local.get $thr))
     (local.set $vb (v128.load offset=4368 (local.get $tb)))
     (local.set $vc (v128.load offset=4384 (local.get $tb)))
     (local.set $ve (v128.load offset=4400 (local.get $tb)))
     (local.set $all (v128.load offset=4448 (local.get $tb)))
+    (local.set $vt (v128.load offset=4496 (local.get $tb)))
     (local.set $min (v128.load offset=4128 (local.get $tb)))
     (local.set $inf (v128.load offset=4144 (local.get $tb)))
     (local.set $off (v128.load offset=4160 (local.get $tb)))
@@ -121,7 +126,7 @@
           (v128.bitselect
             (f64x2.add (local.get $vb) (f64x2.mul (local.get $vc) (local.get $xv)))
             (local.get $ve)
-            (v128.or (local.get $all) (f64x2.gt (local.get $xv) (v128.const f64x2 0 0)))))
+            (v128.or (local.get $all) (f64x2.ge (local.get $xv) (local.get $vt)))))
         (if (i64x2.all_true
               (v128.and (f64x2.ge (local.get $u) (local.get $min)) (f64x2.lt (local.get $u) (local.get $inf))))
           (then
@@ -193,10 +198,10 @@
   (func (export "fused") (param $kind i32) (param $squared i32) (param $grad i32) (param $add i32)
     (param $x i32) (param $t i32) (param $lx i32) (param $lt i32) (param $n i32) (param $g i32)
     (param $wlin f64) (param $wlog f64) (param $weight f64) (param $a f64) (param $b f64)
-    (param $c f64) (param $eps f64) (result f64)
+    (param $c f64) (param $eps f64) (param $thr f64) (result f64)
     (local $i i32) (local $at i32) (local $tb i32) (local $tail i32)
     (local $va v128) (local $vb v128) (local $vc v128) (local $ve v128) (local $vac v128)
-    (local $vw v128) (local $all v128) (local $vwl v128) (local $vwg v128) (local $one v128)
+    (local $vw v128) (local $all v128) (local $vt v128) (local $vwl v128) (local $vwg v128) (local $one v128)
     (local $sign v128)
     (local $lane v128) (local $acc v128) (local $xv v128) (local $pos v128) (local $d v128)
     (local $d1 v128) (local $s1 v128) (local $dy v128) (local $dd v128) (local $ue v128)
@@ -204,7 +209,7 @@
     (call $params (local.get $tb) (local.get $kind) (local.get $a) (local.get $b) (local.get $c)
       (local.get $eps)
       (select (f64.mul (f64.const 2) (local.get $weight)) (local.get $weight) (local.get $squared))
-      (local.get $wlin) (local.get $wlog))
+      (local.get $wlin) (local.get $wlog) (local.get $thr))
     (local.set $va (v128.load offset=4352 (local.get $tb)))
     (local.set $vb (v128.load offset=4368 (local.get $tb)))
     (local.set $vc (v128.load offset=4384 (local.get $tb)))
@@ -212,6 +217,7 @@
     (local.set $vac (v128.load offset=4416 (local.get $tb)))
     (local.set $vw (v128.load offset=4432 (local.get $tb)))
     (local.set $all (v128.load offset=4448 (local.get $tb)))
+    (local.set $vt (v128.load offset=4496 (local.get $tb)))
     (local.set $vwl (v128.load offset=4464 (local.get $tb)))
     (local.set $vwg (v128.load offset=4480 (local.get $tb)))
     (local.set $one (v128.load offset=4096 (local.get $tb)))
@@ -250,8 +256,8 @@
             (local.set $d (v128.and (f64x2.mul (local.get $va) (local.get $d)) (local.get $lane)))
             (if (local.get $grad)
               (then
-                ;; p'(x) = dy / u(x) with dy = A c, or 0 where safeLog's x <= 0
-                (local.set $pos (v128.or (local.get $all) (f64x2.gt (local.get $xv) (v128.const f64x2 0 0))))
+                ;; p'(x) = dy / u(x) with dy = A c, or 0 where kind 1's x < thr
+                (local.set $pos (v128.or (local.get $all) (f64x2.ge (local.get $xv) (local.get $vt))))
                 (local.set $ue
                   (v128.bitselect
                     (f64x2.add (local.get $vb) (f64x2.mul (local.get $vc) (local.get $xv)))
@@ -311,4 +317,161 @@
                 (v128.store (i32.add (local.get $g) (local.get $at)) (local.get $dd))))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $pairs)))
-    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+
+  ;; Issue 14: a filterbank as band ranges (src/scales/filterbank.ts) on rows of magnitudes. Band b
+  ;; has the weights w[o_b .. o_(b+1)) (float64 at $w) on the bins s_b, s_b + 1, ...; $idx holds
+  ;; s_0 .. s_(nb-1), then o_0 .. o_nb (i32). Two rows at a time (one per lane; a last row alone
+  ;; in both lanes, stored once), each summed in the order of src/scales/filterbank.ts, so the
+  ;; numbers are those of its JavaScript functions to the last bit.
+  ;; `bands`: out[r nb + b] = sum_j w[o_b + j] mag[r bins + s_b + j] (rows x nb values).
+  (func (export "bands") (param $w i32) (param $idx i32) (param $nb i32) (param $bins i32)
+    (param $mag i32) (param $rows i32) (param $out i32)
+    (local $r i32) (local $b i32) (local $m0 i32) (local $m1 i32) (local $p i32) (local $e i32)
+    (local $two i32) (local $acc v128)
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        ;; the second lane's row: r + 1, or r again for a last row alone
+        (local.set $two (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)))
+        (local.set $b (i32.const 0))
+        (block $bdone
+          (loop $band
+            (br_if $bdone (i32.ge_u (local.get $b) (local.get $nb)))
+            (local.set $m0
+              (i32.add (local.get $mag)
+                (i32.shl
+                  (i32.add (i32.mul (local.get $r) (local.get $bins))
+                    (i32.load (i32.add (local.get $idx) (i32.shl (local.get $b) (i32.const 2)))))
+                  (i32.const 3))))
+            (local.set $m1
+              (i32.add (local.get $m0) (i32.shl (i32.mul (local.get $two) (local.get $bins)) (i32.const 3))))
+            (local.set $e (i32.add (local.get $idx) (i32.shl (i32.add (local.get $nb) (local.get $b)) (i32.const 2))))
+            (local.set $p (i32.add (local.get $w) (i32.shl (i32.load (local.get $e)) (i32.const 3))))
+            (local.set $e (i32.add (local.get $w) (i32.shl (i32.load offset=4 (local.get $e)) (i32.const 3))))
+            (local.set $acc (v128.const i64x2 0 0))
+            (block $jdone
+              (loop $j
+                (br_if $jdone (i32.ge_u (local.get $p) (local.get $e)))
+                (local.set $acc
+                  (f64x2.add (local.get $acc)
+                    (f64x2.mul (v128.load64_splat (local.get $p))
+                      (v128.load64_lane 1 (local.get $m1) (v128.load64_zero (local.get $m0))))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $m0 (i32.add (local.get $m0) (i32.const 8)))
+                (local.set $m1 (i32.add (local.get $m1) (i32.const 8)))
+                (br $j)))
+            (local.set $p (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $nb)) (local.get $b)) (i32.const 3))))
+            (v128.store64_lane 0 (local.get $p) (local.get $acc))
+            (if (local.get $two)
+              (then (v128.store64_lane 1 (i32.add (local.get $p) (i32.shl (local.get $nb) (i32.const 3))) (local.get $acc))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $band)))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $row))))
+
+  ;; `bandsT`, the transpose: out[r bins + k] = sum_b g[r nb + b] W[b, k] (rows x bins values,
+  ;; overwritten), each band's range added in band order. (The JavaScript function skips bands
+  ;; whose g is 0; adding 0 w changes no sum, as no sum is -0.)
+  (func (export "bandsT") (param $w i32) (param $idx i32) (param $nb i32) (param $bins i32)
+    (param $g i32) (param $rows i32) (param $out i32)
+    (local $r i32) (local $b i32) (local $o0 i32) (local $o1 i32) (local $p i32) (local $e i32)
+    (local $two i32) (local $gv v128) (local $v v128)
+    (memory.fill (local.get $out) (i32.const 0)
+      (i32.shl (i32.mul (local.get $rows) (local.get $bins)) (i32.const 3)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $two (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)))
+        (local.set $b (i32.const 0))
+        (block $bdone
+          (loop $band
+            (br_if $bdone (i32.ge_u (local.get $b) (local.get $nb)))
+            (local.set $p (i32.add (local.get $g) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $nb)) (local.get $b)) (i32.const 3))))
+            ;; a last row alone: its g in both lanes, the second lane's sums (the same) stored over
+            ;; the first's
+            (local.set $gv
+              (v128.load64_lane 1 (i32.add (local.get $p) (i32.shl (i32.mul (local.get $two) (local.get $nb)) (i32.const 3)))
+                (v128.load64_zero (local.get $p))))
+            (local.set $o0
+              (i32.add (local.get $out)
+                (i32.shl
+                  (i32.add (i32.mul (local.get $r) (local.get $bins))
+                    (i32.load (i32.add (local.get $idx) (i32.shl (local.get $b) (i32.const 2)))))
+                  (i32.const 3))))
+            (local.set $o1
+              (i32.add (local.get $o0) (i32.shl (i32.mul (local.get $two) (local.get $bins)) (i32.const 3))))
+            (local.set $e (i32.add (local.get $idx) (i32.shl (i32.add (local.get $nb) (local.get $b)) (i32.const 2))))
+            (local.set $p (i32.add (local.get $w) (i32.shl (i32.load (local.get $e)) (i32.const 3))))
+            (local.set $e (i32.add (local.get $w) (i32.shl (i32.load offset=4 (local.get $e)) (i32.const 3))))
+            (block $jdone
+              (loop $j
+                (br_if $jdone (i32.ge_u (local.get $p) (local.get $e)))
+                (local.set $v
+                  (f64x2.add (v128.load64_lane 1 (local.get $o1) (v128.load64_zero (local.get $o0)))
+                    (f64x2.mul (local.get $gv) (v128.load64_splat (local.get $p)))))
+                (v128.store64_lane 0 (local.get $o0) (local.get $v))
+                (v128.store64_lane 1 (local.get $o1) (local.get $v))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $o0 (i32.add (local.get $o0) (i32.const 8)))
+                (local.set $o1 (i32.add (local.get $o1) (i32.const 8)))
+                (br $j)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $band)))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $row))))
+
+  ;; Issue 14: the magnitude form of src/magnitude-forms.ts on n magnitudes m at $x, into $out
+  ;; (and with $grad its derivative into $d): q = m m + offset; $square: S = q, dS/dm = 2 m;
+  ;; else S = sqrt(q), dS/dm = m / S. The same operations, so the same numbers, as there (every
+  ;; one correctly rounded). The offset's splat goes through the region (see above) at 4512.
+  (func (export "form") (param $x i32) (param $n i32) (param $out i32) (param $d i32)
+    (param $offset f64) (param $square i32) (param $grad i32)
+    (local $i i32) (local $at i32) (local $tail i32) (local $off v128) (local $m v128)
+    (local $q v128) (local $dv v128)
+    (v128.store offset=4512 (global.get $table) (f64x2.splat (local.get $offset)))
+    (local.set $off (v128.load offset=4512 (global.get $table)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $tail (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+        (if (local.get $tail)
+          (then (local.set $m (v128.load64_splat (i32.add (local.get $x) (local.get $at)))))
+          (else (local.set $m (v128.load (i32.add (local.get $x) (local.get $at))))))
+        (local.set $q (f64x2.add (f64x2.mul (local.get $m) (local.get $m)) (local.get $off)))
+        (if (local.get $square)
+          (then (local.set $dv (f64x2.add (local.get $m) (local.get $m))))
+          (else
+            (local.set $q (f64x2.sqrt (local.get $q)))
+            (local.set $dv (f64x2.div (local.get $m) (local.get $q)))))
+        (if (local.get $tail)
+          (then
+            (v128.store64_lane 0 (i32.add (local.get $out) (local.get $at)) (local.get $q))
+            (if (local.get $grad)
+              (then (v128.store64_lane 0 (i32.add (local.get $d) (local.get $at)) (local.get $dv)))))
+          (else
+            (v128.store (i32.add (local.get $out) (local.get $at)) (local.get $q))
+            (if (local.get $grad)
+              (then (v128.store (i32.add (local.get $d) (local.get $at)) (local.get $dv))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs))))
+
+  ;; y[i] = y[i] e[i] for i < n (the chain rule through the magnitude form).
+  (func (export "mul") (param $y i32) (param $e i32) (param $n i32)
+    (local $i i32) (local $at i32)
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (v128.store (i32.add (local.get $y) (local.get $at))
+          (f64x2.mul (v128.load (i32.add (local.get $y) (local.get $at)))
+            (v128.load (i32.add (local.get $e) (local.get $at)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store (i32.add (local.get $y) (local.get $at))
+          (f64.mul (f64.load (i32.add (local.get $y) (local.get $at)))
+            (f64.load (i32.add (local.get $e) (local.get $at)))))))))

@@ -7,11 +7,24 @@
  */
 import { compileWasm } from '@losses/tensor/internal';
 import { logForm, type ResolvedCompression } from '../compression.js';
+import { logFormFactor } from '../compression-forms.js';
+import type { MagnitudeForm } from '../magnitude-forms.js';
+import type { Filterbank } from '../scales/filterbank.js';
 import { WASM_BASE64 } from './module.js';
 
-interface Exports {
+/** The functions of wasm/mss.wat (pointers are byte offsets into the scale's memory). */
+export interface Exports {
   setTable(p: number): void;
-  logs(kind: number, x: number, n: number, y: number, b: number, c: number, eps: number): void;
+  logs(
+    kind: number,
+    x: number,
+    n: number,
+    y: number,
+    b: number,
+    c: number,
+    eps: number,
+    thr: number,
+  ): void;
   fused(
     kind: number,
     squared: number,
@@ -30,7 +43,36 @@ interface Exports {
     b: number,
     c: number,
     eps: number,
+    thr: number,
   ): number;
+  bands(
+    w: number,
+    idx: number,
+    nb: number,
+    bins: number,
+    x: number,
+    rows: number,
+    out: number,
+  ): void;
+  bandsT(
+    w: number,
+    idx: number,
+    nb: number,
+    bins: number,
+    g: number,
+    rows: number,
+    out: number,
+  ): void;
+  form(
+    x: number,
+    n: number,
+    out: number,
+    d: number,
+    offset: number,
+    square: number,
+    grad: number,
+  ): void;
+  mul(y: number, e: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -43,8 +85,8 @@ export function mssModule(): WebAssembly.Module | null {
 
 /**
  * One pass of the loss loop (wasm/mss.wat): a linear term of weight `wlin` plus a log-type
- * compression (kind 0 log / db, 1 safeLog, 3 log1p, with A, b, c, eps) of weight `wlog`, or none
- * (kind 2).
+ * compression (kind 0 log / db, 1 floored log (safeLog, clamp), 3 log1p, with A, b, c, eps and
+ * kind 1's threshold thr) of weight `wlog`, or none (kind 2).
  */
 interface Pass {
   kind: number;
@@ -52,6 +94,7 @@ interface Pass {
   b: number;
   c: number;
   eps: number;
+  thr: number;
   wlin: number;
   wlog: number;
 }
@@ -60,28 +103,42 @@ interface Pass {
 const KIND = { log: 0, safeLog: 1, log1p: 3 } as const;
 
 /**
+ * The module's pass of a log-type compression (without weights). Issue 14's floored logs
+ * (compression-forms.ts) p(x) = g power log_b(f(x)) = A ln f(x), A = logFormFactor: the additive
+ * floor f(x) = x + eps is kind 0 with b = eps, c = 1; the clamp f(x) = max(x, eps) is kind 1 with
+ * thr = eps (u = x where x >= eps, else eps; p' = A / x there, else 0: the gradient passes at x = eps).
+ * DDSP's safeLog is kind 1 with thr the smallest subnormal (x >= thr is x > 0, false for NaN).
+ */
+function logPass(c: ResolvedCompression): Omit<Pass, 'wlin' | 'wlog'> | null {
+  if (c.kind === 'floorLog') {
+    const { form } = c;
+    const a = logFormFactor(form);
+    return form.floor === 'add'
+      ? { kind: KIND.log, a, b: form.eps, c: 1, eps: 0, thr: 0 }
+      : { kind: KIND.safeLog, a, b: 0, c: 1, eps: form.eps, thr: form.eps };
+  }
+  const f = logForm(c);
+  if (f === null) return null;
+  const thr = f.kind === 'safeLog' ? Number.MIN_VALUE : 0;
+  return { kind: KIND[f.kind], a: f.a, b: f.b, c: f.c, eps: f.eps, thr };
+}
+
+/**
  * The passes of a list of compressions: every log-type compression gets its own pass with its form
- * a log(b + c x) (compression.ts), and the linear ones (their weights summed) ride along with the
- * first.
+ * a log(b + c x) (compression.ts) or its floored log, and the linear ones (their weights summed)
+ * ride along with the first.
  */
 function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
   let wlin = 0;
   const passes: Pass[] = [];
   for (const c of compressions) {
-    const f = logForm(c);
-    if (f === null) wlin += c.weight;
-    else
-      passes.push({
-        kind: KIND[f.kind],
-        a: f.a,
-        b: f.b,
-        c: f.c,
-        eps: f.eps,
-        wlin: 0,
-        wlog: c.weight,
-      });
+    const p = logPass(c);
+    if (p === null) wlin += c.weight;
+    else passes.push({ ...p, wlin: 0, wlog: c.weight });
   }
-  if (passes.length === 0) passes.push({ kind: 2, a: 1, b: 0, c: 1, eps: 0, wlin: 0, wlog: 0 });
+  if (passes.length === 0) {
+    passes.push({ kind: 2, a: 1, b: 0, c: 1, eps: 0, thr: 0, wlin: 0, wlog: 0 });
+  }
   passes[0]!.wlin = wlin;
   return passes;
 }
@@ -90,7 +147,7 @@ function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
  * Float64 values of the region the module works in (wasm/mss.wat): the log table (c, 1/c and
  * log c for 128 subintervals, 32 bytes each), the module's constants and its parameters.
  */
-export const TABLE_DOUBLES = 562;
+export const TABLE_DOUBLES = 566;
 
 /**
  * The log table at f[o]: subinterval i holds the x whose high word lies in
@@ -118,7 +175,16 @@ function writeLogTable(f: Float64Array, o: number): void {
 /** The loss loop of one scale, on the given memory (byte offsets into it). */
 export class MssWasm {
   private readonly ex: Exports;
+  /** The module's functions (for {@link WasmFilterbank}, which shares the instance). */
+  get exports(): Exports {
+    return this.ex;
+  }
   private readonly passes: Pass[];
+  /**
+   * Issue 14 (`breakdown`): each compression alone, weight 1, with the index of its log array
+   * (-1 for the linear one; 0 weights are skipped).
+   */
+  private readonly termPasses: { k: number; pass: Pass; log: number }[];
   /** How many log arrays a spectrogram needs: one per log-type compression. */
   readonly logCount: number;
 
@@ -136,6 +202,15 @@ export class MssWasm {
       .exports as unknown as Exports;
     this.passes = passesOf(compressions);
     this.logCount = this.passes.filter((p) => p.kind !== 2).length;
+    let logs = 0;
+    this.termPasses = [];
+    compressions.forEach((c, k) => {
+      const p = logPass(c);
+      const log = p === null ? -1 : logs++;
+      if (c.weight === 0) return;
+      const pass = p === null ? { ...passesOf([])[0]!, wlin: 1 } : { ...p, wlin: 0, wlog: 1 };
+      this.termPasses.push({ k, pass, log });
+    });
     writeLogTable(new Float64Array(memory.buffer), table / 8);
     this.ex.setTable(table);
   }
@@ -143,7 +218,62 @@ export class MssWasm {
   /** y[i] = log u_j(x[i]) for i < n, for the j-th log-type compression (float64 at byte offsets). */
   logs(j: number, x: number, n: number, y: number): void {
     const p = this.passes[j]!;
-    this.ex.logs(p.kind, x, n, y, p.b, p.c, p.eps);
+    this.ex.logs(p.kind, x, n, y, p.b, p.c, p.eps, p.thr);
+  }
+
+  /**
+   * Issue 14: the magnitude form S (magnitude-forms.ts, not the identity) of `n` magnitudes at
+   * byte offset `x` into `out`, and with `deriv` dS/dm there: applyMagnitudeForm's numbers.
+   */
+  magnitudeForm(form: MagnitudeForm, x: number, n: number, out: number, deriv?: number): void {
+    const square = form.power === 2 ? 1 : 0;
+    this.ex.form(x, n, out, deriv ?? 0, form.offset, square, deriv === undefined ? 0 : 1);
+  }
+
+  /** y[i] *= e[i] for i < n (byte offsets). */
+  multiply(y: number, e: number, n: number): void {
+    this.ex.mul(y, e, n);
+  }
+
+  /**
+   * Issue 14 (`breakdown`): for every compression k of weight w_k != 0, the unweighted
+   * sum over i < n of dist(p_k(x[i]) - p_k(t[i])), passed to `term(k, sum)` (arguments as
+   * {@link MssWasm.fused}).
+   */
+  terms(
+    squared: boolean,
+    x: number,
+    t: number,
+    lx: readonly number[],
+    lt: readonly number[],
+    n: number,
+    term: (k: number, sum: number) => void,
+  ): void {
+    for (const { k, pass: p, log } of this.termPasses) {
+      const lxj = log < 0 ? 0 : lx[log]!;
+      const ltj = log < 0 ? 0 : lt[log]!;
+      const sum = this.ex.fused(
+        p.kind,
+        squared ? 1 : 0,
+        0,
+        0,
+        x,
+        t,
+        lxj,
+        ltj,
+        n,
+        0,
+        p.wlin,
+        p.wlog,
+        1,
+        p.a,
+        p.b,
+        p.c,
+        p.eps,
+        p.thr,
+      );
+      term(k, sum);
+    }
   }
 
   /**
@@ -183,8 +313,56 @@ export class MssWasm {
         p.b,
         p.c,
         p.eps,
+        p.thr,
       );
     });
     return sum;
+  }
+}
+
+/**
+ * Issue 14: a filterbank in a scale's memory, applied by the module (wasm/mss.wat `bands`,
+ * `bandsT`) with the numbers of src/scales/filterbank.ts's `applyFilterbank` and
+ * `applyFilterbankTranspose`, to the last bit.
+ */
+export class WasmFilterbank {
+  /** Values per row out of {@link WasmFilterbank.apply}. */
+  readonly bands: number;
+  readonly bins: number;
+  private readonly ex: Exports;
+  private readonly w: number;
+  private readonly idx: number;
+
+  /**
+   * @param reserve Reserves `doubles` float64 values of `memory` for good (WasmStft.reserve) and
+   *   returns their byte offset: the filterbank's weights and its ranges are written there.
+   */
+  constructor(
+    loss: MssWasm,
+    memory: WebAssembly.Memory,
+    reserve: (doubles: number) => number,
+    fb: Filterbank,
+  ) {
+    this.ex = loss.exports;
+    this.bands = fb.bands;
+    this.bins = fb.bins;
+    const nnz = fb.weights.length;
+    // The weights, then the starts and offsets as int32 (two per float64).
+    this.w = reserve(nnz + Math.ceil((2 * fb.bands + 1) / 2));
+    this.idx = this.w + 8 * nnz;
+    new Float64Array(memory.buffer, this.w, nnz).set(fb.weights);
+    const ints = new Int32Array(memory.buffer, this.idx, 2 * fb.bands + 1);
+    ints.set(fb.starts);
+    ints.set(fb.offsets, fb.bands);
+  }
+
+  /** S = M W^T: `rows` rows of `bins` values at byte offset `x` into rows x bands at `out`. */
+  apply(x: number, rows: number, out: number): void {
+    this.ex.bands(this.w, this.idx, this.bands, this.bins, x, rows, out);
+  }
+
+  /** dM = dS W: rows x bands at `g` into rows x bins at `out` (overwritten). */
+  transpose(g: number, rows: number, out: number): void {
+    this.ex.bandsT(this.w, this.idx, this.bands, this.bins, g, rows, out);
   }
 }

@@ -3,8 +3,10 @@
  * frames go into the memory of the scale's STFT module (@losses/stft's WasmStft), and the spectra,
  * magnitudes, their logs, the gradient w.r.t. the magnitudes and the adjoint STFT stay there; only
  * the signals go in and the gradient w.r.t. the signal comes out. Serves the l1 and l2sq distances
- * without spectral convergence, the estimate's gradient only (the presets standard, smooth and
- * ddsp); the JavaScript engine does the rest.
+ * without spectral convergence, the estimate's gradient only (the presets standard, smooth, ddsp,
+ * hifigan and dac); the JavaScript engine does the rest. Issue 14's perceptual steps (per-scale
+ * padding, magnitude form, filterbank) run around each scale's STFT in scale-stage.ts, and its
+ * floored logarithms in the module's log loop (kernel.ts).
  */
 import {
   type Framed,
@@ -25,7 +27,8 @@ import {
   type MssEngine,
 } from '../engine.js';
 import type { MssConfig } from '../options.js';
-import { MssWasm, mssModule, TABLE_DOUBLES } from './kernel.js';
+import { MssWasm, mssModule, TABLE_DOUBLES, WasmFilterbank } from './kernel.js';
+import { ScaleStage } from './scale-stage.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
 interface Scale {
@@ -33,6 +36,8 @@ interface Scale {
   readonly framer: Framer;
   readonly stft: WasmStft;
   readonly loss: MssWasm;
+  /** Issue 14: the scale's padding and value stage (magnitude form, filterbank). */
+  readonly stage: ScaleStage;
   /**
    * The fixed target whose magnitudes and logs the start of the work memory holds from the last
    * call (a loop over estimates against one target skips copying it in again), if any.
@@ -47,10 +52,13 @@ export interface Signals {
   readonly length: number;
 }
 
-/** A fixed target's spectrogram at one scale: its magnitudes and their logs (see MssWasm.logs). */
+/**
+ * A fixed target's spectrogram at one scale: its values (the magnitudes, or the value stage's
+ * bands) and their logs (see MssWasm.logs), `frames` x `width` per item.
+ */
 export interface TargetSpectrogram {
   readonly frames: number;
-  readonly bins: number;
+  readonly width: number;
   readonly mag: Float64Array;
   readonly logs: readonly Float64Array[];
 }
@@ -78,18 +86,6 @@ export interface WasmTarget extends EngineTarget {
   readonly spectrograms?: readonly TargetSpectrogram[];
 }
 
-/** Issue 14: whether a configuration uses steps only the JavaScript engine has. */
-function perceptualNeedsJs(config: MssConfig): boolean {
-  const p = config.perceptual;
-  return (
-    p.scale !== undefined ||
-    p.magnitude.offset !== 0 ||
-    p.magnitude.power !== 1 ||
-    p.pad.some((v) => v > 0) ||
-    config.compressions.some((c) => c.kind === 'floorLog')
-  );
-}
-
 export class WasmEngine implements MssEngine<WasmTarget> {
   private readonly config: MssConfig;
   private readonly scales: Scale[];
@@ -101,18 +97,14 @@ export class WasmEngine implements MssEngine<WasmTarget> {
 
   /**
    * Whether the engine computes this configuration: the l1 and l2sq distances without spectral
-   * convergence. (New steps the module has no kernel for - filterbanks, other distances such as
-   * the Wasserstein distance - are declined here and run in the JavaScript engine.)
+   * convergence, with issue 14's scales, magnitude forms, padding and floored logarithms
+   * (A-weighting and stereo happen before the engine). (Steps the module has no kernel for -
+   * other distances such as the Wasserstein distance - are declined here and run in the
+   * JavaScript engine.)
    */
   static serves(config: MssConfig): boolean {
     const d = config.distance;
-    return (
-      (d === 'l1' || d === 'l2sq') &&
-      config.spectralConvergence === 0 &&
-      // Issue 14: scales, magnitude forms, padding and clamp-floored logarithms run in the
-      // JavaScript engine (A-weighting and stereo happen before the engine and are served).
-      !perceptualNeedsJs(config)
-    );
+    return (d === 'l1' || d === 'l2sq') && config.spectralConvergence === 0;
   }
 
   /**
@@ -124,14 +116,19 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     const eligible =
       mod !== null && WasmEngine.serves(config) && config.sizes.every((n) => wasmSupports(n));
     if (!eligible) return undefined;
-    const scales = cfgs.map((cfg): Scale => {
+    const p = config.perceptual;
+    const scales = cfgs.map((cfg, s): Scale => {
       const stft = new WasmStft(cfg.size, cfg.hop, cfg.window);
       const table = stft.reserve(TABLE_DOUBLES);
+      const loss = new MssWasm(mod, stft.memory, table, config.compressions);
+      const fb = p.filterbanks?.[s];
+      const bank = fb && new WasmFilterbank(loss, stft.memory, (d) => stft.reserve(d), fb);
       return {
         cfg,
         framer: new Framer(cfg),
         stft,
-        loss: new MssWasm(mod, stft.memory, table, config.compressions),
+        loss,
+        stage: new ScaleStage(loss, p.magnitude, bank, cfg.bins, p.pad[s] ?? 0, config.padMode),
         loaded: undefined,
       };
     });
@@ -162,6 +159,10 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     const [items, length] = est.shape as [number, number];
     const perItem = new Float64Array(items);
     const scaleWeight = this.config.scaleReduction === 'mean' ? 1 / this.scales.length : 1;
+    // Issue 14 (breakdown): [items, scales, compressions + 1], as the JavaScript engine's.
+    const terms = request.terms
+      ? new Float64Array(items * this.scales.length * (this.config.compressions.length + 1))
+      : undefined;
     const r = this.run(
       { data: dataOf(est), items, length },
       (s) =>
@@ -172,9 +173,11 @@ export class WasmEngine implements MssEngine<WasmTarget> {
       scaleWeight,
       perItem,
       request.grad ? dtypeOf(est.data) : undefined,
+      terms,
     );
     if (r === null) return null;
     const out: Evaluation = { perItem };
+    if (terms) out.terms = terms;
     if (r.grad) out.grad = tensor(r.grad, est.shape);
     return out;
   }
@@ -186,11 +189,29 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     sc.stft.spectraAt(sig, f.frames, total, f.paddedLength, spec, mag, floor);
   }
 
-  /** Frames the signals `x` into the memory at byte offset `sig` (from a layout). */
+  /**
+   * Frames the signals `x` (padded first where the scale pads, issue 14) into the memory at byte
+   * offset `sig` (from a layout).
+   */
   private load(sc: Scale, x: Signals, sig: number): Framed {
-    const plen = sc.framer.paddedLength(x.length);
+    const st = sc.stage;
+    const n = st.framedLength(x.length);
+    const plen = sc.framer.paddedLength(n);
     const into = sc.stft.f64(0).subarray(sig / 8, sig / 8 + x.items * plen);
-    return sc.framer.frame(x.data, x.items, x.length, into);
+    if (st.pad > 0 && plen === n && !sc.cfg.center) {
+      // Frames that take the padded signals as they are (HiFi-GAN's): padded into the memory.
+      st.padded(x, into);
+      const frames = sc.framer.frameCount(n);
+      return { batch: x.items, length: n, frames, paddedLength: n, left: 0, padded: into };
+    }
+    const p = st.padded(x);
+    return sc.framer.frame(p.data, p.items, p.length, into);
+  }
+
+  /** Samples per padded item and frames of scale `sc` for signals of `length` samples. */
+  private framing(sc: Scale, length: number): { plen: number; frames: number } {
+    const n = sc.stage.framedLength(length);
+    return { plen: sc.framer.paddedLength(n), frames: sc.framer.frameCount(n) };
   }
 
   /**
@@ -202,47 +223,56 @@ export class WasmEngine implements MssEngine<WasmTarget> {
   private spectrogramOf(s: number, x: Signals): TargetSpectrogram | null {
     const sc = this.scales[s]!;
     const bins = sc.cfg.bins;
-    const plen = sc.framer.paddedLength(x.length);
-    const frames = sc.framer.frameCount(x.length);
+    const { plen, frames } = this.framing(sc, x.length);
     const m = frames * bins;
+    const st = sc.stage;
+    const width = st.width;
+    const mw = frames * width;
+    // The values (issue 14's stage, else the magnitudes themselves) and the stage's scratch.
     const regions = (items: number) => [
       items * plen,
       2 * items * m,
       items * m,
-      ...Array.from({ length: sc.loss.logCount }, () => items * m),
+      ...Array.from({ length: sc.loss.logCount }, () => items * mw),
+      st.identity ? 0 : items * mw,
+      st.hasForm ? items * m : 0,
     ];
     // Every scale's memory stays (it only grows): each gets its share of the limit.
     const share = wasmMemoryLimit() / this.scales.length;
     const chunk = largestFitting(x.items, (c) => sc.stft.bytesFor(...regions(c)) <= share);
     if (chunk === 0) return null;
-    const mag = new Float64Array(x.items * m);
-    const logs = Array.from({ length: sc.loss.logCount }, () => new Float64Array(x.items * m));
+    const mag = new Float64Array(x.items * mw);
+    const logs = Array.from({ length: sc.loss.logCount }, () => new Float64Array(x.items * mw));
     sc.loaded = undefined;
     for (let b0 = 0; b0 < x.items; b0 += chunk) {
       const items = Math.min(chunk, x.items - b0);
       const part = rows(x, b0, items);
-      const count = items * m;
+      const count = items * mw;
       const ok = tryWasm(() => {
-        const [sig, spec, at, ...logAt] = sc.stft.layout(...regions(items)) as [
+        const [sig, spec, magAt, ...rest] = sc.stft.layout(...regions(items)) as [
           number,
           number,
           number,
           ...number[],
         ];
+        const logAt = rest.slice(0, sc.loss.logCount);
+        const [valAt, formAt] = rest.slice(sc.loss.logCount) as [number, number];
         const f = this.load(sc, part, sig);
-        this.magnitudes(sc, f, sig, spec, at);
+        this.magnitudes(sc, f, sig, spec, magAt);
+        const at = st.identity ? magAt : valAt;
+        if (!st.identity) st.forward(magAt, items * frames, valAt, formAt, undefined);
         logAt.forEach((l, j) => {
           sc.loss.logs(j, at, count, l);
         });
         const view = sc.stft.f64(0);
-        mag.set(view.subarray(at / 8, at / 8 + count), b0 * m);
+        mag.set(view.subarray(at / 8, at / 8 + count), b0 * mw);
         logAt.forEach((l, j) => {
-          logs[j]!.set(view.subarray(l / 8, l / 8 + count), b0 * m);
+          logs[j]!.set(view.subarray(l / 8, l / 8 + count), b0 * mw);
         });
       });
       if (!ok) return null;
     }
-    return { frames, bins, mag, logs };
+    return { frames, width, mag, logs };
   }
 
   /**
@@ -266,21 +296,29 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     tItems: number,
     fixed: boolean,
   ): number[] {
-    const plen = sc.framer.paddedLength(length);
-    const m = sc.framer.frameCount(length) * sc.cfg.bins;
+    const { plen, frames } = this.framing(sc, length);
+    const m = frames * sc.cfg.bins;
     const count = items * m;
     const tCount = tItems * m;
+    const st = sc.stage;
+    // Issue 14: the compared values are frames x width per item (the magnitudes without a stage).
+    const mw = frames * st.width;
     const nLogs = sc.loss.logCount;
     return [
-      tCount,
-      ...Array.from({ length: nLogs }, () => tCount),
+      tItems * mw,
+      ...Array.from({ length: nLogs }, () => tItems * mw),
       items * plen,
       fixed ? 0 : tItems * plen,
       2 * Math.max(count, tCount),
       count,
       count,
       items * plen,
-      ...Array.from({ length: nLogs }, () => count),
+      ...Array.from({ length: nLogs }, () => items * mw),
+      // The stage's values and their gradient, the form's scratch and its derivative.
+      st.identity ? 0 : items * mw,
+      st.identity ? 0 : items * mw,
+      st.hasForm ? Math.max(count, tCount) : 0,
+      st.hasForm ? count : 0,
     ];
   }
 
@@ -297,6 +335,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     scaleWeight: number,
     perItem: Float64Array,
     dtype: 'float32' | 'float64' | undefined,
+    terms?: Float64Array,
   ): { grad: FloatArray | undefined } | null {
     const { items, length } = est;
     const targets = this.scales.map((_, s) => target(s));
@@ -308,6 +347,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     const chunk = largestFitting(items, fits);
     if (chunk === 0) return null;
     const sums = new Float64Array(items);
+    const stride = terms ? terms.length / items : 0;
     let out: FloatArray | undefined;
     const ok = tryWasm(() => {
       for (let b0 = 0; b0 < items; b0 += chunk) {
@@ -322,6 +362,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
           scaleWeight,
           sums.subarray(b0, b0 + c),
           dtype,
+          terms?.subarray(b0 * stride, (b0 + c) * stride),
         );
         if (g && c === items) out = g;
         else if (g) {
@@ -350,6 +391,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     scaleWeight: number,
     perItem: Float64Array,
     dtype: 'float32' | 'float64' | undefined,
+    terms?: Float64Array,
   ): FloatArray | undefined {
     const n = est.items * est.length;
     let grad: GradSum | undefined;
@@ -357,12 +399,13 @@ export class WasmEngine implements MssEngine<WasmTarget> {
       // Frames that neither start before the signal nor run past it: every scale's padded-signal
       // gradient is the signal's, and each adds to the last one's in place.
       const inPlace = this.scales.every(
-        (sc) => !sc.cfg.center && sc.framer.paddedLength(est.length) === est.length,
+        (sc) =>
+          sc.stage.pad === 0 && !sc.cfg.center && sc.framer.paddedLength(est.length) === est.length,
       );
       grad = { acc: inPlace ? undefined : new Float64Array(n), last: undefined };
     }
     for (let s = 0; s < this.scales.length; s++) {
-      this.evaluateScale(s, est, target(s), itemWeight, scaleWeight, perItem, grad);
+      this.evaluateScale(s, est, target(s), itemWeight, scaleWeight, perItem, grad, terms);
     }
     if (!grad) return undefined;
     if (grad.acc && dtype === 'float64') return grad.acc;
@@ -380,10 +423,10 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     scaleWeight: number,
     perItem: Float64Array,
     grad: GradSum | undefined,
+    terms?: Float64Array,
   ): void {
     const c = this.config;
     const sc = this.scales[s]!;
-    const bins = sc.cfg.bins;
     const fixed = target.spectrogram;
     const tItems = fixed ? target.items : target.signals.items;
     if (target.signals && target.signals.length !== est.length) {
@@ -393,11 +436,11 @@ export class WasmEngine implements MssEngine<WasmTarget> {
         'estimate',
       );
     }
-    const plen = sc.framer.paddedLength(est.length);
-    const frames = sc.framer.frameCount(est.length);
-    const m = frames * bins;
-    const count = est.items * m;
-    const tCount = tItems * m;
+    const { plen, frames } = this.framing(sc, est.length);
+    const st = sc.stage;
+    // The compared values per item (issue 14: the stage's bands, else the magnitudes).
+    const mw = frames * st.width;
+    const countW = est.items * mw;
     if (fixed && fixed.frames !== frames) {
       throw new LossInputError(
         'SHAPE_MISMATCH',
@@ -419,7 +462,16 @@ export class WasmEngine implements MssEngine<WasmTarget> {
       number,
       number,
     ];
-    const logE = rest.slice(nLogs + 6);
+    const logE = rest.slice(nLogs + 6, 2 * nLogs + 6);
+    const [valAt, dvalAt, form, deriv] = rest.slice(2 * nLogs + 6) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    // Without a stage the values are the magnitudes, and their gradient dL/d|X|.
+    const valE = st.identity ? magE : valAt;
+    const dval = st.identity ? dmag : dvalAt;
     const fe = this.load(sc, est, sigE);
     if (fixed) {
       if (sc.loaded !== fixed) {
@@ -433,41 +485,74 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     } else {
       sc.loaded = undefined;
       const ft = this.load(sc, target.signals, sigT);
-      this.magnitudes(sc, ft, sigT, spec, magT);
+      if (st.identity) this.magnitudes(sc, ft, sigT, spec, magT);
+      else {
+        // The target's magnitudes go where the estimate's will (tItems <= items), then its values.
+        this.magnitudes(sc, ft, sigT, spec, magE);
+        st.forward(magE, tItems * frames, magT, form, undefined);
+      }
       logT.forEach((l, j) => {
-        sc.loss.logs(j, magT, tCount, l);
+        sc.loss.logs(j, magT, tItems * mw, l);
       });
     }
     this.magnitudes(sc, fe, sigE, spec, magE);
+    if (!st.identity) {
+      st.forward(magE, est.items * frames, valE, form, grad ? deriv : undefined);
+    }
     logE.forEach((l, j) => {
-      sc.loss.logs(j, magE, count, l);
+      sc.loss.logs(j, valE, countW, l);
     });
-    const norm = c.reduction === 'mean' ? 1 / m : 1;
+    const norm = c.reduction === 'mean' ? 1 / mw : 1;
     const squared = c.distance === 'l2sq';
     const weight = itemWeight * scaleWeight * norm;
     for (let b = 0; b < est.items; b++) {
-      const off = 8 * b * m;
-      const toff = 8 * (tItems === 1 ? 0 : b) * m;
+      const off = 8 * b * mw;
+      const toff = 8 * (tItems === 1 ? 0 : b) * mw;
       const sum = sc.loss.fused(
         squared,
         grad !== undefined,
-        magE + off,
+        valE + off,
         magT + toff,
         logE.map((l) => l + off),
         logT.map((l) => l + toff),
-        m,
-        dmag + off,
+        mw,
+        dval + off,
         weight,
       );
       perItem[b]! += scaleWeight * (sum * norm);
+      if (terms) {
+        const nComp = c.compressions.length;
+        const at = (b * this.scales.length + s) * (nComp + 1);
+        sc.loss.terms(
+          squared,
+          valE + off,
+          magT + toff,
+          logE.map((l) => l + off),
+          logT.map((l) => l + toff),
+          mw,
+          (k, v) => {
+            terms[at + k] = v * norm;
+          },
+        );
+      }
     }
     if (grad) {
+      if (!st.identity) st.backward(sc.stft.f64(0), dval, est.items * frames, deriv, dmag);
       const gpView = sc.stft.f64(0).subarray(gp / 8, gp / 8 + est.items * plen);
       if (grad.last) gpView.set(grad.last);
       else gpView.fill(0);
       const floor = c.magnitudeEps ?? 0;
       sc.stft.backwardAt(spec, magE, dmag, frames, est.items * frames, plen, floor, gp);
-      if (grad.acc) sc.framer.addUnpadded(fe, gpView, grad.acc);
+      if (grad.acc && st.pad > 0) {
+        // Issue 14: the gradient w.r.t. the padded signals, folded back onto the signals (through
+        // the framer's padding first, unless it has none).
+        let padded = gpView;
+        if (fe.left !== 0 || fe.paddedLength !== fe.length) {
+          padded = new Float64Array(est.items * fe.length);
+          sc.framer.addUnpadded(fe, gpView, padded);
+        }
+        st.addUnpadded(padded, est.items, est.length, grad.acc);
+      } else if (grad.acc) sc.framer.addUnpadded(fe, gpView, grad.acc);
       else grad.last = gpView;
     }
   }
@@ -498,8 +583,8 @@ function rows(x: Signals, b0: number, count: number): Signals {
 /** Items b0 .. b0 + count of a target of as many items as the estimate. */
 function targetRows(t: ScaleTarget, b0: number, count: number): ScaleTarget {
   if (t.signals) return { signals: rows(t.signals, b0, count) };
-  const { frames, bins, mag, logs } = t.spectrogram;
-  const m = frames * bins;
+  const { frames, width, mag, logs } = t.spectrogram;
+  const m = frames * width;
   const part = (a: Float64Array) => a.subarray(b0 * m, (b0 + count) * m);
-  return { spectrogram: { frames, bins, mag: part(mag), logs: logs.map(part) }, items: count };
+  return { spectrogram: { frames, width, mag: part(mag), logs: logs.map(part) }, items: count };
 }
