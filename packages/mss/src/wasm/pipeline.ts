@@ -26,6 +26,7 @@ import {
 } from '../engine.js';
 import type { MssConfig } from '../options.js';
 import { MssWasm, mssModule, TABLE_DOUBLES } from './kernel.js';
+import { F32Route } from './pipeline32.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
 interface Scale {
@@ -93,10 +94,13 @@ function perceptualNeedsJs(config: MssConfig): boolean {
 export class WasmEngine implements MssEngine<WasmTarget> {
   private readonly config: MssConfig;
   private readonly scales: Scale[];
+  /** Issue 17: the float32 route for float32 estimates (power-of-two sizes only), if any. */
+  private readonly f32: F32Route | undefined;
 
-  private constructor(config: MssConfig, scales: Scale[]) {
+  private constructor(config: MssConfig, scales: Scale[], f32: F32Route | undefined) {
     this.config = config;
     this.scales = scales;
+    this.f32 = f32;
   }
 
   /**
@@ -135,7 +139,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
         loaded: undefined,
       };
     });
-    return new WasmEngine(config, scales);
+    return new WasmEngine(config, scales, F32Route.create(config, cfgs, mod));
   }
 
   /**
@@ -162,6 +166,8 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     const [items, length] = est.shape as [number, number];
     const perItem = new Float64Array(items);
     const scaleWeight = this.config.scaleReduction === 'mean' ? 1 / this.scales.length : 1;
+    const r32 = this.runFloat32(est, target, request, scaleWeight, perItem);
+    if (r32) return r32;
     const r = this.run(
       { data: dataOf(est), items, length },
       (s) =>
@@ -174,6 +180,39 @@ export class WasmEngine implements MssEngine<WasmTarget> {
       request.grad ? dtypeOf(est.data) : undefined,
     );
     if (r === null) return null;
+    const out: Evaluation = { perItem };
+    if (r.grad) out.grad = tensor(r.grad, est.shape);
+    return out;
+  }
+
+  /**
+   * Issue 17: the float32 route (see ./pipeline32.ts) for a float32 estimate against float32
+   * samples or a fixed spectrogram; undefined where it does not apply or the call does not fit.
+   */
+  private runFloat32(
+    est: Tensor,
+    target: WasmTarget,
+    request: EvaluationRequest,
+    scaleWeight: number,
+    perItem: Float64Array,
+  ): Evaluation | undefined {
+    const data = dataOf(est);
+    const f32 = this.f32;
+    if (!f32 || dtypeOf(data) !== 'float32') return undefined;
+    if (target.signals && dtypeOf(target.signals.data) !== 'float32') return undefined;
+    const [items, length] = est.shape as [number, number];
+    const r = f32.run(
+      { data, items, length },
+      (s) =>
+        target.signals
+          ? { signals: target.signals }
+          : { spectrogram: target.spectrograms![s]!, items: target.items },
+      request.itemWeight,
+      scaleWeight,
+      perItem,
+      request.grad,
+    );
+    if (r === null) return undefined;
     const out: Evaluation = { perItem };
     if (r.grad) out.grad = tensor(r.grad, est.shape);
     return out;
