@@ -8,6 +8,7 @@ import { compileWasm, wasmEnabled } from '@losses/tensor/internal';
 import type { Framer } from '../framing.js';
 import { wasmMemoryLimit as memoryLimitBytes } from './kernel.js';
 import { WASM_BASE64 as WASM32_BASE64 } from './module32.js';
+import { WASM_BASE64 as ADJOINT_BASE64 } from './module32-adjoint.js';
 
 interface Exports32 {
   memory: WebAssembly.Memory;
@@ -30,6 +31,10 @@ interface Exports32 {
     wide: number,
     spec: number,
   ): void;
+}
+
+/** The exports of wasm/stft32-adjoint.wat. */
+interface AdjointExports {
   adjoint(
     m: number,
     hop: number,
@@ -51,6 +56,14 @@ interface Exports32 {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let compiledAdjoint: WebAssembly.Module | undefined;
+
+/** The adjoint module (compiled on first use; SIMD is there when the forward module is). */
+function adjointModule(): WebAssembly.Module {
+  compiledAdjoint ??= compileWasm(ADJOINT_BASE64) ?? undefined;
+  if (!compiledAdjoint) throw new Error('WebAssembly SIMD is not available');
+  return compiledAdjoint;
+}
 
 function compiledModule(): WebAssembly.Module | null {
   if (compiled === undefined) compiled = compileWasm(WASM32_BASE64);
@@ -100,6 +113,8 @@ const PAGE = 65536;
  */
 export class WasmStft32 {
   private readonly ex: Exports32;
+  /** The adjoint's instance on the same memory (made on first use). */
+  private adj: AdjointExports | undefined;
   private readonly m: number;
   private readonly hop: number;
   private readonly tw: number;
@@ -292,7 +307,7 @@ export class WasmStft32 {
    * Adds to the padded-signal gradient at `gp` (`[batch, plen]` float32) the adjoint of
    * {@link WasmStft32.analyzeAt} followed by |.|, given dL/d|X| at `dmag` (`[total, bins]`
    * float64) and the spectra and magnitudes at `spec` and `mag` (as analyzeAt wrote them, with the
-   * same floor). In float32 (see wasm/stft32.wat, `adjoint`).
+   * same floor). In float32 (see wasm/stft32-adjoint.wat).
    */
   adjointAt(
     spec: number,
@@ -304,7 +319,10 @@ export class WasmStft32 {
     floor: number,
     gp: number,
   ): void {
-    this.ex.adjoint(
+    this.adj ??= new WebAssembly.Instance(adjointModule(), {
+      env: { memory: this.ex.memory, fft: this.ex.fft },
+    }).exports as unknown as AdjointExports;
+    this.adj.adjoint(
       this.m,
       this.hop,
       frames,
