@@ -110,7 +110,7 @@ describe.runIf(mssModule() !== null)('the float32 route (issue 17)', () => {
     ['fades and silent tails', () => [fade(f32(4096, 7, 2), 2), fade(f32(4096, 8, 2), 2), 2]],
     ['amplitude 1e-30', () => [f32(2048, 9, 2, 1e-30), f32(2048, 10, 2, 1e-30), 2]],
     ['amplitude 1e30', () => [f32(2048, 11, 2, 1e30), f32(2048, 12, 2, 1e30), 2]],
-    ['one target for all items', () => [f32(3000, 13, 3), f32(3000, 14, 1), 3]],
+    ['the bench workload, B = 4, T = 16000', () => [f32(16000, 13, 4), f32(16000, 14, 4), 4]],
   ];
   for (const [name, make] of cases) {
     it(`loss within ${TOL} and a smooth loss's gradient within ${TOL}: ${name}`, () => {
