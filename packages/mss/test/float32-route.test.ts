@@ -5,10 +5,12 @@
  * - the loss within 1e-5 relative, everywhere;
  * - the gradient within 1e-5 of its largest |value| where the loss is smooth in the magnitudes at
  *   the float32 level (squared distance of linear or log1p-compressed magnitudes);
- * - for the `standard` preset (L1 distances and log(x + 1e-7)), within 1e-2 in the l2 norm: its
- *   gradient flips sign where estimate and target magnitudes cross, and weighs small bins by
- *   1 / (x + 1e-7), so that the float64 route's own gradient moves by about 2.5e-3 (l2) when the
- *   input moves by half a float32 ulp (checked below): no float32 STFT can do better there.
+ * - for the `standard` preset (log(x + 1e-7) of the magnitudes, L1), within 4x the float32-level
+ *   sensitivity of the gradient on the same signals (l2 norm, see `sensitivity`): its log term
+ *   weighs small bins by 1 / (x + 1e-7), so that the float64 route's own gradient moves by
+ *   1.5e-3 .. 4.7e-2 (l2) on these signals when the input moves by half a float32 ulp; no float32
+ *   STFT can do better there. The float32 FFT rounds about sqrt(log2 n) half-ulps per bin (up to
+ *   3.3 at n = 2048), hence the factor 4; measured 1.0x - 1.1x on noise and tones, 2.6x on fades.
  * A silent item or frame passes back exactly 0 (issue 12).
  */
 import { type Tensor, tensor } from '@losses/tensor';
@@ -77,6 +79,28 @@ function l2Rel(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s === 0 ? Math.sqrt(d) : Math.sqrt(d / s);
 }
 
+/**
+ * How far (l2, relative) the float64 route's gradient moves when every estimate sample moves by
+ * half a float32 ulp (x (1 +- 2^-24), seeded signs): the float32 level of the gradient's
+ * conditioning on these signals.
+ */
+function sensitivity(
+  options: MssOptions | 'standard',
+  e: Float32Array,
+  t: Float32Array,
+  items: number,
+): number {
+  const length = e.length / items;
+  const rand = lcg32(9);
+  const x = Float64Array.from(e);
+  const moved = x.map((v) => v * (1 + 2 ** -24 * (rand() < 0.5 ? -1 : 1)));
+  const tt = tensor(Float64Array.from(t), [t.length / length, length]);
+  const loss = createMssLoss(options);
+  const a = loss.valueAndGrad(tensor(x, [items, length]), tt);
+  const b = loss.valueAndGrad(tensor(moved, [items, length]), tt);
+  return l2Rel(b.grad.data, a.grad.data);
+}
+
 /** Item-major float32 signals: `items` items of `length` samples, scaled by `amp`. */
 function f32(length: number, seed: number, items: number, amp = 1): Float32Array {
   return Float32Array.from(signal(length, seed, items), (v) => v * amp);
@@ -119,11 +143,12 @@ describe.runIf(mssModule() !== null)('the float32 route (issue 17)', () => {
       expect(Math.abs(r.value32 - r.value64)).toBeLessThanOrEqual(TOL * Math.abs(r.value64));
       expect(maxRel(r.grad32, r.grad64)).toBeLessThanOrEqual(TOL);
     });
-    it(`standard: loss within ${TOL}, gradient within 1e-2 (l2): ${name}`, () => {
+    it(`standard: loss within ${TOL}, gradient within 4x the float32-level sensitivity: ${name}`, () => {
       const [e, t, items] = make();
       const r = both('standard', e, t, items);
       expect(Math.abs(r.value32 - r.value64)).toBeLessThanOrEqual(TOL * Math.abs(r.value64));
-      expect(l2Rel(r.grad32, r.grad64)).toBeLessThanOrEqual(1e-2);
+      const bound = Math.max(4 * sensitivity('standard', e, t, items), TOL);
+      expect(l2Rel(r.grad32, r.grad64)).toBeLessThanOrEqual(bound);
     });
   }
 
