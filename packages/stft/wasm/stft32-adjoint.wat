@@ -18,6 +18,16 @@
         (i32.mul (i32.rem_u (local.get $g) (local.get $frames)) (local.get $hop)))
       (i32.const 2)))
 
+  ;; dst[i] += src[i] for the float32 values of `bytes` bytes (a multiple of 16) at $dst, $src.
+  (func $addRow (param $dst i32) (param $src i32) (param $bytes i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $src) (local.get $bytes)))
+    (loop $add
+      (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (br_if $add (i32.lt_u (local.get $src) (local.get $end)))))
+
   ;; Four float64 values (at $a0 + $at, ..., $a3 + $at) as the lanes of one f32x4 (rounded).
   (func $load4 (param $at i32) (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32)
     (result v128)
@@ -62,12 +72,12 @@
     (param $m i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
     (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f64) (param $win i32)
     (param $tw i32) (param $rt i32) (param $x i32) (param $y i32) (param $gp i32) (param $spare i32)
-    (local $g i32) (local $l i32) (local $e i32) (local $k i32) (local $j i32) (local $bins i32)
+    (local $g i32) (local $l i32) (local $e i32) (local $k i32) (local $j i32) (local $bins i32) (local $n4 i32)
     (local $sg i32) (local $at i32) (local $p i32) (local $q i32) (local $r i32)
     (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
     (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
-    (local $fl v128) (local $mx v128) (local $ex v128) (local $nz v128) (local $sub v128)
+    (local $fl v128) (local $mx v128) (local $ok2 v128) (local $ex v128) (local $nz v128) (local $sub v128)
     (local $t1 v128) (local $t2 v128) (local $u1 v128) (local $u2 v128)
     (local $xr v128) (local $xi v128) (local $s v128) (local $ok v128)
     (local $pr v128) (local $pi v128) (local $qr v128) (local $qi v128) (local $c v128) (local $sn v128)
@@ -135,9 +145,10 @@
         ;; Scales (as in `magnitudes`): t = t1 t2, u = u1 u2 = 1 / t; 1 for frames of moderate
         ;; size, 0 for a frame with G = 0.
         (local.set $ex (i32x4.shr_u (local.get $mx) (i32.const 23)))
-        (if (i32x4.all_true
-              (v128.or (f32x4.eq (local.get $mx) (v128.const i32x4 0 0 0 0))
-                (i32x4.lt_u (i32x4.sub (local.get $ex) (i32x4.splat (i32.const 95))) (i32x4.splat (i32.const 64)))))
+        (local.set $ok2
+          (v128.or (f32x4.eq (local.get $mx) (v128.const i32x4 0 0 0 0))
+            (i32x4.lt_u (i32x4.sub (local.get $ex) (i32x4.splat (i32.const 95))) (i32x4.splat (i32.const 64)))))
+        (if (i32x4.all_true (local.get $ok2))
           (then
             (local.set $t1 (f32x4.splat (f32.const 1)))
             (local.set $t2 (local.get $t1))
@@ -155,7 +166,13 @@
                   (i32.const 23))))
             (local.set $u1
               (v128.and (local.get $nz)
-                (i32x4.shl (i32x4.min_s (local.get $ex) (i32x4.splat (i32.const 253))) (i32.const 23))))))
+                (i32x4.shl (i32x4.min_s (local.get $ex) (i32x4.splat (i32.const 253))) (i32.const 23))))
+        ;; Lanes of moderate size (or silent) keep t = u = 1 as when all are: a frame's numbers
+        ;; never depend on the frames in the other lanes (nor on its batch).
+        (local.set $t1 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $t1) (local.get $ok2)))
+        (local.set $t2 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $t2) (local.get $ok2)))
+        (local.set $u1 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $u1) (local.get $ok2)))
+        (local.set $u2 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $u2) (local.get $ok2)))))
         ;; c_0 = 2 (a + b) - 2 i (a - b), a = G_0.re, b = G_m.re (scaled by t)
         (local.set $pr (f32x4.mul (f32x4.mul (v128.load offset=0 (local.get $y)) (local.get $t1)) (local.get $t2)))
         (local.set $qr (f32x4.mul (f32x4.mul (local.get $nr) (local.get $t1)) (local.get $t2)))
@@ -193,8 +210,9 @@
         (call $fft (local.get $m) (local.get $x) (local.get $y) (local.get $tw))
         ;; Overlap-add: samples 2j, 2j + 1 of the four frames are (Re R_j, -Im R_j) u / 2 times the
         ;; window; four samples of the four frames at a time, transposed into four rows (one per
-        ;; frame) and added to the frames one after another (frames of a group may overlap).
+        ;; frame), then added to the signal frame by frame.
         (local.set $u1 (f32x4.mul (local.get $u1) (f32x4.splat (f32.const 0.5))))
+        (local.set $n4 (i32.shl (local.get $m) (i32.const 3)))
         (local.set $j (i32.const 0))
         (local.set $p (local.get $x))
         (loop $ola
@@ -215,20 +233,27 @@
           (local.set $ei (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $va) (local.get $vb)))
           (local.set $fr (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $vc) (local.get $vd)))
           (local.set $fi (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $vc) (local.get $vd)))
-          (local.set $at (i32.add (local.get $a0) (local.get $j)))
-          (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at))
-            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $er) (local.get $fr))))
-          (local.set $at (i32.add (local.get $a1) (local.get $j)))
-          (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at))
-            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $er) (local.get $fr))))
-          (local.set $at (i32.add (local.get $a2) (local.get $j)))
-          (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at))
-            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ei) (local.get $fi))))
-          (local.set $at (i32.add (local.get $a3) (local.get $j)))
-          (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at))
-            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ei) (local.get $fi))))
+          ;; row l of frame l's samples at $y + l 4n (the transform's work memory, free now)
+          (local.set $at (i32.add (local.get $y) (local.get $j)))
+          (v128.store (local.get $at)
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $er) (local.get $fr)))
+          (local.set $at (i32.add (local.get $at) (local.get $n4)))
+          (v128.store (local.get $at)
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $er) (local.get $fr)))
+          (local.set $at (i32.add (local.get $at) (local.get $n4)))
+          (v128.store (local.get $at)
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ei) (local.get $fi)))
+          (local.set $at (i32.add (local.get $at) (local.get $n4)))
+          (v128.store (local.get $at)
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ei) (local.get $fi)))
           (local.set $p (i32.add (local.get $p) (i32.const 64)))
           (local.set $j (i32.add (local.get $j) (i32.const 16)))
           (br_if $ola (i32.lt_u (local.get $j) (i32.shl (local.get $m) (i32.const 3)))))
+        ;; The frames one after another, each whole (a sample's sum runs in frame order, wherever
+        ;; its frames sit in the lanes: the same numbers in any batch).
+        (call $addRow (local.get $a0) (local.get $y) (local.get $n4))
+        (call $addRow (local.get $a1) (i32.add (local.get $y) (local.get $n4)) (local.get $n4))
+        (call $addRow (local.get $a2) (i32.add (local.get $y) (i32.shl (local.get $n4) (i32.const 1))) (local.get $n4))
+        (call $addRow (local.get $a3) (i32.add (local.get $y) (i32.mul (local.get $n4) (i32.const 3))) (local.get $n4))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
         (br $groups)))))

@@ -187,7 +187,7 @@
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $p i32) (local $q i32)
     (local $at i32) (local $v v128)
-    (local $vr v128) (local $vi v128) (local $mx v128) (local $sub v128) (local $nz v128)
+    (local $vr v128) (local $vi v128) (local $mx v128) (local $ok v128) (local $sub v128) (local $nz v128)
     (local $ex v128) (local $t1 v128) (local $t2 v128) (local $u1 v128) (local $u2 v128) (local $fl v128)
     (local $pr v128) (local $pi v128) (local $qr v128) (local $qi v128) (local $c v128) (local $s v128)
     (local $er v128) (local $ei v128) (local $hr v128) (local $hi v128)
@@ -265,9 +265,10 @@
         ;; (|X| <= n max|w x| < 2^54 for n <= 2^22), and every bin above 2^-24 of the frame's peak
         ;; squares to a normal float32 (>= 2^-112): the same relative precision as scaled; t = u = 1.
         (local.set $ex (i32x4.shr_u (local.get $mx) (i32.const 23)))
-        (if (i32x4.all_true
-              (v128.or (f32x4.eq (local.get $mx) (v128.const i32x4 0 0 0 0))
-                (i32x4.lt_u (i32x4.sub (local.get $ex) (i32x4.splat (i32.const 95))) (i32x4.splat (i32.const 64)))))
+        (local.set $ok
+          (v128.or (f32x4.eq (local.get $mx) (v128.const i32x4 0 0 0 0))
+            (i32x4.lt_u (i32x4.sub (local.get $ex) (i32x4.splat (i32.const 95))) (i32x4.splat (i32.const 64)))))
+        (if (i32x4.all_true (local.get $ok))
           (then
             (local.set $u1 (f32x4.splat (f32.const 1)))
             (local.set $u2 (local.get $u1)))
@@ -287,6 +288,12 @@
         (local.set $u1
           (v128.and (local.get $nz)
             (i32x4.shl (i32x4.min_s (local.get $ex) (i32x4.splat (i32.const 253))) (i32.const 23))))
+        ;; Lanes of moderate size (or silent) keep t = u = 1 as when all are: a frame's numbers
+        ;; never depend on the frames in the other lanes (nor on its batch).
+        (local.set $t1 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $t1) (local.get $ok)))
+        (local.set $t2 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $t2) (local.get $ok)))
+        (local.set $u1 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $u1) (local.get $ok)))
+        (local.set $u2 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $u2) (local.get $ok)))
         ;; z[j] = (z[j] t1) t2: exact (t1 t2 itself may not fit in float32).
         (local.set $p (local.get $x))
         (local.set $q (i32.add (local.get $x) (i32.shl (local.get $m) (i32.const 5))))

@@ -3,8 +3,9 @@
  * float32 estimate when every scale's size is a power of two. Per scale, one float32 STFT module
  * (@losses/stft's WasmStft32: four frames per f32x4 vector, one per lane, each with its own
  * power-of-two scale) holds the float32 signals, the kept spectra, the float64 magnitudes (each the
- * float32 result, exactly) and, on the same memory, the loss loop of ./kernel.ts (logs, distance
- * and dL/d|X| in float64, the loss summed in float64); the adjoint STFT (an f32x4 inverse real FFT
+ * float32 result, exactly) and, on the same memory, the loss loop of ./kernel.ts (the logs in
+ * float32 lanes, wasm/mss32.wat; the distance and dL/d|X| in float64, the loss summed in float64);
+ * the adjoint STFT (an f32x4 inverse real FFT
  * of the gradient spectrum and the overlap-add) writes a float32 gradient. Float64 estimates keep
  * the float64 route, bit for bit. Accuracy: see the package README (float32 route).
  */
@@ -57,7 +58,7 @@ export class F32Route {
         cfg,
         framer: new Framer(cfg),
         stft,
-        loss: new MssWasm(mod, stft.memory, table, config.compressions),
+        loss: new MssWasm(mod, stft.memory, table, config.compressions, true),
       };
     });
     return new F32Route(config, scales);
@@ -177,7 +178,6 @@ export class F32Route {
     }
     const m = frames * cfg.bins;
     const count = est.items * m;
-    const tCount = tItems * m;
     const nLogs = loss.logCount;
     const [magT, ...rest] = stft.layout(
       ...this.regions(sc, est.length, est.items, tItems, fixed !== undefined, grad),
@@ -210,14 +210,10 @@ export class F32Route {
       const t = target.signals;
       framer.padInto(t.data, t.items, t.length, f32.subarray(sigT / 4, sigT / 4 + t.items * plen));
       stft.analyzeAt(sigT, frames, t.items * frames, plen, magT, 0, floor);
-      logT.forEach((l, j) => {
-        loss.logs(j, magT, tCount, l);
-      });
+      logsByItem(loss, magT, logT, t.items, m);
     }
     stft.analyzeAt(sigE, frames, est.items * frames, plen, magE, grad ? spec : 0, floor);
-    logE.forEach((l, j) => {
-      loss.logs(j, magE, count, l);
-    });
+    logsByItem(loss, magE, logE, est.items, m);
     const norm = c.reduction === 'mean' ? 1 / m : 1;
     const squared = c.distance === 'l2sq';
     const weight = itemWeight * scaleWeight * norm;
@@ -254,4 +250,22 @@ export class F32Route {
     framer.addUnpadded(f, gpView, sum.acc);
     return undefined;
   }
+}
+
+/**
+ * The logs of `items` spectrograms of `m` magnitudes each at `mag` into `logs` (one per log-type
+ * compression), item by item: the float32 logs work four at a time and hand groups with a value
+ * out of their range, and the last m mod 4, to the float64 logs, so an item's numbers depend on
+ * its own magnitudes only, not on its batch.
+ */
+function logsByItem(
+  loss: MssWasm,
+  mag: number,
+  logs: readonly number[],
+  items: number,
+  m: number,
+): void {
+  logs.forEach((l, j) => {
+    for (let b = 0; b < items; b++) loss.logs(j, mag + 8 * b * m, m, l + 8 * b * m);
+  });
 }
