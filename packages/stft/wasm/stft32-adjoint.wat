@@ -28,30 +28,6 @@
       (local.set $src (i32.add (local.get $src) (i32.const 16)))
       (br_if $add (i32.lt_u (local.get $src) (local.get $end)))))
 
-  ;; Four float64 values (at $a0 + $at, ..., $a3 + $at) as the lanes of one f32x4 (rounded).
-  (func $load4 (param $at i32) (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32)
-    (result v128)
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero
-        (v128.load64_lane 1 (i32.add (local.get $a1) (local.get $at))
-          (v128.load64_zero (i32.add (local.get $a0) (local.get $at)))))
-      (f32x4.demote_f64x2_zero
-        (v128.load64_lane 1 (i32.add (local.get $a3) (local.get $at))
-          (v128.load64_zero (i32.add (local.get $a2) (local.get $at)))))))
-
-  ;; The lanes where the four float64 values (as $load4 reads them) exceed $fl: all ones or zeros.
-  (func $gt4 (param $at i32) (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32)
-    (param $fl v128) (result v128)
-    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-      (f64x2.gt
-        (v128.load64_lane 1 (i32.add (local.get $a1) (local.get $at))
-          (v128.load64_zero (i32.add (local.get $a0) (local.get $at))))
-        (local.get $fl))
-      (f64x2.gt
-        (v128.load64_lane 1 (i32.add (local.get $a3) (local.get $at))
-          (v128.load64_zero (i32.add (local.get $a2) (local.get $at))))
-        (local.get $fl))))
-
   ;; The adjoint of `magnitudes` (called with $wide and $spec): adds dL/d(frame sample) to the
   ;; padded-signal gradient $gp ([batch][plen] float32, laid out as $sig), given the spectra $spec
   ;; as `magnitudes` kept them (each group's, scaled), the magnitudes $mag and dL/d|X| $dmag
@@ -120,7 +96,16 @@
         (local.set $k (i32.const 0))
         (loop $phase
           (local.set $at (i32.shl (local.get $k) (i32.const 3)))
-          (local.set $ok (call $gt4 (local.get $at) (local.get $e0) (local.get $e1) (local.get $e2) (local.get $e3) (local.get $fl)))
+          (local.set $ok
+            (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+              (f64x2.gt
+                (v128.load64_lane 1 (i32.add (local.get $e1) (local.get $at))
+                  (v128.load64_zero (i32.add (local.get $e0) (local.get $at))))
+                (local.get $fl))
+              (f64x2.gt
+                (v128.load64_lane 1 (i32.add (local.get $e3) (local.get $at))
+                  (v128.load64_zero (i32.add (local.get $e2) (local.get $at))))
+                (local.get $fl))))
           (local.set $p (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
           (local.set $xr (v128.load offset=0 (local.get $p)))
           (local.set $xi (v128.load offset=16 (local.get $p)))
@@ -128,7 +113,13 @@
           (local.set $s
             (v128.and (local.get $ok)
               (f32x4.div
-                (call $load4 (local.get $at) (local.get $d0) (local.get $d1) (local.get $d2) (local.get $d3))
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero
+                    (v128.load64_lane 1 (i32.add (local.get $d1) (local.get $at))
+                      (v128.load64_zero (i32.add (local.get $d0) (local.get $at)))))
+                  (f32x4.demote_f64x2_zero
+                    (v128.load64_lane 1 (i32.add (local.get $d3) (local.get $at))
+                      (v128.load64_zero (i32.add (local.get $d2) (local.get $at))))))
                 (v128.bitselect
                   (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $xr) (local.get $xr)) (f32x4.mul (local.get $xi) (local.get $xi))))
                   (f32x4.splat (f32.const 1)) (local.get $ok)))))

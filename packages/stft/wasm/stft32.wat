@@ -152,23 +152,6 @@
         (i32.mul (i32.rem_u (local.get $g) (local.get $frames)) (local.get $hop)))
       (i32.const 2)))
 
-  ;; Stores lane l of $v at byte $at (a float32 offset) of row $ol: float32, or with $wide float64
-  ;; at twice the offset (the float32 value, exactly).
-  (func $put (param $v v128) (param $at i32) (param $o0 i32) (param $o1 i32) (param $o2 i32)
-    (param $o3 i32) (param $wide i32)
-    (if (local.get $wide)
-      (then
-        (local.set $at (i32.shl (local.get $at) (i32.const 1)))
-        (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
-        (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
-        (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
-        (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
-      (else
-        (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
-        (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
-        (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
-        (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v)))))
-
   ;; Magnitudes max(|X|, $floor) of `total` frames of size n = 2m (m >= 2; bins = m + 1) into $out
   ;; ([total][bins] float32). $sig: the padded signals ([batch][plen] float32); $win: the window (n
   ;; float32); $tw: the twiddles of $fft for size m; $rt: (cos, -sin) of 2 pi k / n for k = 1..m/2;
@@ -322,13 +305,35 @@
             (v128.store offset=16 (local.get $at) (v128.const i32x4 0 0 0 0))))
         (local.set $at (i32.const 0))
         (local.set $v (local.get $vr))
-        (call $put (local.get $v) (local.get $at) (local.get $o0) (local.get $o1) (local.get $o2) (local.get $o3) (local.get $wide))
+        (if (local.get $wide)
+          (then
+            (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+            (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+            (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+            (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+            (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+          (else
+            (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+            (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+            (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+            (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
         (local.set $vr
           (f32x4.pmax (local.get $fl)
             (f32x4.mul (f32x4.mul (f32x4.abs (f32x4.sub (local.get $pr) (local.get $pi))) (f32x4.add (local.get $u1) (local.get $u1))) (local.get $u2))))
         (local.set $at (i32.shl (local.get $m) (i32.const 2)))
         (local.set $v (local.get $vr))
-        (call $put (local.get $v) (local.get $at) (local.get $o0) (local.get $o1) (local.get $o2) (local.get $o3) (local.get $wide))
+        (if (local.get $wide)
+          (then
+            (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+            (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+            (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+            (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+            (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+          (else
+            (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+            (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+            (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+            (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
         (local.set $k (i32.const 1))
         (loop $split
           (local.set $p (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))))
@@ -363,7 +368,18 @@
                     (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
                   (local.get $u1))
                 (local.get $u2))))
-          (call $put (local.get $v) (local.get $at) (local.get $o0) (local.get $o1) (local.get $o2) (local.get $o3) (local.get $wide))
+          (if (local.get $wide)
+            (then
+              (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+              (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+              (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+              (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+              (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+            (else
+              (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+              (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+              (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+              (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
           (local.set $vr (f32x4.sub (local.get $er) (local.get $hr)))
           (local.set $vi (f32x4.sub (local.get $ei) (local.get $hi)))
           ;; X[m - k] = conj(E - H) / 2: its phase is conjugated
@@ -380,7 +396,18 @@
                     (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
                   (local.get $u1))
                 (local.get $u2))))
-          (call $put (local.get $v) (local.get $at) (local.get $o0) (local.get $o1) (local.get $o2) (local.get $o3) (local.get $wide))
+          (if (local.get $wide)
+            (then
+              (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+              (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+              (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+              (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+              (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+            (else
+              (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+              (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+              (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+              (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $split (i32.le_u (local.get $k) (i32.shr_u (local.get $m) (i32.const 1)))))
         (local.set $rt (i32.sub (local.get $rt) (i32.shl (local.get $m) (i32.const 2))))

@@ -94,13 +94,17 @@ function perceptualNeedsJs(config: MssConfig): boolean {
 export class WasmEngine implements MssEngine<WasmTarget> {
   private readonly config: MssConfig;
   private readonly scales: Scale[];
-  /** Issue 17: the float32 route for float32 estimates (power-of-two sizes only), if any. */
-  private readonly f32: F32Route | undefined;
+  /**
+   * Issue 17: the float32 route for float32 estimates (power-of-two sizes only), made on the first
+   * float32 call; null where it does not apply.
+   */
+  private f32: F32Route | null | undefined;
+  private readonly mod: WebAssembly.Module;
 
-  private constructor(config: MssConfig, scales: Scale[], f32: F32Route | undefined) {
+  private constructor(config: MssConfig, scales: Scale[], mod: WebAssembly.Module) {
     this.config = config;
     this.scales = scales;
-    this.f32 = f32;
+    this.mod = mod;
   }
 
   /**
@@ -139,7 +143,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
         loaded: undefined,
       };
     });
-    return new WasmEngine(config, scales, F32Route.create(config, cfgs, mod));
+    return new WasmEngine(config, scales, mod!);
   }
 
   /**
@@ -197,9 +201,18 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     perItem: Float64Array,
   ): Evaluation | undefined {
     const data = dataOf(est);
-    const f32 = this.f32;
-    if (!f32 || dtypeOf(data) !== 'float32') return undefined;
+    if (dtypeOf(data) !== 'float32') return undefined;
     if (target.signals && dtypeOf(target.signals.data) !== 'float32') return undefined;
+    if (this.f32 === undefined) {
+      this.f32 =
+        F32Route.create(
+          this.config,
+          this.scales.map((sc) => sc.cfg),
+          this.mod,
+        ) ?? null;
+    }
+    const f32 = this.f32;
+    if (!f32) return undefined;
     const [items, length] = est.shape as [number, number];
     const r = f32.run(
       { data, items, length },
