@@ -9,6 +9,16 @@ import { helpText, parseArgs, UsageError } from './args.js';
 import { cases } from './cases/index.js';
 import { defaultOutDir, setOutDir } from './lib/output.js';
 
+/**
+ * Wall time since `t` and the process's CPU time since `cpu` (all threads: user + system), so a
+ * run on a loaded machine still says what the work costs.
+ */
+function elapsed(t: number, cpu: NodeJS.CpuUsage): string {
+  const used = process.cpuUsage(cpu);
+  const wall = (Date.now() - t) / 1000;
+  return `${wall.toFixed(1)} s (CPU ${((used.user + used.system) / 1e6).toFixed(1)} s)`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -25,8 +35,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const { options } = parsed;
   setOutDir(options.out);
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   for (const c of parsed.cases) {
     const t = Date.now();
+    const cpu = process.cpuUsage();
     console.log(`\n== ${c.name}: ${c.summary}${options.quick ? ' (--quick)' : ''}`);
     if (options.trials !== undefined && c.trials === undefined) {
       console.log(`   (--trials does not apply: ${c.name} has no repetitions)`);
@@ -35,11 +47,9 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(`   (--seed does not apply: ${c.name} draws nothing at random)`);
     }
     await c.run(options);
-    console.log(`== ${c.name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.log(`== ${c.name} done in ${elapsed(t, cpu)}`);
   }
-  console.log(
-    `\nAll done in ${((Date.now() - t0) / 1000).toFixed(1)} s; results in ${options.out}`,
-  );
+  console.log(`\nAll done in ${elapsed(t0, cpu0)}; results in ${options.out}`);
   return 0;
 }
 
