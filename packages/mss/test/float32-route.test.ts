@@ -187,6 +187,28 @@ describe.runIf(mssModule() !== null)('the float32 route (issue 17)', () => {
     expect(maxRel(a.grad.data, b.grad.data)).toBeLessThanOrEqual(TOL);
   });
 
+  it('a fixed target kept in the memory is never stale (two targets, a two-argument call between)', () => {
+    const e = tensor(f32(3000, 19, 2), [2, 3000]);
+    const t1 = tensor(f32(3000, 20, 2), [2, 3000]);
+    const t2 = tensor(f32(3000, 21, 2), [2, 3000]);
+    const loss = createMssLoss('standard');
+    const a = loss.withTarget(t1);
+    const b = loss.withTarget(t2);
+    const want1 = createMssLoss('standard').withTarget(t1).valueAndGrad(e);
+    const want2 = createMssLoss('standard').withTarget(t2).valueAndGrad(e);
+    for (const [got, want] of [
+      [a.valueAndGrad(e), want1],
+      [a.valueAndGrad(e), want1],
+      [b.valueAndGrad(e), want2],
+      [loss.valueAndGrad(e, t2), undefined],
+      [a.valueAndGrad(e), want1],
+    ] as const) {
+      if (!want) continue;
+      expect(got.value).toBe(want.value);
+      expect(got.grad.data).toEqual(want.grad.data);
+    }
+  });
+
   it('seeded fuzz: random power-of-two sizes, hops, lengths, batches, amplitudes', () => {
     const rand = mulberry32(2026);
     for (let run = 0; run < 12; run++) {

@@ -20,7 +20,7 @@ import {
 import { LossInputError } from '@losses/tensor';
 import type { MssConfig } from '../options.js';
 import { MssWasm, TABLE_DOUBLES } from './kernel.js';
-import type { ScaleTarget, Signals } from './pipeline.js';
+import type { ScaleTarget, Signals, TargetSpectrogram } from './pipeline.js';
 
 /** One scale: its framing, its float32 STFT module and the loss loop on the same memory. */
 interface Scale32 {
@@ -28,6 +28,8 @@ interface Scale32 {
   readonly framer: Framer;
   readonly stft: WasmStft32;
   readonly loss: MssWasm;
+  /** The fixed target whose magnitudes and logs the memory holds from the last call, if any. */
+  loaded: TargetSpectrogram | undefined;
 }
 
 /** The float32 route of {@link WasmEngine} (power-of-two sizes, float32 estimates). */
@@ -59,6 +61,7 @@ export class F32Route {
         framer: new Framer(cfg),
         stft,
         loss: new MssWasm(mod, stft.memory, table, config.compressions, true),
+        loaded: undefined,
       };
     });
     return new F32Route(config, scales);
@@ -133,7 +136,10 @@ export class F32Route {
         if (g) last = g;
       }
     });
-    if (!ok) return null;
+    if (!ok) {
+      for (const sc of this.scales) sc.loaded = undefined;
+      return null;
+    }
     for (let b = 0; b < items; b++) perItem[b]! += sums[b]!;
     if (!grad) return { grad: undefined };
     const out = new Float32Array(n);
@@ -201,12 +207,17 @@ export class F32Route {
       f32.subarray(sigE / 4, sigE / 4 + est.items * plen),
     );
     if (fixed) {
-      const view = stft.view64();
-      view.set(fixed.mag, magT / 8);
-      fixed.logs.forEach((l, j) => {
-        view.set(l, logT[j]! / 8);
-      });
+      // The target's regions come first in every layout: a fixed target stays for the next call.
+      if (sc.loaded !== fixed) {
+        const view = stft.view64();
+        view.set(fixed.mag, magT / 8);
+        fixed.logs.forEach((l, j) => {
+          view.set(l, logT[j]! / 8);
+        });
+        sc.loaded = fixed;
+      }
     } else {
+      sc.loaded = undefined;
       const t = target.signals;
       framer.padInto(t.data, t.items, t.length, f32.subarray(sigT / 4, sigT / 4 + t.items * plen));
       stft.analyzeAt(sigT, frames, t.items * frames, plen, magT, 0, floor);
