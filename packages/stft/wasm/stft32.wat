@@ -156,12 +156,16 @@
   ;; ([total][bins] float32). $sig: the padded signals ([batch][plen] float32); $win: the window (n
   ;; float32); $tw: the twiddles of $fft for size m; $rt: (cos, -sin) of 2 pi k / n for k = 1..m/2;
   ;; $x, $y: m four-lane complex numbers of work each; $spare: bins float32 that the lanes beyond
-  ;; the last frame write to. Four frames at a time, one per lane. Each windowed frame w x is
+  ;; the last frame write to (bins float64 with $wide). With $wide the magnitudes are float64 rows
+  ;; ([total][bins], each the float32 value), and with $spec (not 0) each group of four frames keeps
+  ;; its spectrum there, as computed (scaled by t), bins four-lane complex numbers per group: the
+  ;; input of wasm/stft32-adjoint.wat. Four frames at a time, one per lane. Each windowed frame w x is
   ;; scaled before its transform by the power of two t with t max|w x| in [1, 2) (t = 2^64 t' for
   ;; frames below the normal range, whose t does not fit in float32) and its magnitudes by u = 1 / t
   ;; after: every frame accurate relative to its own size, a silent frame (t = u = 0) exactly 0,
   ;; nothing overflows inside. (w x is rounded to float32 first: an absolute error of at most 2^-150
-  ;; per sample, which only subnormal samples see.)
+  ;; per sample, which only subnormal samples see.) Lanes of moderate size keep t = u = 1 whatever
+  ;; the other lanes hold, so a frame's numbers never depend on the frames beside it.
   (func (export "magnitudes")
     (param $m i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
     (param $sig i32) (param $win i32) (param $tw i32) (param $rt i32) (param $x i32) (param $y i32)
