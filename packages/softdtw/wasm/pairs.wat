@@ -1,6 +1,7 @@
 ;; Whole pairs of soft-DTW with their frame costs as blocked matrix products, in a second
 ;; WebAssembly module (wasm/softdtw.wat is at its 4 KiB budget): it shares the memory of a
-;; softdtw.wat instance and calls that instance's row kernels (`row`, `backRow`), imported.
+;; softdtw.wat instance and calls that instance's row kernels (`row`, `backRow`) and rows4.wat's
+;; `rows4` (four rows of the forward pass at once), imported.
 ;; `pnpm --filter @losses/softdtw wasm` assembles it into src/wasm/pairs-module.ts.
 ;;
 ;;   sqTile4     squared Euclidean cost rows of 4 frames of x at once (4 x 4 cells a step)
@@ -28,6 +29,8 @@
     (param i32 i32 i32 i32 i32 f64 f64 f64 f64 f64 f64 f64 f64)))
   (import "k" "backRow" (func $backRow
     (param i32 i32 i32 i32 i32 i32 i32 i32 f64 f64 f64)))
+  (import "k" "rows4" (func $rows4
+    (param i32 i32 i32 i32 i32 i32 i32 i32 i32 f64 f64 f64 f64 f64 f64 f64 f64 f64 f64 f64)))
 
   ;; C(4b + r, j) = sum_d (u[d] - v_j[d])^2 for r = 0..3, columns j = lo, lo + 4, ... <= hi (4 at
   ;; a time, up to 3 beyond hi). $u: block b of uB; $out: row r at $out + r $os, column j at + 8 j.
@@ -296,8 +299,8 @@
 
   ;; The forward pass of one pair without a band (the grid may open the begin and end along y):
   ;; for each block of 4 rows, their costs (kind 0: sqTile4; 1, 2: prodTile4 and finish) into the
-  ;; 4 rows at $cb (8 Mp bytes apart), then `row` over every column of each row i < N, column 0
-  ;; +inf. The parameters of `row`, then the staged uB, a, vT; $q: weights of cell (1, 1); $st: the
+  ;; 4 rows at $cb (8 Mp bytes apart), then `rows4` over the whole block (the last, partial block:
+  ;; `row` over every column of each row i < N), column 0 +inf. The parameters of `row`, then the staged uB, a, vT; $q: weights of cell (1, 1); $st: the
   ;; (m, s) row (row 0 on entry, row N on exit).
   (func (export "forwardPair")
     (param $kind i32) (param $N i32) (param $M i32) (param $D i32)
@@ -324,6 +327,29 @@
             (call $finish (local.get $kind) (local.get $cb) (local.get $os) (i32.const 4)
               (i32.const 0) (i32.add (local.get $M) (i32.const -1)) (local.get $invD))))
         (local.set $r (i32.const 0))
+        ;; A whole block: its 4 rows at once (rows4 of wasm/rows4.wat, the same numbers as `row`).
+        (if (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $N))
+          (then
+            (call $rows4
+              (i32.const 1) (local.get $M)
+              (i32.add (local.get $q)
+                (i32.mul (i32.mul (local.get $i) (i32.add (local.get $M) (i32.const 1)))
+                  (i32.const 24)))
+              (i32.mul (i32.add (local.get $M) (i32.const 1)) (i32.const 24))
+              (local.get $st)
+              (i32.add (local.get $cb) (i32.const -8))
+              (i32.add (local.get $cb) (i32.add (local.get $os) (i32.const -8)))
+              (i32.add (local.get $cb) (i32.add (i32.shl (local.get $os) (i32.const 1)) (i32.const -8)))
+              (i32.add (local.get $cb) (i32.add (i32.mul (local.get $os) (i32.const 3)) (i32.const -8)))
+              (local.get $wv) (local.get $wh) (local.get $wd) (local.get $invG) (local.get $shift)
+              (f64.load (local.get $st)) (f64.load offset=8 (local.get $st))
+              (block (result f64)
+                (f64.store (local.get $st) (f64.const inf))
+                (f64.store offset=8 (local.get $st) (f64.const 1))
+                (f64.const inf))
+              (f64.const inf) (f64.const inf) (f64.const inf))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (local.set $r (i32.const 4))))
         (block $rowsDone
           (loop $rows
             (br_if $rowsDone (i32.or (i32.ge_s (local.get $r) (i32.const 4))

@@ -7,6 +7,7 @@
 import { compileWasm } from '@losses/tensor/internal';
 import type { RowKernel } from './kernel.js';
 import { WASM_BASE64 as PAIRS_BASE64 } from './pairs-module.js';
+import { WASM_BASE64 as ROWS4_BASE64 } from './rows4-module.js';
 
 /** The exports of wasm/pairs.wat; addresses are byte offsets in the row kernel's memory. */
 export interface PairKernel {
@@ -102,18 +103,67 @@ export interface PairKernel {
   ): void;
 }
 
+/** The export of wasm/rows4.wat: four rows of the forward pass at once. */
+export interface Rows4Kernel {
+  /**
+   * Cells (i + r, lo..hi), r = 0..3, of the forward pass, the same numbers as four calls of
+   * `row` (wasm/rows4.wat): `q` the weights of cell (i, lo), `qs` the bytes from row i's weights
+   * to row i + 1's; `st` the (m, s) row (row i - 1 on entry, row i + 3 on exit); `c0`..`c3` the
+   * cost rows minus 8; (`diagM`, `diagS`) cell (i - 1, lo - 1); `left0`..`left3` m of cells
+   * (i + r, lo - 1), whose s is 1.
+   */
+  rows4(
+    lo: number,
+    hi: number,
+    q: number,
+    qs: number,
+    st: number,
+    c0: number,
+    c1: number,
+    c2: number,
+    c3: number,
+    wv: number,
+    wh: number,
+    wd: number,
+    invG: number,
+    shift: number,
+    diagM: number,
+    diagS: number,
+    left0: number,
+    left1: number,
+    left2: number,
+    left3: number,
+  ): void;
+}
+
 let compiled: WebAssembly.Module | null | undefined;
+let compiledRows4: WebAssembly.Module | null | undefined;
+
+/** An instance of wasm/rows4.wat on the memory of the row kernel `k`, or null. */
+export function createRows4Kernel(k: RowKernel): Rows4Kernel | null {
+  if (compiledRows4 === undefined) compiledRows4 = compileWasm(ROWS4_BASE64);
+  if (compiledRows4 === null) return null;
+  try {
+    const inst = new WebAssembly.Instance(compiledRows4, { k: { memory: k.memory } });
+    return inst.exports as unknown as Rows4Kernel;
+  } catch {
+    return null;
+  }
+}
 
 /**
- * An instance of the pair kernels linked to the row kernel `k` (its memory, `row` and `backRow`),
- * or null where it cannot be made (no WebAssembly SIMD, no memory for another instance).
+ * An instance of the pair kernels linked to the row kernel `k` (its memory, `row` and `backRow`)
+ * and to an instance of wasm/rows4.wat on the same memory, or null where it cannot be made (no
+ * WebAssembly SIMD, no memory for another instance).
  */
 export function createPairKernel(k: RowKernel): PairKernel | null {
   if (compiled === undefined) compiled = compileWasm(PAIRS_BASE64);
   if (compiled === null) return null;
+  const r4 = createRows4Kernel(k);
+  if (r4 === null) return null;
   try {
     const inst = new WebAssembly.Instance(compiled, {
-      k: { memory: k.memory, row: k.row, backRow: k.backRow },
+      k: { memory: k.memory, row: k.row, backRow: k.backRow, rows4: r4.rows4 },
     });
     return inst.exports as unknown as PairKernel;
   } catch {
