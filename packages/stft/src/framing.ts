@@ -132,7 +132,7 @@ export class Framer {
    * `[batch, paddedLength]`) to the gradient w.r.t. the signals (`out`, `[batch, length]`).
    * Reflect padding folds the mirrored samples back onto their sources; zero padding drops the pad.
    */
-  addUnpadded(f: Framed, gp: Float64Array, out: Float64Array): void {
+  addUnpadded(f: Framed, gp: FloatArray, out: Float64Array): void {
     const { batch, paddedLength, length, left } = f;
     const reflect = this.cfg.center && this.cfg.padMode === 'reflect';
     for (let b = 0; b < batch; b++) {

@@ -27,4 +27,5 @@ export {
 export { powerOfTwoScale } from './scale.js';
 export { keepFloat64 } from './stft.js';
 export { setWasmMemoryLimit, WasmStft, wasmMemoryLimit, wasmSupports } from './wasm/kernel.js';
+export { WasmStft32, wasm32Supports } from './wasm/kernel32.js';
 export { tryWasm, WasmStftKernel } from './wasm/stft-kernel.js';

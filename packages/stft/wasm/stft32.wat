@@ -156,48 +156,56 @@
   ;; ([total][bins] float32). $sig: the padded signals ([batch][plen] float32); $win: the window (n
   ;; float32); $tw: the twiddles of $fft for size m; $rt: (cos, -sin) of 2 pi k / n for k = 1..m/2;
   ;; $x, $y: m four-lane complex numbers of work each; $spare: bins float32 that the lanes beyond
-  ;; the last frame write to. Four frames at a time, one per lane. Each windowed frame w x is
+  ;; the last frame write to (bins float64 with $wide). With $wide the magnitudes are float64 rows
+  ;; ([total][bins], each the float32 value), and with $spec (not 0) each group of four frames keeps
+  ;; its spectrum there, as computed (scaled by t), bins four-lane complex numbers per group: the
+  ;; input of wasm/stft32-adjoint.wat. Four frames at a time, one per lane. Each windowed frame w x is
   ;; scaled before its transform by the power of two t with t max|w x| in [1, 2) (t = 2^64 t' for
   ;; frames below the normal range, whose t does not fit in float32) and its magnitudes by u = 1 / t
   ;; after: every frame accurate relative to its own size, a silent frame (t = u = 0) exactly 0,
   ;; nothing overflows inside. (w x is rounded to float32 first: an absolute error of at most 2^-150
-  ;; per sample, which only subnormal samples see.)
+  ;; per sample, which only subnormal samples see.) Lanes of moderate size keep t = u = 1 whatever
+  ;; the other lanes hold, so a frame's numbers never depend on the frames beside it.
   (func (export "magnitudes")
     (param $m i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
     (param $sig i32) (param $win i32) (param $tw i32) (param $rt i32) (param $x i32) (param $y i32)
-    (param $out i32) (param $spare i32) (param $floor f32)
-    (local $g i32) (local $l i32) (local $j i32) (local $k i32) (local $e i32) (local $bins i32)
+    (param $out i32) (param $spare i32) (param $floor f32) (param $wide i32) (param $spec i32)
+    (local $sg i32) (local $w i32) (local $g i32) (local $l i32) (local $j i32) (local $k i32) (local $e i32) (local $bins i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $p i32) (local $q i32)
     (local $at i32) (local $v v128)
-    (local $vr v128) (local $vi v128) (local $mx v128) (local $sub v128) (local $nz v128)
+    (local $vr v128) (local $vi v128) (local $mx v128) (local $ok v128) (local $sub v128) (local $nz v128)
     (local $ex v128) (local $t1 v128) (local $t2 v128) (local $u1 v128) (local $u2 v128) (local $fl v128)
     (local $pr v128) (local $pi v128) (local $qr v128) (local $qi v128) (local $c v128) (local $s v128)
     (local $er v128) (local $ei v128) (local $hr v128) (local $hi v128)
     (local.set $fl (f32x4.splat (local.get $floor)))
     (local.set $bins (i32.add (local.get $m) (i32.const 1)))
+    ;; log2 of the bytes per magnitude: 2 (float32) or 3 ($wide: float64)
+    (local.set $w (i32.add (i32.const 2) (i32.ne (local.get $wide) (i32.const 0))))
     (local.set $g (i32.const 0))
     (block $done
       (loop $groups
+        ;; Group g / 4's spectra (with $spec): bins four-lane complex numbers, 32 bytes each.
+        (local.set $sg (i32.add (local.get $spec) (i32.mul (i32.shr_u (local.get $g) (i32.const 2)) (i32.shl (local.get $bins) (i32.const 5)))))
         (br_if $done (i32.ge_u (local.get $g) (local.get $total)))
         ;; Lane l reads frame min(g + l, total - 1) and writes its row, or $spare past the end.
         (local.set $l (i32.sub (local.get $total) (i32.const 1)))
         (local.set $a0 (i32.add (local.get $sig) (call $frameAt (local.get $g) (local.get $frames) (local.get $hop) (local.get $plen))))
-        (local.set $o0 (i32.add (local.get $out) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (i32.const 2))))
+        (local.set $o0 (i32.add (local.get $out) (i32.shl (i32.mul (local.get $g) (local.get $bins)) (local.get $w))))
         (local.set $e (select (i32.add (local.get $g) (i32.const 1)) (local.get $l) (i32.lt_u (local.get $g) (local.get $l))))
         (local.set $a1 (i32.add (local.get $sig) (call $frameAt (local.get $e) (local.get $frames) (local.get $hop) (local.get $plen))))
         (local.set $o1
-          (select (i32.add (local.get $out) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 2)))
+          (select (i32.add (local.get $out) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w)))
             (local.get $spare) (i32.lt_u (local.get $g) (local.get $l))))
         (local.set $e (select (i32.add (local.get $g) (i32.const 2)) (local.get $l) (i32.lt_u (i32.add (local.get $g) (i32.const 1)) (local.get $l))))
         (local.set $a2 (i32.add (local.get $sig) (call $frameAt (local.get $e) (local.get $frames) (local.get $hop) (local.get $plen))))
         (local.set $o2
-          (select (i32.add (local.get $out) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 2)))
+          (select (i32.add (local.get $out) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w)))
             (local.get $spare) (i32.lt_u (i32.add (local.get $g) (i32.const 1)) (local.get $l))))
         (local.set $e (select (i32.add (local.get $g) (i32.const 3)) (local.get $l) (i32.lt_u (i32.add (local.get $g) (i32.const 2)) (local.get $l))))
         (local.set $a3 (i32.add (local.get $sig) (call $frameAt (local.get $e) (local.get $frames) (local.get $hop) (local.get $plen))))
         (local.set $o3
-          (select (i32.add (local.get $out) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 2)))
+          (select (i32.add (local.get $out) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w)))
             (local.get $spare) (i32.lt_u (i32.add (local.get $g) (i32.const 2)) (local.get $l))))
         ;; z[j] = [w[2j] x[2j], w[2j + 1] x[2j + 1]] of the four frames, and their largest |w x|
         ;; per lane: four samples of each frame per step (four loads), transposed by shuffles into
@@ -244,9 +252,10 @@
         ;; (|X| <= n max|w x| < 2^54 for n <= 2^22), and every bin above 2^-24 of the frame's peak
         ;; squares to a normal float32 (>= 2^-112): the same relative precision as scaled; t = u = 1.
         (local.set $ex (i32x4.shr_u (local.get $mx) (i32.const 23)))
-        (if (i32x4.all_true
-              (v128.or (f32x4.eq (local.get $mx) (v128.const i32x4 0 0 0 0))
-                (i32x4.lt_u (i32x4.sub (local.get $ex) (i32x4.splat (i32.const 95))) (i32x4.splat (i32.const 64)))))
+        (local.set $ok
+          (v128.or (f32x4.eq (local.get $mx) (v128.const i32x4 0 0 0 0))
+            (i32x4.lt_u (i32x4.sub (local.get $ex) (i32x4.splat (i32.const 95))) (i32x4.splat (i32.const 64)))))
+        (if (i32x4.all_true (local.get $ok))
           (then
             (local.set $u1 (f32x4.splat (f32.const 1)))
             (local.set $u2 (local.get $u1)))
@@ -266,6 +275,12 @@
         (local.set $u1
           (v128.and (local.get $nz)
             (i32x4.shl (i32x4.min_s (local.get $ex) (i32x4.splat (i32.const 253))) (i32.const 23))))
+        ;; Lanes of moderate size (or silent) keep t = u = 1 as when all are: a frame's numbers
+        ;; never depend on the frames in the other lanes (nor on its batch).
+        (local.set $t1 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $t1) (local.get $ok)))
+        (local.set $t2 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $t2) (local.get $ok)))
+        (local.set $u1 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $u1) (local.get $ok)))
+        (local.set $u2 (v128.bitselect (f32x4.splat (f32.const 1)) (local.get $u2) (local.get $ok)))
         ;; z[j] = (z[j] t1) t2: exact (t1 t2 itself may not fit in float32).
         (local.set $p (local.get $x))
         (local.set $q (i32.add (local.get $x) (i32.shl (local.get $m) (i32.const 5))))
@@ -285,21 +300,44 @@
         (local.set $vr
           (f32x4.pmax (local.get $fl)
             (f32x4.mul (f32x4.mul (f32x4.abs (f32x4.add (local.get $pr) (local.get $pi))) (f32x4.add (local.get $u1) (local.get $u1))) (local.get $u2))))
+        (if (local.get $spec)
+          (then
+            (v128.store offset=0 (local.get $sg) (f32x4.add (local.get $pr) (local.get $pi)))
+            (v128.store offset=16 (local.get $sg) (v128.const i32x4 0 0 0 0))
+            (local.set $at (i32.add (local.get $sg) (i32.shl (local.get $m) (i32.const 5))))
+            (v128.store offset=0 (local.get $at) (f32x4.sub (local.get $pr) (local.get $pi)))
+            (v128.store offset=16 (local.get $at) (v128.const i32x4 0 0 0 0))))
         (local.set $at (i32.const 0))
         (local.set $v (local.get $vr))
-        (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
-        (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
-        (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
-        (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
+        (if (local.get $wide)
+          (then
+            (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+            (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+            (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+            (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+            (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+          (else
+            (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+            (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+            (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+            (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
         (local.set $vr
           (f32x4.pmax (local.get $fl)
             (f32x4.mul (f32x4.mul (f32x4.abs (f32x4.sub (local.get $pr) (local.get $pi))) (f32x4.add (local.get $u1) (local.get $u1))) (local.get $u2))))
         (local.set $at (i32.shl (local.get $m) (i32.const 2)))
         (local.set $v (local.get $vr))
-        (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
-        (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
-        (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
-        (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
+        (if (local.get $wide)
+          (then
+            (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+            (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+            (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+            (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+            (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+          (else
+            (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+            (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+            (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+            (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
         (local.set $k (i32.const 1))
         (loop $split
           (local.set $p (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))))
@@ -321,6 +359,11 @@
           ;; |X[k]| = |E + H| / 2, |X[m - k]| = |E - H| / 2
           (local.set $vr (f32x4.add (local.get $er) (local.get $hr)))
           (local.set $vi (f32x4.add (local.get $ei) (local.get $hi)))
+          (if (local.get $spec)
+            (then
+              (local.set $at (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
+              (v128.store offset=0 (local.get $at) (local.get $vr))
+              (v128.store offset=16 (local.get $at) (local.get $vi))))
           (local.set $at (i32.shl (local.get $k) (i32.const 2)))
           (local.set $v (f32x4.pmax (local.get $fl)
               (f32x4.mul
@@ -329,12 +372,26 @@
                     (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
                   (local.get $u1))
                 (local.get $u2))))
-          (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
-          (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
-          (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
-          (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
+          (if (local.get $wide)
+            (then
+              (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+              (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+              (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+              (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+              (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+            (else
+              (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+              (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+              (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+              (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
           (local.set $vr (f32x4.sub (local.get $er) (local.get $hr)))
           (local.set $vi (f32x4.sub (local.get $ei) (local.get $hi)))
+          ;; X[m - k] = conj(E - H) / 2: its phase is conjugated
+          (if (local.get $spec)
+            (then
+              (local.set $at (i32.add (local.get $sg) (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 5))))
+              (v128.store offset=0 (local.get $at) (local.get $vr))
+              (v128.store offset=16 (local.get $at) (f32x4.neg (local.get $vi)))))
           (local.set $at (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 2)))
           (local.set $v (f32x4.pmax (local.get $fl)
               (f32x4.mul
@@ -343,10 +400,18 @@
                     (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
                   (local.get $u1))
                 (local.get $u2))))
-          (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
-          (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
-          (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
-          (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
+          (if (local.get $wide)
+            (then
+              (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+              (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+              (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+              (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+              (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+            (else
+              (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+              (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+              (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+              (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $split (i32.le_u (local.get $k) (i32.shr_u (local.get $m) (i32.const 1)))))
         (local.set $rt (i32.sub (local.get $rt) (i32.shl (local.get $m) (i32.const 2))))

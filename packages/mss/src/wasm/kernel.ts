@@ -11,6 +11,7 @@ import { logFormFactor } from '../compression-forms.js';
 import type { MagnitudeForm } from '../magnitude-forms.js';
 import type { Filterbank } from '../scales/filterbank.js';
 import { WASM_BASE64 } from './module.js';
+import { WASM_BASE64 as WASM32_BASE64 } from './module32.js';
 
 /** The functions of wasm/mss.wat (pointers are byte offsets into the scale's memory). */
 export interface Exports {
@@ -76,6 +77,16 @@ export interface Exports {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let compiled32: WebAssembly.Module | null | undefined;
+
+/** The float32 logs' module (wasm/mss32.wat), or null where WebAssembly SIMD is unavailable. */
+function logs32Module(): WebAssembly.Module | null {
+  if (compiled32 === undefined) compiled32 = compileWasm(WASM32_BASE64);
+  return compiled32;
+}
+
+/** The float32 logs' export (wasm/mss32.wat): the signature of Exports.logs. */
+type Logs = Exports['logs'];
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable. */
 export function mssModule(): WebAssembly.Module | null {
@@ -179,6 +190,8 @@ export class MssWasm {
   get exports(): Exports {
     return this.ex;
   }
+  /** The logs in use: float64 (wasm/mss.wat), or float32 (wasm/mss32.wat, see the constructor). */
+  private readonly logFn: Logs;
   private readonly passes: Pass[];
   /**
    * Issue 14 (`breakdown`): each compression alone, weight 1, with the index of its log array
@@ -191,15 +204,23 @@ export class MssWasm {
   /**
    * @param table Byte offset of TABLE_DOUBLES float64 values in `memory` (16-byte aligned) reserved
    *   for the module (the log table is written here).
+   * @param float32 Issue 17: the logs in float32 lanes (for magnitudes that are float32 values, the
+   *   float32 route's), stored as float64; within about 1 ulp of float32 of the float64 logs.
    */
   constructor(
     mod: WebAssembly.Module,
     memory: WebAssembly.Memory,
     table: number,
     compressions: readonly ResolvedCompression[],
+    float32 = false,
   ) {
     this.ex = new WebAssembly.Instance(mod, { env: { log: Math.log, memory } })
       .exports as unknown as Exports;
+    const mod32 = float32 ? logs32Module() : null;
+    this.logFn = mod32
+      ? (new WebAssembly.Instance(mod32, { env: { logs: this.ex.logs, memory } }).exports
+          .logs as Logs)
+      : this.ex.logs;
     this.passes = passesOf(compressions);
     this.logCount = this.passes.filter((p) => p.kind !== 2).length;
     let logs = 0;
@@ -218,7 +239,7 @@ export class MssWasm {
   /** y[i] = log u_j(x[i]) for i < n, for the j-th log-type compression (float64 at byte offsets). */
   logs(j: number, x: number, n: number, y: number): void {
     const p = this.passes[j]!;
-    this.ex.logs(p.kind, x, n, y, p.b, p.c, p.eps, p.thr);
+    this.logFn(p.kind, x, n, y, p.b, p.c, p.eps, p.thr);
   }
 
   /**

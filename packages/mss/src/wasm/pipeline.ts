@@ -28,6 +28,7 @@ import {
 } from '../engine.js';
 import type { MssConfig } from '../options.js';
 import { MssWasm, mssModule, TABLE_DOUBLES, WasmFilterbank } from './kernel.js';
+import { F32Route } from './pipeline32.js';
 import { ScaleStage } from './scale-stage.js';
 
 /** One scale: the framing (JavaScript), the STFT and the loss loop (one WebAssembly memory). */
@@ -89,10 +90,17 @@ export interface WasmTarget extends EngineTarget {
 export class WasmEngine implements MssEngine<WasmTarget> {
   private readonly config: MssConfig;
   private readonly scales: Scale[];
+  /**
+   * Issue 17: the float32 route for float32 estimates (power-of-two sizes only), made on the first
+   * float32 call; null where it does not apply.
+   */
+  private f32: F32Route | null | undefined;
+  private readonly mod: WebAssembly.Module;
 
-  private constructor(config: MssConfig, scales: Scale[]) {
+  private constructor(config: MssConfig, scales: Scale[], mod: WebAssembly.Module) {
     this.config = config;
     this.scales = scales;
+    this.mod = mod;
   }
 
   /**
@@ -132,7 +140,7 @@ export class WasmEngine implements MssEngine<WasmTarget> {
         loaded: undefined,
       };
     });
-    return new WasmEngine(config, scales);
+    return new WasmEngine(config, scales, mod!);
   }
 
   /**
@@ -159,6 +167,8 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     const [items, length] = est.shape as [number, number];
     const perItem = new Float64Array(items);
     const scaleWeight = this.config.scaleReduction === 'mean' ? 1 / this.scales.length : 1;
+    const r32 = this.runFloat32(est, target, request, scaleWeight, perItem);
+    if (r32) return r32;
     // Issue 14 (breakdown): [items, scales, compressions + 1], as the JavaScript engine's.
     const terms = request.terms
       ? new Float64Array(items * this.scales.length * (this.config.compressions.length + 1))
@@ -178,6 +188,53 @@ export class WasmEngine implements MssEngine<WasmTarget> {
     if (r === null) return null;
     const out: Evaluation = { perItem };
     if (terms) out.terms = terms;
+    if (r.grad) out.grad = tensor(r.grad, est.shape);
+    return out;
+  }
+
+  /**
+   * Issue 17: the float32 route (see ./pipeline32.ts) for a float32 estimate against float32
+   * samples or a fixed spectrogram; undefined where it does not apply (a value stage, a
+   * breakdown) or the call does not fit.
+   */
+  private runFloat32(
+    est: Tensor,
+    target: WasmTarget,
+    request: EvaluationRequest,
+    scaleWeight: number,
+    perItem: Float64Array,
+  ): Evaluation | undefined {
+    const data = dataOf(est);
+    if (dtypeOf(data) !== 'float32') return undefined;
+    // The route has no value stage (issue 14's padding, magnitude form, filterbank) and no
+    // per-term sums: those configurations and `breakdown` keep the float64 kernels.
+    if (request.terms) return undefined;
+    if (this.scales.some((sc) => !sc.stage.identity || sc.stage.pad > 0)) return undefined;
+    if (target.signals && dtypeOf(target.signals.data) !== 'float32') return undefined;
+    if (this.f32 === undefined) {
+      this.f32 =
+        F32Route.create(
+          this.config,
+          this.scales.map((sc) => sc.cfg),
+          this.mod,
+        ) ?? null;
+    }
+    const f32 = this.f32;
+    if (!f32) return undefined;
+    const [items, length] = est.shape as [number, number];
+    const r = f32.run(
+      { data, items, length },
+      (s) =>
+        target.signals
+          ? { signals: target.signals }
+          : { spectrogram: target.spectrograms![s]!, items: target.items },
+      request.itemWeight,
+      scaleWeight,
+      perItem,
+      request.grad,
+    );
+    if (r === null) return undefined;
+    const out: Evaluation = { perItem };
     if (r.grad) out.grad = tensor(r.grad, est.shape);
     return out;
   }

@@ -8,6 +8,7 @@ import { compileWasm, wasmEnabled } from '@losses/tensor/internal';
 import type { Framer } from '../framing.js';
 import { wasmMemoryLimit as memoryLimitBytes } from './kernel.js';
 import { WASM_BASE64 as WASM32_BASE64 } from './module32.js';
+import { WASM_BASE64 as ADJOINT_BASE64 } from './module32-adjoint.js';
 
 interface Exports32 {
   memory: WebAssembly.Memory;
@@ -27,10 +28,42 @@ interface Exports32 {
     out: number,
     spare: number,
     floor: number,
+    wide: number,
+    spec: number,
+  ): void;
+}
+
+/** The exports of wasm/stft32-adjoint.wat. */
+interface AdjointExports {
+  adjoint(
+    m: number,
+    hop: number,
+    frames: number,
+    total: number,
+    plen: number,
+    spec: number,
+    mag: number,
+    dmag: number,
+    floor: number,
+    win: number,
+    tw: number,
+    rt: number,
+    x: number,
+    y: number,
+    gp: number,
+    spare: number,
   ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let compiledAdjoint: WebAssembly.Module | undefined;
+
+/** The adjoint module (compiled on first use; SIMD is there when the forward module is). */
+function adjointModule(): WebAssembly.Module {
+  compiledAdjoint ??= compileWasm(ADJOINT_BASE64) ?? undefined;
+  if (!compiledAdjoint) throw new Error('WebAssembly SIMD is not available');
+  return compiledAdjoint;
+}
 
 function compiledModule(): WebAssembly.Module | null {
   if (compiled === undefined) compiled = compileWasm(WASM32_BASE64);
@@ -80,6 +113,8 @@ const PAGE = 65536;
  */
 export class WasmStft32 {
   private readonly ex: Exports32;
+  /** The adjoint's instance on the same memory (made on first use). */
+  private adj: AdjointExports | undefined;
   private readonly m: number;
   private readonly hop: number;
   private readonly tw: number;
@@ -88,7 +123,8 @@ export class WasmStft32 {
   private readonly x: number;
   private readonly y: number;
   private readonly spare: number;
-  private readonly base: number;
+  private readonly spareGp: number;
+  private base: number;
   /** One-sided bins: n / 2 + 1. */
   readonly bins: number;
 
@@ -107,7 +143,9 @@ export class WasmStft32 {
     this.x = align(this.win + 4 * n);
     this.y = this.x + 32 * m;
     this.spare = this.y + 32 * m;
-    this.base = align(this.spare + 4 * this.bins);
+    // A spare row of float64 magnitudes (see analyzeAt), and a spare frame of gradient (adjointAt).
+    this.spareGp = align(this.spare + 8 * this.bins);
+    this.base = align(this.spareGp + 4 * n);
     const f = this.f32(this.base);
     writeTwiddles(f, this.tw / 4, m);
     // The split's factors W = exp(-2 pi i k / n), k = 1..m/2.
@@ -169,9 +207,139 @@ export class WasmStft32 {
       mag,
       this.spare,
       Math.fround(Math.sqrt(floor)),
+      0,
+      0,
     );
     out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
     return true;
+  }
+
+  /** The module's memory (a module sharing it, such as the loss loop of @losses/mss, may use it). */
+  get memory(): WebAssembly.Memory {
+    return this.ex.memory;
+  }
+
+  /**
+   * A region of `bytes` bytes (32-byte aligned) that no later {@link WasmStft32.layout} overwrites
+   * (for tables of a module sharing this memory). Returns its byte offset.
+   */
+  reserve(bytes: number): number {
+    const at = this.base;
+    this.base += Math.ceil(bytes / 32) * 32;
+    this.f32(this.base);
+    return at;
+  }
+
+  /** The end offset of a {@link WasmStft32.layout} of regions of these byte counts (no allocation). */
+  bytesFor(...bytes: number[]): number {
+    let o = this.base;
+    for (const b of bytes) o += Math.ceil(b / 32) * 32;
+    return o;
+  }
+
+  /**
+   * Byte offsets of a work layout from the start of the free memory, one 32-byte aligned region
+   * per entry of `bytes`; the memory is grown to hold them (RangeError past the limit).
+   */
+  layout(...bytes: number[]): number[] {
+    const at: number[] = [];
+    let o = this.base;
+    for (const b of bytes) {
+      at.push(o);
+      o += Math.ceil(b / 32) * 32;
+    }
+    this.f32(o);
+    return at;
+  }
+
+  /** A float32 view of the whole memory (detached by a later call that grows it). */
+  view32(): Float32Array {
+    return this.f32(0);
+  }
+
+  /** A float64 view of the whole memory (detached by a later call that grows it). */
+  view64(): Float64Array {
+    return new Float64Array(this.f32(0).buffer);
+  }
+
+  /**
+   * The float32 transform of the `total = batch * frames` frames of the padded float32 signals at
+   * byte offset `sig` (`[batch, plen]`): their magnitudes max(|X|, sqrt(floor)) as float64 (each
+   * the float32 result, exactly) into `mag` (`[total, bins]`), and with `spec` (not 0) each group
+   * of four frames' spectra, scaled, kept for {@link WasmStft32.adjointAt}
+   * (`ceil(total / 4) * bins * 32` bytes, see {@link WasmStft32.specBytes}).
+   */
+  analyzeAt(
+    sig: number,
+    frames: number,
+    total: number,
+    plen: number,
+    mag: number,
+    spec: number,
+    floor: number,
+  ): void {
+    this.ex.magnitudes(
+      this.m,
+      this.hop,
+      frames,
+      total,
+      plen,
+      sig,
+      this.win,
+      this.tw,
+      this.rt,
+      this.x,
+      this.y,
+      mag,
+      this.spare,
+      Math.fround(Math.sqrt(floor)),
+      1,
+      spec,
+    );
+  }
+
+  /** The bytes of the spectra {@link WasmStft32.analyzeAt} keeps for `total` frames. */
+  specBytes(total: number): number {
+    return Math.ceil(total / 4) * this.bins * 32;
+  }
+
+  /**
+   * Adds to the padded-signal gradient at `gp` (`[batch, plen]` float32) the adjoint of
+   * {@link WasmStft32.analyzeAt} followed by |.|, given dL/d|X| at `dmag` (`[total, bins]`
+   * float64) and the spectra and magnitudes at `spec` and `mag` (as analyzeAt wrote them, with the
+   * same floor). In float32 (see wasm/stft32-adjoint.wat).
+   */
+  adjointAt(
+    spec: number,
+    mag: number,
+    dmag: number,
+    frames: number,
+    total: number,
+    plen: number,
+    floor: number,
+    gp: number,
+  ): void {
+    this.adj ??= new WebAssembly.Instance(adjointModule(), {
+      env: { memory: this.ex.memory, fft: this.ex.fft },
+    }).exports as unknown as AdjointExports;
+    this.adj.adjoint(
+      this.m,
+      this.hop,
+      frames,
+      total,
+      plen,
+      spec,
+      mag,
+      dmag,
+      Math.sqrt(floor),
+      this.win,
+      this.tw,
+      this.rt,
+      this.x,
+      this.y,
+      gp,
+      this.spareGp,
+    );
   }
 
   /**
