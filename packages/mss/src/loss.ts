@@ -525,7 +525,7 @@ export function kernelOf(loss: MssLoss): MssKernel {
   if (loss.config.perceptual.stereo !== undefined) {
     throw new LossInputError(
       'INVALID_OPTION',
-      "stereo: 'sum-difference' is not taken by this operation yet (the tfjs op compares mono signals); use the loss of @losses/mss",
+      "stereo: 'sum-difference' has no single-kernel form (the loss compares the sum and difference channels); use the loss itself",
       'stereo',
     );
   }

@@ -11,7 +11,7 @@
  * depends on what is differentiated (see `differentiableOp` of `@losses/tensor/tfjs`).
  */
 import type { Tensor, TensorLike } from '@losses/tensor';
-import { tensor, toTensor } from '@losses/tensor';
+import { LossInputError, tensor, toTensor } from '@losses/tensor';
 import { differentiableOp, fromTf } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
 import { kernelOf, lossFor, type MssLoss, type MssLossSpec, releaseLarge } from '../loss.js';
@@ -21,6 +21,16 @@ import { kernelOf, lossFor, type MssLoss, type MssLossSpec, releaseLarge } from 
  * when backpropagation asks for it (one pass of the JavaScript kernels with the target's VJP).
  */
 function targetGradient(loss: MssLoss, estimate: Tensor, target: Tensor): Tensor {
+  const p = loss.config.perceptual;
+  if (p.stereo !== undefined || p.randomResolution !== undefined) {
+    // Issue 14: the estimate's gradient of these runs through the loss itself; the target's would
+    // need the sum/difference transform (or the call's drawn resolutions) in the target VJP.
+    throw new LossInputError(
+      'INVALID_OPTION',
+      `${p.stereo !== undefined ? "stereo: 'sum-difference'" : 'randomResolution'}: the gradient w.r.t. the target is not computed by this op (a data target never needs it); differentiate w.r.t. the estimate, or use mssLossWithTarget`,
+      p.stereo !== undefined ? 'stereo' : 'randomResolution',
+    );
+  }
   const kernel = kernelOf(loss);
   const batch = (t: Tensor) => (t.shape.length === 1 ? tensor(t.data, [1, t.shape[0]!]) : t);
   const e = batch(estimate);
@@ -33,8 +43,10 @@ function targetGradient(loss: MssLoss, estimate: Tensor, target: Tensor): Tensor
 
 /**
  * The multi-scale spectral loss of `estimate` against `target` (tfjs tensors [T] or [B, T] of the
- * same shape; float32, or int32 read exactly as float64) as a `tf.Scalar`: the mean over items,
- * differentiable w.r.t. both arguments.
+ * same shape, [B, 2, T] with `stereo: 'sum-difference'`; float32, or int32 read exactly as float64)
+ * as a `tf.Scalar`: the mean over items, differentiable w.r.t. both arguments (w.r.t. the target
+ * except under `stereo` and `randomResolution`, where asking for the target's gradient throws
+ * `INVALID_OPTION`; the estimate's is the ndarray loss's, with the same draws from the same seed).
  *
  * Inside `tf.grad` / `optimizer.minimize` a step costs about `valueAndGrad` of `createMssLoss` on
  * the same data: the gradient w.r.t. `target` is computed only when `target` lies on the path to
@@ -55,9 +67,6 @@ function targetGradient(loss: MssLoss, estimate: Tensor, target: Tensor): Tensor
  */
 export function mssLoss(estimate: tf.Tensor, target: tf.Tensor, options?: MssLossSpec): tf.Scalar {
   const loss = lossFor(options);
-  // Stereo and drawn resolutions are refused here, before any computation (their kernels are the
-  // calling loss's, not one the op can differentiate w.r.t. the target).
-  kernelOf(loss);
   const op = differentiableOp(
     ([est, tgt], { recording }) => {
       if (!recording) return { output: loss.value(est!, tgt!) };
@@ -89,7 +98,6 @@ export function mssLossWithTarget(
   options?: MssLossSpec,
 ): (estimate: tf.Tensor) => tf.Scalar {
   const loss = lossFor(options);
-  kernelOf(loss); // stereo and drawn resolutions refused, as in mssLoss
   const fixed = loss.withTarget(
     isTfTensor(target) ? fromTf(target, 'target') : toTensor(target, { name: 'target' }),
   );

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMssLoss, type MssOptions, mssPresets } from '../../src/index.js';
 import { createJsEngineLoss } from '../../src/loss.js';
-import { mssLoss } from '../../src/tfjs/index.js';
+import { mssLoss, mssLossWithTarget } from '../../src/tfjs/index.js';
 import { bothGradients, errorOf, relMaxError, signal } from '../helpers.js';
 
 beforeAll(async () => {
@@ -372,13 +372,58 @@ describe('the tfjs op with a scale', () => {
     });
   }
 
-  it('refuses stereo and random resolutions with a LossInputError', () => {
-    const x = tf.zeros([2, 2000]);
-    for (const o of [
-      { stereo: 'sum-difference' as const, sizes: [64] },
-      { randomResolution: {} },
-    ] as MssOptions[]) {
-      expect(errorOf(() => mssLoss(x, x, o))?.code).toBe('INVALID_OPTION');
+  const STEREO: MssOptions = { stereo: 'sum-difference', sizes: [64, 128], hops: [16, 32] };
+  const RANDOM: MssOptions = { randomResolution: { seed: 7 } };
+
+  it("stereo: 'sum-difference' ([B, 2, T]): value and estimate gradient as the ndarray loss's", () => {
+    const T = 2001;
+    const e32 = Float32Array.from(signal(T, 5, 4));
+    const t32 = Float32Array.from(signal(T, 6, 4));
+    t32.fill(0, 2 * T); // the second item silent
+    const nd = createMssLoss(STEREO).valueAndGrad(tensor(e32, [2, 2, T]), tensor(t32, [2, 2, T]));
+    const t = tf.tensor3d(t32, [2, 2, T]);
+    const { value, grad } = tf.valueAndGrad((a: tf.Tensor) => mssLoss(a, t, STEREO))(
+      tf.tensor3d(e32, [2, 2, T]),
+    );
+    expect(Math.abs(value.dataSync()[0]! - nd.value) / nd.value).toBeLessThan(1e-6);
+    expect(grad.shape).toEqual([2, 2, T]);
+    expect(relMaxError(grad.dataSync(), nd.grad.data)).toBeLessThan(1e-6);
+    // the fixed-target op too
+    const fixed = mssLossWithTarget(t, STEREO);
+    const g2 = tf.grad((a: tf.Tensor) => fixed(a))(tf.tensor3d(e32, [2, 2, T]));
+    expect(relMaxError(g2.dataSync(), nd.grad.data)).toBeLessThan(1e-6);
+  });
+
+  it('randomResolution: the same draws, values and gradients as the ndarray loss of the same seed', () => {
+    const T = 5000;
+    const e32 = Float32Array.from(signal(T, 7, 2));
+    const t32 = Float32Array.from(signal(T, 8, 2));
+    const nd = createMssLoss(RANDOM);
+    const op = createMssLoss(RANDOM);
+    const e = tf.tensor2d(e32, [2, T]);
+    const t = tf.tensor2d(t32, [2, T]);
+    const values = new Set<number>();
+    for (let call = 0; call < 3; call++) {
+      const ref = nd.valueAndGrad(tensor(e32, [2, T]), tensor(t32, [2, T]));
+      const { value, grad } = tf.valueAndGrad((a: tf.Tensor) => mssLoss(a, t, op))(e);
+      expect(Math.abs(value.dataSync()[0]! - ref.value) / ref.value).toBeLessThan(1e-6);
+      expect(relMaxError(grad.dataSync(), ref.grad.data)).toBeLessThan(1e-6);
+      values.add(ref.value);
+    }
+    expect(values.size).toBe(3); // every call drew its own resolutions
+  });
+
+  it("refuses the target's gradient under stereo and random resolutions (LossInputError)", () => {
+    const cases: [MssOptions, number[], string][] = [
+      [STEREO, [1, 2, 2000], 'stereo'],
+      [RANDOM, [1, 5000], 'randomResolution'],
+    ];
+    for (const [o, shape, argument] of cases) {
+      const e = tf.randomNormal(shape, 0, 1, 'float32', 1);
+      const t = tf.randomNormal(shape, 0, 1, 'float32', 2);
+      const err = errorOf(() => tf.grad((b: tf.Tensor) => mssLoss(e, b, o))(t));
+      expect(err?.code).toBe('INVALID_OPTION');
+      expect(err?.argument).toBe(argument);
     }
   });
 });
