@@ -192,24 +192,7 @@ export class WasmStft32 {
     if (end > memoryLimitBytes()) return false;
     const f = this.f32(end);
     framer.padInto(x, batch, length, f.subarray(sig / 4, sig / 4 + batch * plen));
-    this.ex.magnitudes(
-      this.m,
-      this.hop,
-      frames,
-      total,
-      plen,
-      sig,
-      this.win,
-      this.tw,
-      this.rt,
-      this.x,
-      this.y,
-      mag,
-      this.spare,
-      Math.fround(Math.sqrt(floor)),
-      0,
-      0,
-    );
+    this.transform(sig, frames, total, plen, mag, floor, false, 0);
     out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
     return true;
   }
@@ -278,6 +261,23 @@ export class WasmStft32 {
     spec: number,
     floor: number,
   ): void {
+    this.transform(sig, frames, total, plen, mag, floor, true, spec);
+  }
+
+  /**
+   * The module's `magnitudes` on this plan: float32 magnitude rows, or with `wide` float64 rows
+   * and (with `spec` not 0) the kept spectra (see {@link WasmStft32.analyzeAt}).
+   */
+  private transform(
+    sig: number,
+    frames: number,
+    total: number,
+    plen: number,
+    mag: number,
+    floor: number,
+    wide: boolean,
+    spec: number,
+  ): void {
     this.ex.magnitudes(
       this.m,
       this.hop,
@@ -293,7 +293,7 @@ export class WasmStft32 {
       mag,
       this.spare,
       Math.fround(Math.sqrt(floor)),
-      1,
+      wide ? 1 : 0,
       spec,
     );
   }
