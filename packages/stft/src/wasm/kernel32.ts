@@ -84,17 +84,18 @@ export function wasm32Supports(n: number): boolean {
 /** Float32 values of the radix-4/radix-2 twiddle table of a complex FFT of size m. */
 function twiddleCount(m: number): number {
   let count = 0;
-  for (let len = m; len >= 4; len /= 4) count += (len / 4) * 6;
+  for (let len = m; len >= 4; len /= 4) count += (len / 4 - 1) * 6;
   return count;
 }
 
 /**
  * Writes the twiddles of the module's FFT of size m at f[o]: per radix-4 pass of length L, for
- * p < L/4, (cos, -sin) of 2 pi p j / L for j = 1, 2, 3 (computed in float64, rounded once).
+ * 0 < p < L/4, (cos, -sin) of 2 pi p j / L for j = 1, 2, 3 (computed in float64, rounded once;
+ * p = 0, where all are 1, has a loop without multiplies).
  */
 function writeTwiddles(f: Float32Array, o: number, m: number): void {
   for (let len = m; len >= 4; len /= 4) {
-    for (let p = 0; p < len / 4; p++) {
+    for (let p = 1; p < len / 4; p++) {
       for (let j = 1; j < 4; j++) {
         const angle = (-2 * Math.PI * ((p * j) % len)) / len;
         f[o++] = Math.cos(angle);
