@@ -190,6 +190,21 @@
     (if (i32.ne (local.get $z) (local.get $x))
       (then (memory.copy (local.get $x) (local.get $z) (i32.shl (local.get $m) (i32.const 5))))))
 
+  ;; 1 if the n float32 values at $p (n a multiple of 4) are all finite, else 0: x - x is +0 for a
+  ;; finite x and NaN for an infinite or NaN one, so the OR of the bits of every x - x is zero
+  ;; exactly when all are finite (the public call's check of a signal on the module's copy of it).
+  (func (export "finite") (param $p i32) (param $n i32) (result i32)
+    (local $e i32) (local $v v128) (local $acc v128)
+    (local.set $e (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+      (loop $scan
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $acc (v128.or (local.get $acc) (f32x4.sub (local.get $v) (local.get $v))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br_if $scan (i32.lt_u (local.get $p) (local.get $e)))))
+    (i32.eqz (v128.any_true (local.get $acc))))
+
   ;; Byte offset of frame g's first sample: the frames of item floor(g / frames) start every
   ;; `hop` samples in a padded signal of `plen` samples (float32).
   (func $frameAt (param $g i32) (param $frames i32) (param $hop i32) (param $plen i32) (result i32)

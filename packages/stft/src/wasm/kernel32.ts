@@ -13,6 +13,7 @@ import { WASM_BASE64 as ADJOINT_BASE64 } from './module32-adjoint.js';
 interface Exports32 {
   memory: WebAssembly.Memory;
   fft(m: number, x: number, y: number, tw: number): void;
+  finite(p: number, n: number): number;
   magnitudes(
     m: number,
     hop: number,
@@ -196,6 +197,39 @@ export class WasmStft32 {
     this.transform(sig, frames, total, plen, mag, floor, false, 0);
     out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
     return true;
+  }
+
+  /**
+   * {@link WasmStft32.magnitudes} into a new array, for a signal not yet checked for finite
+   * values: the kernel checks its padded copy (one SIMD pass, cheaper than a scan of `x` before
+   * it) before the output is allocated. 'nonfinite' (nothing allocated) when a sample is NaN or
+   * infinite, null when the call does not fit in the memory limit.
+   */
+  checkedMagnitudes(
+    framer: Framer,
+    x: Float32Array,
+    batch: number,
+    length: number,
+    floor: number,
+  ): Float32Array | 'nonfinite' | null {
+    const plen = framer.paddedLength(length);
+    const frames = framer.frameCount(length);
+    const total = batch * frames;
+    const sig = this.base;
+    const count = Math.ceil((batch * plen) / 8) * 8;
+    const mag = sig + 4 * count;
+    const end = mag + 4 * total * this.bins;
+    if (end > memoryLimitBytes()) return null;
+    const f = this.f32(end);
+    const s = sig / 4;
+    framer.padInto(x, batch, length, f.subarray(s, s + batch * plen));
+    // The region's last floats past the signals are stale: zeros for the check.
+    f.fill(0, s + batch * plen, s + count);
+    if (this.ex.finite(sig, count) === 0) return 'nonfinite';
+    const out = new Float32Array(total * this.bins);
+    this.transform(sig, frames, total, plen, mag, floor, false, 0);
+    out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
+    return out;
   }
 
   /** The module's memory (a module sharing it, such as the loss loop of @losses/mss, may use it). */
