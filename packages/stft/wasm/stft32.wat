@@ -401,82 +401,136 @@
             (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
             (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
             (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
+        ;; The split for k = 1 .. m/2, in two copies: float32 rows alone (the public magnitudes),
+        ;; without a branch in the loop; and float64 rows and/or kept spectra (analyzeAt).
         (local.set $k (i32.const 1))
-        (loop $split
-          (local.set $p (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 5))))
-          (local.set $q (i32.add (local.get $z) (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 5))))
-          (local.set $pr (v128.load offset=0 (local.get $p)))
-          (local.set $pi (v128.load offset=16 (local.get $p)))
-          (local.set $qr (v128.load offset=0 (local.get $q)))
-          (local.set $qi (v128.load offset=16 (local.get $q)))
-          (local.set $c (v128.load32_splat offset=0 (local.get $rt)))
-          (local.set $s (v128.load32_splat offset=4 (local.get $rt)))
-          (local.set $rt (i32.add (local.get $rt) (i32.const 8)))
-          ;; E = P + conj Q, G = -i (P - conj Q) = [P.im + Q.im, Q.re - P.re], H = W G
-          (local.set $er (f32x4.add (local.get $pr) (local.get $qr)))
-          (local.set $ei (f32x4.sub (local.get $pi) (local.get $qi)))
-          (local.set $vr (f32x4.add (local.get $pi) (local.get $qi)))
-          (local.set $vi (f32x4.sub (local.get $qr) (local.get $pr)))
-          (local.set $hr (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
-          (local.set $hi (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
-          ;; |X[k]| = |E + H| / 2, |X[m - k]| = |E - H| / 2
-          (local.set $vr (f32x4.add (local.get $er) (local.get $hr)))
-          (local.set $vi (f32x4.add (local.get $ei) (local.get $hi)))
-          (if (local.get $spec)
-            (then
-              (local.set $at (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
-              (v128.store offset=0 (local.get $at) (local.get $vr))
-              (v128.store offset=16 (local.get $at) (local.get $vi))))
-          (local.set $at (i32.shl (local.get $k) (i32.const 2)))
-          (local.set $v (f32x4.pmax (local.get $fl)
-              (f32x4.mul
-                (f32x4.mul
-                  (f32x4.sqrt
-                    (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
-                  (local.get $u1))
-                (local.get $u2))))
-          (if (local.get $wide)
-            (then
-              (local.set $at (i32.shl (local.get $at) (i32.const 1)))
-              (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
-              (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
-              (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
-              (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
-            (else
+        (if (i32.eqz (i32.or (local.get $wide) (local.get $spec)))
+          (then
+            (loop $split32
+              (local.set $p (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 5))))
+              (local.set $q (i32.add (local.get $z) (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 5))))
+              (local.set $pr (v128.load offset=0 (local.get $p)))
+              (local.set $pi (v128.load offset=16 (local.get $p)))
+              (local.set $qr (v128.load offset=0 (local.get $q)))
+              (local.set $qi (v128.load offset=16 (local.get $q)))
+              (local.set $c (v128.load32_splat offset=0 (local.get $rt)))
+              (local.set $s (v128.load32_splat offset=4 (local.get $rt)))
+              (local.set $rt (i32.add (local.get $rt) (i32.const 8)))
+              ;; E = P + conj Q, G = -i (P - conj Q) = [P.im + Q.im, Q.re - P.re], H = W G
+              (local.set $er (f32x4.add (local.get $pr) (local.get $qr)))
+              (local.set $ei (f32x4.sub (local.get $pi) (local.get $qi)))
+              (local.set $vr (f32x4.add (local.get $pi) (local.get $qi)))
+              (local.set $vi (f32x4.sub (local.get $qr) (local.get $pr)))
+              (local.set $hr (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
+              (local.set $hi (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
+              ;; |X[k]| = |E + H| / 2 into the four rows at bin k
+              (local.set $vr (f32x4.add (local.get $er) (local.get $hr)))
+              (local.set $vi (f32x4.add (local.get $ei) (local.get $hi)))
+              (local.set $v (f32x4.pmax (local.get $fl)
+                  (f32x4.mul
+                    (f32x4.mul
+                      (f32x4.sqrt
+                        (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
+                      (local.get $u1))
+                    (local.get $u2))))
+              (local.set $at (i32.shl (local.get $k) (i32.const 2)))
               (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
               (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
               (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
-              (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
-          (local.set $vr (f32x4.sub (local.get $er) (local.get $hr)))
-          (local.set $vi (f32x4.sub (local.get $ei) (local.get $hi)))
-          ;; X[m - k] = conj(E - H) / 2: its phase is conjugated
-          (if (local.get $spec)
-            (then
-              (local.set $at (i32.add (local.get $sg) (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 5))))
-              (v128.store offset=0 (local.get $at) (local.get $vr))
-              (v128.store offset=16 (local.get $at) (f32x4.neg (local.get $vi)))))
-          (local.set $at (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 2)))
-          (local.set $v (f32x4.pmax (local.get $fl)
-              (f32x4.mul
-                (f32x4.mul
-                  (f32x4.sqrt
-                    (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
-                  (local.get $u1))
-                (local.get $u2))))
-          (if (local.get $wide)
-            (then
-              (local.set $at (i32.shl (local.get $at) (i32.const 1)))
-              (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
-              (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
-              (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
-              (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
-            (else
+              (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
+              ;; |X[m - k]| = |E - H| / 2 at bin m - k
+              (local.set $vr (f32x4.sub (local.get $er) (local.get $hr)))
+              (local.set $vi (f32x4.sub (local.get $ei) (local.get $hi)))
+              (local.set $v (f32x4.pmax (local.get $fl)
+                  (f32x4.mul
+                    (f32x4.mul
+                      (f32x4.sqrt
+                        (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
+                      (local.get $u1))
+                    (local.get $u2))))
+              (local.set $at (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 2)))
               (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
               (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
               (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
-              (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
-          (local.set $k (i32.add (local.get $k) (i32.const 1)))
-          (br_if $split (i32.le_u (local.get $k) (i32.shr_u (local.get $m) (i32.const 1)))))
+              (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $split32 (i32.le_u (local.get $k) (i32.shr_u (local.get $m) (i32.const 1))))))
+          (else
+            (loop $split
+              (local.set $p (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 5))))
+              (local.set $q (i32.add (local.get $z) (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 5))))
+              (local.set $pr (v128.load offset=0 (local.get $p)))
+              (local.set $pi (v128.load offset=16 (local.get $p)))
+              (local.set $qr (v128.load offset=0 (local.get $q)))
+              (local.set $qi (v128.load offset=16 (local.get $q)))
+              (local.set $c (v128.load32_splat offset=0 (local.get $rt)))
+              (local.set $s (v128.load32_splat offset=4 (local.get $rt)))
+              (local.set $rt (i32.add (local.get $rt) (i32.const 8)))
+              ;; E = P + conj Q, G = -i (P - conj Q) = [P.im + Q.im, Q.re - P.re], H = W G
+              (local.set $er (f32x4.add (local.get $pr) (local.get $qr)))
+              (local.set $ei (f32x4.sub (local.get $pi) (local.get $qi)))
+              (local.set $vr (f32x4.add (local.get $pi) (local.get $qi)))
+              (local.set $vi (f32x4.sub (local.get $qr) (local.get $pr)))
+              (local.set $hr (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
+              (local.set $hi (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
+              ;; |X[k]| = |E + H| / 2, |X[m - k]| = |E - H| / 2
+              (local.set $vr (f32x4.add (local.get $er) (local.get $hr)))
+              (local.set $vi (f32x4.add (local.get $ei) (local.get $hi)))
+              (if (local.get $spec)
+                (then
+                  (local.set $at (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
+                  (v128.store offset=0 (local.get $at) (local.get $vr))
+                  (v128.store offset=16 (local.get $at) (local.get $vi))))
+              (local.set $at (i32.shl (local.get $k) (i32.const 2)))
+              (local.set $v (f32x4.pmax (local.get $fl)
+                  (f32x4.mul
+                    (f32x4.mul
+                      (f32x4.sqrt
+                        (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
+                      (local.get $u1))
+                    (local.get $u2))))
+              (if (local.get $wide)
+                (then
+                  (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+                  (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+                  (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+                  (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+                  (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+                (else
+                  (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+                  (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+                  (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+                  (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
+              (local.set $vr (f32x4.sub (local.get $er) (local.get $hr)))
+              (local.set $vi (f32x4.sub (local.get $ei) (local.get $hi)))
+              ;; X[m - k] = conj(E - H) / 2: its phase is conjugated
+              (if (local.get $spec)
+                (then
+                  (local.set $at (i32.add (local.get $sg) (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 5))))
+                  (v128.store offset=0 (local.get $at) (local.get $vr))
+                  (v128.store offset=16 (local.get $at) (f32x4.neg (local.get $vi)))))
+              (local.set $at (i32.shl (i32.sub (local.get $m) (local.get $k)) (i32.const 2)))
+              (local.set $v (f32x4.pmax (local.get $fl)
+                  (f32x4.mul
+                    (f32x4.mul
+                      (f32x4.sqrt
+                        (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
+                      (local.get $u1))
+                    (local.get $u2))))
+              (if (local.get $wide)
+                (then
+                  (local.set $at (i32.shl (local.get $at) (i32.const 1)))
+                  (f64.store (i32.add (local.get $o0) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))))
+                  (f64.store (i32.add (local.get $o1) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+                  (f64.store (i32.add (local.get $o2) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))))
+                  (f64.store (i32.add (local.get $o3) (local.get $at)) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v)))))
+                (else
+                  (v128.store32_lane 0 (i32.add (local.get $o0) (local.get $at)) (local.get $v))
+                  (v128.store32_lane 1 (i32.add (local.get $o1) (local.get $at)) (local.get $v))
+                  (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
+                  (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $split (i32.le_u (local.get $k) (i32.shr_u (local.get $m) (i32.const 1)))))))
         (local.set $rt (i32.sub (local.get $rt) (i32.shl (local.get $m) (i32.const 2))))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
         (br $groups)))))
