@@ -236,7 +236,7 @@
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $p i32) (local $q i32)
     (local $at i32) (local $z i32) (local $v v128)
-    (local $vr v128) (local $vi v128) (local $mx v128) (local $ok v128) (local $sub v128) (local $nz v128)
+    (local $vr v128) (local $vi v128) (local $mx v128) (local $mn v128) (local $ok v128) (local $sub v128) (local $nz v128)
     (local $ex v128) (local $t1 v128) (local $t2 v128) (local $u1 v128) (local $u2 v128) (local $fl v128)
     (local $pr v128) (local $pi v128) (local $qr v128) (local $qi v128) (local $c v128) (local $s v128)
     (local $er v128) (local $ei v128) (local $hr v128) (local $hi v128)
@@ -271,8 +271,10 @@
             (local.get $spare) (i32.lt_u (i32.add (local.get $g) (i32.const 2)) (local.get $l))))
         ;; z[j] = [w[2j] x[2j], w[2j + 1] x[2j + 1]] of the four frames, and their largest |w x|
         ;; per lane: four samples of each frame per step (four loads), transposed by shuffles into
-        ;; four vectors of one sample of the four frames (two complex numbers).
+        ;; four vectors of one sample of the four frames (two complex numbers). The largest and the
+        ;; smallest w x per lane (mx, mn: no abs per sample); max|w x| = max(mx, -mn) after.
         (local.set $mx (v128.const i32x4 0 0 0 0))
+        (local.set $mn (v128.const i32x4 0 0 0 0))
         (local.set $j (i32.const 0))
         (local.set $p (local.get $x))
         (loop $gather
@@ -294,8 +296,8 @@
             (f32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $er) (local.get $ei)) (local.get $c)))
           (v128.store offset=0 (local.get $p) (local.get $vr))
           (v128.store offset=16 (local.get $p) (local.get $vi))
-          (local.set $mx
-            (f32x4.pmax (local.get $mx) (f32x4.pmax (f32x4.abs (local.get $vr)) (f32x4.abs (local.get $vi)))))
+          (local.set $mx (f32x4.pmax (local.get $mx) (f32x4.pmax (local.get $vr) (local.get $vi))))
+          (local.set $mn (f32x4.pmin (local.get $mn) (f32x4.pmin (local.get $vr) (local.get $vi))))
           (local.set $c (v128.load32_splat offset=8 (i32.add (local.get $win) (local.get $j))))
           (local.set $vr
             (f32x4.mul (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $hr) (local.get $hi)) (local.get $c)))
@@ -304,11 +306,13 @@
             (f32x4.mul (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $hr) (local.get $hi)) (local.get $c)))
           (v128.store offset=32 (local.get $p) (local.get $vr))
           (v128.store offset=48 (local.get $p) (local.get $vi))
-          (local.set $mx
-            (f32x4.pmax (local.get $mx) (f32x4.pmax (f32x4.abs (local.get $vr)) (f32x4.abs (local.get $vi)))))
+          (local.set $mx (f32x4.pmax (local.get $mx) (f32x4.pmax (local.get $vr) (local.get $vi))))
+          (local.set $mn (f32x4.pmin (local.get $mn) (f32x4.pmin (local.get $vr) (local.get $vi))))
           (local.set $p (i32.add (local.get $p) (i32.const 64)))
           (local.set $j (i32.add (local.get $j) (i32.const 16)))
           (br_if $gather (i32.lt_u (local.get $j) (i32.shl (local.get $m) (i32.const 3)))))
+        ;; (+0 for a silent lane: pmax(+0, -0) is +0.)
+        (local.set $mx (f32x4.pmax (local.get $mx) (f32x4.neg (local.get $mn))))
         ;; Frames of moderate size are not scaled: every lane silent or with max|w x| in
         ;; [2^-32, 2^32) (biased exponent 95 .. 158). There nothing overflows, not even |X|^2
         ;; (|X| <= n max|w x| < 2^54 for n <= 2^22), and every bin above 2^-24 of the frame's peak
