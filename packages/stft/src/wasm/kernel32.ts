@@ -82,8 +82,11 @@ export function wasm32Supports(n: number): boolean {
   return n >= F32_MIN_SIZE && (n & (n - 1)) === 0 && wasmEnabled() && compiledModule() !== null;
 }
 
-/** Float32 values of the radix-4/radix-2 twiddle table of a complex FFT of size m. */
-function twiddleCount(m: number): number {
+/**
+ * Float32 values of the twiddle table of the module's complex FFT of size m (the exported `fft`;
+ * a module that calls it lays its table out with {@link writeTwiddles}).
+ */
+export function twiddleCount(m: number): number {
   let count = 0;
   for (let len = m; len >= 4; len /= 4) count += (len / 4 - 1) * 6;
   return count;
@@ -94,7 +97,7 @@ function twiddleCount(m: number): number {
  * 0 < p < L/4, (cos, -sin) of 2 pi p j / L for j = 1, 2, 3 (computed in float64, rounded once;
  * p = 0, where all are 1, has a loop without multiplies).
  */
-function writeTwiddles(f: Float32Array, o: number, m: number): void {
+export function writeTwiddles(f: Float32Array, o: number, m: number): void {
   for (let len = m; len >= 4; len /= 4) {
     for (let p = 1; p < len / 4; p++) {
       for (let j = 1; j < 4; j++) {
