@@ -177,4 +177,23 @@ describe('the short float32 route of plan.magnitude (issue 17)', () => {
       expect(k.checkedMagnitudes(framer, x, batch, length, 0)).toBe('nonfinite');
     }
   });
+
+  it('grows the memory for the signal only before the check', () => {
+    const size = 4096;
+    const hop = 64;
+    const framer = new Framer(resolveStftOptions({ size, hop }));
+    const k = new WasmStft32(size, hop, new Float64Array(size).fill(1));
+    const length = 20000;
+    const x = noise32(2 * length, 5);
+    x[length + 17] = Number.NEGATIVE_INFINITY;
+    const signalEnd = k.bytesFor(4 * 2 * framer.paddedLength(length));
+    const outputBytes = 4 * 2 * framer.frameCount(length) * k.bins;
+    expect(outputBytes).toBeGreaterThan(2 ** 20);
+    expect(k.checkedMagnitudes(framer, x, 2, length, 0)).toBe('nonfinite');
+    expect(k.memory.buffer.byteLength).toBeLessThan(signalEnd + 65536);
+    x[length + 17] = 0;
+    const out = k.checkedMagnitudes(framer, x, 2, length, 0);
+    expect(out).toBeInstanceOf(Float32Array);
+    expect(k.memory.buffer.byteLength).toBeGreaterThanOrEqual(signalEnd + outputBytes);
+  });
 });

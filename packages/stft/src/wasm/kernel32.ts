@@ -205,8 +205,9 @@ export class WasmStft32 {
   /**
    * {@link WasmStft32.magnitudes} into a new array, for a signal not yet checked for finite
    * values: the kernel checks its padded copy (one SIMD pass, cheaper than a scan of `x` before
-   * it) before the output is allocated. 'nonfinite' (nothing allocated) when a sample is NaN or
-   * infinite, null when the call does not fit in the memory limit.
+   * it) before the output is allocated (the memory grows for the padded signals, then for the
+   * magnitudes). 'nonfinite' (no output allocated) when a sample is NaN or infinite, null when the
+   * call does not fit in the memory limit.
    */
   checkedMagnitudes(
     framer: Framer,
@@ -223,15 +224,17 @@ export class WasmStft32 {
     const mag = sig + 4 * count;
     const end = mag + 4 * total * this.bins;
     if (end > memoryLimitBytes()) return null;
-    const f = this.f32(end);
+    // The memory grows for the padded signals first, for the magnitudes after the check.
     const s = sig / 4;
+    const f = this.f32(mag);
     framer.padInto(x, batch, length, f.subarray(s, s + batch * plen));
     // The region's last floats past the signals are stale: zeros for the check.
     f.fill(0, s + batch * plen, s + count);
     if (this.ex.finite(sig, count) === 0) return 'nonfinite';
     const out = new Float32Array(total * this.bins);
+    const g = this.f32(end);
     this.transform(sig, frames, total, plen, mag, floor, false, 0);
-    out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
+    out.set(g.subarray(mag / 4, mag / 4 + total * this.bins));
     return out;
   }
 
