@@ -65,7 +65,7 @@ export function checkAmplitude(data: FloatArray, limit: number, name: string): v
 }
 
 /** The largest finite float32, (2 - 2^-23) 2^127. */
-const FLOAT32_MAX = 3.4028234663852886e38;
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** sum_j |w_j|. */
 export function absoluteSum(w: ArrayLike<number>): number {

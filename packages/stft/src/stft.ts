@@ -10,9 +10,9 @@ import {
   tensor,
   toTensor,
 } from '@losses/tensor';
-import { frameCountOf } from './framing.js';
+import { frameCountOf, minSignalLength } from './framing.js';
 import { createKernel, type StftKernel } from './kernel.js';
-import { checkAmplitude } from './limits.js';
+import { checkAmplitude, FLOAT32_MAX } from './limits.js';
 import {
   buildStft,
   checkSignalLength,
@@ -87,6 +87,35 @@ function prepare(layout: StftLayout, x: TensorLike): Prepared {
   return { dtype: dtypeOf(t.data), batched, batch, length, data: t.data };
 }
 
+/**
+ * A float32 signal exactly as `toTensor(x, { rank: [1, 2] })` would return it without a copy (its
+ * values not yet checked): a non-empty Float32Array (`[T]`), or an ndarray or ndarray-like object
+ * of rank 1 or 2 over a Float32Array holding exactly its elements, offset 0, row-major strides.
+ * Null for anything else, which the general route coerces and validates.
+ */
+function float32Signal(
+  x: TensorLike,
+): { data: Float32Array; batched: boolean; batch: number; length: number } | null {
+  if (x instanceof Float32Array) {
+    return x.length > 0 ? { data: x, batched: false, batch: 1, length: x.length } : null;
+  }
+  if (typeof x !== 'object' || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) return null;
+  const { shape, stride, offset, data } = x as Partial<
+    Record<'shape' | 'stride' | 'offset' | 'data', unknown>
+  >;
+  if (!(data instanceof Float32Array) || offset !== 0) return null;
+  if (!Array.isArray(shape) || !Array.isArray(stride) || stride.length !== shape.length)
+    return null;
+  const batched = shape.length === 2;
+  if (!batched && shape.length !== 1) return null;
+  const batch = batched ? shape[0] : 1;
+  const length = shape[shape.length - 1];
+  if (!Number.isSafeInteger(batch) || !Number.isSafeInteger(length)) return null;
+  if (batch < 1 || length < 1 || data.length !== batch * length) return null;
+  if (stride[stride.length - 1] !== 1 || (batched && stride[0] !== length)) return null;
+  return { data, batched, batch, length };
+}
+
 function checkEps(eps: unknown): number | undefined {
   return eps === undefined ? undefined : checkNumber(eps, 'eps', { min: 0 });
 }
@@ -144,7 +173,39 @@ class Plan implements StftPlan {
 
   magnitude(x: TensorLike, eps?: number): Tensor {
     const floor = checkEps(eps);
-    return this.magnitudeOf(this.checked(prepare(this.kernel.cfg, x)), floor);
+    return (
+      this.magnitude32(x, floor) ??
+      this.magnitudeOf(this.checked(prepare(this.kernel.cfg, x)), floor)
+    );
+  }
+
+  /**
+   * The float32 kernel's short route of {@link Plan.magnitude}: a float32 signal that `toTensor`
+   * would keep as it is ({@link float32Signal}) and that is long enough is checked for NaN and
+   * infinities on the kernel's padded copy of it (one SIMD pass) instead of by a scan before the
+   * copy, and the output allocated after that check. Null (nothing returned, the general route
+   * follows) for any other input, where the kernel does not serve, and for a signal the check
+   * refuses: the general route's validation then throws its usual LossInputError.
+   */
+  private magnitude32(x: TensorLike, floor: number | undefined): Tensor | null {
+    if (!this.float32Route) return null;
+    const v = float32Signal(x);
+    const cfg = this.kernel.cfg;
+    // (checkAmplitude passes every float32 signal when the limit is at least FLOAT32_MAX.)
+    if (v === null || v.length < minSignalLength(cfg) || cfg.amplitudeLimit < FLOAT32_MAX) {
+      return null;
+    }
+    const k32 = this.float32Kernel();
+    if (k32 === null) return null;
+    const framer = this.kernel.framer;
+    let mag: Float32Array | 'nonfinite' | null = null;
+    // null (or a RangeError) when the call does not fit in a WebAssembly memory
+    tryWasm(() => {
+      mag = k32.checkedMagnitudes(framer, v.data, v.batch, v.length, floor ?? 0);
+    });
+    if (mag === null || mag === 'nonfinite') return null;
+    const shape = [framer.frameCount(v.length), this.bins];
+    return tensor(mag, v.batched ? [v.batch, ...shape] : shape);
   }
 
   /** The float32 kernel of this plan, or null (not a power of two >= 8, or no WebAssembly SIMD). */

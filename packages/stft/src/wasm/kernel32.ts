@@ -13,6 +13,7 @@ import { WASM_BASE64 as ADJOINT_BASE64 } from './module32-adjoint.js';
 interface Exports32 {
   memory: WebAssembly.Memory;
   fft(m: number, x: number, y: number, tw: number): void;
+  finite(p: number, n: number): number;
   magnitudes(
     m: number,
     hop: number,
@@ -81,20 +82,24 @@ export function wasm32Supports(n: number): boolean {
   return n >= F32_MIN_SIZE && (n & (n - 1)) === 0 && wasmEnabled() && compiledModule() !== null;
 }
 
-/** Float32 values of the radix-4/radix-2 twiddle table of a complex FFT of size m. */
-function twiddleCount(m: number): number {
+/**
+ * Float32 values of the twiddle table of the module's complex FFT of size m (the exported `fft`;
+ * a module that calls it lays its table out with {@link writeTwiddles}).
+ */
+export function twiddleCount(m: number): number {
   let count = 0;
-  for (let len = m; len >= 4; len /= 4) count += (len / 4) * 6;
+  for (let len = m; len >= 4; len /= 4) count += (len / 4 - 1) * 6;
   return count;
 }
 
 /**
  * Writes the twiddles of the module's FFT of size m at f[o]: per radix-4 pass of length L, for
- * p < L/4, (cos, -sin) of 2 pi p j / L for j = 1, 2, 3 (computed in float64, rounded once).
+ * 0 < p < L/4, (cos, -sin) of 2 pi p j / L for j = 1, 2, 3 (computed in float64, rounded once;
+ * p = 0, where all are 1, has a loop without multiplies).
  */
-function writeTwiddles(f: Float32Array, o: number, m: number): void {
+export function writeTwiddles(f: Float32Array, o: number, m: number): void {
   for (let len = m; len >= 4; len /= 4) {
-    for (let p = 0; p < len / 4; p++) {
+    for (let p = 1; p < len / 4; p++) {
       for (let j = 1; j < 4; j++) {
         const angle = (-2 * Math.PI * ((p * j) % len)) / len;
         f[o++] = Math.cos(angle);
@@ -195,6 +200,42 @@ export class WasmStft32 {
     this.transform(sig, frames, total, plen, mag, floor, false, 0);
     out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
     return true;
+  }
+
+  /**
+   * {@link WasmStft32.magnitudes} into a new array, for a signal not yet checked for finite
+   * values: the kernel checks its padded copy (one SIMD pass, cheaper than a scan of `x` before
+   * it) before the output is allocated (the memory grows for the padded signals, then for the
+   * magnitudes). 'nonfinite' (no output allocated) when a sample is NaN or infinite, null when the
+   * call does not fit in the memory limit.
+   */
+  checkedMagnitudes(
+    framer: Framer,
+    x: Float32Array,
+    batch: number,
+    length: number,
+    floor: number,
+  ): Float32Array | 'nonfinite' | null {
+    const plen = framer.paddedLength(length);
+    const frames = framer.frameCount(length);
+    const total = batch * frames;
+    const sig = this.base;
+    const count = Math.ceil((batch * plen) / 8) * 8;
+    const mag = sig + 4 * count;
+    const end = mag + 4 * total * this.bins;
+    if (end > memoryLimitBytes()) return null;
+    // The memory grows for the padded signals first, for the magnitudes after the check.
+    const s = sig / 4;
+    const f = this.f32(mag);
+    framer.padInto(x, batch, length, f.subarray(s, s + batch * plen));
+    // The region's last floats past the signals are stale: zeros for the check.
+    f.fill(0, s + batch * plen, s + count);
+    if (this.ex.finite(sig, count) === 0) return 'nonfinite';
+    const out = new Float32Array(total * this.bins);
+    const g = this.f32(end);
+    this.transform(sig, frames, total, plen, mag, floor, false, 0);
+    out.set(g.subarray(mag / 4, mag / 4 + total * this.bins));
+    return out;
   }
 
   /** The module's memory (a module sharing it, such as the loss loop of @losses/mss, may use it). */
