@@ -21,7 +21,8 @@ import {
   type StftLayout,
   type StftOptions,
 } from './options.js';
-import { WasmStft32, wasm32Supports } from './wasm/kernel32.js';
+import { wasm32Supports } from './wasm/kernel32.js';
+import { createStft32, type Stft32Kernel } from './wasm/kernel32-any.js';
 import { tryWasm } from './wasm/stft-kernel.js';
 
 /** A magnitude spectrogram with the vector-Jacobian product of the same forward pass. */
@@ -102,7 +103,7 @@ class Plan implements StftPlan {
   readonly bins: number;
   private readonly kernel: StftKernel;
   /** The float32 kernel for float32 signals (made on first need; null where it does not serve). */
-  private kernel32: WasmStft32 | null | undefined;
+  private kernel32: Stft32Kernel | null | undefined;
   /** Whether `magnitude` of a float32 signal may take the float32 kernel (see {@link keepFloat64}). */
   float32Route = true;
 
@@ -147,11 +148,11 @@ class Plan implements StftPlan {
     return this.magnitudeOf(this.checked(prepare(this.kernel.cfg, x)), floor);
   }
 
-  /** The float32 kernel of this plan, or null (not a power of two >= 8, or no WebAssembly SIMD). */
-  private float32Kernel(): WasmStft32 | null {
+  /** The float32 kernel of this plan, or null (a size it does not serve, or no WebAssembly SIMD). */
+  private float32Kernel(): Stft32Kernel | null {
     if (this.kernel32 === undefined) {
       const c = this.kernel.cfg;
-      this.kernel32 = wasm32Supports(c.size) ? new WasmStft32(c.size, c.hop, c.window) : null;
+      this.kernel32 = wasm32Supports(c.size) ? createStft32(c.size, c.hop, c.window) : null;
     }
     return this.kernel32;
   }

@@ -65,24 +65,37 @@ function adjointModule(): WebAssembly.Module {
   return compiledAdjoint;
 }
 
-function compiledModule(): WebAssembly.Module | null {
+/** The compiled wasm/stft32.wat (null without WebAssembly SIMD). */
+export function compiledModule(): WebAssembly.Module | null {
   if (compiled === undefined) compiled = compileWasm(WASM32_BASE64);
   return compiled;
 }
 
-/** The smallest and largest sizes of the float32 kernel (powers of two). */
+/** The smallest size of the float32 kernels. */
 export const F32_MIN_SIZE = 8;
 
 /**
- * Whether {@link WasmStft32} serves size n here: n a power of two >= 8, WebAssembly SIMD present
- * and allowed by the one switch of `@losses/tensor/internal`.
+ * The largest size that is not a power of two the float32 kernels serve (wasm/stft32-any.wat,
+ * kernel32-any.ts: its tables and work grow as about 80 bytes per point of its convolution).
+ */
+export const F32_ANY_MAX_SIZE = 65536;
+
+/**
+ * Whether the float32 kernels serve size n here: n >= 8, a power of two ({@link WasmStft32}) or at
+ * most {@link F32_ANY_MAX_SIZE} (`WasmStft32Any`, ./kernel32-any.ts), WebAssembly SIMD present and
+ * allowed by the one switch of `@losses/tensor/internal`.
  */
 export function wasm32Supports(n: number): boolean {
-  return n >= F32_MIN_SIZE && (n & (n - 1)) === 0 && wasmEnabled() && compiledModule() !== null;
+  return (
+    n >= F32_MIN_SIZE &&
+    ((n & (n - 1)) === 0 || n <= F32_ANY_MAX_SIZE) &&
+    wasmEnabled() &&
+    compiledModule() !== null
+  );
 }
 
 /** Float32 values of the radix-4/radix-2 twiddle table of a complex FFT of size m. */
-function twiddleCount(m: number): number {
+export function twiddleCount(m: number): number {
   let count = 0;
   for (let len = m; len >= 4; len /= 4) count += (len / 4) * 6;
   return count;
@@ -92,7 +105,7 @@ function twiddleCount(m: number): number {
  * Writes the twiddles of the module's FFT of size m at f[o]: per radix-4 pass of length L, for
  * p < L/4, (cos, -sin) of 2 pi p j / L for j = 1, 2, 3 (computed in float64, rounded once).
  */
-function writeTwiddles(f: Float32Array, o: number, m: number): void {
+export function writeTwiddles(f: Float32Array, o: number, m: number): void {
   for (let len = m; len >= 4; len /= 4) {
     for (let p = 0; p < len / 4; p++) {
       for (let j = 1; j < 4; j++) {
