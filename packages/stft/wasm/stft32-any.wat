@@ -94,7 +94,70 @@
         (f32.load (i32.add (local.get $a2) (local.get $o))))
       (f32.load (i32.add (local.get $a3) (local.get $o)))))
 
-  ;; Lane l of $v to row $ol at byte offset $at (float32), or at 2 $at as float64 with $wide.
+;; The 4x4 transpose of rows r0..r3 (r_l = [four values of row l]) into columns at $at + 192 +
+  ;; 16 s (column s = [r0[s], r1[s], r2[s], r3[s]]), by shuffles: pairs of rows interleaved, then
+  ;; their halves joined.
+  (func $transpose (param $r0 v128) (param $r1 v128) (param $r2 v128) (param $r3 v128) (param $at i32)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    ;; [r0.0 r1.0 r0.1 r1.1], [r2.0 r3.0 r2.1 r3.1], [r0.2 r1.2 r0.3 r1.3], [r2.2 r3.2 r2.3 r3.3]
+    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+    (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+    (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+    (v128.store offset=192 (local.get $at)
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+    (v128.store offset=208 (local.get $at)
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+    (v128.store offset=224 (local.get $at)
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+    (v128.store offset=240 (local.get $at)
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3))))
+
+  ;; Rows of the magnitudes staged at $st (per bin k: 32 bytes, lanes of frames a then b) for
+  ;; bins k0 <= k < k0 + 4, written to the rows $o0..$o3 (frames a) and $o4..$o7 (frames b):
+  ;; four bins of a lane's row in one store (float32) or two (float64 with $wide), via $transpose
+  ;; into the scratch $lp.
+  (func $rows4 (param $st i32) (param $k0 i32) (param $lp i32) (param $wide i32)
+    (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32)
+    (param $o4 i32) (param $o5 i32) (param $o6 i32) (param $o7 i32)
+    (local $p i32) (local $at i32)
+    (local.set $p (i32.add (local.get $st) (i32.shl (local.get $k0) (i32.const 5))))
+    (call $transpose
+      (v128.load offset=0 (local.get $p)) (v128.load offset=32 (local.get $p))
+      (v128.load offset=64 (local.get $p)) (v128.load offset=96 (local.get $p)) (local.get $lp))
+    (call $transpose
+      (v128.load offset=16 (local.get $p)) (v128.load offset=48 (local.get $p))
+      (v128.load offset=80 (local.get $p)) (v128.load offset=112 (local.get $p))
+      (i32.add (local.get $lp) (i32.const 64)))
+    (if (local.get $wide)
+      (then
+        (local.set $at (i32.shl (local.get $k0) (i32.const 3)))
+        (call $put64 (i32.add (local.get $o0) (local.get $at)) (v128.load offset=192 (local.get $lp)))
+        (call $put64 (i32.add (local.get $o1) (local.get $at)) (v128.load offset=208 (local.get $lp)))
+        (call $put64 (i32.add (local.get $o2) (local.get $at)) (v128.load offset=224 (local.get $lp)))
+        (call $put64 (i32.add (local.get $o3) (local.get $at)) (v128.load offset=240 (local.get $lp)))
+        (call $put64 (i32.add (local.get $o4) (local.get $at)) (v128.load offset=256 (local.get $lp)))
+        (call $put64 (i32.add (local.get $o5) (local.get $at)) (v128.load offset=272 (local.get $lp)))
+        (call $put64 (i32.add (local.get $o6) (local.get $at)) (v128.load offset=288 (local.get $lp)))
+        (call $put64 (i32.add (local.get $o7) (local.get $at)) (v128.load offset=304 (local.get $lp))))
+      (else
+        (local.set $at (i32.shl (local.get $k0) (i32.const 2)))
+        (v128.store (i32.add (local.get $o0) (local.get $at)) (v128.load offset=192 (local.get $lp)))
+        (v128.store (i32.add (local.get $o1) (local.get $at)) (v128.load offset=208 (local.get $lp)))
+        (v128.store (i32.add (local.get $o2) (local.get $at)) (v128.load offset=224 (local.get $lp)))
+        (v128.store (i32.add (local.get $o3) (local.get $at)) (v128.load offset=240 (local.get $lp)))
+        (v128.store (i32.add (local.get $o4) (local.get $at)) (v128.load offset=256 (local.get $lp)))
+        (v128.store (i32.add (local.get $o5) (local.get $at)) (v128.load offset=272 (local.get $lp)))
+        (v128.store (i32.add (local.get $o6) (local.get $at)) (v128.load offset=288 (local.get $lp)))
+        (v128.store (i32.add (local.get $o7) (local.get $at)) (v128.load offset=304 (local.get $lp))))))
+
+  ;; Four float32 values as four float64 at $at.
+  (func $put64 (param $at i32) (param $v v128)
+    (v128.store offset=0 (local.get $at) (f64x2.promote_low_f32x4 (local.get $v)))
+    (v128.store offset=16 (local.get $at)
+      (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+
+    ;; Lane l of $v to row $ol at byte offset $at (float32), or at 2 $at as float64 with $wide.
   (func $put4 (param $v v128) (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32)
     (param $at i32) (param $wide i32)
     (if (local.get $wide)
@@ -137,7 +200,7 @@
   ;; signals ([batch][plen] float32); $win: the window (n float32); $chirp: w_j = (cos, sin) of
   ;; -pi j^2 / n (n float32 pairs); $bk: B' (M pairs); $tw: the twiddles of `fft` for size M; $x,
   ;; $y: M four-lane complex numbers each; $spare: a row (bins float64) for the frames that do not
-  ;; exist; $lp: 192 bytes of scratch (see $lanes, $scales). With $spec (not 0), each group of four
+  ;; exist; $lp: 320 bytes of scratch (see $lanes, $scales, $transpose). With $spec (not 0), each group of four
   ;; pairs keeps its spectra there, as computed (scaled by t, doubled): bins four-lane complex
   ;; numbers 2 X_a, then bins 2 X_b (64 bins bytes per group): the input of `adjoint`.
   (func (export "magnitudes")
@@ -184,24 +247,54 @@
         (local.set $ob2 (select (i32.add (local.get $out) (i32.shl (i32.mul (i32.load offset=24 (local.get $lp)) (local.get $bins)) (local.get $w))) (local.get $spare) (i32.load offset=56 (local.get $lp))))
         (local.set $ob3 (select (i32.add (local.get $out) (i32.shl (i32.mul (i32.load offset=28 (local.get $lp)) (local.get $bins)) (local.get $w))) (local.get $spare) (i32.load offset=60 (local.get $lp))))
         ;; x_j = (w_j x_a[j], w_j x_b[j]) of the four pairs (rounded to float32), and the largest
-        ;; |w x| of each frame.
+        ;; |w x| of each frame: four samples of each frame per step (eight loads), transposed by
+        ;; shuffles (see $transpose) into four vectors of one sample of the four frames a (and b);
+        ;; the last n mod 4 samples one by one.
         (local.set $mxa (v128.const i32x4 0 0 0 0))
         (local.set $mxb (v128.const i32x4 0 0 0 0))
         (local.set $j (i32.const 0))
         (local.set $p (local.get $x))
-        (loop $gather
-          (local.set $c (v128.load32_splat (i32.add (local.get $win) (local.get $j))))
-          (local.set $va
-            (f32x4.mul (call $col (local.get $ia0) (local.get $ia1) (local.get $ia2) (local.get $ia3) (local.get $j)) (local.get $c)))
-          (local.set $vb
-            (f32x4.mul (call $col (local.get $ib0) (local.get $ib1) (local.get $ib2) (local.get $ib3) (local.get $j)) (local.get $c)))
-          (v128.store offset=0 (local.get $p) (local.get $va))
-          (v128.store offset=16 (local.get $p) (local.get $vb))
-          (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.abs (local.get $va))))
-          (local.set $mxb (f32x4.pmax (local.get $mxb) (f32x4.abs (local.get $vb))))
-          (local.set $p (i32.add (local.get $p) (i32.const 32)))
-          (local.set $j (i32.add (local.get $j) (i32.const 4)))
-          (br_if $gather (i32.lt_u (local.get $j) (i32.shl (local.get $n) (i32.const 2)))))
+        (local.set $q (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+        (block $gathered
+          (loop $gather
+            (br_if $gathered (i32.ge_u (local.get $j) (local.get $q)))
+            (call $transpose
+              (v128.load (i32.add (local.get $ia0) (local.get $j))) (v128.load (i32.add (local.get $ia1) (local.get $j)))
+              (v128.load (i32.add (local.get $ia2) (local.get $j))) (v128.load (i32.add (local.get $ia3) (local.get $j)))
+              (local.get $lp))
+            (call $transpose
+              (v128.load (i32.add (local.get $ib0) (local.get $j))) (v128.load (i32.add (local.get $ib1) (local.get $j)))
+              (v128.load (i32.add (local.get $ib2) (local.get $j))) (v128.load (i32.add (local.get $ib3) (local.get $j)))
+              (i32.add (local.get $lp) (i32.const 64)))
+            (local.set $at (i32.const 0))
+            (loop $four
+              (local.set $c (v128.load32_splat (i32.add (i32.add (local.get $win) (local.get $j)) (i32.shr_u (local.get $at) (i32.const 2)))))
+              (local.set $va (f32x4.mul (v128.load offset=192 (i32.add (local.get $lp) (local.get $at))) (local.get $c)))
+              (local.set $vb (f32x4.mul (v128.load offset=256 (i32.add (local.get $lp) (local.get $at))) (local.get $c)))
+              (v128.store offset=0 (local.get $p) (local.get $va))
+              (v128.store offset=16 (local.get $p) (local.get $vb))
+              (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.abs (local.get $va))))
+              (local.set $mxb (f32x4.pmax (local.get $mxb) (f32x4.abs (local.get $vb))))
+              (local.set $p (i32.add (local.get $p) (i32.const 32)))
+              (local.set $at (i32.add (local.get $at) (i32.const 16)))
+              (br_if $four (i32.lt_u (local.get $at) (i32.const 64))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $gather)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (i32.shl (local.get $n) (i32.const 2))))
+            (local.set $c (v128.load32_splat (i32.add (local.get $win) (local.get $j))))
+            (local.set $va
+              (f32x4.mul (call $col (local.get $ia0) (local.get $ia1) (local.get $ia2) (local.get $ia3) (local.get $j)) (local.get $c)))
+            (local.set $vb
+              (f32x4.mul (call $col (local.get $ib0) (local.get $ib1) (local.get $ib2) (local.get $ib3) (local.get $j)) (local.get $c)))
+            (v128.store offset=0 (local.get $p) (local.get $va))
+            (v128.store offset=16 (local.get $p) (local.get $vb))
+            (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.abs (local.get $va))))
+            (local.set $mxb (f32x4.pmax (local.get $mxb) (f32x4.abs (local.get $vb))))
+            (local.set $p (i32.add (local.get $p) (i32.const 32)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
         ;; A missing frame b is silent (its lane read frame a again).
         (local.set $mxb (v128.and (local.get $mxb) (v128.load offset=48 (local.get $lp))))
         (call $scales (local.get $mxa) (i32.add (local.get $lp) (i32.const 64)))
@@ -267,25 +360,45 @@
               (local.set $p (i32.add (local.get $p) (i32.shl (local.get $bins) (i32.const 5))))
               (v128.store offset=0 (local.get $p) (local.get $ni))
               (v128.store offset=16 (local.get $p) (local.get $nr))))
-          (local.set $at (i32.shl (local.get $k) (i32.const 2)))
-          (call $put4
+          ;; |X| u, floored, staged at $y + 32 k (the transform's work memory, free now)
+          (local.set $p (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 5))))
+          (v128.store offset=0 (local.get $p)
             (f32x4.pmax (local.get $fl)
               (f32x4.mul
                 (f32x4.mul
                   (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $va) (local.get $va)) (f32x4.mul (local.get $vb) (local.get $vb))))
                   (local.get $ta))
-                (local.get $ua)))
-            (local.get $oa0) (local.get $oa1) (local.get $oa2) (local.get $oa3) (local.get $at) (local.get $wide))
-          (call $put4
+                (local.get $ua))))
+          (v128.store offset=16 (local.get $p)
             (f32x4.pmax (local.get $fl)
               (f32x4.mul
                 (f32x4.mul
                   (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $nr) (local.get $nr)) (f32x4.mul (local.get $ni) (local.get $ni))))
                   (local.get $tb))
-                (local.get $ub)))
-            (local.get $ob0) (local.get $ob1) (local.get $ob2) (local.get $ob3) (local.get $at) (local.get $wide))
+                (local.get $ub))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $split (i32.le_u (local.get $k) (local.get $h))))
+        ;; The eight rows: four bins at a time, then the last bins mod 4 one by one.
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $bins)))
+            (call $rows4 (local.get $y) (local.get $k) (local.get $lp) (local.get $wide)
+              (local.get $oa0) (local.get $oa1) (local.get $oa2) (local.get $oa3)
+              (local.get $ob0) (local.get $ob1) (local.get $ob2) (local.get $ob3))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $rows)))
+        (block $lastDone
+          (loop $last
+            (br_if $lastDone (i32.ge_u (local.get $k) (local.get $bins)))
+            (local.set $p (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 5))))
+            (local.set $at (i32.shl (local.get $k) (i32.const 2)))
+            (call $put4 (v128.load offset=0 (local.get $p))
+              (local.get $oa0) (local.get $oa1) (local.get $oa2) (local.get $oa3) (local.get $at) (local.get $wide))
+            (call $put4 (v128.load offset=16 (local.get $p))
+              (local.get $ob0) (local.get $ob1) (local.get $ob2) (local.get $ob3) (local.get $at) (local.get $wide))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $last)))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
         (br $groups))))
 

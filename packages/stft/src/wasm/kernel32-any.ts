@@ -155,7 +155,7 @@ const PAGE = 65536;
  * One configuration's float32 instance for a size n that is not a power of two: a wasm/stft32.wat
  * instance (its memory and `fft`) and a wasm/stft32-any.wat instance on the same memory. The memory
  * holds the twiddles of the FFT of size M, the chirp w_j = exp(-i pi j^2 / n), the transformed
- * kernel B' = DFT_M(conj w) / M, the window, 192 bytes of scratch, two work buffers of M four-lane
+ * kernel B' = DFT_M(conj w) / M, the window, 320 bytes of scratch, two work buffers of M four-lane
  * complex numbers, a spare output row and frame, then the per-call data (grown on demand).
  */
 export class WasmStft32Any implements Stft32Kernel {
@@ -195,7 +195,7 @@ export class WasmStft32Any implements Stft32Kernel {
     this.bk = align(this.chirp + 8 * n);
     this.win = align(this.bk + 8 * mm);
     this.lp = align(this.win + 4 * n);
-    this.x = align(this.lp + 192);
+    this.x = align(this.lp + 320);
     this.y = this.x + 32 * mm;
     this.spare = this.y + 32 * mm;
     this.spareGp = align(this.spare + 8 * this.bins);
