@@ -97,12 +97,16 @@ describe('float32 kernel at any size: the module', () => {
     setWasmEnabled(was);
   });
 
-  it('convolves at the smallest power of two >= 2n - 1', () => {
-    expect(convolutionSize(67)).toBe(256);
+  it('convolves at the cheaper of the smallest power of two and 5 L >= 2n - 1', () => {
+    expect(convolutionSize(67)).toBe(160);
     expect(convolutionSize(127)).toBe(256);
     expect(convolutionSize(128)).toBe(256);
-    expect(convolutionSize(129)).toBe(512);
-    expect(convolutionSize(2053)).toBe(8192);
+    expect(convolutionSize(129)).toBe(320);
+    expect(convolutionSize(257)).toBe(640);
+    expect(convolutionSize(509)).toBe(1024);
+    expect(convolutionSize(1021)).toBe(2048);
+    expect(convolutionSize(2053)).toBe(5120);
+    expect(convolutionSize(9)).toBe(20);
   });
 });
 

@@ -15,7 +15,8 @@
 ;; The DFT of size n by Bluestein's chirp-z (Bluestein 1970; e.g. Rabiner, Schafer and Rader, "The
 ;; chirp z-transform algorithm", 1969): with w_j = exp(-i pi j^2 / n) (j k = (j^2 + k^2 - (k - j)^2)/2),
 ;;   Z_k = sum_j z_j exp(-2 pi i j k / n) = w_k sum_j (z_j w_j) conj(w_{k - j}),
-;; a linear convolution computed as a cyclic one of power-of-two length M >= 2n - 1:
+;; a linear convolution computed as a cyclic one of length M >= 2n - 1, a power of two or five
+;; times one (the cheaper: 67 -> 160, 127 -> 256, 257 -> 640, 2053 -> 5120; see $fft5):
 ;;   a = (z_j w_j, then zeros), b_t = conj(w_t) for |t| < n (wrapped mod M), B' = DFT_M(b) / M
 ;;   (precomputed in float64, rounded once), conv = DFT_M^-1(DFT_M(a) B') = conj(DFT_M(conj(A B'))),
 ;;   Z_k = w_k conj(F_k) with F = DFT_M(conj(A B')).
@@ -173,12 +174,150 @@
         (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
         (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v)))))
 
+;; The DFT of M = 5 L four-lane complex numbers at $x, in place ($y: M of work), by one radix-5
+  ;; decimation-in-time step over `fft` of size L (a power of two, twiddles $tw): with
+  ;; F_r = DFT_L(x_{5j + r}) and W = exp(-2 pi i / M),
+  ;;   X_{k + qL} = sum_{r<5} (W^{rk} F_r[k]) exp(-2 pi i r q / 5)   (k < L, q < 5),
+  ;; a 5-point DFT of G_r = W^{rk} F_r[k] per k, with c1, s1 = cos, sin 2 pi / 5 and c2, s2 of 4 pi / 5:
+  ;;   t1 = G1 + G4, t2 = G2 + G3, t3 = G1 - G4, t4 = G2 - G3, X_0 = G0 + t1 + t2,
+  ;;   a1 = G0 + c1 t1 + c2 t2, a2 = G0 + c2 t1 + c1 t2, b1 = s1 t3 + s2 t4, b2 = s2 t3 - s1 t4,
+  ;;   X_1 = a1 - i b1, X_4 = a1 + i b1, X_2 = a2 - i b2, X_3 = a2 + i b2.
+  ;; $tw5: W^{rk} as (cos, -sin) float32 pairs, for r = 1..4 (L each).
+  (func $fft5 (param $l i32) (param $x i32) (param $y i32) (param $tw i32) (param $tw5 i32)
+    (local $j i32) (local $r i32) (local $p i32) (local $q i32) (local $lb i32) (local $k i32) (local $w i32)
+    (local $g0r v128) (local $g0i v128) (local $g1r v128) (local $g1i v128) (local $g2r v128) (local $g2i v128)
+    (local $g3r v128) (local $g3i v128) (local $g4r v128) (local $g4i v128) (local $vr v128) (local $vi v128)
+    (local $c v128) (local $s v128)
+    (local $t1r v128) (local $t1i v128) (local $t2r v128) (local $t2i v128) (local $t3r v128) (local $t3i v128)
+    (local $t4r v128) (local $t4i v128) (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
+    (local.set $lb (i32.shl (local.get $l) (i32.const 5)))
+    ;; x_{5j + r} -> y[r L + j]
+    (local.set $p (local.get $x))
+    (local.set $j (i32.const 0))
+    (loop $split
+      (local.set $q (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 5))))
+      (local.set $r (i32.const 0))
+      (loop $five
+        (v128.store offset=0 (local.get $q) (v128.load offset=0 (local.get $p)))
+        (v128.store offset=16 (local.get $q) (v128.load offset=16 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $q (i32.add (local.get $q) (local.get $lb)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $five (i32.lt_u (local.get $r) (i32.const 5))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $split (i32.lt_u (local.get $j) (local.get $l))))
+    ;; the five DFTs of size L ($x as their work)
+    (local.set $r (i32.const 0))
+    (loop $subs
+      (call $fft (local.get $l) (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $lb))) (local.get $x) (local.get $tw))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $subs (i32.lt_u (local.get $r) (i32.const 5))))
+    ;; the radix-5 step, y -> x in natural order
+    (local.set $k (i32.const 0))
+    (loop $step
+      (local.set $p (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 5))))
+      (local.set $w (i32.add (local.get $tw5) (i32.shl (local.get $k) (i32.const 3))))
+      (local.set $g0r (v128.load offset=0 (local.get $p)))
+      (local.set $g0i (v128.load offset=16 (local.get $p)))
+      ;; G_r = W^{rk} F_r[k], r = 1..4
+      (local.set $p (i32.add (local.get $p) (local.get $lb)))
+      (local.set $vr (v128.load offset=0 (local.get $p)))
+      (local.set $vi (v128.load offset=16 (local.get $p)))
+      (local.set $c (v128.load32_splat offset=0 (local.get $w)))
+      (local.set $s (v128.load32_splat offset=4 (local.get $w)))
+      (local.set $g1r (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
+      (local.set $g1i (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
+      (local.set $p (i32.add (local.get $p) (local.get $lb)))
+      (local.set $w (i32.add (local.get $w) (i32.shl (local.get $l) (i32.const 3))))
+      (local.set $vr (v128.load offset=0 (local.get $p)))
+      (local.set $vi (v128.load offset=16 (local.get $p)))
+      (local.set $c (v128.load32_splat offset=0 (local.get $w)))
+      (local.set $s (v128.load32_splat offset=4 (local.get $w)))
+      (local.set $g2r (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
+      (local.set $g2i (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
+      (local.set $p (i32.add (local.get $p) (local.get $lb)))
+      (local.set $w (i32.add (local.get $w) (i32.shl (local.get $l) (i32.const 3))))
+      (local.set $vr (v128.load offset=0 (local.get $p)))
+      (local.set $vi (v128.load offset=16 (local.get $p)))
+      (local.set $c (v128.load32_splat offset=0 (local.get $w)))
+      (local.set $s (v128.load32_splat offset=4 (local.get $w)))
+      (local.set $g3r (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
+      (local.set $g3i (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
+      (local.set $p (i32.add (local.get $p) (local.get $lb)))
+      (local.set $w (i32.add (local.get $w) (i32.shl (local.get $l) (i32.const 3))))
+      (local.set $vr (v128.load offset=0 (local.get $p)))
+      (local.set $vi (v128.load offset=16 (local.get $p)))
+      (local.set $c (v128.load32_splat offset=0 (local.get $w)))
+      (local.set $s (v128.load32_splat offset=4 (local.get $w)))
+      (local.set $g4r (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
+      (local.set $g4i (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
+      (local.set $t1r (f32x4.add (local.get $g1r) (local.get $g4r)))
+      (local.set $t1i (f32x4.add (local.get $g1i) (local.get $g4i)))
+      (local.set $t2r (f32x4.add (local.get $g2r) (local.get $g3r)))
+      (local.set $t2i (f32x4.add (local.get $g2i) (local.get $g3i)))
+      (local.set $t3r (f32x4.sub (local.get $g1r) (local.get $g4r)))
+      (local.set $t3i (f32x4.sub (local.get $g1i) (local.get $g4i)))
+      (local.set $t4r (f32x4.sub (local.get $g2r) (local.get $g3r)))
+      (local.set $t4i (f32x4.sub (local.get $g2i) (local.get $g3i)))
+      (local.set $q (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))))
+      (v128.store offset=0 (local.get $q) (f32x4.add (local.get $g0r) (f32x4.add (local.get $t1r) (local.get $t2r))))
+      (v128.store offset=16 (local.get $q) (f32x4.add (local.get $g0i) (f32x4.add (local.get $t1i) (local.get $t2i))))
+      ;; c1 = 0.30901699437494745, c2 = -0.8090169943749475, s1 = 0.9510565162951535, s2 = 0.5877852522924731
+      (local.set $ar (f32x4.add (local.get $g0r)
+        (f32x4.add (f32x4.mul (local.get $t1r) (f32x4.splat (f32.const 0.30901699437494745)))
+          (f32x4.mul (local.get $t2r) (f32x4.splat (f32.const -0.8090169943749475))))))
+      (local.set $ai (f32x4.add (local.get $g0i)
+        (f32x4.add (f32x4.mul (local.get $t1i) (f32x4.splat (f32.const 0.30901699437494745)))
+          (f32x4.mul (local.get $t2i) (f32x4.splat (f32.const -0.8090169943749475))))))
+      (local.set $br
+        (f32x4.add (f32x4.mul (local.get $t3r) (f32x4.splat (f32.const 0.9510565162951535)))
+          (f32x4.mul (local.get $t4r) (f32x4.splat (f32.const 0.5877852522924731)))))
+      (local.set $bi
+        (f32x4.add (f32x4.mul (local.get $t3i) (f32x4.splat (f32.const 0.9510565162951535)))
+          (f32x4.mul (local.get $t4i) (f32x4.splat (f32.const 0.5877852522924731)))))
+      ;; X_1 = a1 - i b1 = (a.re + b.im, a.im - b.re), X_4 = a1 + i b1
+      (local.set $q (i32.add (local.get $q) (local.get $lb)))
+      (v128.store offset=0 (local.get $q) (f32x4.add (local.get $ar) (local.get $bi)))
+      (v128.store offset=16 (local.get $q) (f32x4.sub (local.get $ai) (local.get $br)))
+      (local.set $p (i32.add (local.get $q) (i32.mul (local.get $lb) (i32.const 3))))
+      (v128.store offset=0 (local.get $p) (f32x4.sub (local.get $ar) (local.get $bi)))
+      (v128.store offset=16 (local.get $p) (f32x4.add (local.get $ai) (local.get $br)))
+      (local.set $ar (f32x4.add (local.get $g0r)
+        (f32x4.add (f32x4.mul (local.get $t1r) (f32x4.splat (f32.const -0.8090169943749475)))
+          (f32x4.mul (local.get $t2r) (f32x4.splat (f32.const 0.30901699437494745))))))
+      (local.set $ai (f32x4.add (local.get $g0i)
+        (f32x4.add (f32x4.mul (local.get $t1i) (f32x4.splat (f32.const -0.8090169943749475)))
+          (f32x4.mul (local.get $t2i) (f32x4.splat (f32.const 0.30901699437494745))))))
+      (local.set $br
+        (f32x4.sub (f32x4.mul (local.get $t3r) (f32x4.splat (f32.const 0.5877852522924731)))
+          (f32x4.mul (local.get $t4r) (f32x4.splat (f32.const 0.9510565162951535)))))
+      (local.set $bi
+        (f32x4.sub (f32x4.mul (local.get $t3i) (f32x4.splat (f32.const 0.5877852522924731)))
+          (f32x4.mul (local.get $t4i) (f32x4.splat (f32.const 0.9510565162951535)))))
+      ;; X_2 = a2 - i b2, X_3 = a2 + i b2
+      (local.set $q (i32.add (local.get $q) (local.get $lb)))
+      (v128.store offset=0 (local.get $q) (f32x4.add (local.get $ar) (local.get $bi)))
+      (v128.store offset=16 (local.get $q) (f32x4.sub (local.get $ai) (local.get $br)))
+      (local.set $q (i32.add (local.get $q) (local.get $lb)))
+      (v128.store offset=0 (local.get $q) (f32x4.sub (local.get $ar) (local.get $bi)))
+      (v128.store offset=16 (local.get $q) (f32x4.add (local.get $ai) (local.get $br)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $step (i32.lt_u (local.get $k) (local.get $l)))))
+
+  ;; The DFT of M four-lane complex numbers at $x in place: `fft` when $l5 = 0 (M a power of two),
+  ;; else $fft5 with L = $l5 (M = 5 L).
+  (func $dft (param $mm i32) (param $x i32) (param $y i32) (param $tw i32) (param $l5 i32) (param $tw5 i32)
+    (if (local.get $l5)
+      (then (call $fft5 (local.get $l5) (local.get $x) (local.get $y) (local.get $tw) (local.get $tw5)))
+      (else (call $fft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw)))))
+
   ;; The cyclic convolution step shared by both directions, on the M four-lane complex numbers at
   ;; $x (a, scaled and multiplied by the chirp, zero-padded): A = DFT_M(a); x = conj(A B');
-  ;; F = DFT_M(x) into $x. $bk: B' as (re, im) float32 pairs.
+  ;; F = DFT_M(x) into $x. $bk: B' as (re, im) float32 pairs. DFT_M: see $dft.
   (func $convolve (param $mm i32) (param $x i32) (param $y i32) (param $tw i32) (param $bk i32)
+    (param $l5 i32) (param $tw5 i32)
     (local $p i32) (local $end i32) (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
-    (call $fft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw))
+    (call $dft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $l5) (local.get $tw5))
     (local.set $p (local.get $x))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $mm) (i32.const 5))))
     (loop $mul
@@ -193,13 +332,14 @@
       (local.set $bk (i32.add (local.get $bk) (i32.const 8)))
       (local.set $p (i32.add (local.get $p) (i32.const 32)))
       (br_if $mul (i32.lt_u (local.get $p) (local.get $end))))
-    (call $fft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw)))
+    (call $dft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $l5) (local.get $tw5)))
 
   ;; Magnitudes max(|X|, $floor) of `total` frames of size n (bins = floor(n / 2) + 1) into $out
   ;; ([total][bins] float32, or float64 with $wide: each the float32 value). $sig: the padded
   ;; signals ([batch][plen] float32); $win: the window (n float32); $chirp: w_j = (cos, sin) of
   ;; -pi j^2 / n (n float32 pairs); $bk: B' (M pairs); $tw: the twiddles of `fft` for size M; $x,
-  ;; $y: M four-lane complex numbers each; $spare: a row (bins float64) for the frames that do not
+  ;; $y: M four-lane complex numbers each; $l5, $tw5: L and its radix-5 twiddles when M = 5 L (then
+  ;; $tw holds the twiddles of size L; see $dft), else 0; $spare: a row (bins float64) for the frames that do not
   ;; exist; $lp: 320 bytes of scratch (see $lanes, $scales, $transpose). With $spec (not 0), each group of four
   ;; pairs keeps its spectra there, as computed (scaled by t, doubled): bins four-lane complex
   ;; numbers 2 X_a, then bins 2 X_b (64 bins bytes per group): the input of `adjoint`.
@@ -207,7 +347,7 @@
     (param $n i32) (param $mm i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
     (param $sig i32) (param $win i32) (param $chirp i32) (param $bk i32) (param $tw i32) (param $x i32)
     (param $y i32) (param $out i32) (param $spare i32) (param $floor f32) (param $wide i32)
-    (param $spec i32) (param $lp i32)
+    (param $spec i32) (param $lp i32) (param $l5 i32) (param $tw5 i32)
     (local $pairs i32) (local $pp i32) (local $g i32) (local $j i32) (local $k i32) (local $h i32)
     (local $bins i32) (local $w i32) (local $p i32) (local $q i32) (local $sg i32) (local $at i32)
     (local $ia0 i32) (local $ia1 i32) (local $ia2 i32) (local $ia3 i32)
@@ -321,7 +461,7 @@
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $chirpIn (i32.lt_u (local.get $j) (local.get $n))))
         (memory.fill (local.get $p) (i32.const 0) (i32.shl (i32.sub (local.get $mm) (local.get $n)) (i32.const 5)))
-        (call $convolve (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $bk))
+        (call $convolve (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $bk) (local.get $l5) (local.get $tw5))
         ;; u = u1 u2 of each frame, with the split's halving folded into u1.
         (local.set $ta (f32x4.mul (v128.load offset=96 (local.get $lp)) (f32x4.splat (f32.const 0.5))))
         (local.set $ua (v128.load offset=112 (local.get $lp)))
@@ -484,7 +624,7 @@
     (param $n i32) (param $mm i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
     (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f64) (param $win i32)
     (param $chirp i32) (param $bk i32) (param $tw i32) (param $x i32) (param $y i32) (param $gp i32)
-    (param $spare i32) (param $lp i32)
+    (param $spare i32) (param $lp i32) (param $l5 i32) (param $tw5 i32)
     (local $pairs i32) (local $pp i32) (local $g i32) (local $j i32) (local $k i32) (local $h i32)
     (local $bins i32) (local $p i32) (local $q i32) (local $sg i32) (local $at i32) (local $r i32) (local $n4 i32)
     (local $ea0 i32) (local $ea1 i32) (local $ea2 i32) (local $ea3 i32)
@@ -610,7 +750,7 @@
           (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 5)))
           (i32.const 0)
           (i32.shl (i32.sub (local.get $mm) (local.get $n)) (i32.const 5)))
-        (call $convolve (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $bk))
+        (call $convolve (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $bk) (local.get $l5) (local.get $tw5))
         ;; y_j = conj(DFT_n(conj C))_j = conj(w_j) R_j (R = F, see `magnitudes`): sample j of frame a is
         ;; w_j Re y_j u_a / 2, of frame b w_j Im y_j u_b / 2 (u = u1 u2, the halving folded into u1).
         ;; Row r (frames a0, b0, a1, b1, ...) at $y + 4 n r (the transform's work memory, free now).

@@ -1,7 +1,8 @@
 /**
  * The float32 WebAssembly (SIMD) STFT at sizes that are not powers of two (issue 17):
- * wasm/stft32-any.wat computes each DFT of size n by Bluestein's chirp-z over a power-of-two cyclic
- * convolution of length M >= 2n - 1, whose two FFTs are wasm/stft32.wat's four-lane complex `fft`
+ * wasm/stft32-any.wat computes each DFT of size n by Bluestein's chirp-z over a cyclic convolution
+ * of length M >= 2n - 1 (a power of two, or 5 L with one radix-5 step), whose FFTs are
+ * wasm/stft32.wat's four-lane complex `fft`
  * (the module shares that instance's memory and imports its `fft`), with two real frames per
  * complex lane (x_a + i x_b), so eight frames per transform, each frame scaled by its own power of
  * two. Why this design: the power-of-two FFT is the fastest kernel of the package (and the one
@@ -43,6 +44,8 @@ interface AnyExports {
     wide: number,
     spec: number,
     lp: number,
+    l5: number,
+    tw5: number,
   ): void;
   adjoint(
     n: number,
@@ -64,6 +67,8 @@ interface AnyExports {
     gp: number,
     spare: number,
     lp: number,
+    l5: number,
+    tw5: number,
   ): void;
 }
 
@@ -125,11 +130,17 @@ function anyModule(): WebAssembly.Module {
   return compiledAny;
 }
 
-/** Bluestein's convolution length for size n: the smallest power of two >= 2n - 1. */
+/**
+ * Bluestein's convolution length for size n: the smallest power of two P >= 2n - 1, or the
+ * smallest 5 L >= 2n - 1 (L a power of two >= 4, one radix-5 step over the FFT of size L) where
+ * that is at most 0.7 P (measured: the radix-5 step costs about two radix-4 passes per point).
+ */
 export function convolutionSize(n: number): number {
-  let m = 1;
-  while (m < 2 * n - 1) m *= 2;
-  return m;
+  let p = 1;
+  while (p < 2 * n - 1) p *= 2;
+  let l = 4;
+  while (5 * l < 2 * n - 1) l *= 2;
+  return 5 * l <= 0.7 * p ? 5 * l : p;
 }
 
 /**
@@ -154,7 +165,7 @@ const PAGE = 65536;
 /**
  * One configuration's float32 instance for a size n that is not a power of two: a wasm/stft32.wat
  * instance (its memory and `fft`) and a wasm/stft32-any.wat instance on the same memory. The memory
- * holds the twiddles of the FFT of size M, the chirp w_j = exp(-i pi j^2 / n), the transformed
+ * holds the twiddles of the FFT of size M (of L and the radix-5 twiddles when M = 5 L), the chirp w_j = exp(-i pi j^2 / n), the transformed
  * kernel B' = DFT_M(conj w) / M, the window, 320 bytes of scratch, two work buffers of M four-lane
  * complex numbers, a spare output row and frame, then the per-call data (grown on demand).
  */
@@ -163,6 +174,9 @@ export class WasmStft32Any implements Stft32Kernel {
   private readonly ex: AnyExports;
   private readonly n: number;
   private readonly mm: number;
+  /** L when M = 5 L, else 0. */
+  private readonly l5: number;
+  private readonly tw5: number;
   private readonly hop: number;
   private readonly tw: number;
   private readonly chirp: number;
@@ -177,21 +191,25 @@ export class WasmStft32Any implements Stft32Kernel {
   /** One-sided bins: floor(n / 2) + 1. */
   readonly bins: number;
 
-  constructor(n: number, hop: number, window: ArrayLike<number>) {
+  /** `mm`: the convolution length (tests and benches; a power of two or 5 L, at least 2n - 1). */
+  constructor(n: number, hop: number, window: ArrayLike<number>, mm = convolutionSize(n)) {
     const mod = compiledModule();
     if (mod === null) throw new Error('WebAssembly SIMD is not available');
     this.fwd = new WebAssembly.Instance(mod).exports as unknown as ForwardExports;
     this.ex = new WebAssembly.Instance(anyModule(), {
       env: { memory: this.fwd.memory, fft: this.fwd.fft },
     }).exports as unknown as AnyExports;
-    const mm = convolutionSize(n);
+    // M = 5 L: the FFT of size L under one radix-5 step (wasm/stft32-any.wat, $fft5).
+    const l5 = (mm & (mm - 1)) === 0 ? 0 : mm / 5;
     this.n = n;
     this.mm = mm;
+    this.l5 = l5;
     this.hop = hop;
     this.bins = Math.floor(n / 2) + 1;
     const align = (b: number) => Math.ceil(b / 32) * 32;
     this.tw = 0;
-    this.chirp = align(4 * twiddleCount(mm));
+    this.tw5 = align(4 * twiddleCount(l5 || mm));
+    this.chirp = align(this.tw5 + 32 * l5);
     this.bk = align(this.chirp + 8 * n);
     this.win = align(this.bk + 8 * mm);
     this.lp = align(this.win + 4 * n);
@@ -201,7 +219,15 @@ export class WasmStft32Any implements Stft32Kernel {
     this.spareGp = align(this.spare + 8 * this.bins);
     this.base = align(this.spareGp + 4 * n);
     const f = this.f32(this.base);
-    writeTwiddles(f, this.tw / 4, mm);
+    writeTwiddles(f, this.tw / 4, l5 || mm);
+    // W^{rk} = exp(-2 pi i r k / M) for r = 1..4, k < L (r k reduced mod M, exactly).
+    for (let r = 1; r <= 4 && l5 > 0; r++) {
+      for (let k = 0; k < l5; k++) {
+        const angle = (-2 * Math.PI * ((r * k) % mm)) / mm;
+        f[this.tw5 / 4 + 2 * ((r - 1) * l5 + k)] = Math.cos(angle);
+        f[this.tw5 / 4 + 2 * ((r - 1) * l5 + k) + 1] = Math.sin(angle);
+      }
+    }
     // w_j = exp(-i pi j^2 / n) (j^2 reduced mod 2n, exactly), and b_t = conj(w_t) for |t| < n
     // wrapped mod M, transformed in float64 (B' = DFT_M(b) / M), each rounded once to float32.
     const b = new Float64Array(2 * mm);
@@ -337,6 +363,8 @@ export class WasmStft32Any implements Stft32Kernel {
       wide ? 1 : 0,
       spec,
       this.lp,
+      this.l5,
+      this.tw5,
     );
   }
 
@@ -376,6 +404,8 @@ export class WasmStft32Any implements Stft32Kernel {
       gp,
       this.spareGp,
       this.lp,
+      this.l5,
+      this.tw5,
     );
   }
 }
