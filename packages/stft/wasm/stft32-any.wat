@@ -116,12 +116,12 @@
 
   ;; Rows of the magnitudes staged at $st (per bin k: 32 bytes, lanes of frames a then b) for
   ;; bins k0 <= k < k0 + 4, written to the rows $o0..$o3 (frames a) and $o4..$o7 (frames b):
-  ;; four bins of a lane's row in one store (float32) or two (float64 with $wide), via $transpose
+  ;; four bins of a lane's row in one store (float32) or two (float64 with $wide: promoted halves), via $transpose
   ;; into the scratch $lp.
   (func $rows4 (param $st i32) (param $k0 i32) (param $lp i32) (param $wide i32)
     (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32)
     (param $o4 i32) (param $o5 i32) (param $o6 i32) (param $o7 i32)
-    (local $p i32) (local $at i32)
+    (local $p i32) (local $at i32) (local $v v128)
     (local.set $p (i32.add (local.get $st) (i32.shl (local.get $k0) (i32.const 5))))
     (call $transpose
       (v128.load offset=0 (local.get $p)) (v128.load offset=32 (local.get $p))
@@ -133,14 +133,38 @@
     (if (local.get $wide)
       (then
         (local.set $at (i32.shl (local.get $k0) (i32.const 3)))
-        (call $put64 (i32.add (local.get $o0) (local.get $at)) (v128.load offset=192 (local.get $lp)))
-        (call $put64 (i32.add (local.get $o1) (local.get $at)) (v128.load offset=208 (local.get $lp)))
-        (call $put64 (i32.add (local.get $o2) (local.get $at)) (v128.load offset=224 (local.get $lp)))
-        (call $put64 (i32.add (local.get $o3) (local.get $at)) (v128.load offset=240 (local.get $lp)))
-        (call $put64 (i32.add (local.get $o4) (local.get $at)) (v128.load offset=256 (local.get $lp)))
-        (call $put64 (i32.add (local.get $o5) (local.get $at)) (v128.load offset=272 (local.get $lp)))
-        (call $put64 (i32.add (local.get $o6) (local.get $at)) (v128.load offset=288 (local.get $lp)))
-        (call $put64 (i32.add (local.get $o7) (local.get $at)) (v128.load offset=304 (local.get $lp))))
+        (local.set $v (v128.load offset=192 (local.get $lp)))
+        (local.set $p (i32.add (local.get $o0) (local.get $at)))
+        (v128.store offset=0 (local.get $p) (f64x2.promote_low_f32x4 (local.get $v)))
+        (v128.store offset=16 (local.get $p) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        (local.set $v (v128.load offset=208 (local.get $lp)))
+        (local.set $p (i32.add (local.get $o1) (local.get $at)))
+        (v128.store offset=0 (local.get $p) (f64x2.promote_low_f32x4 (local.get $v)))
+        (v128.store offset=16 (local.get $p) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        (local.set $v (v128.load offset=224 (local.get $lp)))
+        (local.set $p (i32.add (local.get $o2) (local.get $at)))
+        (v128.store offset=0 (local.get $p) (f64x2.promote_low_f32x4 (local.get $v)))
+        (v128.store offset=16 (local.get $p) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        (local.set $v (v128.load offset=240 (local.get $lp)))
+        (local.set $p (i32.add (local.get $o3) (local.get $at)))
+        (v128.store offset=0 (local.get $p) (f64x2.promote_low_f32x4 (local.get $v)))
+        (v128.store offset=16 (local.get $p) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        (local.set $v (v128.load offset=256 (local.get $lp)))
+        (local.set $p (i32.add (local.get $o4) (local.get $at)))
+        (v128.store offset=0 (local.get $p) (f64x2.promote_low_f32x4 (local.get $v)))
+        (v128.store offset=16 (local.get $p) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        (local.set $v (v128.load offset=272 (local.get $lp)))
+        (local.set $p (i32.add (local.get $o5) (local.get $at)))
+        (v128.store offset=0 (local.get $p) (f64x2.promote_low_f32x4 (local.get $v)))
+        (v128.store offset=16 (local.get $p) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        (local.set $v (v128.load offset=288 (local.get $lp)))
+        (local.set $p (i32.add (local.get $o6) (local.get $at)))
+        (v128.store offset=0 (local.get $p) (f64x2.promote_low_f32x4 (local.get $v)))
+        (v128.store offset=16 (local.get $p) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        (local.set $v (v128.load offset=304 (local.get $lp)))
+        (local.set $p (i32.add (local.get $o7) (local.get $at)))
+        (v128.store offset=0 (local.get $p) (f64x2.promote_low_f32x4 (local.get $v)))
+        (v128.store offset=16 (local.get $p) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
       (else
         (local.set $at (i32.shl (local.get $k0) (i32.const 2)))
         (v128.store (i32.add (local.get $o0) (local.get $at)) (v128.load offset=192 (local.get $lp)))
@@ -152,13 +176,7 @@
         (v128.store (i32.add (local.get $o6) (local.get $at)) (v128.load offset=288 (local.get $lp)))
         (v128.store (i32.add (local.get $o7) (local.get $at)) (v128.load offset=304 (local.get $lp))))))
 
-  ;; Four float32 values as four float64 at $at.
-  (func $put64 (param $at i32) (param $v v128)
-    (v128.store offset=0 (local.get $at) (f64x2.promote_low_f32x4 (local.get $v)))
-    (v128.store offset=16 (local.get $at)
-      (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
-
-    ;; Lane l of $v to row $ol at byte offset $at (float32), or at 2 $at as float64 with $wide.
+  ;; Lane l of $v to row $ol at byte offset $at (float32), or at 2 $at as float64 with $wide.
   (func $put4 (param $v v128) (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32)
     (param $at i32) (param $wide i32)
     (if (local.get $wide)
@@ -357,6 +375,10 @@
     (local $fl v128) (local $c v128) (local $s v128) (local $va v128) (local $vb v128)
     (local $mxa v128) (local $mxb v128) (local $ta v128) (local $tb v128) (local $ua v128) (local $ub v128)
     (local $zr v128) (local $zi v128) (local $nr v128) (local $ni v128)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local.set $fl (f32x4.splat (local.get $floor)))
     (local.set $h (i32.shr_u (local.get $n) (i32.const 1)))
     (local.set $bins (i32.add (local.get $h) (i32.const 1)))
@@ -388,7 +410,7 @@
         (local.set $ob3 (select (i32.add (local.get $out) (i32.shl (i32.mul (i32.load offset=28 (local.get $lp)) (local.get $bins)) (local.get $w))) (local.get $spare) (i32.load offset=60 (local.get $lp))))
         ;; x_j = (w_j x_a[j], w_j x_b[j]) of the four pairs (rounded to float32), and the largest
         ;; |w x| of each frame: four samples of each frame per step (eight loads), transposed by
-        ;; shuffles (see $transpose) into four vectors of one sample of the four frames a (and b);
+        ;; shuffles (as in $transpose) into four vectors of one sample of the four frames a (and b);
         ;; the last n mod 4 samples one by one.
         (local.set $mxa (v128.const i32x4 0 0 0 0))
         (local.set $mxb (v128.const i32x4 0 0 0 0))
@@ -398,26 +420,61 @@
         (block $gathered
           (loop $gather
             (br_if $gathered (i32.ge_u (local.get $j) (local.get $q)))
-            (call $transpose
-              (v128.load (i32.add (local.get $ia0) (local.get $j))) (v128.load (i32.add (local.get $ia1) (local.get $j)))
-              (v128.load (i32.add (local.get $ia2) (local.get $j))) (v128.load (i32.add (local.get $ia3) (local.get $j)))
-              (local.get $lp))
-            (call $transpose
-              (v128.load (i32.add (local.get $ib0) (local.get $j))) (v128.load (i32.add (local.get $ib1) (local.get $j)))
-              (v128.load (i32.add (local.get $ib2) (local.get $j))) (v128.load (i32.add (local.get $ib3) (local.get $j)))
-              (i32.add (local.get $lp) (i32.const 64)))
-            (local.set $at (i32.const 0))
-            (loop $four
-              (local.set $c (v128.load32_splat (i32.add (i32.add (local.get $win) (local.get $j)) (i32.shr_u (local.get $at) (i32.const 2)))))
-              (local.set $va (f32x4.mul (v128.load offset=192 (i32.add (local.get $lp) (local.get $at))) (local.get $c)))
-              (local.set $vb (f32x4.mul (v128.load offset=256 (i32.add (local.get $lp) (local.get $at))) (local.get $c)))
-              (v128.store offset=0 (local.get $p) (local.get $va))
-              (v128.store offset=16 (local.get $p) (local.get $vb))
-              (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.abs (local.get $va))))
-              (local.set $mxb (f32x4.pmax (local.get $mxb) (f32x4.abs (local.get $vb))))
-              (local.set $p (i32.add (local.get $p) (i32.const 32)))
-              (local.set $at (i32.add (local.get $at) (i32.const 16)))
-              (br_if $four (i32.lt_u (local.get $at) (i32.const 64))))
+            ;; r_l: four samples of frame a of lane l; t: pairs of rows interleaved; then halves joined
+            (local.set $r0 (v128.load (i32.add (local.get $ia0) (local.get $j))))
+            (local.set $r1 (v128.load (i32.add (local.get $ia1) (local.get $j))))
+            (local.set $r2 (v128.load (i32.add (local.get $ia2) (local.get $j))))
+            (local.set $r3 (v128.load (i32.add (local.get $ia3) (local.get $j))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            (local.set $a0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+            (local.set $a1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+            (local.set $a2 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+            (local.set $a3 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))
+            ;; r_l: four samples of frame b of lane l; t: pairs of rows interleaved; then halves joined
+            (local.set $r0 (v128.load (i32.add (local.get $ib0) (local.get $j))))
+            (local.set $r1 (v128.load (i32.add (local.get $ib1) (local.get $j))))
+            (local.set $r2 (v128.load (i32.add (local.get $ib2) (local.get $j))))
+            (local.set $r3 (v128.load (i32.add (local.get $ib3) (local.get $j))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            (local.set $b0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+            (local.set $b1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+            (local.set $b2 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+            (local.set $b3 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))
+            (local.set $c (v128.load32_splat offset=0 (i32.add (local.get $win) (local.get $j))))
+            (local.set $va (f32x4.mul (local.get $a0) (local.get $c)))
+            (local.set $vb (f32x4.mul (local.get $b0) (local.get $c)))
+            (v128.store offset=0 (local.get $p) (local.get $va))
+            (v128.store offset=16 (local.get $p) (local.get $vb))
+            (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.abs (local.get $va))))
+            (local.set $mxb (f32x4.pmax (local.get $mxb) (f32x4.abs (local.get $vb))))
+            (local.set $c (v128.load32_splat offset=4 (i32.add (local.get $win) (local.get $j))))
+            (local.set $va (f32x4.mul (local.get $a1) (local.get $c)))
+            (local.set $vb (f32x4.mul (local.get $b1) (local.get $c)))
+            (v128.store offset=32 (local.get $p) (local.get $va))
+            (v128.store offset=48 (local.get $p) (local.get $vb))
+            (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.abs (local.get $va))))
+            (local.set $mxb (f32x4.pmax (local.get $mxb) (f32x4.abs (local.get $vb))))
+            (local.set $c (v128.load32_splat offset=8 (i32.add (local.get $win) (local.get $j))))
+            (local.set $va (f32x4.mul (local.get $a2) (local.get $c)))
+            (local.set $vb (f32x4.mul (local.get $b2) (local.get $c)))
+            (v128.store offset=64 (local.get $p) (local.get $va))
+            (v128.store offset=80 (local.get $p) (local.get $vb))
+            (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.abs (local.get $va))))
+            (local.set $mxb (f32x4.pmax (local.get $mxb) (f32x4.abs (local.get $vb))))
+            (local.set $c (v128.load32_splat offset=12 (i32.add (local.get $win) (local.get $j))))
+            (local.set $va (f32x4.mul (local.get $a3) (local.get $c)))
+            (local.set $vb (f32x4.mul (local.get $b3) (local.get $c)))
+            (v128.store offset=96 (local.get $p) (local.get $va))
+            (v128.store offset=112 (local.get $p) (local.get $vb))
+            (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.abs (local.get $va))))
+            (local.set $mxb (f32x4.pmax (local.get $mxb) (f32x4.abs (local.get $vb))))
+            (local.set $p (i32.add (local.get $p) (i32.const 128)))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $gather)))
         (block $tailDone
@@ -562,24 +619,6 @@
         (local.set $src (i32.add (local.get $src) (i32.const 4)))
         (br $sadd))))
 
-  ;; [the float64 at r_l + at, demoted to float32] of four rows.
-  (func $col64 (param $r0 i32) (param $r1 i32) (param $r2 i32) (param $r3 i32) (param $at i32) (result v128)
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero
-        (v128.load64_lane 1 (i32.add (local.get $r1) (local.get $at)) (v128.load64_zero (i32.add (local.get $r0) (local.get $at)))))
-      (f32x4.demote_f64x2_zero
-        (v128.load64_lane 1 (i32.add (local.get $r3) (local.get $at)) (v128.load64_zero (i32.add (local.get $r2) (local.get $at)))))))
-
-  ;; -1 per lane where the float64 at r_l + at exceeds $fl (f64x2 splat), else 0.
-  (func $above (param $r0 i32) (param $r1 i32) (param $r2 i32) (param $r3 i32) (param $at i32) (param $fl v128) (result v128)
-    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-      (f64x2.gt
-        (v128.load64_lane 1 (i32.add (local.get $r1) (local.get $at)) (v128.load64_zero (i32.add (local.get $r0) (local.get $at))))
-        (local.get $fl))
-      (f64x2.gt
-        (v128.load64_lane 1 (i32.add (local.get $r3) (local.get $at)) (v128.load64_zero (i32.add (local.get $r2) (local.get $at))))
-        (local.get $fl))))
-
   ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0, for the kept spectrum at $sp,
   ;; magnitude rows $e*, dL/d|X| rows $d* at byte offset $at, lanes masked by $ok; stored at $dst.
   ;; Returns max(|G.re|, |G.im|) per lane folded into $mx.
@@ -587,15 +626,27 @@
     (param $d0 i32) (param $d1 i32) (param $d2 i32) (param $d3 i32) (param $at i32) (param $fl v128)
     (param $ok v128) (param $dst i32) (param $mx v128) (result v128)
     (local $xr v128) (local $xi v128) (local $s v128)
+    ;; mag > floor per lane (f64x2 compares, the four results' low words)
     (local.set $ok
       (v128.and (local.get $ok)
-        (call $above (local.get $e0) (local.get $e1) (local.get $e2) (local.get $e3) (local.get $at) (local.get $fl))))
+        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (f64x2.gt
+            (v128.load64_lane 1 (i32.add (local.get $e1) (local.get $at)) (v128.load64_zero (i32.add (local.get $e0) (local.get $at))))
+            (local.get $fl))
+          (f64x2.gt
+            (v128.load64_lane 1 (i32.add (local.get $e3) (local.get $at)) (v128.load64_zero (i32.add (local.get $e2) (local.get $at))))
+            (local.get $fl)))))
     (local.set $xr (v128.load offset=0 (local.get $sp)))
     (local.set $xi (v128.load offset=16 (local.get $sp)))
     (local.set $s
       (v128.and (local.get $ok)
         (f32x4.div
-          (call $col64 (local.get $d0) (local.get $d1) (local.get $d2) (local.get $d3) (local.get $at))
+          ;; dmag of the four lanes, demoted to float32
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero
+              (v128.load64_lane 1 (i32.add (local.get $d1) (local.get $at)) (v128.load64_zero (i32.add (local.get $d0) (local.get $at)))))
+            (f32x4.demote_f64x2_zero
+              (v128.load64_lane 1 (i32.add (local.get $d3) (local.get $at)) (v128.load64_zero (i32.add (local.get $d2) (local.get $at))))))
           (v128.bitselect
             (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $xr) (local.get $xr)) (f32x4.mul (local.get $xi) (local.get $xi))))
             (f32x4.splat (f32.const 1)) (local.get $ok)))))
