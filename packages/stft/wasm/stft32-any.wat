@@ -116,8 +116,8 @@
 
   ;; Rows of the magnitudes staged at $st (per bin k: 32 bytes, lanes of frames a then b) for
   ;; bins k0 <= k < k0 + 4, written to the rows $o0..$o3 (frames a) and $o4..$o7 (frames b):
-  ;; four bins of a lane's row in one store (float32) or two (float64 with $wide: promoted halves), via $transpose
-  ;; into the scratch $lp.
+  ;; four bins of a lane's row in one store (float32) or two (float64 with $wide: promoted
+  ;; halves), via $transpose into the scratch $lp.
   (func $rows4 (param $st i32) (param $k0 i32) (param $lp i32) (param $wide i32)
     (param $o0 i32) (param $o1 i32) (param $o2 i32) (param $o3 i32)
     (param $o4 i32) (param $o5 i32) (param $o6 i32) (param $o7 i32)
