@@ -37,7 +37,7 @@ interface Pair {
 }
 
 function both(
-  options: MssOptions | 'standard' | 'hifigan' | 'dac',
+  options: MssOptions | 'standard' | 'smooth' | 'hifigan' | 'dac',
   e: Float32Array,
   t: Float32Array,
   items: number,
