@@ -248,8 +248,13 @@ describe.runIf(mssModule() !== null)(
     // (ODD2) the gradient within 1e-5 of its largest value; with log1p alone (the preset) the
     // loss is as ill-conditioned as `standard`'s log where magnitudes are large (log1p(x) ~ log x: at
     // amplitude 1e30, and at amplitude 1 for the smaller bins), and the power-of-two sizes measure
-    // the same there (e.g. 3e-3 max-relative at N = 64, amplitude 1e30): its gradient is held to 4x
-    // the float32-level sensitivity (l2), as `standard`'s.
+    // the same there (e.g. 3e-3 max-relative at N = 64, amplitude 1e30): its gradient is held to a
+    // multiple of the float32-level sensitivity (l2), as `standard`'s. The multiple is 6, not 4:
+    // Bluestein rounds more than the power-of-two FFT (two FFTs of length M = 2.5n .. 4n, the chirp
+    // and kernel products, and two frames per transform: about sqrt(2 log2 M + 4) = 5.3 half-ulps
+    // per bin at M = 5120 against 3.3 at n = 2048, so 4 x 5.3 / 3.3 = 6.4). Measured on these
+    // signals: 1.3x - 4.5x the sensitivity (power-of-two sizes on the same signals: 1.1x - 2.0x).
+    const BLUESTEIN_FACTOR = 6;
     const ODD2: MssOptions = {
       ...mssPresets.smooth,
       compressions: ['linear', { kind: 'log1p', gamma: 1 }],
@@ -278,11 +283,11 @@ describe.runIf(mssModule() !== null)(
         expect(Math.abs(r.value32 - r.value64)).toBeLessThanOrEqual(TOL * Math.abs(r.value64));
         expect(maxRel(r.grad32, r.grad64)).toBeLessThanOrEqual(TOL);
       });
-      it(`smooth: loss within ${TOL}, gradient within 4x the float32-level sensitivity: ${name}`, () => {
+      it(`smooth: loss within ${TOL}, gradient within ${BLUESTEIN_FACTOR}x the float32-level sensitivity: ${name}`, () => {
         const [e, t, items] = make();
         const r = both('smooth', e, t, items);
         expect(Math.abs(r.value32 - r.value64)).toBeLessThanOrEqual(TOL * Math.abs(r.value64));
-        const bound = Math.max(4 * sensitivity('smooth', e, t, items), TOL);
+        const bound = Math.max(BLUESTEIN_FACTOR * sensitivity('smooth', e, t, items), TOL);
         expect(l2Rel(r.grad32, r.grad64)).toBeLessThanOrEqual(bound);
       });
     }
@@ -381,7 +386,7 @@ describe.runIf(mssModule() !== null)(
           expect(maxRel(r.grad32, r.grad64), what).toBeLessThanOrEqual(TOL);
         } else {
           // log1p alone: as the smooth preset (see above), bounded by the float32-level sensitivity.
-          const bound = Math.max(4 * sensitivity(options, e, t, items), TOL);
+          const bound = Math.max(BLUESTEIN_FACTOR * sensitivity(options, e, t, items), TOL);
           expect(l2Rel(r.grad32, r.grad64), what).toBeLessThanOrEqual(bound);
         }
       }
