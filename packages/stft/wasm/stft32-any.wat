@@ -619,43 +619,6 @@
         (local.set $src (i32.add (local.get $src) (i32.const 4)))
         (br $sadd))))
 
-  ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0, for the kept spectrum at $sp,
-  ;; magnitude rows $e*, dL/d|X| rows $d* at byte offset $at, lanes masked by $ok; stored at $dst.
-  ;; Returns max(|G.re|, |G.im|) per lane folded into $mx.
-  (func $phase (param $sp i32) (param $e0 i32) (param $e1 i32) (param $e2 i32) (param $e3 i32)
-    (param $d0 i32) (param $d1 i32) (param $d2 i32) (param $d3 i32) (param $at i32) (param $fl v128)
-    (param $ok v128) (param $dst i32) (param $mx v128) (result v128)
-    (local $xr v128) (local $xi v128) (local $s v128)
-    ;; mag > floor per lane (f64x2 compares, the four results' low words)
-    (local.set $ok
-      (v128.and (local.get $ok)
-        (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-          (f64x2.gt
-            (v128.load64_lane 1 (i32.add (local.get $e1) (local.get $at)) (v128.load64_zero (i32.add (local.get $e0) (local.get $at))))
-            (local.get $fl))
-          (f64x2.gt
-            (v128.load64_lane 1 (i32.add (local.get $e3) (local.get $at)) (v128.load64_zero (i32.add (local.get $e2) (local.get $at))))
-            (local.get $fl)))))
-    (local.set $xr (v128.load offset=0 (local.get $sp)))
-    (local.set $xi (v128.load offset=16 (local.get $sp)))
-    (local.set $s
-      (v128.and (local.get $ok)
-        (f32x4.div
-          ;; dmag of the four lanes, demoted to float32
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-            (f32x4.demote_f64x2_zero
-              (v128.load64_lane 1 (i32.add (local.get $d1) (local.get $at)) (v128.load64_zero (i32.add (local.get $d0) (local.get $at)))))
-            (f32x4.demote_f64x2_zero
-              (v128.load64_lane 1 (i32.add (local.get $d3) (local.get $at)) (v128.load64_zero (i32.add (local.get $d2) (local.get $at))))))
-          (v128.bitselect
-            (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $xr) (local.get $xr)) (f32x4.mul (local.get $xi) (local.get $xi))))
-            (f32x4.splat (f32.const 1)) (local.get $ok)))))
-    (local.set $xr (f32x4.mul (local.get $xr) (local.get $s)))
-    (local.set $xi (f32x4.mul (local.get $xi) (local.get $s)))
-    (v128.store offset=0 (local.get $dst) (local.get $xr))
-    (v128.store offset=16 (local.get $dst) (local.get $xi))
-    (f32x4.pmax (local.get $mx) (f32x4.pmax (f32x4.abs (local.get $xr)) (f32x4.abs (local.get $xi)))))
-
   ;; The adjoint of `magnitudes` (called with $wide and $spec): adds dL/d(frame sample) to the
   ;; padded-signal gradient $gp ([batch][plen] float32, laid out as $sig), given the spectra $spec
   ;; as `magnitudes` kept them, the magnitudes $mag and dL/d|X| $dmag ([total][bins] float64 each).
@@ -685,6 +648,7 @@
     (local $fl v128) (local $oka v128) (local $okb v128) (local $mxa v128) (local $mxb v128)
     (local $ta v128) (local $tb v128) (local $ua v128) (local $ub v128) (local $c v128) (local $s v128)
     (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128) (local $vr v128) (local $vi v128)
+    (local $okv v128)
     (local.set $fl (f64x2.splat (local.get $floor)))
     (local.set $h (i32.shr_u (local.get $n) (i32.const 1)))
     (local.set $bins (i32.add (local.get $h) (i32.const 1)))
@@ -723,16 +687,66 @@
           (local.set $at (i32.shl (local.get $k) (i32.const 3)))
           (local.set $p (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
           (local.set $q (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 5))))
-          (local.set $mxa
-            (call $phase (local.get $p) (local.get $ea0) (local.get $ea1) (local.get $ea2) (local.get $ea3)
-              (local.get $da0) (local.get $da1) (local.get $da2) (local.get $da3) (local.get $at) (local.get $fl)
-              (local.get $oka) (local.get $q) (local.get $mxa)))
+          ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0 (lanes masked by $oka), into
+          ;; $q; the largest |G| per lane into $mxa
+          (local.set $okv
+            (v128.and (local.get $oka)
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                (f64x2.gt
+                  (v128.load64_lane 1 (i32.add (local.get $ea1) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea0) (local.get $at))))
+                  (local.get $fl))
+                (f64x2.gt
+                  (v128.load64_lane 1 (i32.add (local.get $ea3) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea2) (local.get $at))))
+                  (local.get $fl)))))
+          (local.set $vr (v128.load offset=0 (local.get $p)))
+          (local.set $vi (v128.load offset=16 (local.get $p)))
+          (local.set $s
+            (v128.and (local.get $okv)
+              (f32x4.div
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero
+                    (v128.load64_lane 1 (i32.add (local.get $da1) (local.get $at)) (v128.load64_zero (i32.add (local.get $da0) (local.get $at)))))
+                  (f32x4.demote_f64x2_zero
+                    (v128.load64_lane 1 (i32.add (local.get $da3) (local.get $at)) (v128.load64_zero (i32.add (local.get $da2) (local.get $at))))))
+                (v128.bitselect
+                  (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
+                  (f32x4.splat (f32.const 1)) (local.get $okv)))))
+          (local.set $vr (f32x4.mul (local.get $vr) (local.get $s)))
+          (local.set $vi (f32x4.mul (local.get $vi) (local.get $s)))
+          (v128.store offset=0 (local.get $q) (local.get $vr))
+          (v128.store offset=16 (local.get $q) (local.get $vi))
+          (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.pmax (f32x4.abs (local.get $vr)) (f32x4.abs (local.get $vi)))))
           (local.set $p (i32.add (local.get $p) (i32.shl (local.get $bins) (i32.const 5))))
           (local.set $q (i32.add (local.get $q) (i32.shl (local.get $bins) (i32.const 5))))
-          (local.set $mxb
-            (call $phase (local.get $p) (local.get $eb0) (local.get $eb1) (local.get $eb2) (local.get $eb3)
-              (local.get $db0) (local.get $db1) (local.get $db2) (local.get $db3) (local.get $at) (local.get $fl)
-              (local.get $okb) (local.get $q) (local.get $mxb)))
+          ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0 (lanes masked by $okb), into
+          ;; $q; the largest |G| per lane into $mxb
+          (local.set $okv
+            (v128.and (local.get $okb)
+              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                (f64x2.gt
+                  (v128.load64_lane 1 (i32.add (local.get $eb1) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb0) (local.get $at))))
+                  (local.get $fl))
+                (f64x2.gt
+                  (v128.load64_lane 1 (i32.add (local.get $eb3) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb2) (local.get $at))))
+                  (local.get $fl)))))
+          (local.set $vr (v128.load offset=0 (local.get $p)))
+          (local.set $vi (v128.load offset=16 (local.get $p)))
+          (local.set $s
+            (v128.and (local.get $okv)
+              (f32x4.div
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero
+                    (v128.load64_lane 1 (i32.add (local.get $db1) (local.get $at)) (v128.load64_zero (i32.add (local.get $db0) (local.get $at)))))
+                  (f32x4.demote_f64x2_zero
+                    (v128.load64_lane 1 (i32.add (local.get $db3) (local.get $at)) (v128.load64_zero (i32.add (local.get $db2) (local.get $at))))))
+                (v128.bitselect
+                  (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
+                  (f32x4.splat (f32.const 1)) (local.get $okv)))))
+          (local.set $vr (f32x4.mul (local.get $vr) (local.get $s)))
+          (local.set $vi (f32x4.mul (local.get $vi) (local.get $s)))
+          (v128.store offset=0 (local.get $q) (local.get $vr))
+          (v128.store offset=16 (local.get $q) (local.get $vi))
+          (local.set $mxb (f32x4.pmax (local.get $mxb) (f32x4.pmax (f32x4.abs (local.get $vr)) (f32x4.abs (local.get $vi)))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $phases (i32.le_u (local.get $k) (local.get $h))))
         (call $scales (local.get $mxa) (i32.add (local.get $lp) (i32.const 64)))
