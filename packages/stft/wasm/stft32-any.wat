@@ -200,8 +200,9 @@
   ;;   t1 = G1 + G4, t2 = G2 + G3, t3 = G1 - G4, t4 = G2 - G3, X_0 = G0 + t1 + t2,
   ;;   a1 = G0 + c1 t1 + c2 t2, a2 = G0 + c2 t1 + c1 t2, b1 = s1 t3 + s2 t4, b2 = s2 t3 - s1 t4,
   ;;   X_1 = a1 - i b1, X_4 = a1 + i b1, X_2 = a2 - i b2, X_3 = a2 + i b2.
-  ;; $tw5: W^{rk} as (cos, -sin) float32 pairs, for r = 1..4 (L each).
-  (func $fft5 (param $l i32) (param $x i32) (param $y i32) (param $tw i32) (param $tw5 i32)
+  ;; $tw5: W^{rk} as (cos, -sin) float32 pairs, for r = 1..4 (L each). With $pre the input is already
+  ;; split: x_{5j + r} at $y + 32 (r L + j) (see $slot).
+  (func $fft5 (param $l i32) (param $x i32) (param $y i32) (param $tw i32) (param $tw5 i32) (param $pre i32)
     (local $j i32) (local $r i32) (local $p i32) (local $q i32) (local $lb i32) (local $k i32) (local $w i32)
     (local $g0r v128) (local $g0i v128) (local $g1r v128) (local $g1i v128) (local $g2r v128) (local $g2i v128)
     (local $g3r v128) (local $g3i v128) (local $g4r v128) (local $g4i v128) (local $vr v128) (local $vi v128)
@@ -209,9 +210,11 @@
     (local $t1r v128) (local $t1i v128) (local $t2r v128) (local $t2i v128) (local $t3r v128) (local $t3i v128)
     (local $t4r v128) (local $t4i v128) (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
     (local.set $lb (i32.shl (local.get $l) (i32.const 5)))
-    ;; x_{5j + r} -> y[r L + j]
+    ;; x_{5j + r} -> y[r L + j] (skipped with $pre: the caller wrote the input there)
     (local.set $p (local.get $x))
-    (local.set $j (i32.const 0))
+    (local.set $j (local.get $l))
+    (if (i32.eqz (local.get $pre)) (then (local.set $j (i32.const 0))))
+    (if (i32.lt_u (local.get $j) (local.get $l)) (then
     (loop $split
       (local.set $q (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 5))))
       (local.set $r (i32.const 0))
@@ -223,7 +226,7 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br_if $five (i32.lt_u (local.get $r) (i32.const 5))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br_if $split (i32.lt_u (local.get $j) (local.get $l))))
+      (br_if $split (i32.lt_u (local.get $j) (local.get $l))))))
     ;; the five DFTs of size L ($x as their work)
     (local.set $r (i32.const 0))
     (loop $subs
@@ -322,30 +325,42 @@
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br_if $step (i32.lt_u (local.get $k) (local.get $l)))))
 
-  ;; The DFT of M four-lane complex numbers at $x in place: `fft` when $l5 = 0 (M a power of two),
-  ;; else $fft5 with L = $l5 (M = 5 L).
+  ;; The DFT of M four-lane complex numbers into $x: in place by `fft` when $l5 = 0 (M a power of
+  ;; two), else by $fft5 with L = $l5 (M = 5 L) from the input split at $y (see $slot).
   (func $dft (param $mm i32) (param $x i32) (param $y i32) (param $tw i32) (param $l5 i32) (param $tw5 i32)
     (if (local.get $l5)
-      (then (call $fft5 (local.get $l5) (local.get $x) (local.get $y) (local.get $tw) (local.get $tw5)))
+      (then (call $fft5 (local.get $l5) (local.get $x) (local.get $y) (local.get $tw) (local.get $tw5) (i32.const 1)))
       (else (call $fft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw)))))
 
-  ;; The cyclic convolution step shared by both directions, on the M four-lane complex numbers at
-  ;; $x (a, scaled and multiplied by the chirp, zero-padded): A = DFT_M(a); x = conj(A B');
-  ;; F = DFT_M(x) into $x. $bk: B' as (re, im) float32 pairs. DFT_M: see $dft.
+  ;; The cyclic convolution step shared by both directions, on the M four-lane complex numbers a
+  ;; (scaled and multiplied by the chirp, zero-padded) at $x, or with $l5 split at $y ($slot):
+  ;; A = DFT_M(a); conj(A B') (written where the next DFT reads it); F = DFT_M(conj(A B')) into $x.
+  ;; $bk: B' as (re, im) float32 pairs. DFT_M: see $dft. $slot(i), where element i of the input of
+  ;; a DFT of M = 5 L goes: $y + 32 ((i mod 5) L + floor(i / 5)), written by the producers
+  ;; themselves (no pass of its own).
   (func $convolve (param $mm i32) (param $x i32) (param $y i32) (param $tw i32) (param $bk i32)
     (param $l5 i32) (param $tw5 i32)
     (local $p i32) (local $end i32) (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
+    (local $d i32) (local $r i32) (local $jd i32) (local $lb i32)
     (call $dft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $l5) (local.get $tw5))
     (local.set $p (local.get $x))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $mm) (i32.const 5))))
+    (local.set $lb (i32.shl (local.get $l5) (i32.const 5)))
     (loop $mul
+      ;; element i of the product: in place, or to $slot(i) ($r = i mod 5, $jd = floor(i / 5))
+      (local.set $d
+        (select (i32.add (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $lb))) (i32.shl (local.get $jd) (i32.const 5)))
+          (local.get $p) (local.get $l5)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (if (i32.eq (local.get $r) (i32.const 5))
+        (then (local.set $r (i32.const 0)) (local.set $jd (i32.add (local.get $jd) (i32.const 1)))))
       (local.set $ar (v128.load offset=0 (local.get $p)))
       (local.set $ai (v128.load offset=16 (local.get $p)))
       (local.set $br (v128.load32_splat offset=0 (local.get $bk)))
       (local.set $bi (v128.load32_splat offset=4 (local.get $bk)))
-      (v128.store offset=0 (local.get $p)
+      (v128.store offset=0 (local.get $d)
         (f32x4.sub (f32x4.mul (local.get $ar) (local.get $br)) (f32x4.mul (local.get $ai) (local.get $bi))))
-      (v128.store offset=16 (local.get $p)
+      (v128.store offset=16 (local.get $d)
         (f32x4.neg (f32x4.add (f32x4.mul (local.get $ar) (local.get $bi)) (f32x4.mul (local.get $ai) (local.get $br)))))
       (local.set $bk (i32.add (local.get $bk) (i32.const 8)))
       (local.set $p (i32.add (local.get $p) (i32.const 32)))
@@ -374,7 +389,7 @@
     (local $ob0 i32) (local $ob1 i32) (local $ob2 i32) (local $ob3 i32)
     (local $fl v128) (local $c v128) (local $s v128) (local $va v128) (local $vb v128)
     (local $mxa v128) (local $mxb v128) (local $ta v128) (local $tb v128) (local $ua v128) (local $ub v128)
-    (local $zr v128) (local $zi v128) (local $nr v128) (local $ni v128)
+    (local $zr v128) (local $zi v128) (local $nr v128) (local $ni v128) (local $d i32) (local $h5 i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
@@ -501,23 +516,37 @@
         (local.set $ua (v128.load offset=80 (local.get $lp)))
         (local.set $tb (v128.load offset=128 (local.get $lp)))
         (local.set $ub (v128.load offset=144 (local.get $lp)))
+        ;; In place, or (M = 5 L) to $slot(j) in $y, zeroed first ($at = j mod 5, $h5 = floor(j / 5)).
+        (if (local.get $l5)
+          (then (memory.fill (local.get $y) (i32.const 0) (i32.shl (local.get $mm) (i32.const 5)))))
         (local.set $p (local.get $x))
         (local.set $q (local.get $chirp))
         (local.set $j (i32.const 0))
+        (local.set $at (i32.const 0))
+        (local.set $h5 (i32.const 0))
         (loop $chirpIn
           (local.set $va (f32x4.mul (f32x4.mul (v128.load offset=0 (local.get $p)) (local.get $ta)) (local.get $ua)))
           (local.set $vb (f32x4.mul (f32x4.mul (v128.load offset=16 (local.get $p)) (local.get $tb)) (local.get $ub)))
           (local.set $c (v128.load32_splat offset=0 (local.get $q)))
           (local.set $s (v128.load32_splat offset=4 (local.get $q)))
-          (v128.store offset=0 (local.get $p)
+          (local.set $d
+            (select
+              (i32.add (i32.add (local.get $y) (i32.shl (i32.mul (local.get $at) (local.get $l5)) (i32.const 5)))
+                (i32.shl (local.get $h5) (i32.const 5)))
+              (local.get $p) (local.get $l5)))
+          (v128.store offset=0 (local.get $d)
             (f32x4.sub (f32x4.mul (local.get $va) (local.get $c)) (f32x4.mul (local.get $vb) (local.get $s))))
-          (v128.store offset=16 (local.get $p)
+          (v128.store offset=16 (local.get $d)
             (f32x4.add (f32x4.mul (local.get $va) (local.get $s)) (f32x4.mul (local.get $vb) (local.get $c))))
+          (local.set $at (i32.add (local.get $at) (i32.const 1)))
+          (if (i32.eq (local.get $at) (i32.const 5))
+            (then (local.set $at (i32.const 0)) (local.set $h5 (i32.add (local.get $h5) (i32.const 1)))))
           (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (local.set $q (i32.add (local.get $q) (i32.const 8)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $chirpIn (i32.lt_u (local.get $j) (local.get $n))))
-        (memory.fill (local.get $p) (i32.const 0) (i32.shl (i32.sub (local.get $mm) (local.get $n)) (i32.const 5)))
+        (if (i32.eqz (local.get $l5))
+          (then (memory.fill (local.get $p) (i32.const 0) (i32.shl (i32.sub (local.get $mm) (local.get $n)) (i32.const 5)))))
         (call $convolve (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $bk) (local.get $l5) (local.get $tw5))
         ;; u = u1 u2 of each frame, with the split's halving folded into u1.
         (local.set $ta (f32x4.mul (v128.load offset=96 (local.get $lp)) (f32x4.splat (f32.const 0.5))))
@@ -648,8 +677,10 @@
     (local $fl v128) (local $oka v128) (local $okb v128) (local $mxa v128) (local $mxb v128)
     (local $ta v128) (local $tb v128) (local $ua v128) (local $ub v128) (local $c v128) (local $s v128)
     (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128) (local $vr v128) (local $vi v128)
-    (local $okv v128)
+    (local $okv v128) (local $gb i32)
     (local.set $fl (f64x2.splat (local.get $floor)))
+    ;; G's buffer: $y, or $x when M = 5 L (the transform's input then goes to $slot(i) in $y)
+    (local.set $gb (select (local.get $x) (local.get $y) (local.get $l5)))
     (local.set $h (i32.shr_u (local.get $n) (i32.const 1)))
     (local.set $bins (i32.add (local.get $h) (i32.const 1)))
     (local.set $n4 (i32.shl (local.get $n) (i32.const 2)))
@@ -679,14 +710,14 @@
         (local.set $db3 (i32.add (local.get $dmag) (i32.sub (local.get $eb3) (local.get $mag))))
         (local.set $oka (v128.const i32x4 -1 -1 -1 -1))
         (local.set $okb (v128.load offset=48 (local.get $lp)))
-        ;; G^a_k into $y[k], G^b_k into $y[bins + k]; the largest |G| of each frame.
+        ;; G^a_k into $gb[k], G^b_k into $gb[bins + k]; the largest |G| of each frame.
         (local.set $mxa (v128.const i32x4 0 0 0 0))
         (local.set $mxb (v128.const i32x4 0 0 0 0))
         (local.set $k (i32.const 0))
         (loop $phases
           (local.set $at (i32.shl (local.get $k) (i32.const 3)))
           (local.set $p (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
-          (local.set $q (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 5))))
+          (local.set $q (i32.add (local.get $gb) (i32.shl (local.get $k) (i32.const 5))))
           ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0 (lanes masked by $oka), into
           ;; $q; the largest |G| per lane into $mxa
           (local.set $okv
@@ -755,11 +786,14 @@
         (local.set $ua (v128.load offset=80 (local.get $lp)))
         (local.set $tb (v128.load offset=128 (local.get $lp)))
         (local.set $ub (v128.load offset=144 (local.get $lp)))
-        ;; x_k = conj(C_k) w_k for k < n, zero-padded to M; k = 0 and k = n/2 (n even) first:
+        ;; x_k = conj(C_k) w_k for k < n (at $slot(k) when M = 5 L), zero-padded to M; k = 0 and k = n/2
+        ;; (n even) first:
         ;; conj C = (2 Re G^a, -2 Re G^b).
+        (if (local.get $l5)
+          (then (memory.fill (local.get $y) (i32.const 0) (i32.shl (local.get $mm) (i32.const 5)))))
         (local.set $k (i32.const 0))
         (loop $ends
-          (local.set $p (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 5))))
+          (local.set $p (i32.add (local.get $gb) (i32.shl (local.get $k) (i32.const 5))))
           (local.set $vr
             (f32x4.mul (f32x4.mul (f32x4.mul (v128.load offset=0 (local.get $p)) (local.get $ta)) (local.get $ua))
               (f32x4.splat (f32.const 2))))
@@ -770,7 +804,12 @@
           (local.set $q (i32.add (local.get $chirp) (i32.shl (local.get $k) (i32.const 3))))
           (local.set $c (v128.load32_splat offset=0 (local.get $q)))
           (local.set $s (v128.load32_splat offset=4 (local.get $q)))
-          (local.set $p (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))))
+          (local.set $p
+            (select
+              (i32.add (local.get $y)
+                (i32.shl (i32.add (i32.mul (i32.rem_u (local.get $k) (i32.const 5)) (local.get $l5)) (i32.div_u (local.get $k) (i32.const 5)))
+                  (i32.const 5)))
+              (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))) (local.get $l5)))
           (v128.store offset=0 (local.get $p)
             (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
           (v128.store offset=16 (local.get $p)
@@ -782,7 +821,7 @@
         (block $pairsDone
           (loop $pairsLoop
             (br_if $pairsDone (i32.ge_u (i32.shl (local.get $k) (i32.const 1)) (local.get $n)))
-            (local.set $p (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 5))))
+            (local.set $p (i32.add (local.get $gb) (i32.shl (local.get $k) (i32.const 5))))
             (local.set $ar (f32x4.mul (f32x4.mul (v128.load offset=0 (local.get $p)) (local.get $ta)) (local.get $ua)))
             (local.set $ai (f32x4.mul (f32x4.mul (v128.load offset=16 (local.get $p)) (local.get $ta)) (local.get $ua)))
             (local.set $p (i32.add (local.get $p) (i32.shl (local.get $bins) (i32.const 5))))
@@ -793,7 +832,12 @@
             (local.set $q (i32.add (local.get $chirp) (i32.shl (local.get $k) (i32.const 3))))
             (local.set $c (v128.load32_splat offset=0 (local.get $q)))
             (local.set $s (v128.load32_splat offset=4 (local.get $q)))
-            (local.set $p (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))))
+            (local.set $p
+              (select
+                (i32.add (local.get $y)
+                  (i32.shl (i32.add (i32.mul (i32.rem_u (local.get $k) (i32.const 5)) (local.get $l5)) (i32.div_u (local.get $k) (i32.const 5)))
+                    (i32.const 5)))
+                (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))) (local.get $l5)))
             (v128.store offset=0 (local.get $p)
               (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
             (v128.store offset=16 (local.get $p)
@@ -804,17 +848,24 @@
             (local.set $q (i32.add (local.get $chirp) (i32.shl (local.get $j) (i32.const 3))))
             (local.set $c (v128.load32_splat offset=0 (local.get $q)))
             (local.set $s (v128.load32_splat offset=4 (local.get $q)))
-            (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 5))))
+            (local.set $p
+              (select
+                (i32.add (local.get $y)
+                  (i32.shl (i32.add (i32.mul (i32.rem_u (local.get $j) (i32.const 5)) (local.get $l5)) (i32.div_u (local.get $j) (i32.const 5)))
+                    (i32.const 5)))
+                (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 5))) (local.get $l5)))
             (v128.store offset=0 (local.get $p)
               (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
             (v128.store offset=16 (local.get $p)
               (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $pairsLoop)))
-        (memory.fill
-          (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 5)))
-          (i32.const 0)
-          (i32.shl (i32.sub (local.get $mm) (local.get $n)) (i32.const 5)))
+        (if (i32.eqz (local.get $l5))
+          (then
+            (memory.fill
+              (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 5)))
+              (i32.const 0)
+              (i32.shl (i32.sub (local.get $mm) (local.get $n)) (i32.const 5)))))
         (call $convolve (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $bk) (local.get $l5) (local.get $tw5))
         ;; y_j = conj(DFT_n(conj C))_j = conj(w_j) R_j (R = F, see `magnitudes`): sample j of frame a is
         ;; w_j Re y_j u_a / 2, of frame b w_j Im y_j u_b / 2 (u = u1 u2, the halving folded into u1).
