@@ -28,4 +28,9 @@ export { powerOfTwoScale } from './scale.js';
 export { keepFloat64 } from './stft.js';
 export { setWasmMemoryLimit, WasmStft, wasmMemoryLimit, wasmSupports } from './wasm/kernel.js';
 export { WasmStft32, wasm32Supports } from './wasm/kernel32.js';
+export {
+  createStft32,
+  type Stft32Kernel,
+  WasmStft32Any,
+} from './wasm/kernel32-any.js';
 export { tryWasm, WasmStftKernel } from './wasm/stft-kernel.js';

@@ -22,6 +22,7 @@ import {
   type StftOptions,
 } from './options.js';
 import { WasmStft32, wasm32Supports } from './wasm/kernel32.js';
+import { createStft32, type Stft32Kernel } from './wasm/kernel32-any.js';
 import { tryWasm } from './wasm/stft-kernel.js';
 
 /** A magnitude spectrogram with the vector-Jacobian product of the same forward pass. */
@@ -131,7 +132,7 @@ class Plan implements StftPlan {
   readonly bins: number;
   private readonly kernel: StftKernel;
   /** The float32 kernel for float32 signals (made on first need; null where it does not serve). */
-  private kernel32: WasmStft32 | null | undefined;
+  private kernel32: Stft32Kernel | null | undefined;
   /** Whether `magnitude` of a float32 signal may take the float32 kernel (see {@link keepFloat64}). */
   float32Route = true;
 
@@ -184,7 +185,7 @@ class Plan implements StftPlan {
    * would keep as it is ({@link float32Signal}) and that is long enough is checked for NaN and
    * infinities on the kernel's padded copy of it (one SIMD pass) instead of by a scan before the
    * copy, and the output allocated after that check. Null (nothing returned, the general route
-   * follows) for any other input, where the kernel does not serve, and for a signal the check
+   * follows) for any other input, where the power-of-two kernel does not serve, and for a signal the check
    * refuses: the general route's validation then throws its usual LossInputError.
    */
   private magnitude32(x: TensorLike, floor: number | undefined): Tensor | null {
@@ -195,8 +196,9 @@ class Plan implements StftPlan {
     if (v === null || v.length < minSignalLength(cfg) || cfg.amplitudeLimit < FLOAT32_MAX) {
       return null;
     }
+    // (powers of two: the Bluestein kernel of other sizes keeps the general route)
     const k32 = this.float32Kernel();
-    if (k32 === null) return null;
+    if (!(k32 instanceof WasmStft32)) return null;
     const framer = this.kernel.framer;
     let mag: Float32Array | 'nonfinite' | null = null;
     // null (or a RangeError) when the call does not fit in a WebAssembly memory
@@ -208,11 +210,11 @@ class Plan implements StftPlan {
     return tensor(mag, v.batched ? [v.batch, ...shape] : shape);
   }
 
-  /** The float32 kernel of this plan, or null (not a power of two >= 8, or no WebAssembly SIMD). */
-  private float32Kernel(): WasmStft32 | null {
+  /** The float32 kernel of this plan, or null (a size it does not serve, or no WebAssembly SIMD). */
+  private float32Kernel(): Stft32Kernel | null {
     if (this.kernel32 === undefined) {
       const c = this.kernel.cfg;
-      this.kernel32 = wasm32Supports(c.size) ? new WasmStft32(c.size, c.hop, c.window) : null;
+      this.kernel32 = wasm32Supports(c.size) ? createStft32(c.size, c.hop, c.window) : null;
     }
     return this.kernel32;
   }

@@ -81,12 +81,12 @@ describe('float32 WebAssembly kernel', () => {
     expect(atob(WASM_BASE64).length).toBeLessThan(4096);
   });
 
-  it('serves powers of two from 8, here and only with WebAssembly on', () => {
+  it('serves sizes from 8 (other sizes too: float32-any.test.ts), only with WebAssembly on', () => {
     expect(wasm32Supports(8)).toBe(true);
     expect(wasm32Supports(4096)).toBe(true);
     expect(wasm32Supports(4)).toBe(false);
-    expect(wasm32Supports(96)).toBe(false);
-    expect(wasm32Supports(127)).toBe(false);
+    expect(wasm32Supports(96)).toBe(true);
+    expect(wasm32Supports(127)).toBe(true);
     const was = setWasmEnabled(false);
     expect(wasm32Supports(1024)).toBe(false);
     setWasmEnabled(was);
@@ -226,11 +226,12 @@ describe('the float32 route of magnitude (issue 17)', () => {
     expect(Array.from(got)).toEqual(Array.from(want));
   });
 
-  it('uses the float64 kernels for float32 signals at other sizes and with WebAssembly off', () => {
+  it('uses the float64 kernels for float32 signals below size 8 and with WebAssembly off', () => {
     const x = Float32Array.from(noise(1000, 9));
     for (const [size, off] of [
-      [96, false],
-      [127, false],
+      [6, false],
+      [7, false],
+      [96, true],
       [256, true],
     ] as const) {
       const was = setWasmEnabled(!off);

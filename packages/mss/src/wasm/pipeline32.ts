@@ -1,8 +1,9 @@
 /**
  * Issue 17, item 2: the float32 route of the WebAssembly engine (see ./pipeline.ts), taken for a
- * float32 estimate when every scale's size is a power of two. Per scale, one float32 STFT module
- * (@losses/stft's WasmStft32: four frames per f32x4 vector, one per lane, each with its own
- * power-of-two scale) holds the float32 signals, the kept spectra, the float64 magnitudes (each the
+ * float32 estimate when the float32 kernels serve every scale's size (from 8 samples: powers of two,
+ * and other sizes up to 65536 by Bluestein, e.g. the `smooth` preset's primes). Per scale, one
+ * float32 STFT module (@losses/stft's WasmStft32 or WasmStft32Any: four frames, or four pairs of
+ * frames, per f32x4 vector, one per lane, each frame with its own power-of-two scale) holds the float32 signals, the kept spectra, the float64 magnitudes (each the
  * float32 result, exactly) and, on the same memory, the loss loop of ./kernel.ts (the logs in
  * float32 lanes, wasm/mss32.wat; the distance and dL/d|X| in float64, the loss summed in float64);
  * the adjoint STFT (an f32x4 inverse real FFT
@@ -11,9 +12,10 @@
  */
 import type { Framed, ResolvedStft } from '@losses/stft/internal';
 import {
+  createStft32,
   Framer,
+  type Stft32Kernel,
   tryWasm,
-  WasmStft32,
   wasm32Supports,
   wasmMemoryLimit,
 } from '@losses/stft/internal';
@@ -26,13 +28,13 @@ import type { ScaleTarget, Signals, TargetSpectrogram } from './pipeline.js';
 interface Scale32 {
   readonly cfg: ResolvedStft;
   readonly framer: Framer;
-  readonly stft: WasmStft32;
+  readonly stft: Stft32Kernel;
   readonly loss: MssWasm;
   /** The fixed target whose magnitudes and logs the memory holds from the last call, if any. */
   loaded: TargetSpectrogram | undefined;
 }
 
-/** The float32 route of {@link WasmEngine} (power-of-two sizes, float32 estimates). */
+/** The float32 route of {@link WasmEngine} (float32 estimates, sizes the float32 kernels serve). */
 export class F32Route {
   private readonly config: MssConfig;
   private readonly scales: Scale32[];
@@ -44,8 +46,8 @@ export class F32Route {
 
   /**
    * The route for `config` (which the WebAssembly engine serves) with its scales' resolved STFT
-   * options `cfgs` and the compiled loss module, or undefined where a size is not a power of two
-   * (>= 8) or the float32 module is unavailable.
+   * options `cfgs` and the compiled loss module, or undefined where the float32 kernels do not
+   * serve a size (see `wasm32Supports`) or their tables do not fit in the memory limit.
    */
   static create(
     config: MssConfig,
@@ -53,8 +55,10 @@ export class F32Route {
     mod: WebAssembly.Module,
   ): F32Route | undefined {
     if (!cfgs.every((cfg) => wasm32Supports(cfg.size))) return undefined;
-    const scales = cfgs.map((cfg): Scale32 => {
-      const stft = new WasmStft32(cfg.size, cfg.hop, cfg.window);
+    const stfts = cfgs.map((cfg) => createStft32(cfg.size, cfg.hop, cfg.window));
+    if (stfts.some((k) => k === null)) return undefined;
+    const scales = cfgs.map((cfg, s): Scale32 => {
+      const stft = stfts[s]!;
       const table = stft.reserve(8 * TABLE_DOUBLES);
       return {
         cfg,
@@ -86,7 +90,7 @@ export class F32Route {
       ...Array.from({ length: nLogs }, () => 8 * tCount),
       4 * items * plen,
       fixed ? 0 : 4 * tItems * plen,
-      grad ? sc.stft.specBytes(items * frames) : 0,
+      grad ? sc.stft.specBytes(items * frames, frames) : 0,
       8 * count,
       8 * count,
       grad ? 4 * items * plen : 0,

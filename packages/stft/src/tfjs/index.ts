@@ -2,7 +2,8 @@
  * @packageDocumentation
  * The magnitude spectrogram as a differentiable TensorFlow.js op, computed by @losses/stft's own
  * kernels (forward and gradient) through `differentiableOp` of `@losses/tensor/tfjs`. Outside a
- * gradient tape the op computes the magnitudes alone (no VJP state).
+ * gradient tape the op computes the magnitudes alone (no VJP state); inside one its output is the
+ * same (`magnitude`'s: the float32 kernels for float32 signals), with the float64 VJP.
  */
 
 import type { Tensor } from '@losses/tensor';
@@ -28,7 +29,10 @@ export function magnitudeSpectrogram(x: tf.Tensor, options: MagnitudeOptions): t
     ([signal], { recording }) => {
       if (!recording) return { output: plan.magnitude(signal!, eps) };
       const r = plan.magnitudeWithVjp(signal!, eps);
-      return { output: r.magnitude, vjp: (dy) => [r.vjp(dy as Tensor)] };
+      // The output is `magnitude`'s inside a tape too (float32 signals: the float32 kernels at
+      // every size they serve), so that recording never changes the values; the gradient is the
+      // float64 VJP of the same signal.
+      return { output: plan.magnitude(signal!, eps), vjp: (dy) => [r.vjp(dy as Tensor)] };
     },
     ['x'],
   );

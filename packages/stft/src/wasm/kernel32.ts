@@ -66,20 +66,33 @@ function adjointModule(): WebAssembly.Module {
   return compiledAdjoint;
 }
 
-function compiledModule(): WebAssembly.Module | null {
+/** The compiled wasm/stft32.wat (null without WebAssembly SIMD). */
+export function compiledModule(): WebAssembly.Module | null {
   if (compiled === undefined) compiled = compileWasm(WASM32_BASE64);
   return compiled;
 }
 
-/** The smallest and largest sizes of the float32 kernel (powers of two). */
+/** The smallest size of the float32 kernels. */
 export const F32_MIN_SIZE = 8;
 
 /**
- * Whether {@link WasmStft32} serves size n here: n a power of two >= 8, WebAssembly SIMD present
- * and allowed by the one switch of `@losses/tensor/internal`.
+ * The largest size that is not a power of two the float32 kernels serve (wasm/stft32-any.wat,
+ * kernel32-any.ts: its tables and work grow as about 80 bytes per point of its convolution).
+ */
+export const F32_ANY_MAX_SIZE = 65536;
+
+/**
+ * Whether the float32 kernels serve size n here: n >= 8, a power of two ({@link WasmStft32}) or at
+ * most {@link F32_ANY_MAX_SIZE} (`WasmStft32Any`, ./kernel32-any.ts), WebAssembly SIMD present and
+ * allowed by the one switch of `@losses/tensor/internal`.
  */
 export function wasm32Supports(n: number): boolean {
-  return n >= F32_MIN_SIZE && (n & (n - 1)) === 0 && wasmEnabled() && compiledModule() !== null;
+  return (
+    n >= F32_MIN_SIZE &&
+    ((n & (n - 1)) === 0 || n <= F32_ANY_MAX_SIZE) &&
+    wasmEnabled() &&
+    compiledModule() !== null
+  );
 }
 
 /**

@@ -1,0 +1,326 @@
+/**
+ * Issue 17, item 2: the float32 route at sizes that are not powers of two (wasm/stft32-any.wat,
+ * WasmStft32Any: Bluestein over the power-of-two four-lane FFT, two real frames per complex lane).
+ * Forward: each frame's magnitudes within 1e-5 of that frame's largest magnitude against the naive
+ * float64 STFT of the same float32 values and against the float64 kernel; a silent frame exactly 0;
+ * an item's bits the same alone as in any batch. Adjoint: each frame's gradient within 1e-5 of its
+ * largest |gradient| against a naive float64 adjoint, and against the float64 route's gradient.
+ */
+import { readFileSync } from 'node:fs';
+import { tensor } from '@losses/tensor';
+import { mulberry32, setWasmEnabled } from '@losses/tensor/internal';
+import { describe, expect, it } from 'vitest';
+import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
+import { Framer } from '../src/framing.js';
+import { createStft, type MagnitudeOptions, magnitude } from '../src/index.js';
+import { resolveStftOptions } from '../src/options.js';
+import { F32_ANY_MAX_SIZE, wasm32Supports } from '../src/wasm/kernel32.js';
+import { convolutionSize, WasmStft32Any } from '../src/wasm/kernel32-any.js';
+import { WASM_BASE64 } from '../src/wasm/module32-any.js';
+import { noise } from './helpers.js';
+import { naiveStft } from './naive.js';
+
+const TOL = 1e-5;
+/** The absolute resolution of float32 (2^-149): only frames of subnormal samples see it. */
+const TINY = 2 ** -149;
+
+/**
+ * Checks magnitude(x) of float32 `x` (`[batch, length]`) frame by frame against the naive float64
+ * STFT of the same values and against the float64 kernel: exactly 0 for a silent frame, else
+ * within TOL of the frame's largest |X|. Returns the worst relative error seen.
+ */
+function expectWithinFrame(x: Float32Array, batch: number, o: MagnitudeOptions, eps = 0): number {
+  const length = x.length / batch;
+  const M = magnitude(tensor(x, [batch, length]), { ...o, eps: eps || undefined });
+  expect(M.data).toBeInstanceOf(Float32Array);
+  const M64 = magnitude(tensor(Float64Array.from(x), [batch, length]), {
+    ...o,
+    eps: eps || undefined,
+  });
+  const plan = createStft(o);
+  const bins = plan.bins;
+  const floor = Math.sqrt(eps);
+  let worst = 0;
+  let row = 0;
+  for (let b = 0; b < batch; b++) {
+    const ref = naiveStft(x.subarray(b * length, (b + 1) * length), {
+      size: plan.size,
+      hop: plan.hop,
+      window: plan.window,
+      center: plan.center,
+      padMode: plan.padMode,
+      padEnd: plan.padEnd,
+    });
+    for (const frame of ref.spec) {
+      const mags = frame.map(([re, im]) => Math.max(Math.hypot(re, im), floor));
+      const peak = Math.max(...mags);
+      for (let k = 0; k < bins; k++) {
+        const got = M.data[row * bins + k]!;
+        expect(Number.isFinite(got)).toBe(true);
+        if (peak === 0) {
+          expect(got).toBe(0);
+          continue;
+        }
+        const err = Math.abs(got - mags[k]!);
+        worst = Math.max(worst, err / peak);
+        expect(err).toBeLessThanOrEqual(TOL * peak + plan.size * TINY);
+        expect(Math.abs(got - M64.data[row * bins + k]!)).toBeLessThanOrEqual(
+          TOL * peak + plan.size * TINY,
+        );
+      }
+      row++;
+    }
+  }
+  expect(row * bins).toBe(M.data.length);
+  return worst;
+}
+
+describe('float32 kernel at any size: the module', () => {
+  it('is the assembly of wasm/stft32-any.wat (run `pnpm wasm` in packages/stft after editing it)', async () => {
+    const committed = readFileSync(new URL('../src/wasm/module32-any.ts', import.meta.url), 'utf8');
+    const wat = new URL('../wasm/stft32-any.wat', import.meta.url);
+    expect(committed).toBe(moduleSource(await assemble(wat.pathname), 'wasm/stft32-any.wat'));
+  });
+
+  it('stays under 8 KiB', () => {
+    expect(atob(WASM_BASE64).length).toBeLessThan(8192);
+  });
+
+  it('serves every size from 8 to the limit (powers of two beyond), only with WebAssembly on', () => {
+    for (const n of [8, 9, 67, 96, 100, 127, 2053, 3000, F32_ANY_MAX_SIZE, 2 ** 22]) {
+      expect(wasm32Supports(n)).toBe(true);
+    }
+    expect(wasm32Supports(7)).toBe(false);
+    expect(wasm32Supports(F32_ANY_MAX_SIZE + 1)).toBe(false);
+    const was = setWasmEnabled(false);
+    expect(wasm32Supports(127)).toBe(false);
+    setWasmEnabled(was);
+  });
+
+  it('convolves at the cheaper of the smallest power of two and 5 L >= 2n - 1', () => {
+    expect(convolutionSize(67)).toBe(160);
+    expect(convolutionSize(127)).toBe(256);
+    expect(convolutionSize(128)).toBe(256);
+    expect(convolutionSize(129)).toBe(320);
+    expect(convolutionSize(257)).toBe(640);
+    expect(convolutionSize(509)).toBe(1024);
+    expect(convolutionSize(1021)).toBe(2048);
+    expect(convolutionSize(2053)).toBe(5120);
+    expect(convolutionSize(9)).toBe(20);
+  });
+});
+
+describe.runIf(wasm32Supports(9))('the float32 route of magnitude at any size (issue 17)', () => {
+  for (const size of [9, 10, 67, 100, 127, 257, 509, 1021, 2053, 3000]) {
+    it(`float32 magnitudes within ${TOL} of each frame's peak, size ${size}`, () => {
+      const hop = Math.max(1, size >> 1);
+      // Odd length, four items: noise, a fade to silence, a silent item, a 1e-30 item.
+      const length = size + 3 * hop + 1;
+      const x = new Float32Array(4 * length);
+      const a = noise(length, size);
+      for (let j = 0; j < length; j++) {
+        x[j] = a[j]!;
+        x[length + j] = j < length / 2 ? a[j]! * (1 - (2 * j) / length) : 0;
+        x[3 * length + j] = a[length - 1 - j]! * 1e-30;
+      }
+      expectWithinFrame(x, 4, { size, hop, window: 'hann', center: true });
+    });
+  }
+
+  it('is accurate for each frame relative to its own size: loud, quiet, subnormal, silent', () => {
+    // Frames (hop = size, no centring) of amplitudes from 1e35 to the subnormal range and 0.
+    const size = 255;
+    const amps = [1, 1e35, 0, 1e-30, 1e-40, 1e-44, 0, 3e-3, 1e20, 1e30, 1e-30];
+    const a = noise(size * amps.length, 7);
+    const x = Float32Array.from(a, (v, i) => v * amps[Math.floor(i / size)]!);
+    expectWithinFrame(x, 1, { size, hop: size, window: 'hann', center: false });
+    const normal = Float32Array.from(x, (v, i) => (Math.floor(i / size) < 4 ? v : 0));
+    expect(
+      expectWithinFrame(normal, 1, { size, hop: size, window: 'hann', center: false }),
+    ).toBeLessThan(TOL);
+  });
+
+  it('applies the eps floor as the float64 route does', () => {
+    const x = Float32Array.from(noise(300, 3), (v, i) => (i < 150 ? v * 1e-4 : v));
+    expectWithinFrame(x, 1, { size: 67, hop: 16 }, 1e-6);
+  });
+
+  it('gives an item the same bits alone as in any batch (pairs stay within an item)', () => {
+    const size = 127;
+    const length = 701;
+    const items = [
+      noise(length, 1),
+      noise(length, 2).map((v) => v * 1e-25),
+      noise(length, 3),
+      new Float64Array(length),
+      noise(length, 4),
+    ];
+    for (const count of [1, 2, 3, 5]) {
+      const batch = new Float32Array(count * length);
+      for (let b = 0; b < count; b++) batch.set(items[b]!, b * length);
+      const all = magnitude(tensor(batch, [count, length]), { size, hop: 48 }).data;
+      const per = all.length / count;
+      for (let b = 0; b < count; b++) {
+        const alone = magnitude(tensor(Float32Array.from(items[b]!), [1, length]), {
+          size,
+          hop: 48,
+        }).data;
+        expect(Array.from(all.subarray(b * per, (b + 1) * per))).toEqual(Array.from(alone));
+      }
+    }
+  });
+
+  it('agrees with the naive STFT on 30 seeded random configurations (fuzz)', () => {
+    const rand = mulberry32(23);
+    for (let run = 0; run < 30; run++) {
+      let size = 8 + Math.floor(rand() * 600);
+      if ((size & (size - 1)) === 0) size++;
+      const hop = 1 + Math.floor(rand() * size);
+      const center = rand() < 0.7;
+      const batch = 1 + Math.floor(rand() * 9);
+      const length = size + Math.floor(rand() * 3 * size);
+      const x = new Float32Array(batch * length);
+      for (let i = 0; i < x.length; i++) {
+        // Segments of random loudness (10^-30 .. 10^10), some silent.
+        const seg = Math.floor(i / 37);
+        const r = mulberry32(seg * 7919 + run)();
+        const amp = r < 0.15 ? 0 : 10 ** (-30 + 40 * r);
+        x[i] = (rand() - 0.5) * amp;
+      }
+      expectWithinFrame(x, batch, { size, hop, center, window: 'hann' });
+    }
+  });
+});
+
+interface Case {
+  n: number;
+  hop: number;
+  /** Per frame: its amplitude (0: silent). */
+  amps: number[];
+  floor?: number;
+  /** Items of the batch (the frames split evenly among them). */
+  items?: number;
+}
+
+/** Runs analyzeAt + adjointAt on the frames of `c`, returning the float32 gradient and inputs. */
+function run(c: Case, seed: number) {
+  const { n, hop, amps } = c;
+  const items = c.items ?? 1;
+  const frames = amps.length / items;
+  const length = (frames - 1) * hop + n;
+  const cfg = resolveStftOptions({ size: n, hop, window: 'hann', center: false });
+  const framer = new Framer(cfg);
+  expect(framer.frameCount(length)).toBe(frames);
+  const rand = mulberry32(seed);
+  const x = new Float32Array(items * length);
+  for (let b = 0; b < items; b++) {
+    for (let i = 0; i < length; i++) {
+      const f = Math.min(frames - 1, Math.floor(i / hop));
+      x[b * length + i] = amps[b * frames + f]! * (rand() - 0.5);
+    }
+  }
+  const k = new WasmStft32Any(n, hop, cfg.window);
+  const bins = Math.floor(n / 2) + 1;
+  const total = items * frames;
+  const [sig, mag, spec, dmag, gp] = k.layout(
+    4 * items * length,
+    8 * total * bins,
+    k.specBytes(total, frames),
+    8 * total * bins,
+    4 * items * length,
+  ) as [number, number, number, number, number];
+  k.view32().set(x, sig / 4);
+  const floor = c.floor ?? 0;
+  k.analyzeAt(sig, frames, total, length, mag, spec, floor);
+  const d = new Float64Array(total * bins);
+  for (let i = 0; i < d.length; i++) d[i] = rand() - 0.5;
+  k.view64().set(d, dmag / 8);
+  k.view32().fill(0, gp / 4, gp / 4 + items * length);
+  k.adjointAt(spec, mag, dmag, frames, total, length, floor, gp);
+  const g = k.view32().slice(gp / 4, gp / 4 + items * length);
+  return { x, d, g, window: cfg.window, length, bins, frames, items };
+}
+
+/** The naive float64 adjoint of frame f (of the frames laid out by `run`) of x. */
+function naiveFrame(
+  c: Case,
+  x: Float32Array,
+  d: Float64Array,
+  window: ArrayLike<number>,
+  start: number,
+  row: number,
+): Float64Array {
+  const n = c.n;
+  const bins = Math.floor(n / 2) + 1;
+  const floor = Math.sqrt(c.floor ?? 0);
+  const out = new Float64Array(n);
+  const re = new Float64Array(bins);
+  const im = new Float64Array(bins);
+  for (let k = 0; k < bins; k++) {
+    for (let j = 0; j < n; j++) {
+      const a = (-2 * Math.PI * ((j * k) % n)) / n;
+      const v = window[j]! * x[start + j]!;
+      re[k]! += v * Math.cos(a);
+      im[k]! += v * Math.sin(a);
+    }
+  }
+  for (let k = 0; k < bins; k++) {
+    const m = Math.hypot(re[k]!, im[k]!);
+    if (!(m > floor) || m === 0) continue;
+    const s = d[row * bins + k]! / m;
+    for (let j = 0; j < n; j++) {
+      const a = (-2 * Math.PI * ((j * k) % n)) / n;
+      out[j]! += window[j]! * s * (re[k]! * Math.cos(a) + im[k]! * Math.sin(a));
+    }
+  }
+  return out;
+}
+
+describe.runIf(wasm32Supports(9))('float32 adjoint at any size (issue 17)', () => {
+  const cases: [string, Case][] = [
+    ['n 9, 5 frames (a missing frame b)', { n: 9, hop: 9, amps: [1, 1, 1, 1, 1] }],
+    ['n 10, a silent frame', { n: 10, hop: 10, amps: [1, 0, 1, 2] }],
+    ['n 67, extreme amplitudes', { n: 67, hop: 67, amps: [1e-30, 1e30, 1e-33, 3e37, 1, 0, 1e-20] }],
+    ['n 100, a floor', { n: 100, hop: 100, amps: [1, 1e-3, 1e-9], floor: 1e-8 }],
+    [
+      'n 127, three items of 3 frames (pairs within items; lanes past the last pair)',
+      { n: 127, hop: 127, amps: [1, 0.5, 2, 0, 0, 0, 1e-20, 3, 1], items: 3 },
+    ],
+    ['n 509, 3 frames', { n: 509, hop: 509, amps: [1, 0.5, 1e-5] }],
+    ['n 2053, 2 frames', { n: 2053, hop: 2053, amps: [1, 0.25] }],
+  ];
+  for (const [name, c] of cases) {
+    it(`each frame within ${TOL} of its largest gradient: ${name}`, () => {
+      const { x, d, g, window, length, frames, items } = run(c, 7);
+      for (let b = 0; b < items; b++) {
+        for (let f = 0; f < frames; f++) {
+          const start = b * length + f * c.hop;
+          const w = naiveFrame(c, x, d, window, start, b * frames + f);
+          let peak = 0;
+          for (const v of w) peak = Math.max(peak, Math.abs(v));
+          for (let j = 0; j < c.n; j++) {
+            const got = g[start + j]!;
+            expect(Number.isFinite(got)).toBe(true);
+            if (peak === 0) expect(got).toBe(0);
+            else expect(Math.abs(got - w[j]!)).toBeLessThanOrEqual(TOL * peak + TINY * c.n);
+          }
+        }
+      }
+    });
+  }
+
+  it('overlapping frames (hop n / 4) add up', () => {
+    const c: Case = { n: 37, hop: 9, amps: [1, 1, 1, 1, 1, 1, 1] };
+    const { x, d, g, window, length } = run(c, 3);
+    const want = new Float64Array(length);
+    c.amps.forEach((_, f) => {
+      const p = naiveFrame(c, x, d, window, f * c.hop, f);
+      for (let j = 0; j < c.n; j++) want[f * c.hop + j]! += p[j]!;
+    });
+    let peak = 0;
+    for (const v of want) peak = Math.max(peak, Math.abs(v));
+    for (let i = 0; i < length; i++) {
+      expect(Math.abs(g[i]! - want[i]!)).toBeLessThanOrEqual(TOL * peak);
+    }
+  });
+});
