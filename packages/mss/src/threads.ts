@@ -352,7 +352,13 @@ export function evaluateThreaded(
   const estType = dtypeOf(e);
   const targetType = dtypeOf(t);
   const bytes = sharedLayout(B, T, bytesOf(estType), bytesOf(targetType), grad).bytes;
-  const buffer = sharedBuffer(bytes);
+  let buffer: SharedArrayBuffer;
+  try {
+    buffer = sharedBuffer(bytes);
+  } catch {
+    // no memory for the shared copy: one thread, which needs none
+    return null;
+  }
   const shared = sharedViews(buffer, B, T, estType, targetType, grad);
   shared.est.set(e);
   shared.target.set(t);
