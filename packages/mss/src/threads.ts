@@ -1,15 +1,26 @@
 /**
  * The items of a batched call spread over worker threads (the `threads` option of
- * `createMssLoss`): contiguous shares of the B items, the first computed on the calling thread, the
- * others on workers (src/worker.ts, through the pool of `@losses/tensor/internal`), each by an
- * {@link MssKernel} of the same configuration with the same item weight (1 / B of the whole call).
- * The items of a batch are independent in both engines (the WebAssembly one already evaluates them
- * in chunks), so every value, per-item loss and gradient is the same, bit for bit, as on one thread.
+ * `createMssLoss`): the calling thread and up to n - 1 workers (src/worker.ts, through the pool of
+ * `@losses/tensor/internal`) take the B items a chunk at a time from a shared counter until none
+ * are left, each evaluating its chunks with an {@link MssKernel} of the same configuration and the
+ * whole call's item weight (1 / B). The items of a batch are independent in both engines (an
+ * item's numbers are the same alone or in any batch), so every value, per-item loss and gradient
+ * is the same, bit for bit, as on one thread, whichever thread took which item.
+ *
+ * Why chunks taken from a counter rather than fixed shares (issue 17): with fixed shares (B / n
+ * contiguous items per thread, copied to each worker and its gradient copied back) the call lasted
+ * as long as its slowest share, and on the 2-core machine a share was often slower than its twin:
+ * a worker woken late, or a core taken for a while by another process, left the other thread
+ * waiting (`standard`, B = 8, T = 16000, float32: 0.64-0.75x one thread at best, its threads
+ * 4-7 ms of CPU above one thread's). Taken one item at a time, the items go to whichever thread is
+ * free, and a thread's work memory per call is one item's (about 1.5 MB per scale for `standard`,
+ * within a core's L2 cache) rather than four items'. The signals and gradients live in one
+ * SharedArrayBuffer that every thread reads and writes in place (see {@link Shared}).
  *
  * This file is the whole of the package's part; the pool and its synchronous wait are shared with
  * @losses/softdtw in `@losses/tensor/internal`.
  */
-import type { FloatArray, Tensor } from '@losses/tensor';
+import type { DType, FloatArray, Tensor } from '@losses/tensor';
 import { arrayType, checkKeys, dtypeOf, tensor } from '@losses/tensor';
 import {
   availableThreads,
@@ -38,17 +49,29 @@ const ENTRY: WorkerEntry = {
 
 /**
  * Below this many estimate samples per thread a batch stays on the calling thread: a worker's
- * round trip (copying its share both ways, a message) must stay small against its share's work
- * (about 0.3 us per sample and scale for the presets).
+ * round trip (a message, the signals copied once into shared memory, the wake-ups) must stay small
+ * against its share's work (about 0.3 us per sample and scale for the presets).
  */
 const MIN_SAMPLES_PER_THREAD = 1 << 14;
 
-const knobs = { entry: ENTRY, minSamples: MIN_SAMPLES_PER_THREAD, maxThreads: 0 };
+/**
+ * Threads take the items of a call this many samples at a time at least (one item of 16,000
+ * samples for the bench's batch): small enough that a slow thread holds the call back by at most
+ * one chunk, large enough that a chunk's fixed cost (a kernel call per scale) stays small.
+ */
+const CHUNK_SAMPLES = 1 << 13;
+
+const knobs = {
+  entry: ENTRY,
+  minSamples: MIN_SAMPLES_PER_THREAD,
+  maxThreads: 0,
+  chunkSamples: CHUNK_SAMPLES,
+};
 
 /**
  * For the tests only: another worker entry (one that runs the TypeScript sources), another minimum
- * of samples per thread, another cap than {@link availableThreads} (0: that). Returns the previous
- * settings.
+ * of samples per thread, another cap than {@link availableThreads} (0: that), another chunk size.
+ * Returns the previous settings.
  */
 export function setThreadKnobs(k: Partial<typeof knobs>): typeof knobs {
   const was = { ...knobs };
@@ -63,10 +86,9 @@ export function setThreadKnobs(k: Partial<typeof knobs>): typeof knobs {
 export interface MssRunOptions {
   /**
    * Threads for a batch `[B, T]`: an integer >= 1 or `'auto'` (the machine's available
-   * parallelism), at most that many (and one item per thread at least). The items are spread over
-   * worker threads (Node `worker_threads`) in contiguous shares, the first computed on the calling
-   * thread, and the value, per-item losses and gradient are the same, bit for bit, as on one
-   * thread. Synchronous workers need Node (>= 20.16); elsewhere (browsers) and for batches too small
+   * parallelism), at most that many (and one item per thread at least). The calling thread and
+   * worker threads (Node `worker_threads`) take the items a few at a time until none are left,
+   * and the value, per-item losses and gradient are the same, bit for bit, as on one thread. Synchronous workers need Node (>= 20.16); elsewhere (browsers) and for batches too small
    * to gain (under 16,384 samples per thread) the loss runs on the calling thread alone. Default 1
    * (no workers). See the package README, "Threads".
    */
@@ -125,29 +147,101 @@ export function workerConfig(config: MssConfig): MssConfig | undefined {
   return out ?? undefined;
 }
 
-/** What a worker gets: one share of the items, its estimate and target rows copied. */
+/**
+ * The memory a threaded call shares with its workers (one SharedArrayBuffer): every item's loss,
+ * the counter of items handed out, the estimate and target rows, and the gradient rows. Threads
+ * take the items a chunk at a time from the counter (`Atomics.add`), so a thread that runs slower
+ * (a worker that starts late, a core taken by another process) takes fewer items and the call
+ * ends when the items run out, not when a fixed share of a slow thread does; each thread writes
+ * its items' losses and gradient rows in place, so nothing is copied back.
+ */
+interface Shared {
+  /** [B] float64: item b's loss, written by the thread that took it. */
+  perItem: Float64Array;
+  /** [1]: the first item not handed out yet. */
+  next: Int32Array;
+  est: FloatArray;
+  target: FloatArray;
+  /** [B, T] in the estimate's float type (with a gradient). */
+  grad: FloatArray | null;
+}
+
+/** The byte size of a {@link Shared} layout, and the offsets of its parts. */
+function sharedLayout(
+  B: number,
+  T: number,
+  estBytes: number,
+  targetBytes: number,
+  grad: boolean,
+): { bytes: number; next: number; est: number; target: number; grad: number } {
+  const align = (b: number) => Math.ceil(b / 8) * 8;
+  const next = 8 * B;
+  const est = align(next + 4);
+  const target = align(est + estBytes * B * T);
+  const g = align(target + targetBytes * B * T);
+  return { bytes: g + (grad ? estBytes * B * T : 0), next, est, target, grad: g };
+}
+
+const bytesOf = (dtype: DType) => (dtype === 'float32' ? 4 : 8);
+
+/** Typed views of a {@link Shared} buffer. */
+function sharedViews(
+  buffer: SharedArrayBuffer,
+  B: number,
+  T: number,
+  estType: DType,
+  targetType: DType,
+  grad: boolean,
+): Shared {
+  const view = (dtype: DType, offset: number): FloatArray =>
+    dtype === 'float32'
+      ? new Float32Array(buffer, offset, B * T)
+      : new Float64Array(buffer, offset, B * T);
+  const at = sharedLayout(B, T, bytesOf(estType), bytesOf(targetType), grad);
+  return {
+    perItem: new Float64Array(buffer, 0, B),
+    next: new Int32Array(buffer, at.next, 1),
+    est: view(estType, at.est),
+    target: view(targetType, at.target),
+    grad: grad ? view(estType, at.grad) : null,
+  };
+}
+
+/**
+ * One shared buffer kept between calls (calls of a thread never overlap: the calling thread
+ * waits for its workers), up to {@link KEPT_SHARED_BYTES}; larger calls get their own.
+ */
+let keptShared: SharedArrayBuffer | undefined;
+const KEPT_SHARED_BYTES = 1 << 24;
+
+function sharedBuffer(bytes: number): SharedArrayBuffer {
+  if (bytes > KEPT_SHARED_BYTES) return new SharedArrayBuffer(bytes);
+  if (keptShared === undefined || keptShared.byteLength < bytes) {
+    keptShared = new SharedArrayBuffer(Math.max(bytes, keptShared?.byteLength ?? 0));
+  }
+  return keptShared;
+}
+
+/** What a worker gets: the call's shared memory and how to read it. */
 interface ShareMessage {
   id: number;
   config: MssConfig;
   engines: Engines;
   /** The calling thread's WebAssembly switch (the same kernels on both sides). */
   wasm: boolean;
-  est: FloatArray;
-  target: FloatArray;
+  buffer: SharedArrayBuffer;
+  estType: DType;
+  targetType: DType;
   items: number;
   length: number;
+  /** Items taken at a time. */
+  chunk: number;
   grad: boolean;
   itemWeight: number;
 }
 
-/** What a share answers: its items' losses and, when asked, their gradient rows. */
-interface ShareResult {
-  perItem: Float64Array;
-  grad: FloatArray | null;
-}
-
-/** The loss of one share's items: the target prepared for this call, then the estimate evaluated. */
-function evaluateShare(
+/** The loss of some items: the target prepared for this call, then the estimate evaluated. */
+function evaluateItems(
   kernel: MssKernel,
   est: FloatArray,
   target: FloatArray,
@@ -155,17 +249,58 @@ function evaluateShare(
   length: number,
   grad: boolean,
   itemWeight: number,
-): ShareResult {
+): { perItem: Float64Array; grad: FloatArray | null } {
   const prepared = kernel.prepareTarget(tensor(target, [items, length]), false, true);
   const r = kernel.evaluate(tensor(est, [items, length]), prepared, grad, itemWeight);
   return { perItem: r.perItem, grad: r.grad === undefined ? null : dataOf(r.grad) };
+}
+
+/**
+ * Takes chunks of items from the shared counter until none are left, evaluating each with
+ * `kernel` from the rows `est` and `target` (the shared ones, or the caller's own, which hold the
+ * same numbers) and writing its losses and gradient rows into `out`. A thread whose chunk throws
+ * hands out the rest of the items (to nobody) before it rethrows, so that the others stop soon:
+ * the caller then recomputes the call on one thread.
+ */
+function takeItems(
+  kernel: MssKernel,
+  out: Shared,
+  est: FloatArray,
+  target: FloatArray,
+  items: number,
+  length: number,
+  chunk: number,
+  grad: boolean,
+  itemWeight: number,
+): void {
+  for (;;) {
+    const b0 = Atomics.add(out.next, 0, chunk);
+    if (b0 >= items) return;
+    const b1 = Math.min(items, b0 + chunk);
+    try {
+      const r = evaluateItems(
+        kernel,
+        est.subarray(b0 * length, b1 * length),
+        target.subarray(b0 * length, b1 * length),
+        b1 - b0,
+        length,
+        grad,
+        itemWeight,
+      );
+      out.perItem.set(r.perItem, b0);
+      if (r.grad !== null) out.grad!.set(r.grad, b0 * length);
+    } catch (e) {
+      Atomics.store(out.next, 0, items);
+      throw e;
+    }
+  }
 }
 
 /** A worker's kernels, by loss id and switch, the most recently used last (at most 2 kept). */
 const kernels = new Map<string, MssKernel>();
 const KEPT_KERNELS = 2;
 
-/** Evaluates one share on a worker and returns the answer with the buffers to transfer. */
+/** Serves one call on a worker: takes items until none are left (the answer is empty). */
 export function runShare(message: unknown): ThreadReply {
   const m = message as ShareMessage;
   const was = setWasmEnabled(m.wasm);
@@ -176,13 +311,9 @@ export function runShare(message: unknown): ThreadReply {
     else kernels.delete(key);
     kernels.set(key, kernel);
     while (kernels.size > KEPT_KERNELS) kernels.delete(kernels.keys().next().value!);
-    const r = evaluateShare(kernel, m.est, m.target, m.items, m.length, m.grad, m.itemWeight);
-    // Answers own their buffers (a gradient may be a view of a larger one).
-    const perItem = r.perItem.slice();
-    const grad = r.grad === null ? null : r.grad.slice();
-    const transfer: Transferable[] = [perItem.buffer];
-    if (grad !== null) transfer.push(grad.buffer);
-    return { result: { perItem, grad } satisfies ShareResult, transfer };
+    const out = sharedViews(m.buffer, m.items, m.length, m.estType, m.targetType, m.grad);
+    takeItems(kernel, out, out.est, out.target, m.items, m.length, m.chunk, m.grad, m.itemWeight);
+    return { result: null };
   } finally {
     setWasmEnabled(was);
   }
@@ -218,59 +349,56 @@ export function evaluateThreaded(
   if (config === undefined) return null;
   const e = dataOf(est);
   const t = dataOf(target);
-  // n contiguous shares of about B / n items
-  const bounds = Array.from({ length: n + 1 }, (_, k) => Math.floor((k * B) / n));
-  const rows = (a: FloatArray, k: number) => a.subarray(bounds[k]! * T, bounds[k + 1]! * T);
-  const here = (k: number): ShareResult =>
-    evaluateShare(
-      loss.kernel,
-      rows(e, k),
-      rows(t, k),
-      bounds[k + 1]! - bounds[k]!,
-      T,
-      grad,
-      itemWeight,
-    );
-  const tasks: ThreadTask[] = [];
-  for (let k = 1; k < n; k++) {
-    const message: ShareMessage = {
-      id: loss.id,
-      config,
-      engines: loss.engines,
-      wasm: wasmEnabled(),
-      est: rows(e, k).slice(),
-      target: rows(t, k).slice(),
-      items: bounds[k + 1]! - bounds[k]!,
-      length: T,
-      grad,
-      itemWeight,
-    };
-    tasks.push({ message, transfer: [message.est.buffer, message.target.buffer] });
-  }
-  let first: ShareResult | undefined;
-  let answers: ShareResult[] | null;
+  const estType = dtypeOf(e);
+  const targetType = dtypeOf(t);
+  const bytes = sharedLayout(B, T, bytesOf(estType), bytesOf(targetType), grad).bytes;
+  let buffer: SharedArrayBuffer;
   try {
-    answers = threadPool(knobs.entry).runSync<ShareResult>(
-      tasks,
-      () => {
-        first = here(0);
-      },
-      // a worker that could not start: its share here, from the caller's rows (the task's are gone)
-      (task) => here(tasks.indexOf(task) + 1),
-    );
+    buffer = sharedBuffer(bytes);
   } catch {
-    // A share failed (e.g. a silent target item under spectral convergence, whose message names
-    // the item by its index in the share): the caller recomputes the call on one thread, which
+    // no memory for the shared copy: one thread, which needs none
+    return null;
+  }
+  const shared = sharedViews(buffer, B, T, estType, targetType, grad);
+  shared.est.set(e);
+  shared.target.set(t);
+  Atomics.store(shared.next, 0, 0);
+  const chunk = Math.max(1, Math.min(Math.ceil(knobs.chunkSamples / T), Math.floor(B / n)));
+  const message: ShareMessage = {
+    id: loss.id,
+    config,
+    engines: loss.engines,
+    wasm: wasmEnabled(),
+    buffer,
+    estType,
+    targetType,
+    items: B,
+    length: T,
+    chunk,
+    grad,
+    itemWeight,
+  };
+  // The calling thread reads its items from the caller's rows (the same numbers as the shared ones).
+  const here = () => takeItems(loss.kernel, shared, e, t, B, T, chunk, grad, itemWeight);
+  const tasks: ThreadTask[] = Array.from({ length: n - 1 }, () => ({ message }));
+  let answers: unknown[] | null;
+  try {
+    // A worker that could not start took no item: the items left (none once `here` returned,
+    // which takes items until none are left) are taken here.
+    answers = threadPool(knobs.entry).runSync<void>(tasks, here, here);
+  } catch {
+    // A chunk failed (e.g. a silent target item under spectral convergence, whose message names
+    // the item by its index in the chunk): the caller recomputes the call on one thread, which
     // throws the error a single thread throws, naming the item by its index in the call.
     return null;
   }
   if (answers === null) return null;
-  const shares = [first!, ...answers];
-  const perItem = new Float64Array(B);
-  const g = grad ? new (arrayType(dtypeOf(e)))(B * T) : undefined;
-  shares.forEach((s, k) => {
-    perItem.set(s.perItem, bounds[k]!);
-    if (g !== undefined) g.set(s.grad!, bounds[k]! * T);
-  });
-  return { perItem, grad: g === undefined ? undefined : tensor(g, [B, T]) };
+  const perItem = shared.perItem.slice();
+  let g: Tensor | undefined;
+  if (grad) {
+    const out = new (arrayType(estType))(B * T);
+    out.set(shared.grad!);
+    g = tensor(out, [B, T]);
+  }
+  return { perItem, grad: g };
 }

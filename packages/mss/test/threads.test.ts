@@ -157,6 +157,33 @@ describe('threads: the same results as one thread, bit for bit', () => {
     }
   });
 
+  it('items taken one at a time or in chunks that do not divide the batch, and the shared memory reused across shapes and float types', () => {
+    // chunks of 1 item (every thread takes items until none are left), then of 3 items (8 = 3 +
+    // 3 + 2), then a call larger than the previous ones (the kept shared buffer grows) and a
+    // smaller one (it is reused), float32 and float64 alternating
+    const one = createMssLoss('standard');
+    const many = createMssLoss('standard', { threads: 3 });
+    const wide = (t: Tensor, items: number): Tensor => {
+      const out =
+        t.data instanceof Float32Array ? new Float32Array(items * T) : new Float64Array(items * T);
+      for (let i = 0; i < out.length; i++) out[i] = t.data[i % t.data.length]!;
+      return tensor(out, [items, T]);
+    };
+    for (const chunkSamples of [1, 3 * T]) {
+      const before = setThreadKnobs({ chunkSamples });
+      try {
+        sameCalls(one, many, est32, tgt32, `chunks of ${chunkSamples} samples, float32`);
+        sameCalls(one, many, est64, tgt64, `chunks of ${chunkSamples} samples, float64`);
+        sameCalls(one, many, wide(est64, 13), wide(tgt64, 13), `13 items, float64`);
+        sameCalls(one, many, wide(est32, 5), wide(tgt32, 5), `5 items, float32`);
+        // a float32 estimate against a float64 target
+        sameCalls(one, many, est32, tgt64, 'float32 estimate, float64 target');
+      } finally {
+        setThreadKnobs({ chunkSamples: before.chunkSamples });
+      }
+    }
+  });
+
   it('one item and an odd item count', () => {
     const one = createMssLoss('standard');
     const many = createMssLoss('standard', { threads: 4 });

@@ -2,7 +2,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LossInputError, tensor } from '../src/index.js';
-import { differentiableOp, fromTf, LOSSES_KERNEL, toTf } from '../src/tfjs/index.js';
+import {
+  differentiableOp,
+  fromTf,
+  LOSSES_KERNEL,
+  LOSSES_KERNEL_PRECOMPUTED,
+  toTf,
+} from '../src/tfjs/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -365,5 +371,66 @@ describe('differentiableOp: gradients from the forward pass and inputs read agai
     r.value.dispose();
     r.grad.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('differentiableOp: every gradient computed with the output (no input saved)', () => {
+  /** f(x, t) = sum (x - t)^2 with grads [2 (x - t), null] from the forward pass, no vjp. */
+  const sq = differentiableOp(
+    ([x, t]) => {
+      const d = Float64Array.from(x!.data, (v, i) => v - t!.data[i]!);
+      return {
+        output: d.reduce((s, v) => s + v * v, 0),
+        grads: [
+          tensor(
+            Float32Array.from(d, (v) => 2 * v),
+            x!.shape,
+          ),
+          null,
+        ],
+      };
+    },
+    ['x', 't'],
+  );
+
+  it('runs as LOSSES_KERNEL_PRECOMPUTED, whose gradient saves no input, with the same gradients', () => {
+    let saves: number | undefined;
+    const x = tf.tensor([1, 2, 4], [3]);
+    const t = tf.tensor([0.5, 2, 1], [3]);
+    const g = tf.grad((a: tf.Tensor) => {
+      const y = sq(a, t);
+      // the tape node of this call: its saved tensors
+      const tape = (tf.engine().state as unknown as { activeTape: { saved?: tf.Tensor[] }[] })
+        .activeTape;
+      saves = tape[tape.length - 1]!.saved?.length ?? 0;
+      return tf.mul(y, 3) as tf.Scalar;
+    })(x);
+    expect(Array.from(g.dataSync())).toEqual([3, 0, 18]);
+    expect(saves).toBe(0);
+    expect(tf.getKernel(LOSSES_KERNEL_PRECOMPUTED, tf.getBackend())).toBeDefined();
+    expect(tf.getGradient(LOSSES_KERNEL_PRECOMPUTED)?.saveAllInputs).toBe(false);
+    expect(tf.getGradient(LOSSES_KERNEL)?.saveAllInputs).toBe(true);
+  });
+
+  it('gives zeros of the input shape for a null gradient, and leaks nothing', () => {
+    const x = tf.tensor([1, 2, 4, 5], [2, 2]);
+    const t = tf.tensor([0, 0, 0, 1], [2, 2]);
+    const before = tf.memory().numTensors;
+    const [gx, gt] = tf.grads((a: tf.Tensor, b: tf.Tensor) => sq(a, b) as tf.Scalar)([x, t]);
+    expect(gt!.shape).toEqual([2, 2]);
+    expect(Array.from(gt!.dataSync())).toEqual([0, 0, 0, 0]);
+    expect(Array.from(gx!.dataSync())).toEqual([2, 4, 8, 8]);
+    gx!.dispose();
+    gt!.dispose();
+    // an input made inside the differentiated function and disposed with its scope
+    tf.grad((a: tf.Tensor) => sq(a, tf.mul(a, 0.5)) as tf.Scalar)(x).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a precomputed gradient whose size differs from its input', () => {
+    const bad = differentiableOp(() => ({ output: 0, grads: [tensor(new Float32Array(2), [2])] }));
+    expect(() => tf.grad((a: tf.Tensor) => bad(a) as tf.Scalar)(tf.zeros([3]))).toThrow(
+      /shape \[2\].*\[3\]/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { TensorLike } from '@losses/tensor';
 import { l1Kernel, logCoshKernel, mseKernel } from './kernels/elementwise.js';
+import { keptKernel } from './kernels/kernel.js';
 import { dcKernel, esrKernel } from './kernels/ratio.js';
 import { sdSdrKernel, siSdrKernel, snrKernel } from './kernels/sdr.js';
 import { planLoss, type WaveformLoss, type WaveformValueAndGrad } from './loss.js';
@@ -22,6 +23,11 @@ import {
   type SdrOptions,
 } from './options.js';
 import { type PreEmphasisFilter, planPreEmphasis } from './pre-emphasis.js';
+
+/** The constants of an SDR kernel (every field of its resolved options). */
+function sdrConstants(o: ResolvedSdr): (number | boolean | undefined)[] {
+  return [o.zeroMean, o.eps, o.clipMin];
+}
 
 function filterOf(p: ResolvedPreEmphasis | undefined): PreEmphasisFilter | undefined {
   return p === undefined ? undefined : planPreEmphasis(p);
@@ -113,7 +119,11 @@ export function mseLossValueAndGrad(
  */
 export function createEsrLoss(options?: EsrOptions): WaveformLoss<ResolvedEsr> {
   const o = resolveEsr(options);
-  return planLoss(esrKernel(o.eps), filterOf(o.preEmphasis), o);
+  return planLoss(
+    keptKernel('esr', [o.eps], () => esrKernel(o.eps)),
+    filterOf(o.preEmphasis),
+    o,
+  );
 }
 
 /**
@@ -148,7 +158,11 @@ export function esrLossValueAndGrad(
  */
 export function createDcLoss(options?: DcOptions): WaveformLoss<ResolvedDc> {
   const o = resolveDc(options);
-  return planLoss(dcKernel(o.eps), undefined, o);
+  return planLoss(
+    keptKernel('dc', [o.eps], () => dcKernel(o.eps)),
+    undefined,
+    o,
+  );
 }
 
 /**
@@ -186,7 +200,11 @@ export function dcLossValueAndGrad(
  */
 export function createLogCoshLoss(options?: LogCoshOptions): WaveformLoss<ResolvedLogCosh> {
   const o = resolveLogCosh(options);
-  return planLoss(logCoshKernel(o.a, o.eps), filterOf(o.preEmphasis), o);
+  return planLoss(
+    keptKernel('logCosh', [o.a, o.eps], () => logCoshKernel(o.a, o.eps)),
+    filterOf(o.preEmphasis),
+    o,
+  );
 }
 
 /**
@@ -226,7 +244,11 @@ export function logCoshLossValueAndGrad(
  */
 export function createSnrLoss(options?: SdrOptions): WaveformLoss<ResolvedSdr> {
   const o = resolveSdr(options);
-  return planLoss(snrKernel(o), undefined, o);
+  return planLoss(
+    keptKernel('snr', sdrConstants(o), () => snrKernel(o)),
+    undefined,
+    o,
+  );
 }
 
 /**
@@ -270,7 +292,11 @@ export function snrLossValueAndGrad(
  */
 export function createSiSdrLoss(options?: SdrOptions): WaveformLoss<ResolvedSdr> {
   const o = resolveSdr(options);
-  return planLoss(siSdrKernel(o), undefined, o);
+  return planLoss(
+    keptKernel('siSdr', sdrConstants(o), () => siSdrKernel(o)),
+    undefined,
+    o,
+  );
 }
 
 /**
@@ -306,7 +332,11 @@ export function siSdrLossValueAndGrad(
  */
 export function createSdSdrLoss(options?: SdrOptions): WaveformLoss<ResolvedSdr> {
   const o = resolveSdr(options);
-  return planLoss(sdSdrKernel(o), undefined, o);
+  return planLoss(
+    keptKernel('sdSdr', sdrConstants(o), () => sdSdrKernel(o)),
+    undefined,
+    o,
+  );
 }
 
 /**

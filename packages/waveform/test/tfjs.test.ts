@@ -94,6 +94,32 @@ describe('@losses/waveform/tfjs', () => {
     expect(() => tfw.esrLoss(tf.zeros([4]), tf.zeros([4]), { eps: 0 })).toThrow(/options.eps/);
     expect(() => tfw.siSdrLoss(tf.zeros([4]), tf.zeros([5]))).toThrow(/same shape/);
   });
+
+  it('kept ops follow the options by value: an options object changed between calls, 20 option sets, each gives its own loss', () => {
+    const xs = Float32Array.from(randn(2 * 400, rng(5)));
+    const ts = Float32Array.from(randn(2 * 400, rng(6)));
+    const x = tf.tensor2d(xs, [2, 400]);
+    const t = tf.tensor2d(ts, [2, 400]);
+    const want = (o: Record<string, unknown>) =>
+      plan('logCosh', o).value(tensor(xs, [2, 400]), tensor(ts, [2, 400]));
+    const options: { a?: number; eps?: number } = { a: 1 };
+    const got1 = tfw.logCoshLoss(x, t, options).dataSync()[0]!;
+    options.a = 5;
+    const got5 = tfw.logCoshLoss(x, t, options).dataSync()[0]!;
+    expect(got1).toBe(Math.fround(want({ a: 1 })));
+    expect(got5).toBe(Math.fround(want({ a: 5 })));
+    expect(got5).not.toBe(got1);
+    // more option sets than the ops kept (16), twice over: each call its own options' value
+    for (let round = 0; round < 2; round++) {
+      for (let k = 1; k <= 20; k++) {
+        const o = { eps: k * 1e-3 };
+        expect(tfw.logCoshLoss(x, t, o).dataSync()[0]!).toBe(Math.fround(want(o)));
+        expect(tfw.esrLoss(x, t, o).dataSync()[0]!).toBe(
+          Math.fround(plan('esr', o).value(tensor(xs, [2, 400]), tensor(ts, [2, 400]))),
+        );
+      }
+    }
+  });
 });
 
 describe('@losses/waveform/tfjs: dtypes and memory', () => {

@@ -11,5 +11,6 @@ export {
   type KernelContext,
   type KernelResult,
   LOSSES_KERNEL,
+  LOSSES_KERNEL_PRECOMPUTED,
 } from './op.js';
 export { fromTf, toTf } from './transfer.js';

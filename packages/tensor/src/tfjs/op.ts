@@ -14,9 +14,10 @@
  * what is differentiated) therefore never has its gradient computed.
  *
  * Memory between the passes: the op holds the gradients the forward pass computed until their
- * thunk takes them, and the kernel's VJP until every input's gradient is taken; the inputs are
- * held by the engine (the gradient saves them, as tfjs's own ops do, and disposes them after the
- * backward pass), and the VJP reads them from there. Typed arrays held past their use cost more
+ * thunk takes them, and the kernel's VJP until every input's gradient is taken; when a VJP may
+ * run, the inputs are held by the engine (the gradient saves them, as tfjs's own ops do, and
+ * disposes them after the backward pass), and the VJP reads them from there. A call whose every
+ * gradient came with the output runs as {@link LOSSES_KERNEL_PRECOMPUTED}, which saves no input. Typed arrays held past their use cost more
  * than their bytes: measured with `node --trace-gc`, while the op kept the forward pass's gradient
  * in a closure until tfjs dropped the tape, V8 ran a full (mark-compact) collection every 30-40
  * steps of a 2 ms loss (about 1 ms per step); letting go of each array once used removed them.
@@ -81,6 +82,14 @@ export interface KernelResult {
 /** The registered kernel every op made by {@link differentiableOp} runs as. */
 export const LOSSES_KERNEL = 'LossesDifferentiableOp';
 
+/**
+ * The same kernel for a call whose every gradient the forward pass computed (`grads` complete, as
+ * the losses' `valueAndGrad` gives them): its registered gradient saves no input. Saving one costs
+ * the engine a kernel call (a clone), a tape node and its disposal per input, about a tenth of a
+ * millisecond per step for two inputs, which a gradient that needs no input does not use.
+ */
+export const LOSSES_KERNEL_PRECOMPUTED = 'LossesDifferentiableOpPrecomputed';
+
 /** What a call of an op hands its registered kernel and gradient through the attributes. */
 interface OpState {
   /** The forward output, already computed, until the kernel hands it to the backend. */
@@ -94,6 +103,8 @@ interface OpState {
 interface Backward {
   scalar: boolean;
   names: readonly string[];
+  /** The inputs' shapes (the kernel that saves no input has them from here). */
+  shapes: readonly (readonly number[])[];
   /** Gradients from the forward pass; an entry is cleared when its thunk takes it. */
   grads: (Tensor | null | undefined)[];
   /** The kernel's VJP; cleared once every input's gradient has been taken. */
@@ -115,25 +126,30 @@ function ensureRegistered(): void {
   // Reading the engine's backend initialises the best registered one if none is yet.
   void tf.engine().backend;
   const backendName = tf.getBackend();
-  if (tf.getKernel(LOSSES_KERNEL, backendName) == null) {
-    tf.registerKernel({
-      kernelName: LOSSES_KERNEL,
-      backendName,
-      kernelFunc: ({ backend, attrs }) => {
-        const s = stateOf(attrs);
-        const dataId = (backend as tf.KernelBackend).write(s.values!, s.shape, 'float32');
-        s.values = undefined;
-        return { dataId, shape: s.shape, dtype: 'float32' };
-      },
-    });
-  }
-  if (tf.getGradient(LOSSES_KERNEL) == null) {
-    tf.registerGradient({
-      kernelName: LOSSES_KERNEL,
-      // The engine keeps clones of the inputs until the backward pass is over (`saved`).
-      saveAllInputs: true,
-      gradFunc: (dy, saved, attrs) => thunks(stateOf(attrs).backward!, dy as tf.Tensor, saved),
-    });
+  for (const [kernelName, saveAllInputs] of [
+    [LOSSES_KERNEL, true],
+    [LOSSES_KERNEL_PRECOMPUTED, false],
+  ] as const) {
+    if (tf.getKernel(kernelName, backendName) == null) {
+      tf.registerKernel({
+        kernelName,
+        backendName,
+        kernelFunc: ({ backend, attrs }) => {
+          const s = stateOf(attrs);
+          const dataId = (backend as tf.KernelBackend).write(s.values!, s.shape, 'float32');
+          s.values = undefined;
+          return { dataId, shape: s.shape, dtype: 'float32' };
+        },
+      });
+    }
+    if (tf.getGradient(kernelName) == null) {
+      tf.registerGradient({
+        kernelName,
+        // The engine keeps clones of the saved inputs until the backward pass is over (`saved`).
+        saveAllInputs,
+        gradFunc: (dy, saved, attrs) => thunks(stateOf(attrs).backward!, dy as tf.Tensor, saved),
+      });
+    }
   }
 }
 
@@ -168,6 +184,7 @@ function thunks(
     return dy;
   };
   let inputs: Tensor[] | undefined;
+  // (the kernel without saved inputs runs no VJP: every gradient was computed with the output)
   const readInputs = () => {
     inputs ??= saved.map((x, i) => fromTf(x, b.names[i]));
     return inputs;
@@ -176,7 +193,7 @@ function thunks(
   // what it used can go; a nested tape may run the pass again and keeps everything.
   const last = tf.engine().state.gradientDepth === 0;
   const out: Record<string, () => tf.Tensor> = {};
-  saved.forEach((x, i) => {
+  b.shapes.forEach((shape, i) => {
     out[i] = () => {
       let g = b.grads[i];
       if (g !== undefined) {
@@ -190,18 +207,18 @@ function thunks(
         }
         g = b.vjp(
           readDy(),
-          saved.map((_, k) => k === i),
+          b.shapes.map((_, k) => k === i),
           readInputs(),
         )[i];
       }
       if (last && --b.left === 0) b.vjp = undefined;
-      if (g == null) return tf.zeros(x.shape, 'float32');
-      if (sizeOf(g.shape) !== x.size) {
+      if (g == null) return tf.zeros(shape.slice(), 'float32');
+      if (sizeOf(g.shape) !== sizeOf(shape)) {
         throw new Error(
-          `differentiableOp: the kernel's gradient of ${b.names[i]} has shape [${g.shape.join(', ')}], the input [${x.shape.join(', ')}]`,
+          `differentiableOp: the kernel's gradient of ${b.names[i]} has shape [${g.shape.join(', ')}], the input [${shape.join(', ')}]`,
         );
       }
-      return upload(handOver(g, scale), x.shape.slice());
+      return upload(handOver(g, scale), shape.slice());
     };
   });
   return out;
@@ -256,13 +273,23 @@ export function differentiableOp(
       values: scalar ? Float32Array.of(result.output as number) : handOver(result.output as Tensor),
       shape: scalar ? [] : (result.output as Tensor).shape.slice(),
       backward: recording
-        ? { scalar, names: labels, grads, vjp: result.vjp, left: inputs.length }
+        ? {
+            scalar,
+            names: labels,
+            shapes: inputs.map((x) => x.shape.slice()),
+            grads,
+            vjp: result.vjp,
+            left: inputs.length,
+          }
         : undefined,
     };
+    // Every gradient already computed: the VJP never runs, so no input needs saving.
+    let precomputed = grads.length === inputs.length;
+    for (const g of grads) if (g === undefined) precomputed = false;
     ensureRegistered();
     // An array of inputs (keys '0', '1', ...), as the engine's saveAllInputs expects.
     return tf.engine().runKernel(
-      LOSSES_KERNEL,
+      precomputed ? LOSSES_KERNEL_PRECOMPUTED : LOSSES_KERNEL,
       inputs as unknown as tf.NamedTensorMap,
       {
         losses: state,

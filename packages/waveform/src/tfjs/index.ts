@@ -8,6 +8,8 @@
  *
  * Cost: inside `tf.grad` / `optimizer.minimize` an op costs about what `valueAndGrad` costs on the
  * same data (value and gradient in one pass); outside a gradient tape it computes the value alone.
+ * Each op keeps the ops it made for its last 16 option sets (told apart by their validated
+ * values), so the calls of a training loop do not plan the loss again.
  * Inputs are float32 tfjs tensors (int32 is read exactly, as float64).
  */
 import { differentiableOp } from '@losses/tensor/tfjs';
@@ -23,17 +25,24 @@ import {
   createSiSdrLoss,
   createSnrLoss,
 } from '../losses.js';
-import type {
-  DcOptions,
-  ElementwiseOptions,
-  EsrOptions,
-  LogCoshOptions,
-  SdrOptions,
+import {
+  type DcOptions,
+  type ElementwiseOptions,
+  type EsrOptions,
+  type LogCoshOptions,
+  resolveDc,
+  resolveElementwise,
+  resolveEsr,
+  resolveLogCosh,
+  resolveSdr,
+  type SdrOptions,
 } from '../options.js';
 
 /** The tfjs op of a planned loss: a `tf.Scalar`, the mean over items, differentiable w.r.t. the estimate. */
-function op<O>(loss: WaveformLoss<O>, estimate: tf.Tensor, target: tf.Tensor): tf.Scalar {
-  const f = differentiableOp(
+type Op = (estimate: tf.Tensor, target: tf.Tensor) => tf.Tensor;
+
+function opOf<O>(loss: WaveformLoss<O>): Op {
+  return differentiableOp(
     ([e, t], { recording }) => {
       if (!recording) return { output: loss.value(e!, t!) };
       const r = loss.valueAndGrad(e!, t!);
@@ -41,7 +50,42 @@ function op<O>(loss: WaveformLoss<O>, estimate: tf.Tensor, target: tf.Tensor): t
     },
     ['estimate', 'target'],
   );
-  return f(estimate, target) as tf.Scalar;
+}
+
+/**
+ * The ops made so far, by loss and validated options, the most recently used last (at most
+ * {@link KEPT_OPS}): planning a loss and wrapping it as an op at every call cost about 10-20 us
+ * of a 1 ms step (issue 17).
+ */
+const ops = new Map<string, Op>();
+const KEPT_OPS = 16;
+
+/** A key that tells validated options apart exactly (numbers by their exact value, -0 included). */
+function keyOf(resolved: unknown): string {
+  return JSON.stringify(resolved, (_, v) =>
+    typeof v === 'number' ? `#${Object.is(v, -0) ? '-0' : String(v)}` : v === undefined ? null : v,
+  );
+}
+
+/**
+ * The loss `name` with `options` (validated by `resolve`, which throws their errors) as a tfjs op
+ * applied to the two tensors; planned by `create` the first time these validated options are seen.
+ */
+function run<O, R>(
+  name: string,
+  resolve: (options: unknown) => R,
+  create: (options?: O) => WaveformLoss<R>,
+  options: O | undefined,
+  estimate: tf.Tensor,
+  target: tf.Tensor,
+): tf.Scalar {
+  const key = `${name} ${keyOf(resolve(options))}`;
+  let op = ops.get(key);
+  if (op === undefined) op = opOf(create(options));
+  else ops.delete(key);
+  ops.set(key, op);
+  if (ops.size > KEPT_OPS) ops.delete(ops.keys().next().value!);
+  return op(estimate, target) as tf.Scalar;
 }
 
 /**
@@ -57,7 +101,7 @@ export function l1Loss(
   target: tf.Tensor,
   options?: ElementwiseOptions,
 ): tf.Scalar {
-  return op(createL1Loss(options), estimate, target);
+  return run('l1', resolveElementwise, createL1Loss, options, estimate, target);
 }
 
 /**
@@ -72,7 +116,7 @@ export function mseLoss(
   target: tf.Tensor,
   options?: ElementwiseOptions,
 ): tf.Scalar {
-  return op(createMseLoss(options), estimate, target);
+  return run('mse', resolveElementwise, createMseLoss, options, estimate, target);
 }
 
 /**
@@ -81,7 +125,7 @@ export function mseLoss(
  * @param options `eps` (default 1e-8), `preEmphasis`.
  */
 export function esrLoss(estimate: tf.Tensor, target: tf.Tensor, options?: EsrOptions): tf.Scalar {
-  return op(createEsrLoss(options), estimate, target);
+  return run('esr', resolveEsr, createEsrLoss, options, estimate, target);
 }
 
 /**
@@ -90,7 +134,7 @@ export function esrLoss(estimate: tf.Tensor, target: tf.Tensor, options?: EsrOpt
  * @param options `eps` (default 1e-8).
  */
 export function dcLoss(estimate: tf.Tensor, target: tf.Tensor, options?: DcOptions): tf.Scalar {
-  return op(createDcLoss(options), estimate, target);
+  return run('dc', resolveDc, createDcLoss, options, estimate, target);
 }
 
 /**
@@ -103,7 +147,7 @@ export function logCoshLoss(
   target: tf.Tensor,
   options?: LogCoshOptions,
 ): tf.Scalar {
-  return op(createLogCoshLoss(options), estimate, target);
+  return run('logCosh', resolveLogCosh, createLogCoshLoss, options, estimate, target);
 }
 
 /**
@@ -112,7 +156,7 @@ export function logCoshLoss(
  * @param options `zeroMean` (default true), `eps` (default 1e-8), `clipMin`.
  */
 export function snrLoss(estimate: tf.Tensor, target: tf.Tensor, options?: SdrOptions): tf.Scalar {
-  return op(createSnrLoss(options), estimate, target);
+  return run('snr', resolveSdr, createSnrLoss, options, estimate, target);
 }
 
 /**
@@ -121,7 +165,7 @@ export function snrLoss(estimate: tf.Tensor, target: tf.Tensor, options?: SdrOpt
  * @param options `zeroMean` (default true), `eps` (default 1e-8), `clipMin`.
  */
 export function siSdrLoss(estimate: tf.Tensor, target: tf.Tensor, options?: SdrOptions): tf.Scalar {
-  return op(createSiSdrLoss(options), estimate, target);
+  return run('siSdr', resolveSdr, createSiSdrLoss, options, estimate, target);
 }
 
 /**
@@ -130,5 +174,5 @@ export function siSdrLoss(estimate: tf.Tensor, target: tf.Tensor, options?: SdrO
  * @param options `zeroMean` (default true), `eps` (default 1e-8), `clipMin`.
  */
 export function sdSdrLoss(estimate: tf.Tensor, target: tf.Tensor, options?: SdrOptions): tf.Scalar {
-  return op(createSdSdrLoss(options), estimate, target);
+  return run('sdSdr', resolveSdr, createSdSdrLoss, options, estimate, target);
 }
