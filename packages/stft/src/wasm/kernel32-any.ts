@@ -22,8 +22,13 @@
 import { compileWasm } from '@losses/tensor/internal';
 import { fftPlan } from '../fft/plan.js';
 import type { Framer } from '../framing.js';
-import { wasmMemoryLimit as memoryLimitBytes } from './kernel.js';
-import { compiledModule, twiddleCount, WasmStft32, writeTwiddles } from './kernel32.js';
+import {
+  compiledModule,
+  twiddleCount,
+  Wasm32Memory,
+  WasmStft32,
+  writeTwiddles,
+} from './kernel32.js';
 import { WASM_BASE64 as ANY_BASE64 } from './module32-any.js';
 
 /** The exports of wasm/stft32-any.wat. */
@@ -164,8 +169,6 @@ export function createStft32(
   }
 }
 
-const PAGE = 65536;
-
 /**
  * One configuration's float32 instance for a size n that is not a power of two: a wasm/stft32.wat
  * instance (its memory and `fft`) and a wasm/stft32-any.wat instance on the same memory. The memory
@@ -173,7 +176,7 @@ const PAGE = 65536;
  * kernel B' = DFT_M(conj w) / M, the window, 320 bytes of scratch, two work buffers of M four-lane
  * complex numbers, a spare output row and frame, then the per-call data (grown on demand).
  */
-export class WasmStft32Any implements Stft32Kernel {
+export class WasmStft32Any extends Wasm32Memory implements Stft32Kernel {
   private readonly fwd: ForwardExports;
   private readonly ex: AnyExports;
   private readonly n: number;
@@ -191,7 +194,6 @@ export class WasmStft32Any implements Stft32Kernel {
   private readonly y: number;
   private readonly spare: number;
   private readonly spareGp: number;
-  private base: number;
   /** One-sided bins: floor(n / 2) + 1. */
   readonly bins: number;
 
@@ -199,7 +201,9 @@ export class WasmStft32Any implements Stft32Kernel {
   constructor(n: number, hop: number, window: ArrayLike<number>, mm = convolutionSize(n)) {
     const mod = compiledModule();
     if (mod === null) throw new Error('WebAssembly SIMD is not available');
-    this.fwd = new WebAssembly.Instance(mod).exports as unknown as ForwardExports;
+    const fwd = new WebAssembly.Instance(mod).exports as unknown as ForwardExports;
+    super(fwd.memory);
+    this.fwd = fwd;
     this.ex = new WebAssembly.Instance(anyModule(), {
       env: { memory: this.fwd.memory, fft: this.fwd.fft },
     }).exports as unknown as AnyExports;
@@ -254,90 +258,7 @@ export class WasmStft32Any implements Stft32Kernel {
     for (let j = 0; j < n; j++) f[this.win / 4 + j] = window[j]!;
   }
 
-  /** A float32 view of the memory after growing it to at least `bytes` (RangeError past the limit). */
-  private f32(bytes: number): Float32Array {
-    const mem = this.fwd.memory;
-    if (mem.buffer.byteLength < bytes) {
-      if (bytes > memoryLimitBytes()) {
-        throw new RangeError(`WebAssembly memory of ${bytes} bytes exceeds ${memoryLimitBytes()}`);
-      }
-      mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / PAGE));
-    }
-    return new Float32Array(mem.buffer);
-  }
-
-  /** As {@link WasmStft32.magnitudes}. */
-  magnitudes(
-    framer: Framer,
-    x: Float32Array,
-    batch: number,
-    length: number,
-    floor: number,
-    out: Float32Array,
-  ): boolean {
-    const plen = framer.paddedLength(length);
-    const frames = framer.frameCount(length);
-    const total = batch * frames;
-    const sig = this.base;
-    const mag = sig + Math.ceil((batch * plen) / 8) * 32;
-    const end = mag + 4 * total * this.bins;
-    if (end > memoryLimitBytes()) return false;
-    const f = this.f32(end);
-    framer.padInto(x, batch, length, f.subarray(sig / 4, sig / 4 + batch * plen));
-    this.transform(sig, frames, total, plen, mag, floor, false, 0);
-    out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
-    return true;
-  }
-
-  get memory(): WebAssembly.Memory {
-    return this.fwd.memory;
-  }
-
-  reserve(bytes: number): number {
-    const at = this.base;
-    this.base += Math.ceil(bytes / 32) * 32;
-    this.f32(this.base);
-    return at;
-  }
-
-  bytesFor(...bytes: number[]): number {
-    let o = this.base;
-    for (const b of bytes) o += Math.ceil(b / 32) * 32;
-    return o;
-  }
-
-  layout(...bytes: number[]): number[] {
-    const at: number[] = [];
-    let o = this.base;
-    for (const b of bytes) {
-      at.push(o);
-      o += Math.ceil(b / 32) * 32;
-    }
-    this.f32(o);
-    return at;
-  }
-
-  view32(): Float32Array {
-    return this.f32(0);
-  }
-
-  view64(): Float64Array {
-    return new Float64Array(this.f32(0).buffer);
-  }
-
-  analyzeAt(
-    sig: number,
-    frames: number,
-    total: number,
-    plen: number,
-    mag: number,
-    spec: number,
-    floor: number,
-  ): void {
-    this.transform(sig, frames, total, plen, mag, floor, true, spec);
-  }
-
-  private transform(
+  protected transform(
     sig: number,
     frames: number,
     total: number,

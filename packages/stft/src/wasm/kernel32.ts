@@ -125,59 +125,39 @@ export function writeTwiddles(f: Float32Array, o: number, m: number): void {
 const PAGE = 65536;
 
 /**
- * One configuration's float32 WebAssembly instance: its memory holds the twiddles, the real
- * split's factors, the window, two work buffers of 4-lane complex numbers, a spare output row,
- * then the per-call signals and magnitudes (grown on demand). Results are copied out.
+ * The memory side of a float32 STFT module (shared by {@link WasmStft32} and the Bluestein kernel
+ * of ./kernel32-any.ts): tables at the start, then the free region from `base` where each call
+ * lays out its signals and magnitudes (grown on demand, up to the WebAssembly memory limit).
  */
-export class WasmStft32 {
-  private readonly ex: Exports32;
-  /** The adjoint's instance on the same memory (made on first use). */
-  private adj: AdjointExports | undefined;
-  private readonly m: number;
-  private readonly hop: number;
-  private readonly tw: number;
-  private readonly rt: number;
-  private readonly win: number;
-  private readonly x: number;
-  private readonly y: number;
-  private readonly spare: number;
-  private readonly spareGp: number;
-  private base: number;
-  /** One-sided bins: n / 2 + 1. */
-  readonly bins: number;
+export abstract class Wasm32Memory {
+  /** One-sided bins of the size served. */
+  abstract readonly bins: number;
+  /** The start of the free memory (after the tables and any {@link Wasm32Memory.reserve}). */
+  protected base = 0;
+  private readonly mem: WebAssembly.Memory;
 
-  constructor(n: number, hop: number, window: ArrayLike<number>) {
-    const mod = compiledModule();
-    if (mod === null) throw new Error('WebAssembly SIMD is not available');
-    this.ex = new WebAssembly.Instance(mod).exports as unknown as Exports32;
-    const m = n / 2;
-    this.m = m;
-    this.hop = hop;
-    this.bins = m + 1;
-    const align = (b: number) => Math.ceil(b / 32) * 32;
-    this.tw = 0;
-    this.rt = align(4 * twiddleCount(m));
-    this.win = align(this.rt + 4 * m);
-    this.x = align(this.win + 4 * n);
-    this.y = this.x + 32 * m;
-    this.spare = this.y + 32 * m;
-    // A spare row of float64 magnitudes (see analyzeAt), and a spare frame of gradient (adjointAt).
-    this.spareGp = align(this.spare + 8 * this.bins);
-    this.base = align(this.spareGp + 4 * n);
-    const f = this.f32(this.base);
-    writeTwiddles(f, this.tw / 4, m);
-    // The split's factors W = exp(-2 pi i k / n), k = 1..m/2.
-    for (let k = 1; k <= m / 2; k++) {
-      const angle = (-2 * Math.PI * k) / n;
-      f[this.rt / 4 + 2 * (k - 1)] = Math.cos(angle);
-      f[this.rt / 4 + 2 * (k - 1) + 1] = Math.sin(angle);
-    }
-    for (let j = 0; j < n; j++) f[this.win / 4 + j] = window[j]!;
+  constructor(memory: WebAssembly.Memory) {
+    this.mem = memory;
   }
 
+  /**
+   * The module's `magnitudes` on this plan: float32 magnitude rows, or with `wide` float64 rows
+   * and (with `spec` not 0) the kept spectra (see {@link Wasm32Memory.analyzeAt}).
+   */
+  protected abstract transform(
+    sig: number,
+    frames: number,
+    total: number,
+    plen: number,
+    mag: number,
+    floor: number,
+    wide: boolean,
+    spec: number,
+  ): void;
+
   /** A float32 view of the memory after growing it to at least `bytes` (RangeError past the limit). */
-  private f32(bytes: number): Float32Array {
-    const mem = this.ex.memory;
+  protected f32(bytes: number): Float32Array {
+    const mem = this.mem;
     if (mem.buffer.byteLength < bytes) {
       if (bytes > memoryLimitBytes()) {
         throw new RangeError(`WebAssembly memory of ${bytes} bytes exceeds ${memoryLimitBytes()}`);
@@ -213,6 +193,125 @@ export class WasmStft32 {
     this.transform(sig, frames, total, plen, mag, floor, false, 0);
     out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
     return true;
+  }
+
+  /** The module's memory (a module sharing it, such as the loss loop of @losses/mss, may use it). */
+  get memory(): WebAssembly.Memory {
+    return this.mem;
+  }
+
+  /**
+   * A region of `bytes` bytes (32-byte aligned) that no later {@link Wasm32Memory.layout} overwrites
+   * (for tables of a module sharing this memory). Returns its byte offset.
+   */
+  reserve(bytes: number): number {
+    const at = this.base;
+    this.base += Math.ceil(bytes / 32) * 32;
+    this.f32(this.base);
+    return at;
+  }
+
+  /** The end offset of a {@link Wasm32Memory.layout} of regions of these byte counts (no allocation). */
+  bytesFor(...bytes: number[]): number {
+    let o = this.base;
+    for (const b of bytes) o += Math.ceil(b / 32) * 32;
+    return o;
+  }
+
+  /**
+   * Byte offsets of a work layout from the start of the free memory, one 32-byte aligned region
+   * per entry of `bytes`; the memory is grown to hold them (RangeError past the limit).
+   */
+  layout(...bytes: number[]): number[] {
+    const at: number[] = [];
+    let o = this.base;
+    for (const b of bytes) {
+      at.push(o);
+      o += Math.ceil(b / 32) * 32;
+    }
+    this.f32(o);
+    return at;
+  }
+
+  /** A float32 view of the whole memory (detached by a later call that grows it). */
+  view32(): Float32Array {
+    return this.f32(0);
+  }
+
+  /** A float64 view of the whole memory (detached by a later call that grows it). */
+  view64(): Float64Array {
+    return new Float64Array(this.f32(0).buffer);
+  }
+
+  /**
+   * The float32 transform of the `total = batch * frames` frames of the padded float32 signals at
+   * byte offset `sig` (`[batch, plen]`): their magnitudes max(|X|, sqrt(floor)) as float64 (each
+   * the float32 result, exactly) into `mag` (`[total, bins]`), and with `spec` (not 0) the
+   * frames' spectra, scaled, kept for the kernel's `adjointAt` (its `specBytes` tells how many).
+   */
+  analyzeAt(
+    sig: number,
+    frames: number,
+    total: number,
+    plen: number,
+    mag: number,
+    spec: number,
+    floor: number,
+  ): void {
+    this.transform(sig, frames, total, plen, mag, floor, true, spec);
+  }
+}
+
+/**
+ * One configuration's float32 WebAssembly instance: its memory holds the twiddles, the real
+ * split's factors, the window, two work buffers of 4-lane complex numbers, a spare output row,
+ * then the per-call signals and magnitudes (grown on demand). Results are copied out.
+ */
+export class WasmStft32 extends Wasm32Memory {
+  private readonly ex: Exports32;
+  /** The adjoint's instance on the same memory (made on first use). */
+  private adj: AdjointExports | undefined;
+  private readonly m: number;
+  private readonly hop: number;
+  private readonly tw: number;
+  private readonly rt: number;
+  private readonly win: number;
+  private readonly x: number;
+  private readonly y: number;
+  private readonly spare: number;
+  private readonly spareGp: number;
+  /** One-sided bins: n / 2 + 1. */
+  readonly bins: number;
+
+  constructor(n: number, hop: number, window: ArrayLike<number>) {
+    const mod = compiledModule();
+    if (mod === null) throw new Error('WebAssembly SIMD is not available');
+    const ex = new WebAssembly.Instance(mod).exports as unknown as Exports32;
+    super(ex.memory);
+    this.ex = ex;
+    const m = n / 2;
+    this.m = m;
+    this.hop = hop;
+    this.bins = m + 1;
+    const align = (b: number) => Math.ceil(b / 32) * 32;
+    this.tw = 0;
+    this.rt = align(4 * twiddleCount(m));
+    this.win = align(this.rt + 4 * m);
+    this.x = align(this.win + 4 * n);
+    this.y = this.x + 32 * m;
+    this.spare = this.y + 32 * m;
+    // A spare row of float64 magnitudes (see analyzeAt), and a spare frame of gradient (adjointAt).
+    this.spareGp = align(this.spare + 8 * this.bins);
+    this.base = align(this.spareGp + 4 * n);
+    const f = this.f32(this.base);
+    writeTwiddles(f, this.tw / 4, m);
+    // The split's factors W = exp(-2 pi i k / n), k = 1..m/2.
+    for (let k = 1; k <= m / 2; k++) {
+      const angle = (-2 * Math.PI * k) / n;
+      f[this.rt / 4 + 2 * (k - 1)] = Math.cos(angle);
+      f[this.rt / 4 + 2 * (k - 1) + 1] = Math.sin(angle);
+    }
+    for (let j = 0; j < n; j++) f[this.win / 4 + j] = window[j]!;
   }
 
   /**
@@ -251,78 +350,7 @@ export class WasmStft32 {
     return out;
   }
 
-  /** The module's memory (a module sharing it, such as the loss loop of @losses/mss, may use it). */
-  get memory(): WebAssembly.Memory {
-    return this.ex.memory;
-  }
-
-  /**
-   * A region of `bytes` bytes (32-byte aligned) that no later {@link WasmStft32.layout} overwrites
-   * (for tables of a module sharing this memory). Returns its byte offset.
-   */
-  reserve(bytes: number): number {
-    const at = this.base;
-    this.base += Math.ceil(bytes / 32) * 32;
-    this.f32(this.base);
-    return at;
-  }
-
-  /** The end offset of a {@link WasmStft32.layout} of regions of these byte counts (no allocation). */
-  bytesFor(...bytes: number[]): number {
-    let o = this.base;
-    for (const b of bytes) o += Math.ceil(b / 32) * 32;
-    return o;
-  }
-
-  /**
-   * Byte offsets of a work layout from the start of the free memory, one 32-byte aligned region
-   * per entry of `bytes`; the memory is grown to hold them (RangeError past the limit).
-   */
-  layout(...bytes: number[]): number[] {
-    const at: number[] = [];
-    let o = this.base;
-    for (const b of bytes) {
-      at.push(o);
-      o += Math.ceil(b / 32) * 32;
-    }
-    this.f32(o);
-    return at;
-  }
-
-  /** A float32 view of the whole memory (detached by a later call that grows it). */
-  view32(): Float32Array {
-    return this.f32(0);
-  }
-
-  /** A float64 view of the whole memory (detached by a later call that grows it). */
-  view64(): Float64Array {
-    return new Float64Array(this.f32(0).buffer);
-  }
-
-  /**
-   * The float32 transform of the `total = batch * frames` frames of the padded float32 signals at
-   * byte offset `sig` (`[batch, plen]`): their magnitudes max(|X|, sqrt(floor)) as float64 (each
-   * the float32 result, exactly) into `mag` (`[total, bins]`), and with `spec` (not 0) each group
-   * of four frames' spectra, scaled, kept for {@link WasmStft32.adjointAt}
-   * (`ceil(total / 4) * bins * 32` bytes, see {@link WasmStft32.specBytes}).
-   */
-  analyzeAt(
-    sig: number,
-    frames: number,
-    total: number,
-    plen: number,
-    mag: number,
-    spec: number,
-    floor: number,
-  ): void {
-    this.transform(sig, frames, total, plen, mag, floor, true, spec);
-  }
-
-  /**
-   * The module's `magnitudes` on this plan: float32 magnitude rows, or with `wide` float64 rows
-   * and (with `spec` not 0) the kept spectra (see {@link WasmStft32.analyzeAt}).
-   */
-  private transform(
+  protected transform(
     sig: number,
     frames: number,
     total: number,
