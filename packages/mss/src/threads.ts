@@ -21,7 +21,7 @@
  * @losses/softdtw in `@losses/tensor/internal`.
  */
 import type { DType, FloatArray, Tensor } from '@losses/tensor';
-import { arrayType, checkKeys, dtypeOf, tensor } from '@losses/tensor';
+import { checkKeys, dtypeOf, tensor } from '@losses/tensor';
 import {
   availableThreads,
   canRunSync,
@@ -88,9 +88,10 @@ export interface MssRunOptions {
    * Threads for a batch `[B, T]`: an integer >= 1 or `'auto'` (the machine's available
    * parallelism), at most that many (and one item per thread at least). The calling thread and
    * worker threads (Node `worker_threads`) take the items a few at a time until none are left,
-   * and the value, per-item losses and gradient are the same, bit for bit, as on one thread. Synchronous workers need Node (>= 20.16); elsewhere (browsers) and for batches too small
-   * to gain (under 16,384 samples per thread) the loss runs on the calling thread alone. Default 1
-   * (no workers). See the package README, "Threads".
+   * and the value, per-item losses and gradient are the same, bit for bit, as on one thread.
+   * Synchronous workers need Node (>= 20.16); elsewhere (browsers) and for batches too small to
+   * gain (under 16,384 samples per thread) the loss runs on the calling thread alone. Default 1 (no
+   * workers). See the package README, "Threads".
    */
   threads?: number | 'auto';
 }
@@ -394,11 +395,7 @@ export function evaluateThreaded(
   }
   if (answers === null) return null;
   const perItem = shared.perItem.slice();
-  let g: Tensor | undefined;
-  if (grad) {
-    const out = new (arrayType(estType))(B * T);
-    out.set(shared.grad!);
-    g = tensor(out, [B, T]);
-  }
+  // (slices of the shared views: arrays of their own, not shared)
+  const g = grad ? tensor(shared.grad!.slice(), [B, T]) : undefined;
   return { perItem, grad: g };
 }

@@ -19,6 +19,8 @@
  *   weighting.
  * - {@link pairedCpuRatio}, {@link cpuPerCall}, {@link median}: the paired CPU-time timing of the
  *   repository's benchmarks.
+ * - {@link LruCache}: a least-recently-used map with a budget (bytes, or 1 per entry), for every
+ *   bounded cache of the packages (plans, kept kernels and ops).
  * - {@link mulberry32}, {@link lcg32}, {@link lcgNoise}, {@link gaussian}: the seeded random
  *   numbers of the repository's tests, benchmarks and apps (one place: a seed means the same
  *   numbers everywhere).
@@ -51,5 +53,6 @@ export {
   threadPool,
   type WorkerEntry,
 } from './internal-threads.js';
+export { LruCache } from './lru.js';
 export { gaussian, lcg32, lcgNoise, mulberry32 } from './random.js';
 export { compileWasm, setWasmEnabled, wasmEnabled } from './wasm.js';

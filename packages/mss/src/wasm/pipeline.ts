@@ -91,8 +91,8 @@ export class WasmEngine implements MssEngine<WasmTarget> {
   private readonly config: MssConfig;
   private readonly scales: Scale[];
   /**
-   * Issue 17: the float32 route for float32 estimates (sizes the float32 kernels serve), made on the first
-   * float32 call; null where it does not apply.
+   * Issue 17: the float32 route for float32 estimates (sizes the float32 kernels serve), made on
+   * the first float32 call; null where it does not apply.
    */
   private f32: F32Route | null | undefined;
   private readonly mod: WebAssembly.Module;

@@ -3,8 +3,8 @@
  * float32 estimate when the float32 kernels serve every scale's size (from 8 samples: powers of two,
  * and other sizes up to 65536 by Bluestein, e.g. the `smooth` preset's primes). Per scale, one
  * float32 STFT module (@losses/stft's WasmStft32 or WasmStft32Any: four frames, or four pairs of
- * frames, per f32x4 vector, one per lane, each frame with its own power-of-two scale) holds the float32 signals, the kept spectra, the float64 magnitudes (each the
- * float32 result, exactly) and, on the same memory, the loss loop of ./kernel.ts (the logs in
+ * frames, per f32x4 vector, one per lane, each frame with its own power-of-two scale) holds the
+ * float32 signals, the kept spectra, the float64 magnitudes (each the float32 result, exactly) and, on the same memory, the loss loop of ./kernel.ts (the logs in
  * float32 lanes, wasm/mss32.wat; the distance and dL/d|X| in float64, the loss summed in float64);
  * the adjoint STFT (an f32x4 inverse real FFT
  * of the gradient spectrum and the overlap-add) writes a float32 gradient. Float64 estimates keep
@@ -187,7 +187,6 @@ export class F32Route {
       );
     }
     const m = frames * cfg.bins;
-    const count = est.items * m;
     const nLogs = loss.logCount;
     const [magT, ...rest] = stft.layout(
       ...this.regions(sc, est.length, est.items, tItems, fixed !== undefined, grad),

@@ -21,7 +21,6 @@
  */
 import { compileWasm } from '@losses/tensor/internal';
 import { fftPlan } from '../fft/plan.js';
-import type { Framer } from '../framing.js';
 import {
   compiledModule,
   twiddleCount,
@@ -88,47 +87,10 @@ interface ForwardExports {
 }
 
 /**
- * What the float32 routes use of a float32 STFT plan: {@link WasmStft32} (powers of two) and
- * {@link WasmStft32Any} (other sizes) both provide it.
+ * What the float32 routes use of a float32 STFT plan: {@link Wasm32Memory}, which
+ * {@link WasmStft32} (powers of two) and {@link WasmStft32Any} (other sizes) extend.
  */
-export interface Stft32Kernel {
-  readonly bins: number;
-  readonly memory: WebAssembly.Memory;
-  magnitudes(
-    framer: Framer,
-    x: Float32Array,
-    batch: number,
-    length: number,
-    floor: number,
-    out: Float32Array,
-  ): boolean;
-  reserve(bytes: number): number;
-  bytesFor(...bytes: number[]): number;
-  layout(...bytes: number[]): number[];
-  view32(): Float32Array;
-  view64(): Float64Array;
-  analyzeAt(
-    sig: number,
-    frames: number,
-    total: number,
-    plen: number,
-    mag: number,
-    spec: number,
-    floor: number,
-  ): void;
-  /** The bytes of the spectra `analyzeAt` keeps for `total` frames, `frames` per item. */
-  specBytes(total: number, frames: number): number;
-  adjointAt(
-    spec: number,
-    mag: number,
-    dmag: number,
-    frames: number,
-    total: number,
-    plen: number,
-    floor: number,
-    gp: number,
-  ): void;
-}
+export type Stft32Kernel = Wasm32Memory;
 
 let compiledAny: WebAssembly.Module | undefined;
 
@@ -172,11 +134,11 @@ export function createStft32(
 /**
  * One configuration's float32 instance for a size n that is not a power of two: a wasm/stft32.wat
  * instance (its memory and `fft`) and a wasm/stft32-any.wat instance on the same memory. The memory
- * holds the twiddles of the FFT of size M (of L and the radix-5 twiddles when M = 5 L), the chirp w_j = exp(-i pi j^2 / n), the transformed
- * kernel B' = DFT_M(conj w) / M, the window, 320 bytes of scratch, two work buffers of M four-lane
+ * holds the twiddles of the FFT of size M (of L and the radix-5 twiddles when M = 5 L), the chirp
+ * w_j = exp(-i pi j^2 / n), the transformed kernel B' = DFT_M(conj w) / M, the window, 320 bytes of scratch, two work buffers of M four-lane
  * complex numbers, a spare output row and frame, then the per-call data (grown on demand).
  */
-export class WasmStft32Any extends Wasm32Memory implements Stft32Kernel {
+export class WasmStft32Any extends Wasm32Memory {
   private readonly fwd: ForwardExports;
   private readonly ex: AnyExports;
   private readonly n: number;

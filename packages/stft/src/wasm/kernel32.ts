@@ -155,6 +155,26 @@ export abstract class Wasm32Memory {
     spec: number,
   ): void;
 
+  /** The bytes of the spectra `analyzeAt` keeps for `total` frames, `frames` per item. */
+  abstract specBytes(total: number, frames: number): number;
+
+  /**
+   * Adds to the padded-signal gradient at `gp` (`[batch, plen]` float32) the adjoint of
+   * {@link Wasm32Memory.analyzeAt} followed by |.|, given dL/d|X| at `dmag` (`[total, bins]`
+   * float64) and the spectra and magnitudes at `spec` and `mag` (as analyzeAt wrote them, with the
+   * same floor). In float32.
+   */
+  abstract adjointAt(
+    spec: number,
+    mag: number,
+    dmag: number,
+    frames: number,
+    total: number,
+    plen: number,
+    floor: number,
+    gp: number,
+  ): void;
+
   /** A float32 view of the memory after growing it to at least `bytes` (RangeError past the limit). */
   protected f32(bytes: number): Float32Array {
     const mem = this.mem;

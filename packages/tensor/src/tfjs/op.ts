@@ -17,8 +17,8 @@
  * thunk takes them, and the kernel's VJP until every input's gradient is taken; when a VJP may
  * run, the inputs are held by the engine (the gradient saves them, as tfjs's own ops do, and
  * disposes them after the backward pass), and the VJP reads them from there. A call whose every
- * gradient came with the output runs as {@link LOSSES_KERNEL_PRECOMPUTED}, which saves no input. Typed arrays held past their use cost more
- * than their bytes: measured with `node --trace-gc`, while the op kept the forward pass's gradient
+ * gradient came with the output runs as {@link LOSSES_KERNEL_PRECOMPUTED}, which saves no input.
+ * Typed arrays held past their use cost more than their bytes: measured with `node --trace-gc`, while the op kept the forward pass's gradient
  * in a closure until tfjs dropped the tape, V8 ran a full (mark-compact) collection every 30-40
  * steps of a 2 ms loss (about 1 ms per step); letting go of each array once used removed them.
  */
@@ -284,8 +284,7 @@ export function differentiableOp(
         : undefined,
     };
     // Every gradient already computed: the VJP never runs, so no input needs saving.
-    let precomputed = grads.length === inputs.length;
-    for (const g of grads) if (g === undefined) precomputed = false;
+    const precomputed = grads.length === inputs.length && !grads.includes(undefined);
     ensureRegistered();
     // An array of inputs (keys '0', '1', ...), as the engine's saveAllInputs expects.
     return tf.engine().runKernel(

@@ -1,3 +1,5 @@
+import { LruCache } from '@losses/tensor/internal';
+
 /**
  * The contract between the per-item pipeline (`evaluate.ts`) and the loss kernels.
  *
@@ -29,10 +31,10 @@ export type ItemKernel = (
   out: KernelOut,
 ) => void;
 
-/** The kernels made so far, by kind and constants, the most recently used last. */
-const kernels = new Map<string, ItemKernel>();
-/** At most this many kept (each a closure over a few numbers). */
+/** At most this many kernels kept (each a closure over a few numbers). */
 const KEPT_KERNELS = 64;
+/** The kernels made so far, by kind and constants (least recently used dropped first). */
+const kernels = new LruCache<string, ItemKernel>(KEPT_KERNELS);
 
 /**
  * The kernel of kind `kind` for these constants (`logCoshKernel(a, eps)`, `esrKernel(eps)`, ...),
@@ -50,9 +52,9 @@ export function keptKernel(
 ): ItemKernel {
   const key = `${kind}:${constants.map((c) => (Object.is(c, -0) ? '-0' : String(c))).join(',')}`;
   let k = kernels.get(key);
-  if (k === undefined) k = make();
-  else kernels.delete(key);
-  kernels.set(key, k);
-  if (kernels.size > KEPT_KERNELS) kernels.delete(kernels.keys().next().value!);
+  if (k === undefined) {
+    k = make();
+    kernels.set(key, k, 1);
+  }
   return k;
 }

@@ -12,6 +12,7 @@
  * values), so the calls of a training loop do not plan the loss again.
  * Inputs are float32 tfjs tensors (int32 is read exactly, as float64).
  */
+import { LruCache } from '@losses/tensor/internal';
 import { differentiableOp } from '@losses/tensor/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { WaveformLoss } from '../loss.js';
@@ -57,8 +58,8 @@ function opOf<O>(loss: WaveformLoss<O>): Op {
  * {@link KEPT_OPS}): planning a loss and wrapping it as an op at every call cost about 10-20 us
  * of a 1 ms step (issue 17).
  */
-const ops = new Map<string, Op>();
 const KEPT_OPS = 16;
+const ops = new LruCache<string, Op>(KEPT_OPS);
 
 /** A key that tells validated options apart exactly (numbers by their exact value, -0 included). */
 function keyOf(resolved: unknown): string {
@@ -81,10 +82,10 @@ function run<O, R>(
 ): tf.Scalar {
   const key = `${name} ${keyOf(resolve(options))}`;
   let op = ops.get(key);
-  if (op === undefined) op = opOf(create(options));
-  else ops.delete(key);
-  ops.set(key, op);
-  if (ops.size > KEPT_OPS) ops.delete(ops.keys().next().value!);
+  if (op === undefined) {
+    op = opOf(create(options));
+    ops.set(key, op, 1);
+  }
   return op(estimate, target) as tf.Scalar;
 }
 
