@@ -158,7 +158,10 @@ function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
  * Float64 values of the region the module works in (wasm/mss.wat): the log table (c, 1/c and
  * log c for 128 subintervals, 32 bytes each), the module's constants and its parameters.
  */
-export const TABLE_DOUBLES = 566;
+export const TABLE_DOUBLES = 608;
+
+/** The part of {@link TABLE_DOUBLES} wasm/mss.wat uses; wasm/mss32.wat's constants follow. */
+const TABLE64_DOUBLES = 566;
 
 /**
  * The log table at f[o]: subinterval i holds the x whose high word lies in
@@ -217,10 +220,12 @@ export class MssWasm {
     this.ex = new WebAssembly.Instance(mod, { env: { log: Math.log, memory } })
       .exports as unknown as Exports;
     const mod32 = float32 ? logs32Module() : null;
-    this.logFn = mod32
-      ? (new WebAssembly.Instance(mod32, { env: { logs: this.ex.logs, memory } }).exports
-          .logs as Logs)
-      : this.ex.logs;
+    if (mod32) {
+      const ex32 = new WebAssembly.Instance(mod32, { env: { logs: this.ex.logs, memory } })
+        .exports as { logs: Logs; setTable(p: number): void };
+      ex32.setTable(table + 8 * TABLE64_DOUBLES);
+      this.logFn = ex32.logs;
+    } else this.logFn = this.ex.logs;
     this.passes = passesOf(compressions);
     this.logCount = this.passes.filter((p) => p.kind !== 2).length;
     let logs = 0;
