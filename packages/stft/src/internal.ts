@@ -27,7 +27,7 @@ export {
 export { powerOfTwoScale } from './scale.js';
 export { keepFloat64 } from './stft.js';
 export { setWasmMemoryLimit, WasmStft, wasmMemoryLimit, wasmSupports } from './wasm/kernel.js';
-export { WasmStft32, wasm32Supports } from './wasm/kernel32.js';
+export { type MagnitudeRows, WasmStft32, wasm32Supports } from './wasm/kernel32.js';
 export {
   createStft32,
   type Stft32Kernel,

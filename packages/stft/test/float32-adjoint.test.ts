@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { Framer } from '../src/framing.js';
 import { resolveStftOptions } from '../src/options.js';
-import { WasmStft32, wasm32Supports } from '../src/wasm/kernel32.js';
+import { type MagnitudeRows, WasmStft32, wasm32Supports } from '../src/wasm/kernel32.js';
 import { WASM_BASE64 } from '../src/wasm/module32-adjoint.js';
 
 const TOL = 1e-5;
@@ -25,6 +25,8 @@ interface Case {
   /** Per frame: its amplitude (0: silent). */
   amps: number[];
   floor?: number;
+  /** The width of the magnitude and dL/d|X| rows (default float64). */
+  rows?: MagnitudeRows;
 }
 
 /** Runs analyzeAt + adjointAt on one item of frames, returning the float32 gradient and inputs. */
@@ -45,21 +47,24 @@ function run(c: Case, seed: number) {
   const k = new WasmStft32(n, hop, cfg.window);
   const bins = n / 2 + 1;
   const total = frames;
+  const rows = c.rows ?? 'float64';
+  const w = rows === 'float32' ? 4 : 8;
   const [sig, mag, spec, dmag, gp] = k.layout(
     4 * length,
-    8 * total * bins,
+    w * total * bins,
     k.specBytes(total),
-    8 * total * bins,
+    w * total * bins,
     4 * length,
   ) as [number, number, number, number, number];
   k.view32().set(x, sig / 4);
   const floor = c.floor ?? 0;
-  k.analyzeAt(sig, frames, total, length, mag, spec, floor);
+  k.analyzeAt(sig, frames, total, length, mag, spec, floor, rows);
   const d = new Float64Array(total * bins);
   for (let i = 0; i < d.length; i++) d[i] = rand() - 0.5;
-  k.view64().set(d, dmag / 8);
+  if (rows === 'float32') k.view32().set(d, dmag / 4);
+  else k.view64().set(d, dmag / 8);
   k.view32().fill(0, gp / 4, gp / 4 + length);
-  k.adjointAt(spec, mag, dmag, frames, total, length, floor, gp);
+  k.adjointAt(spec, mag, dmag, frames, total, length, floor, gp, rows);
   const g = k.view32().slice(gp / 4, gp / 4 + length);
   return { x, d, g, window: cfg.window, length, bins };
 }
@@ -117,6 +122,19 @@ describe.runIf(wasm32Supports(8))('float32 adjoint (issue 17)', () => {
     ['n 64, extreme amplitudes', { n: 64, hop: 64, amps: [1e-30, 1e30, 1e-33, 3e37, 1, 0, 1e-20] }],
     ['n 256, a floor', { n: 256, hop: 256, amps: [1, 1e-3, 1e-9], floor: 1e-8 }],
     ['n 2048, 3 frames', { n: 2048, hop: 2048, amps: [1, 0.5, 1e-5] }],
+    // sqrt(1e-6) = 1e-3 rounds up in float32: magnitudes at the floor pass no gradient (no NaN)
+    [
+      'n 64, a floor above its float64 sqrt',
+      { n: 64, hop: 64, amps: [1, 0, 1e-6, 2], floor: 1e-6 },
+    ],
+    [
+      'n 128, float32 rows, a floor, extreme amplitudes',
+      { n: 128, hop: 128, amps: [1, 0, 1e-30, 1e30, 1e-4], floor: 1e-8, rows: 'float32' },
+    ],
+    [
+      'n 8, float32 rows, a lane past the end',
+      { n: 8, hop: 8, amps: [1, 2, 0, 1, 3], rows: 'float32' },
+    ],
   ];
   for (const [name, c] of cases) {
     it(`each frame within ${TOL} of its largest gradient: ${name}`, () => {

@@ -14,7 +14,7 @@ import { assemble, moduleSource } from '../../../scripts/wasm.mjs';
 import { Framer } from '../src/framing.js';
 import { magnitude } from '../src/index.js';
 import { resolveStftOptions } from '../src/options.js';
-import { F32_ANY_MAX_SIZE, wasm32Supports } from '../src/wasm/kernel32.js';
+import { F32_ANY_MAX_SIZE, type MagnitudeRows, wasm32Supports } from '../src/wasm/kernel32.js';
 import { convolutionSize, WasmStft32Any } from '../src/wasm/kernel32-any.js';
 import { WASM_BASE64 } from '../src/wasm/module32-any.js';
 import { expectWithinFrame, TINY, TOL } from './float32-helpers.js';
@@ -143,6 +143,8 @@ interface Case {
   /** Per frame: its amplitude (0: silent). */
   amps: number[];
   floor?: number;
+  /** The width of the magnitude and dL/d|X| rows (default float64). */
+  rows?: MagnitudeRows;
   /** Items of the batch (the frames split evenly among them). */
   items?: number;
 }
@@ -167,21 +169,24 @@ function run(c: Case, seed: number) {
   const k = new WasmStft32Any(n, hop, cfg.window);
   const bins = Math.floor(n / 2) + 1;
   const total = items * frames;
+  const rows = c.rows ?? 'float64';
+  const w = rows === 'float32' ? 4 : 8;
   const [sig, mag, spec, dmag, gp] = k.layout(
     4 * items * length,
-    8 * total * bins,
+    w * total * bins,
     k.specBytes(total, frames),
-    8 * total * bins,
+    w * total * bins,
     4 * items * length,
   ) as [number, number, number, number, number];
   k.view32().set(x, sig / 4);
   const floor = c.floor ?? 0;
-  k.analyzeAt(sig, frames, total, length, mag, spec, floor);
+  k.analyzeAt(sig, frames, total, length, mag, spec, floor, rows);
   const d = new Float64Array(total * bins);
   for (let i = 0; i < d.length; i++) d[i] = rand() - 0.5;
-  k.view64().set(d, dmag / 8);
+  if (rows === 'float32') k.view32().set(d, dmag / 4);
+  else k.view64().set(d, dmag / 8);
   k.view32().fill(0, gp / 4, gp / 4 + items * length);
-  k.adjointAt(spec, mag, dmag, frames, total, length, floor, gp);
+  k.adjointAt(spec, mag, dmag, frames, total, length, floor, gp, rows);
   const g = k.view32().slice(gp / 4, gp / 4 + items * length);
   return { x, d, g, window: cfg.window, length, bins, frames, items };
 }
@@ -233,6 +238,19 @@ describe.runIf(wasm32Supports(9))('float32 adjoint at any size (issue 17)', () =
     ],
     ['n 509, 3 frames', { n: 509, hop: 509, amps: [1, 0.5, 1e-5] }],
     ['n 2053, 2 frames', { n: 2053, hop: 2053, amps: [1, 0.25] }],
+    // sqrt(1e-6) = 1e-3 rounds up in float32: magnitudes at the floor pass no gradient (no NaN)
+    [
+      'n 67, a floor above its float64 sqrt',
+      { n: 67, hop: 67, amps: [1, 0, 1e-6, 2, 0], floor: 1e-6 },
+    ],
+    [
+      'n 257, float32 rows, a floor, extreme amplitudes',
+      { n: 257, hop: 257, amps: [1, 0, 1e-30, 1e30, 1e-4], floor: 1e-8, rows: 'float32' },
+    ],
+    [
+      'n 31, float32 rows, two items of 3 frames',
+      { n: 31, hop: 31, amps: [1, 0.5, 2, 0, 3, 1], items: 2, rows: 'float32' },
+    ],
   ];
   for (const [name, c] of cases) {
     it(`each frame within ${TOL} of its largest gradient: ${name}`, () => {

@@ -28,12 +28,14 @@
       (local.set $src (i32.add (local.get $src) (i32.const 16)))
       (br_if $add (i32.lt_u (local.get $src) (local.get $end)))))
 
-  ;; The adjoint of `magnitudes` (called with $wide and $spec): adds dL/d(frame sample) to the
-  ;; padded-signal gradient $gp ([batch][plen] float32, laid out as $sig), given the spectra $spec
-  ;; as `magnitudes` kept them (each group's, scaled), the magnitudes $mag and dL/d|X| $dmag
-  ;; ([total][bins] float64 each). Four frames at a time, one per lane; lanes past the last frame
-  ;; add to $spare (n float32). Per frame, with X_k / |X_k| the unit phasor of the kept spectrum:
-  ;;   G_k = dmag_k X_k / |X_k| (0 where mag_k <= $floor),
+  ;; The adjoint of `magnitudes` (called with $spec): adds dL/d(frame sample) to the padded-signal
+  ;; gradient $gp ([batch][plen] float32, laid out as $sig), given the spectra $spec as `magnitudes`
+  ;; kept them (each group's, scaled), the magnitudes $mag as it wrote them with the same $floor
+  ;; (the float32 sqrt of the floor) and dL/d|X| $dmag: [total][bins] float32 rows each, or float64
+  ;; rows with $wide (dmag rounded to float32 on load). Four frames at a time, one per lane; lanes
+  ;; past the last frame add to $spare (n float32). Per frame, with X_k / |X_k| the unit phasor of
+  ;; the kept spectrum:
+  ;;   G_k = dmag_k X_k / |X_k| (0 where mag_k <= $floor, in float32: 0 at the floor),
   ;;   dL/dx_j = w_j Re sum_{k=0}^{m} G_k exp(2 pi i j k / n),
   ;; a real inverse DFT of the Hermitian spectrum H (H_0 = Re G_0, H_m = Re G_m, H_k = G_k / 2,
   ;; H_{n-k} = conj H_k), computed as one complex DFT of size m (the forward's packing run
@@ -46,9 +48,9 @@
   ;; of moderate size unscaled) and its sums by u = 1 / t after: a frame with G = 0 adds exactly 0.
   (func (export "adjoint")
     (param $m i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
-    (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f64) (param $win i32)
-    (param $tw i32) (param $rt i32) (param $x i32) (param $y i32) (param $gp i32) (param $spare i32)
-    (local $g i32) (local $l i32) (local $e i32) (local $k i32) (local $j i32) (local $bins i32) (local $n4 i32)
+    (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f32) (param $wide i32)
+    (param $win i32) (param $tw i32) (param $rt i32) (param $x i32) (param $y i32) (param $gp i32) (param $spare i32)
+    (local $w i32) (local $g i32) (local $l i32) (local $e i32) (local $k i32) (local $j i32) (local $bins i32) (local $n4 i32)
     (local $sg i32) (local $at i32) (local $p i32) (local $q i32) (local $r i32)
     (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
     (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32)
@@ -59,7 +61,9 @@
     (local $pr v128) (local $pi v128) (local $qr v128) (local $qi v128) (local $c v128) (local $sn v128)
     (local $er v128) (local $ei v128) (local $fr v128) (local $fi v128) (local $dr v128) (local $di v128)
     (local $nr v128) (local $ni v128) (local $va v128) (local $vb v128) (local $vc v128) (local $vd v128)
-    (local.set $fl (f64x2.splat (local.get $floor)))
+    (local.set $fl (f32x4.splat (local.get $floor)))
+    ;; log2 of the bytes per value of $mag and $dmag: 2 (float32) or 3 ($wide: float64)
+    (local.set $w (i32.add (i32.const 2) (i32.ne (local.get $wide) (i32.const 0))))
     (local.set $bins (i32.add (local.get $m) (i32.const 1)))
     (local.set $g (i32.const 0))
     (block $done
@@ -69,24 +73,24 @@
         ;; its gradient goes ($al: its frame in $gp, or $spare past the last frame).
         (local.set $l (i32.sub (local.get $total) (i32.const 1)))
         (local.set $e (local.get $g))
-        (local.set $e0 (i32.add (local.get $mag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 3))))
-        (local.set $d0 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 3))))
+        (local.set $e0 (i32.add (local.get $mag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w))))
+        (local.set $d0 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w))))
         (local.set $a0 (i32.add (local.get $gp) (call $frameAt (local.get $e) (local.get $frames) (local.get $hop) (local.get $plen))))
         (local.set $e (select (i32.add (local.get $g) (i32.const 1)) (local.get $l) (i32.lt_u (local.get $g) (local.get $l))))
-        (local.set $e1 (i32.add (local.get $mag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 3))))
-        (local.set $d1 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 3))))
+        (local.set $e1 (i32.add (local.get $mag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w))))
+        (local.set $d1 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w))))
         (local.set $a1
           (select (i32.add (local.get $gp) (call $frameAt (local.get $e) (local.get $frames) (local.get $hop) (local.get $plen)))
             (local.get $spare) (i32.lt_u (local.get $g) (local.get $l))))
         (local.set $e (select (i32.add (local.get $g) (i32.const 2)) (local.get $l) (i32.lt_u (i32.add (local.get $g) (i32.const 1)) (local.get $l))))
-        (local.set $e2 (i32.add (local.get $mag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 3))))
-        (local.set $d2 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 3))))
+        (local.set $e2 (i32.add (local.get $mag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w))))
+        (local.set $d2 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w))))
         (local.set $a2
           (select (i32.add (local.get $gp) (call $frameAt (local.get $e) (local.get $frames) (local.get $hop) (local.get $plen)))
             (local.get $spare) (i32.lt_u (i32.add (local.get $g) (i32.const 1)) (local.get $l))))
         (local.set $e (select (i32.add (local.get $g) (i32.const 3)) (local.get $l) (i32.lt_u (i32.add (local.get $g) (i32.const 2)) (local.get $l))))
-        (local.set $e3 (i32.add (local.get $mag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 3))))
-        (local.set $d3 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (i32.const 3))))
+        (local.set $e3 (i32.add (local.get $mag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w))))
+        (local.set $d3 (i32.add (local.get $dmag) (i32.shl (i32.mul (local.get $e) (local.get $bins)) (local.get $w))))
         (local.set $a3
           (select (i32.add (local.get $gp) (call $frameAt (local.get $e) (local.get $frames) (local.get $hop) (local.get $plen)))
             (local.get $spare) (i32.lt_u (i32.add (local.get $g) (i32.const 2)) (local.get $l))))
@@ -95,34 +99,38 @@
         (local.set $mx (v128.const i32x4 0 0 0 0))
         (local.set $k (i32.const 0))
         (loop $phase
-          (local.set $at (i32.shl (local.get $k) (i32.const 3)))
+          ;; bin k's byte offset in the rows of $mag and $dmag; their four lanes' values as f32x4
+          ;; from float32 rows (one load32_zero, three load32_lane) or from float64 rows ($wide),
+          ;; demoted (exact for the magnitudes `magnitudes` writes; dL/d|X| rounds to nearest)
+          (local.set $at (i32.shl (local.get $k) (local.get $w)))
           (local.set $ok
-            (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-              (f64x2.gt
-                (v128.load64_lane 1 (i32.add (local.get $e1) (local.get $at))
-                  (v128.load64_zero (i32.add (local.get $e0) (local.get $at))))
-                (local.get $fl))
-              (f64x2.gt
-                (v128.load64_lane 1 (i32.add (local.get $e3) (local.get $at))
-                  (v128.load64_zero (i32.add (local.get $e2) (local.get $at))))
-                (local.get $fl))))
+            (f32x4.gt
+              (if (result v128) (local.get $wide)
+                (then
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                    (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $e1) (local.get $at)) (v128.load64_zero (i32.add (local.get $e0) (local.get $at)))))
+                    (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $e3) (local.get $at)) (v128.load64_zero (i32.add (local.get $e2) (local.get $at)))))))
+                (else
+                  (v128.load32_lane 3 (i32.add (local.get $e3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $e2) (local.get $at))
+                    (v128.load32_lane 1 (i32.add (local.get $e1) (local.get $at)) (v128.load32_zero (i32.add (local.get $e0) (local.get $at))))))))
+              (local.get $fl)))
           (local.set $p (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
           (local.set $xr (v128.load offset=0 (local.get $p)))
           (local.set $xi (v128.load offset=16 (local.get $p)))
-          ;; s = dmag / |X| where the gradient passes (there |X| > 0), else 0
+          ;; s = dmag / |X| where the gradient passes (there |X| > 0), else 0 (the mask clears the
+          ;; other lanes whatever the quotient: inf or NaN where |X| = 0)
           (local.set $s
             (v128.and (local.get $ok)
               (f32x4.div
-                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                  (f32x4.demote_f64x2_zero
-                    (v128.load64_lane 1 (i32.add (local.get $d1) (local.get $at))
-                      (v128.load64_zero (i32.add (local.get $d0) (local.get $at)))))
-                  (f32x4.demote_f64x2_zero
-                    (v128.load64_lane 1 (i32.add (local.get $d3) (local.get $at))
-                      (v128.load64_zero (i32.add (local.get $d2) (local.get $at))))))
-                (v128.bitselect
-                  (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $xr) (local.get $xr)) (f32x4.mul (local.get $xi) (local.get $xi))))
-                  (f32x4.splat (f32.const 1)) (local.get $ok)))))
+                (if (result v128) (local.get $wide)
+                  (then
+                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $d1) (local.get $at)) (v128.load64_zero (i32.add (local.get $d0) (local.get $at)))))
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $d3) (local.get $at)) (v128.load64_zero (i32.add (local.get $d2) (local.get $at)))))))
+                  (else
+                    (v128.load32_lane 3 (i32.add (local.get $d3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $d2) (local.get $at))
+                      (v128.load32_lane 1 (i32.add (local.get $d1) (local.get $at)) (v128.load32_zero (i32.add (local.get $d0) (local.get $at))))))))
+                (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $xr) (local.get $xr)) (f32x4.mul (local.get $xi) (local.get $xi)))))))
           (local.set $nr (f32x4.mul (local.get $xr) (local.get $s)))
           (local.set $ni (f32x4.mul (local.get $xi) (local.get $s)))
           (local.set $mx (f32x4.pmax (local.get $mx) (f32x4.pmax (f32x4.abs (local.get $nr)) (f32x4.abs (local.get $ni)))))

@@ -648,10 +648,12 @@
         (local.set $src (i32.add (local.get $src) (i32.const 4)))
         (br $sadd))))
 
-  ;; The adjoint of `magnitudes` (called with $wide and $spec): adds dL/d(frame sample) to the
-  ;; padded-signal gradient $gp ([batch][plen] float32, laid out as $sig), given the spectra $spec
-  ;; as `magnitudes` kept them, the magnitudes $mag and dL/d|X| $dmag ([total][bins] float64 each).
-  ;; Per frame, with G_k = dmag_k X_k / |X_k| (0 where mag_k <= $floor) for k <= n/2:
+  ;; The adjoint of `magnitudes` (called with $spec): adds dL/d(frame sample) to the padded-signal
+  ;; gradient $gp ([batch][plen] float32, laid out as $sig), given the spectra $spec as `magnitudes`
+  ;; kept them, the magnitudes $mag as it wrote them with the same $floor (the float32 sqrt of the
+  ;; floor) and dL/d|X| $dmag: [total][bins] float32 rows each, or float64 rows with $wide (dmag
+  ;; rounded to float32 on load). Per frame, with G_k = dmag_k X_k / |X_k| (0 where
+  ;; mag_k <= $floor, in float32: 0 at the floor) for k <= n/2:
   ;;   dL/dx_j = w_j Re sum_{k=0}^{n/2} G_k exp(2 pi i j k / n) = w_j sum_{k<n} H_k exp(2 pi i j k / n)
   ;; with H Hermitian: H_0 = Re G_0, H_k = G_k / 2 (0 < k < n/2), H_{n/2} = Re G_{n/2} (n even),
   ;; H_{n-k} = conj H_k. Both frames of a pair at once: C = 2 (H^a + i H^b), y = sum_k C_k
@@ -665,8 +667,8 @@
   ;; $spare, n float32): a sample's sum runs in frame order, the same numbers in any batch.
   (func (export "adjoint")
     (param $n i32) (param $mm i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
-    (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f64) (param $win i32)
-    (param $chirp i32) (param $bk i32) (param $tw i32) (param $x i32) (param $y i32) (param $gp i32)
+    (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f32) (param $wide i32)
+    (param $win i32) (param $chirp i32) (param $bk i32) (param $tw i32) (param $x i32) (param $y i32) (param $gp i32)
     (param $spare i32) (param $lp i32) (param $l5 i32) (param $tw5 i32)
     (local $pairs i32) (local $pp i32) (local $g i32) (local $j i32) (local $k i32) (local $h i32)
     (local $bins i32) (local $p i32) (local $q i32) (local $sg i32) (local $at i32) (local $r i32) (local $n4 i32)
@@ -677,8 +679,10 @@
     (local $fl v128) (local $oka v128) (local $okb v128) (local $mxa v128) (local $mxb v128)
     (local $ta v128) (local $tb v128) (local $ua v128) (local $ub v128) (local $c v128) (local $s v128)
     (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128) (local $vr v128) (local $vi v128)
-    (local $okv v128) (local $gb i32)
-    (local.set $fl (f64x2.splat (local.get $floor)))
+    (local $okv v128) (local $gb i32) (local $w i32)
+    (local.set $fl (f32x4.splat (local.get $floor)))
+    ;; log2 of the bytes per value of $mag and $dmag: 2 (float32) or 3 ($wide: float64)
+    (local.set $w (i32.add (i32.const 2) (i32.ne (local.get $wide) (i32.const 0))))
     ;; G's buffer: $y, or $x when M = 5 L (the transform's input then goes to $slot(i) in $y)
     (local.set $gb (select (local.get $x) (local.get $y) (local.get $l5)))
     (local.set $h (i32.shr_u (local.get $n) (i32.const 1)))
@@ -692,14 +696,14 @@
         (local.set $sg (i32.add (local.get $spec) (i32.mul (i32.shr_u (local.get $g) (i32.const 2)) (i32.shl (local.get $bins) (i32.const 6)))))
         (call $lanes (local.get $g) (local.get $pairs) (local.get $pp) (local.get $frames) (local.get $lp))
         ;; The rows of mag and dmag of each lane's frames a and b.
-        (local.set $ea0 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=0 (local.get $lp)) (local.get $bins)) (i32.const 3))))
-        (local.set $ea1 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=4 (local.get $lp)) (local.get $bins)) (i32.const 3))))
-        (local.set $ea2 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=8 (local.get $lp)) (local.get $bins)) (i32.const 3))))
-        (local.set $ea3 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=12 (local.get $lp)) (local.get $bins)) (i32.const 3))))
-        (local.set $eb0 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=16 (local.get $lp)) (local.get $bins)) (i32.const 3))))
-        (local.set $eb1 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=20 (local.get $lp)) (local.get $bins)) (i32.const 3))))
-        (local.set $eb2 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=24 (local.get $lp)) (local.get $bins)) (i32.const 3))))
-        (local.set $eb3 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=28 (local.get $lp)) (local.get $bins)) (i32.const 3))))
+        (local.set $ea0 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=0 (local.get $lp)) (local.get $bins)) (local.get $w))))
+        (local.set $ea1 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=4 (local.get $lp)) (local.get $bins)) (local.get $w))))
+        (local.set $ea2 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=8 (local.get $lp)) (local.get $bins)) (local.get $w))))
+        (local.set $ea3 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=12 (local.get $lp)) (local.get $bins)) (local.get $w))))
+        (local.set $eb0 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=16 (local.get $lp)) (local.get $bins)) (local.get $w))))
+        (local.set $eb1 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=20 (local.get $lp)) (local.get $bins)) (local.get $w))))
+        (local.set $eb2 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=24 (local.get $lp)) (local.get $bins)) (local.get $w))))
+        (local.set $eb3 (i32.add (local.get $mag) (i32.shl (i32.mul (i32.load offset=28 (local.get $lp)) (local.get $bins)) (local.get $w))))
         (local.set $da0 (i32.add (local.get $dmag) (i32.sub (local.get $ea0) (local.get $mag))))
         (local.set $da1 (i32.add (local.get $dmag) (i32.sub (local.get $ea1) (local.get $mag))))
         (local.set $da2 (i32.add (local.get $dmag) (i32.sub (local.get $ea2) (local.get $mag))))
@@ -715,33 +719,40 @@
         (local.set $mxb (v128.const i32x4 0 0 0 0))
         (local.set $k (i32.const 0))
         (loop $phases
-          (local.set $at (i32.shl (local.get $k) (i32.const 3)))
+          ;; bin k's byte offset in the rows of $mag and $dmag; their four lanes' values as f32x4
+          ;; from float32 rows (one load32_zero, three load32_lane) or from float64 rows ($wide),
+          ;; demoted (exact for the magnitudes `magnitudes` writes; dL/d|X| rounds to nearest)
+          (local.set $at (i32.shl (local.get $k) (local.get $w)))
           (local.set $p (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
           (local.set $q (i32.add (local.get $gb) (i32.shl (local.get $k) (i32.const 5))))
-          ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0 (lanes masked by $oka), into
-          ;; $q; the largest |G| per lane into $mxa
+          ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0 (lanes masked by $oka; the
+          ;; mask clears a quotient inf or NaN where |X| = 0), into $q; the largest |G| per lane into $mxa
           (local.set $okv
             (v128.and (local.get $oka)
-              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-                (f64x2.gt
-                  (v128.load64_lane 1 (i32.add (local.get $ea1) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea0) (local.get $at))))
-                  (local.get $fl))
-                (f64x2.gt
-                  (v128.load64_lane 1 (i32.add (local.get $ea3) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea2) (local.get $at))))
-                  (local.get $fl)))))
+              (f32x4.gt
+                (if (result v128) (local.get $wide)
+                  (then
+                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $ea1) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea0) (local.get $at)))))
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $ea3) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea2) (local.get $at)))))))
+                  (else
+                    (v128.load32_lane 3 (i32.add (local.get $ea3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $ea2) (local.get $at))
+                      (v128.load32_lane 1 (i32.add (local.get $ea1) (local.get $at)) (v128.load32_zero (i32.add (local.get $ea0) (local.get $at))))))))
+                (local.get $fl))))
           (local.set $vr (v128.load offset=0 (local.get $p)))
           (local.set $vi (v128.load offset=16 (local.get $p)))
           (local.set $s
             (v128.and (local.get $okv)
               (f32x4.div
-                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                  (f32x4.demote_f64x2_zero
-                    (v128.load64_lane 1 (i32.add (local.get $da1) (local.get $at)) (v128.load64_zero (i32.add (local.get $da0) (local.get $at)))))
-                  (f32x4.demote_f64x2_zero
-                    (v128.load64_lane 1 (i32.add (local.get $da3) (local.get $at)) (v128.load64_zero (i32.add (local.get $da2) (local.get $at))))))
-                (v128.bitselect
-                  (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
-                  (f32x4.splat (f32.const 1)) (local.get $okv)))))
+                (if (result v128) (local.get $wide)
+                  (then
+                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $da1) (local.get $at)) (v128.load64_zero (i32.add (local.get $da0) (local.get $at)))))
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $da3) (local.get $at)) (v128.load64_zero (i32.add (local.get $da2) (local.get $at)))))))
+                  (else
+                    (v128.load32_lane 3 (i32.add (local.get $da3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $da2) (local.get $at))
+                      (v128.load32_lane 1 (i32.add (local.get $da1) (local.get $at)) (v128.load32_zero (i32.add (local.get $da0) (local.get $at))))))))
+                (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi)))))))
           (local.set $vr (f32x4.mul (local.get $vr) (local.get $s)))
           (local.set $vi (f32x4.mul (local.get $vi) (local.get $s)))
           (v128.store offset=0 (local.get $q) (local.get $vr))
@@ -749,30 +760,34 @@
           (local.set $mxa (f32x4.pmax (local.get $mxa) (f32x4.pmax (f32x4.abs (local.get $vr)) (f32x4.abs (local.get $vi)))))
           (local.set $p (i32.add (local.get $p) (i32.shl (local.get $bins) (i32.const 5))))
           (local.set $q (i32.add (local.get $q) (i32.shl (local.get $bins) (i32.const 5))))
-          ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0 (lanes masked by $okb), into
-          ;; $q; the largest |G| per lane into $mxb
+          ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0 (lanes masked by $okb; the
+          ;; mask clears a quotient inf or NaN where |X| = 0), into $q; the largest |G| per lane into $mxb
           (local.set $okv
             (v128.and (local.get $okb)
-              (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-                (f64x2.gt
-                  (v128.load64_lane 1 (i32.add (local.get $eb1) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb0) (local.get $at))))
-                  (local.get $fl))
-                (f64x2.gt
-                  (v128.load64_lane 1 (i32.add (local.get $eb3) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb2) (local.get $at))))
-                  (local.get $fl)))))
+              (f32x4.gt
+                (if (result v128) (local.get $wide)
+                  (then
+                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $eb1) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb0) (local.get $at)))))
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $eb3) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb2) (local.get $at)))))))
+                  (else
+                    (v128.load32_lane 3 (i32.add (local.get $eb3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $eb2) (local.get $at))
+                      (v128.load32_lane 1 (i32.add (local.get $eb1) (local.get $at)) (v128.load32_zero (i32.add (local.get $eb0) (local.get $at))))))))
+                (local.get $fl))))
           (local.set $vr (v128.load offset=0 (local.get $p)))
           (local.set $vi (v128.load offset=16 (local.get $p)))
           (local.set $s
             (v128.and (local.get $okv)
               (f32x4.div
-                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                  (f32x4.demote_f64x2_zero
-                    (v128.load64_lane 1 (i32.add (local.get $db1) (local.get $at)) (v128.load64_zero (i32.add (local.get $db0) (local.get $at)))))
-                  (f32x4.demote_f64x2_zero
-                    (v128.load64_lane 1 (i32.add (local.get $db3) (local.get $at)) (v128.load64_zero (i32.add (local.get $db2) (local.get $at))))))
-                (v128.bitselect
-                  (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
-                  (f32x4.splat (f32.const 1)) (local.get $okv)))))
+                (if (result v128) (local.get $wide)
+                  (then
+                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $db1) (local.get $at)) (v128.load64_zero (i32.add (local.get $db0) (local.get $at)))))
+                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $db3) (local.get $at)) (v128.load64_zero (i32.add (local.get $db2) (local.get $at)))))))
+                  (else
+                    (v128.load32_lane 3 (i32.add (local.get $db3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $db2) (local.get $at))
+                      (v128.load32_lane 1 (i32.add (local.get $db1) (local.get $at)) (v128.load32_zero (i32.add (local.get $db0) (local.get $at))))))))
+                (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi)))))))
           (local.set $vr (f32x4.mul (local.get $vr) (local.get $s)))
           (local.set $vi (f32x4.mul (local.get $vi) (local.get $s)))
           (v128.store offset=0 (local.get $q) (local.get $vr))

@@ -23,6 +23,7 @@ import { compileWasm } from '@losses/tensor/internal';
 import { fftPlan } from '../fft/plan.js';
 import {
   compiledModule,
+  type MagnitudeRows,
   twiddleCount,
   Wasm32Memory,
   WasmStft32,
@@ -66,6 +67,7 @@ interface AnyExports {
     mag: number,
     dmag: number,
     floor: number,
+    wide: number,
     win: number,
     chirp: number,
     bk: number,
@@ -135,8 +137,9 @@ export function createStft32(
  * One configuration's float32 instance for a size n that is not a power of two: a wasm/stft32.wat
  * instance (its memory and `fft`) and a wasm/stft32-any.wat instance on the same memory. The memory
  * holds the twiddles of the FFT of size M (of L and the radix-5 twiddles when M = 5 L), the chirp
- * w_j = exp(-i pi j^2 / n), the transformed kernel B' = DFT_M(conj w) / M, the window, 320 bytes of scratch, two work buffers of M four-lane
- * complex numbers, a spare output row and frame, then the per-call data (grown on demand).
+ * w_j = exp(-i pi j^2 / n), the transformed kernel B' = DFT_M(conj w) / M, the window, 320 bytes
+ * of scratch, two work buffers of M four-lane complex numbers, a spare output row (float64: either
+ * width of `analyzeAt`'s rows) and frame, then the per-call data (grown on demand).
  */
 export class WasmStft32Any extends Wasm32Memory {
   private readonly fwd: ForwardExports;
@@ -261,6 +264,7 @@ export class WasmStft32Any extends Wasm32Memory {
     return Math.ceil(pairs / 4) * this.bins * 64;
   }
 
+  /** {@link Wasm32Memory.adjointAt} by wasm/stft32-any.wat's `adjoint`. */
   adjointAt(
     spec: number,
     mag: number,
@@ -270,6 +274,7 @@ export class WasmStft32Any extends Wasm32Memory {
     plen: number,
     floor: number,
     gp: number,
+    rows: MagnitudeRows = 'float64',
   ): void {
     this.ex.adjoint(
       this.n,
@@ -281,7 +286,8 @@ export class WasmStft32Any extends Wasm32Memory {
       spec,
       mag,
       dmag,
-      Math.sqrt(floor),
+      Math.fround(Math.sqrt(floor)),
+      rows === 'float64' ? 1 : 0,
       this.win,
       this.chirp,
       this.bk,

@@ -46,6 +46,7 @@ interface AdjointExports {
     mag: number,
     dmag: number,
     floor: number,
+    wide: number,
     win: number,
     tw: number,
     rt: number,
@@ -125,6 +126,13 @@ export function writeTwiddles(f: Float32Array, o: number, m: number): void {
 const PAGE = 65536;
 
 /**
+ * The rows of magnitudes and dL/d|X| of {@link Wasm32Memory.analyzeAt} and
+ * {@link Wasm32Memory.adjointAt}: `[total, bins]` float32 values, or float64 values (each
+ * magnitude the float32 result, exactly; dL/d|X| rounded to float32 when read).
+ */
+export type MagnitudeRows = 'float32' | 'float64';
+
+/**
  * The memory side of a float32 STFT module (shared by {@link WasmStft32} and the Bluestein kernel
  * of ./kernel32-any.ts): tables at the start, then the free region from `base` where each call
  * lays out its signals and magnitudes (grown on demand, up to the WebAssembly memory limit).
@@ -160,9 +168,12 @@ export abstract class Wasm32Memory {
 
   /**
    * Adds to the padded-signal gradient at `gp` (`[batch, plen]` float32) the adjoint of
-   * {@link Wasm32Memory.analyzeAt} followed by |.|, given dL/d|X| at `dmag` (`[total, bins]`
-   * float64) and the spectra and magnitudes at `spec` and `mag` (as analyzeAt wrote them, with the
-   * same floor). In float32.
+   * {@link Wasm32Memory.analyzeAt} followed by |.|, given dL/d|X| at `dmag` and the spectra and
+   * magnitudes at `spec` and `mag` (as analyzeAt wrote them, with the same floor and `rows`):
+   * `[total, bins]` rows of `rows` values ('float64', the default, or 'float32'; float64 dL/d|X|
+   * is rounded to float32 when read, so float32 rows holding those roundings give the same
+   * gradient). No gradient passes where a magnitude is at the floor (|X| <= float32 sqrt(floor)).
+   * In float32.
    */
   abstract adjointAt(
     spec: number,
@@ -173,6 +184,7 @@ export abstract class Wasm32Memory {
     plen: number,
     floor: number,
     gp: number,
+    rows?: MagnitudeRows,
   ): void;
 
   /** A float32 view of the memory after growing it to at least `bytes` (RangeError past the limit). */
@@ -265,9 +277,11 @@ export abstract class Wasm32Memory {
 
   /**
    * The float32 transform of the `total = batch * frames` frames of the padded float32 signals at
-   * byte offset `sig` (`[batch, plen]`): their magnitudes max(|X|, sqrt(floor)) as float64 (each
-   * the float32 result, exactly) into `mag` (`[total, bins]`), and with `spec` (not 0) the
-   * frames' spectra, scaled, kept for the kernel's `adjointAt` (its `specBytes` tells how many).
+   * byte offset `sig` (`[batch, plen]`): their magnitudes max(|X|, sqrt(floor)) (sqrt(floor)
+   * rounded to float32) into `mag` as `[total, bins]` rows of `rows` values ('float64', the
+   * default: each the float32 result, exactly; or 'float32': the same values in half the bytes),
+   * and with `spec` (not 0) the frames' spectra, scaled, kept for the kernel's `adjointAt` (its
+   * `specBytes` tells how many).
    */
   analyzeAt(
     sig: number,
@@ -277,8 +291,9 @@ export abstract class Wasm32Memory {
     mag: number,
     spec: number,
     floor: number,
+    rows: MagnitudeRows = 'float64',
   ): void {
-    this.transform(sig, frames, total, plen, mag, floor, true, spec);
+    this.transform(sig, frames, total, plen, mag, floor, rows === 'float64', spec);
   }
 }
 
@@ -320,7 +335,8 @@ export class WasmStft32 extends Wasm32Memory {
     this.x = align(this.win + 4 * n);
     this.y = this.x + 32 * m;
     this.spare = this.y + 32 * m;
-    // A spare row of float64 magnitudes (see analyzeAt), and a spare frame of gradient (adjointAt).
+    // A spare row of magnitudes (float64: either width of analyzeAt's rows), and a spare frame of
+    // gradient (adjointAt).
     this.spareGp = align(this.spare + 8 * this.bins);
     this.base = align(this.spareGp + 4 * n);
     const f = this.f32(this.base);
@@ -405,12 +421,7 @@ export class WasmStft32 extends Wasm32Memory {
     return Math.ceil(total / 4) * this.bins * 32;
   }
 
-  /**
-   * Adds to the padded-signal gradient at `gp` (`[batch, plen]` float32) the adjoint of
-   * {@link WasmStft32.analyzeAt} followed by |.|, given dL/d|X| at `dmag` (`[total, bins]`
-   * float64) and the spectra and magnitudes at `spec` and `mag` (as analyzeAt wrote them, with the
-   * same floor). In float32 (see wasm/stft32-adjoint.wat).
-   */
+  /** {@link Wasm32Memory.adjointAt} by wasm/stft32-adjoint.wat. */
   adjointAt(
     spec: number,
     mag: number,
@@ -420,6 +431,7 @@ export class WasmStft32 extends Wasm32Memory {
     plen: number,
     floor: number,
     gp: number,
+    rows: MagnitudeRows = 'float64',
   ): void {
     this.adj ??= new WebAssembly.Instance(adjointModule(), {
       env: { memory: this.ex.memory, fft: this.ex.fft },
@@ -433,7 +445,8 @@ export class WasmStft32 extends Wasm32Memory {
       spec,
       mag,
       dmag,
-      Math.sqrt(floor),
+      Math.fround(Math.sqrt(floor)),
+      rows === 'float64' ? 1 : 0,
       this.win,
       this.tw,
       this.rt,
