@@ -81,8 +81,9 @@ function calls(k: Stft32Kernel, framer: Framer, rows: Rows | undefined) {
   const analyze = () =>
     (k.analyzeAt as (...a: unknown[]) => void)(sig, frames, total, plen, mag, spec, 0, ...extra);
   analyze();
+  // The gradient adds up over the calls (finite: a few thousand calls of values about 1).
+  k.view32().fill(0, gp / 4, gp / 4 + B * plen);
   const adjoint = () => {
-    k.view32().fill(0, gp / 4, gp / 4 + B * plen);
     (k.adjointAt as (...a: unknown[]) => void)(
       spec,
       mag,

@@ -4,7 +4,9 @@
  * dL/dx_j = sum over frames of w_j sum_k dmag_k Re(conj(X_k) / |X_k| exp(-2 pi i j k / n)), 0 where
  * |X_k| <= the floor. Each frame's gradient (hop = n: frames apart) must be within 1e-5 of that
  * frame's largest |gradient| (float32 rounding through log2(n) passes), a frame with nothing to pass
- * back exactly 0; also overlapping frames (hop n / 4) and lanes past the last frame. (Frames of
+ * back exactly 0; also overlapping frames (hop n / 4), lanes past the last frame, float32 rows of
+ * magnitudes and dL/d|X| (float32-rows.test.ts: the same bits as float64 rows), and a floor whose
+ * float32 sqrt rounds up (magnitudes at the floor pass nothing, no NaN). (Frames of
  * float32-subnormal samples, below 1.2e-38, are out: their samples carry absolute errors of 2^-149,
  * as in the forward, see float32.test.ts.)
  */

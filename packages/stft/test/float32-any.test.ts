@@ -4,7 +4,8 @@
  * Forward: each frame's magnitudes within 1e-5 of that frame's largest magnitude against the naive
  * float64 STFT of the same float32 values and against the float64 kernel; a silent frame exactly 0;
  * an item's bits the same alone as in any batch. Adjoint: each frame's gradient within 1e-5 of its
- * largest |gradient| against a naive float64 adjoint, and against the float64 route's gradient.
+ * largest |gradient| against a naive float64 adjoint (float64 and float32 rows of magnitudes and
+ * dL/d|X|; a floor whose float32 sqrt rounds up), and against the float64 route's gradient.
  */
 import { readFileSync } from 'node:fs';
 import { tensor } from '@losses/tensor';

@@ -99,21 +99,31 @@
         (local.set $mx (v128.const i32x4 0 0 0 0))
         (local.set $k (i32.const 0))
         (loop $phase
-          ;; bin k's byte offset in the rows of $mag and $dmag; their four lanes' values as f32x4
-          ;; from float32 rows (one load32_zero, three load32_lane) or from float64 rows ($wide),
-          ;; demoted (exact for the magnitudes `magnitudes` writes; dL/d|X| rounds to nearest)
+          ;; mag and dmag at bin k of the four lanes' rows ($at: its byte offset there) as f32x4 into
+          ;; ok and s: from float32 rows (one load32_zero, three load32_lane each) or from float64
+          ;; rows ($wide), demoted (exact for the magnitudes `magnitudes` writes; dL/d|X| rounds to
+          ;; nearest)
           (local.set $at (i32.shl (local.get $k) (local.get $w)))
-          (local.set $ok
-            (f32x4.gt
-              (if (result v128) (local.get $wide)
-                (then
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $e1) (local.get $at)) (v128.load64_zero (i32.add (local.get $e0) (local.get $at)))))
-                    (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $e3) (local.get $at)) (v128.load64_zero (i32.add (local.get $e2) (local.get $at)))))))
-                (else
-                  (v128.load32_lane 3 (i32.add (local.get $e3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $e2) (local.get $at))
-                    (v128.load32_lane 1 (i32.add (local.get $e1) (local.get $at)) (v128.load32_zero (i32.add (local.get $e0) (local.get $at))))))))
-              (local.get $fl)))
+          (if (local.get $wide)
+            (then
+              (local.set $ok
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $e1) (local.get $at)) (v128.load64_zero (i32.add (local.get $e0) (local.get $at)))))
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $e3) (local.get $at)) (v128.load64_zero (i32.add (local.get $e2) (local.get $at)))))))
+              (local.set $s
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $d1) (local.get $at)) (v128.load64_zero (i32.add (local.get $d0) (local.get $at)))))
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $d3) (local.get $at)) (v128.load64_zero (i32.add (local.get $d2) (local.get $at))))))))
+            (else
+              (local.set $ok
+                (v128.load32_lane 3 (i32.add (local.get $e3) (local.get $at))
+                  (v128.load32_lane 2 (i32.add (local.get $e2) (local.get $at))
+                    (v128.load32_lane 1 (i32.add (local.get $e1) (local.get $at)) (v128.load32_zero (i32.add (local.get $e0) (local.get $at)))))))
+              (local.set $s
+                (v128.load32_lane 3 (i32.add (local.get $d3) (local.get $at))
+                  (v128.load32_lane 2 (i32.add (local.get $d2) (local.get $at))
+                    (v128.load32_lane 1 (i32.add (local.get $d1) (local.get $at)) (v128.load32_zero (i32.add (local.get $d0) (local.get $at)))))))))
+          (local.set $ok (f32x4.gt (local.get $ok) (local.get $fl)))
           (local.set $p (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
           (local.set $xr (v128.load offset=0 (local.get $p)))
           (local.set $xi (v128.load offset=16 (local.get $p)))
@@ -121,15 +131,7 @@
           ;; other lanes whatever the quotient: inf or NaN where |X| = 0)
           (local.set $s
             (v128.and (local.get $ok)
-              (f32x4.div
-                (if (result v128) (local.get $wide)
-                  (then
-                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $d1) (local.get $at)) (v128.load64_zero (i32.add (local.get $d0) (local.get $at)))))
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $d3) (local.get $at)) (v128.load64_zero (i32.add (local.get $d2) (local.get $at)))))))
-                  (else
-                    (v128.load32_lane 3 (i32.add (local.get $d3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $d2) (local.get $at))
-                      (v128.load32_lane 1 (i32.add (local.get $d1) (local.get $at)) (v128.load32_zero (i32.add (local.get $d0) (local.get $at))))))))
+              (f32x4.div (local.get $s)
                 (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $xr) (local.get $xr)) (f32x4.mul (local.get $xi) (local.get $xi)))))))
           (local.set $nr (f32x4.mul (local.get $xr) (local.get $s)))
           (local.set $ni (f32x4.mul (local.get $xi) (local.get $s)))

@@ -680,6 +680,7 @@
     (local $ta v128) (local $tb v128) (local $ua v128) (local $ub v128) (local $c v128) (local $s v128)
     (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128) (local $vr v128) (local $vi v128)
     (local $okv v128) (local $gb i32) (local $w i32)
+    (local $mga v128) (local $dma v128) (local $mgb v128) (local $dmb v128)
     (local.set $fl (f32x4.splat (local.get $floor)))
     ;; log2 of the bytes per value of $mag and $dmag: 2 (float32) or 3 ($wide: float64)
     (local.set $w (i32.add (i32.const 2) (i32.ne (local.get $wide) (i32.const 0))))
@@ -719,39 +720,56 @@
         (local.set $mxb (v128.const i32x4 0 0 0 0))
         (local.set $k (i32.const 0))
         (loop $phases
-          ;; bin k's byte offset in the rows of $mag and $dmag; their four lanes' values as f32x4
-          ;; from float32 rows (one load32_zero, three load32_lane) or from float64 rows ($wide),
-          ;; demoted (exact for the magnitudes `magnitudes` writes; dL/d|X| rounds to nearest)
+          ;; mag and dmag at bin k of the rows of the four lanes' frames a and b ($at: its byte offset
+          ;; there) as f32x4: from float32 rows (one load32_zero, three load32_lane each) or from
+          ;; float64 rows ($wide), demoted (exact for the magnitudes `magnitudes` writes; dL/d|X|
+          ;; rounds to nearest)
           (local.set $at (i32.shl (local.get $k) (local.get $w)))
+          (if (local.get $wide)
+            (then
+              (local.set $mga
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $ea1) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea0) (local.get $at)))))
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $ea3) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea2) (local.get $at)))))))
+              (local.set $dma
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $da1) (local.get $at)) (v128.load64_zero (i32.add (local.get $da0) (local.get $at)))))
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $da3) (local.get $at)) (v128.load64_zero (i32.add (local.get $da2) (local.get $at)))))))
+              (local.set $mgb
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $eb1) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb0) (local.get $at)))))
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $eb3) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb2) (local.get $at)))))))
+              (local.set $dmb
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $db1) (local.get $at)) (v128.load64_zero (i32.add (local.get $db0) (local.get $at)))))
+                  (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $db3) (local.get $at)) (v128.load64_zero (i32.add (local.get $db2) (local.get $at))))))))
+            (else
+              (local.set $mga
+                (v128.load32_lane 3 (i32.add (local.get $ea3) (local.get $at))
+                  (v128.load32_lane 2 (i32.add (local.get $ea2) (local.get $at))
+                    (v128.load32_lane 1 (i32.add (local.get $ea1) (local.get $at)) (v128.load32_zero (i32.add (local.get $ea0) (local.get $at)))))))
+              (local.set $dma
+                (v128.load32_lane 3 (i32.add (local.get $da3) (local.get $at))
+                  (v128.load32_lane 2 (i32.add (local.get $da2) (local.get $at))
+                    (v128.load32_lane 1 (i32.add (local.get $da1) (local.get $at)) (v128.load32_zero (i32.add (local.get $da0) (local.get $at)))))))
+              (local.set $mgb
+                (v128.load32_lane 3 (i32.add (local.get $eb3) (local.get $at))
+                  (v128.load32_lane 2 (i32.add (local.get $eb2) (local.get $at))
+                    (v128.load32_lane 1 (i32.add (local.get $eb1) (local.get $at)) (v128.load32_zero (i32.add (local.get $eb0) (local.get $at)))))))
+              (local.set $dmb
+                (v128.load32_lane 3 (i32.add (local.get $db3) (local.get $at))
+                  (v128.load32_lane 2 (i32.add (local.get $db2) (local.get $at))
+                    (v128.load32_lane 1 (i32.add (local.get $db1) (local.get $at)) (v128.load32_zero (i32.add (local.get $db0) (local.get $at)))))))))
           (local.set $p (i32.add (local.get $sg) (i32.shl (local.get $k) (i32.const 5))))
           (local.set $q (i32.add (local.get $gb) (i32.shl (local.get $k) (i32.const 5))))
           ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0 (lanes masked by $oka; the
           ;; mask clears a quotient inf or NaN where |X| = 0), into $q; the largest |G| per lane into $mxa
-          (local.set $okv
-            (v128.and (local.get $oka)
-              (f32x4.gt
-                (if (result v128) (local.get $wide)
-                  (then
-                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $ea1) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea0) (local.get $at)))))
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $ea3) (local.get $at)) (v128.load64_zero (i32.add (local.get $ea2) (local.get $at)))))))
-                  (else
-                    (v128.load32_lane 3 (i32.add (local.get $ea3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $ea2) (local.get $at))
-                      (v128.load32_lane 1 (i32.add (local.get $ea1) (local.get $at)) (v128.load32_zero (i32.add (local.get $ea0) (local.get $at))))))))
-                (local.get $fl))))
+          (local.set $okv (v128.and (local.get $oka) (f32x4.gt (local.get $mga) (local.get $fl))))
           (local.set $vr (v128.load offset=0 (local.get $p)))
           (local.set $vi (v128.load offset=16 (local.get $p)))
           (local.set $s
             (v128.and (local.get $okv)
-              (f32x4.div
-                (if (result v128) (local.get $wide)
-                  (then
-                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $da1) (local.get $at)) (v128.load64_zero (i32.add (local.get $da0) (local.get $at)))))
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $da3) (local.get $at)) (v128.load64_zero (i32.add (local.get $da2) (local.get $at)))))))
-                  (else
-                    (v128.load32_lane 3 (i32.add (local.get $da3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $da2) (local.get $at))
-                      (v128.load32_lane 1 (i32.add (local.get $da1) (local.get $at)) (v128.load32_zero (i32.add (local.get $da0) (local.get $at))))))))
+              (f32x4.div (local.get $dma)
                 (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi)))))))
           (local.set $vr (f32x4.mul (local.get $vr) (local.get $s)))
           (local.set $vi (f32x4.mul (local.get $vi) (local.get $s)))
@@ -762,31 +780,12 @@
           (local.set $q (i32.add (local.get $q) (i32.shl (local.get $bins) (i32.const 5))))
           ;; G = dmag X / |X| where mag > floor (there |X| > 0), else 0 (lanes masked by $okb; the
           ;; mask clears a quotient inf or NaN where |X| = 0), into $q; the largest |G| per lane into $mxb
-          (local.set $okv
-            (v128.and (local.get $okb)
-              (f32x4.gt
-                (if (result v128) (local.get $wide)
-                  (then
-                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $eb1) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb0) (local.get $at)))))
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $eb3) (local.get $at)) (v128.load64_zero (i32.add (local.get $eb2) (local.get $at)))))))
-                  (else
-                    (v128.load32_lane 3 (i32.add (local.get $eb3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $eb2) (local.get $at))
-                      (v128.load32_lane 1 (i32.add (local.get $eb1) (local.get $at)) (v128.load32_zero (i32.add (local.get $eb0) (local.get $at))))))))
-                (local.get $fl))))
+          (local.set $okv (v128.and (local.get $okb) (f32x4.gt (local.get $mgb) (local.get $fl))))
           (local.set $vr (v128.load offset=0 (local.get $p)))
           (local.set $vi (v128.load offset=16 (local.get $p)))
           (local.set $s
             (v128.and (local.get $okv)
-              (f32x4.div
-                (if (result v128) (local.get $wide)
-                  (then
-                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $db1) (local.get $at)) (v128.load64_zero (i32.add (local.get $db0) (local.get $at)))))
-                      (f32x4.demote_f64x2_zero (v128.load64_lane 1 (i32.add (local.get $db3) (local.get $at)) (v128.load64_zero (i32.add (local.get $db2) (local.get $at)))))))
-                  (else
-                    (v128.load32_lane 3 (i32.add (local.get $db3) (local.get $at)) (v128.load32_lane 2 (i32.add (local.get $db2) (local.get $at))
-                      (v128.load32_lane 1 (i32.add (local.get $db1) (local.get $at)) (v128.load32_zero (i32.add (local.get $db0) (local.get $at))))))))
+              (f32x4.div (local.get $dmb)
                 (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi)))))))
           (local.set $vr (f32x4.mul (local.get $vr) (local.get $s)))
           (local.set $vi (f32x4.mul (local.get $vi) (local.get $s)))
