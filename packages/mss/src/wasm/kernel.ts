@@ -79,14 +79,35 @@ export interface Exports {
 let compiled: WebAssembly.Module | null | undefined;
 let compiled32: WebAssembly.Module | null | undefined;
 
-/** The float32 logs' module (wasm/mss32.wat), or null where WebAssembly SIMD is unavailable. */
-function logs32Module(): WebAssembly.Module | null {
+/** The float32 loss loop's module (wasm/mss32.wat), or null where WebAssembly SIMD is unavailable. */
+function loss32Module(): WebAssembly.Module | null {
   if (compiled32 === undefined) compiled32 = compileWasm(WASM32_BASE64);
   return compiled32;
 }
 
-/** The float32 logs' export (wasm/mss32.wat): the signature of Exports.logs. */
-type Logs = Exports['logs'];
+/**
+ * The float32 loss loop (wasm/mss32.wat): the arguments of Exports.fused without `lx` (the logs
+ * are computed in the loop), on float32 rows; `lt` 0 or the target's float32 logs.
+ */
+type Fused32 = (
+  kind: number,
+  squared: number,
+  grad: number,
+  add: number,
+  x: number,
+  t: number,
+  lt: number,
+  n: number,
+  g: number,
+  wlin: number,
+  wlog: number,
+  weight: number,
+  a: number,
+  b: number,
+  c: number,
+  eps: number,
+  thr: number,
+) => number;
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable. */
 export function mssModule(): WebAssembly.Module | null {
@@ -158,9 +179,9 @@ function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
  * Float64 values of the region the module works in (wasm/mss.wat): the log table (c, 1/c and
  * log c for 128 subintervals, 32 bytes each), the module's constants and its parameters.
  */
-export const TABLE_DOUBLES = 608;
+export const TABLE_DOUBLES = 720;
 
-/** The part of {@link TABLE_DOUBLES} wasm/mss.wat uses; wasm/mss32.wat's constants follow. */
+/** The part of {@link TABLE_DOUBLES} wasm/mss.wat uses; wasm/mss32.wat's region (1232 bytes) follows. */
 const TABLE64_DOUBLES = 566;
 
 /**
@@ -193,8 +214,8 @@ export class MssWasm {
   get exports(): Exports {
     return this.ex;
   }
-  /** The logs in use: float64 (wasm/mss.wat), or float32 (wasm/mss32.wat, see the constructor). */
-  private readonly logFn: Logs;
+  /** The float32 loss loop (wasm/mss32.wat), with `float32` (see the constructor). */
+  private readonly fn32: Fused32 | undefined;
   private readonly passes: Pass[];
   /**
    * Issue 14 (`breakdown`): each compression alone, weight 1, with the index of its log array
@@ -207,8 +228,8 @@ export class MssWasm {
   /**
    * @param table Byte offset of TABLE_DOUBLES float64 values in `memory` (16-byte aligned) reserved
    *   for the module (the log table is written here).
-   * @param float32 Issue 17: the logs in float32 lanes (for magnitudes that are float32 values, the
-   *   float32 route's), stored as float64; within about 1 ulp of float32 of the float64 logs.
+   * @param float32 Issue 17: also the float32 loss loop ({@link MssWasm.fused32}, for the float32
+   *   route's float32 rows).
    */
   constructor(
     mod: WebAssembly.Module,
@@ -219,13 +240,16 @@ export class MssWasm {
   ) {
     this.ex = new WebAssembly.Instance(mod, { env: { log: Math.log, memory } })
       .exports as unknown as Exports;
-    const mod32 = float32 ? logs32Module() : null;
+    const mod32 = float32 ? loss32Module() : null;
     if (mod32) {
-      const ex32 = new WebAssembly.Instance(mod32, { env: { logs: this.ex.logs, memory } })
-        .exports as { logs: Logs; setTable(p: number): void };
+      const env = { logs: this.ex.logs, fused: this.ex.fused, memory };
+      const ex32 = new WebAssembly.Instance(mod32, { env }).exports as {
+        fused: Fused32;
+        setTable(p: number): void;
+      };
       ex32.setTable(table + 8 * TABLE64_DOUBLES);
-      this.logFn = ex32.logs;
-    } else this.logFn = this.ex.logs;
+      this.fn32 = ex32.fused;
+    }
     this.passes = passesOf(compressions);
     this.logCount = this.passes.filter((p) => p.kind !== 2).length;
     let logs = 0;
@@ -244,7 +268,7 @@ export class MssWasm {
   /** y[i] = log u_j(x[i]) for i < n, for the j-th log-type compression (float64 at byte offsets). */
   logs(j: number, x: number, n: number, y: number): void {
     const p = this.passes[j]!;
-    this.logFn(p.kind, x, n, y, p.b, p.c, p.eps, p.thr);
+    this.ex.logs(p.kind, x, n, y, p.b, p.c, p.eps, p.thr);
   }
 
   /**
@@ -330,6 +354,47 @@ export class MssWasm {
         t,
         lx[j] ?? 0,
         lt[j] ?? 0,
+        n,
+        g,
+        p.wlin,
+        p.wlog,
+        weight,
+        p.a,
+        p.b,
+        p.c,
+        p.eps,
+        p.thr,
+      );
+    });
+    return sum;
+  }
+  /**
+   * Issue 17: {@link MssWasm.fused} on float32 rows (the float32 route's): the magnitudes x and t
+   * (`n` float32 values each), the target's logs from `lt[j]` (float32 rows, a fixed target's) or
+   * computed in the loop (`lt` undefined), the estimate's always computed there; with `grad`
+   * dL/d|X| stored into the float32 rows at g. Needs the instance made with `float32`.
+   */
+  fused32(
+    squared: boolean,
+    grad: boolean,
+    x: number,
+    t: number,
+    lt: readonly number[] | undefined,
+    n: number,
+    g: number,
+    weight: number,
+  ): number {
+    const fn = this.fn32!;
+    let sum = 0;
+    this.passes.forEach((p, j) => {
+      sum += fn(
+        p.kind,
+        squared ? 1 : 0,
+        grad ? 1 : 0,
+        j > 0 ? 1 : 0,
+        x,
+        t,
+        lt?.[j] ?? 0,
         n,
         g,
         p.wlin,

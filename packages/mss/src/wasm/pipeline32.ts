@@ -4,12 +4,12 @@
  * and other sizes up to 65536 by Bluestein, e.g. the `smooth` preset's primes). Per scale, one
  * float32 STFT module (@losses/stft's WasmStft32 or WasmStft32Any: four frames, or four pairs of
  * frames, per f32x4 vector, one per lane, each frame with its own power-of-two scale) holds the
- * float32 signals, the kept spectra, the float64 magnitudes (each the float32 result, exactly) and, on the same memory, the loss loop of ./kernel.ts (the logs in
- * float32 lanes, wasm/mss32.wat; the distance and dL/d|X| in float64, the loss summed in float64);
- * the adjoint STFT (an f32x4 inverse real FFT
- * of the gradient spectrum and the overlap-add) writes a float32 gradient. Float64 estimates keep
- * the float64 route, bit for bit. Accuracy: see the package README (float32 route).
- */
+ * float32 signals, the kept spectra and float32 rows of magnitudes and dL/d|X|; on the same memory
+ * the loss loop of wasm/mss32.wat (through ./kernel.ts's `fused32`) takes both spectrograms' logs,
+ * the distances and dL/d|X| in float32 lanes in one pass (the loss summed in float64; groups out of
+ * float32's range through the float64 loop), and the adjoint STFT (an f32x4 inverse real FFT of
+ * the gradient spectrum and the overlap-add) writes a float32 gradient. Float64 estimates keep the
+ * float64 route, bit for bit. Accuracy: see the package README (float32 route). */
 import type { Framed, ResolvedStft } from '@losses/stft/internal';
 import {
   createStft32,
@@ -71,7 +71,12 @@ export class F32Route {
     return new F32Route(config, scales);
   }
 
-  /** The byte sizes of the regions {@link F32Route.evaluateScale} lays out. */
+  /**
+   * The byte sizes of the regions {@link F32Route.evaluateScale} lays out, all float32: the
+   * target's magnitude rows and, for a fixed target, its logs (first, so that they stay for the
+   * next call), the padded signals, the kept spectra, the estimate's magnitude rows, dL/d|X| and
+   * the padded gradient.
+   */
   private regions(
     sc: Scale32,
     length: number,
@@ -84,17 +89,15 @@ export class F32Route {
     const frames = sc.framer.frameCount(length);
     const count = items * frames * sc.cfg.bins;
     const tCount = tItems * frames * sc.cfg.bins;
-    const nLogs = sc.loss.logCount;
     return [
-      8 * tCount,
-      ...Array.from({ length: nLogs }, () => 8 * tCount),
+      4 * tCount,
+      ...Array.from({ length: sc.loss.logCount }, () => (fixed ? 4 * tCount : 0)),
       4 * items * plen,
       fixed ? 0 : 4 * tItems * plen,
       grad ? sc.stft.specBytes(items * frames, frames) : 0,
-      8 * count,
-      8 * count,
+      4 * count,
+      grad ? 4 * count : 0,
       grad ? 4 * items * plen : 0,
-      ...Array.from({ length: nLogs }, () => 8 * count),
     ];
   }
 
@@ -200,7 +203,6 @@ export class F32Route {
       number,
       number,
     ];
-    const logE = rest.slice(nLogs + 6);
     const floor = c.magnitudeEps ?? 0;
     const f32 = stft.view32();
     framer.padInto(
@@ -211,11 +213,11 @@ export class F32Route {
     );
     if (fixed) {
       // The target's regions come first in every layout: a fixed target stays for the next call.
+      // (Its magnitudes and logs, float64 from the float64 route, rounded to float32.)
       if (sc.loaded !== fixed) {
-        const view = stft.view64();
-        view.set(fixed.mag, magT / 8);
+        f32.set(fixed.mag, magT / 4);
         fixed.logs.forEach((l, j) => {
-          view.set(l, logT[j]! / 8);
+          f32.set(l, logT[j]! / 4);
         });
         sc.loaded = fixed;
       }
@@ -223,24 +225,21 @@ export class F32Route {
       sc.loaded = undefined;
       const t = target.signals;
       framer.padInto(t.data, t.items, t.length, f32.subarray(sigT / 4, sigT / 4 + t.items * plen));
-      stft.analyzeAt(sigT, frames, t.items * frames, plen, magT, 0, floor);
-      logsByItem(loss, magT, logT, t.items, m);
+      stft.analyzeAt(sigT, frames, t.items * frames, plen, magT, 0, floor, 'float32');
     }
-    stft.analyzeAt(sigE, frames, est.items * frames, plen, magE, grad ? spec : 0, floor);
-    logsByItem(loss, magE, logE, est.items, m);
+    stft.analyzeAt(sigE, frames, est.items * frames, plen, magE, grad ? spec : 0, floor, 'float32');
     const norm = c.reduction === 'mean' ? 1 / m : 1;
     const squared = c.distance === 'l2sq';
     const weight = itemWeight * scaleWeight * norm;
     for (let b = 0; b < est.items; b++) {
-      const off = 8 * b * m;
-      const toff = 8 * (tItems === 1 ? 0 : b) * m;
-      const total = loss.fused(
+      const off = 4 * b * m;
+      const toff = 4 * (tItems === 1 ? 0 : b) * m;
+      const total = loss.fused32(
         squared,
         grad,
         magE + off,
         magT + toff,
-        logE.map((l) => l + off),
-        logT.map((l) => l + toff),
+        fixed ? logT.map((l) => l + toff) : undefined,
         m,
         dmag + off,
         weight,
@@ -251,7 +250,7 @@ export class F32Route {
     const gpView = stft.view32().subarray(gp / 4, gp / 4 + est.items * plen);
     if (sum.last && !sum.acc) gpView.set(sum.last);
     else gpView.fill(0);
-    stft.adjointAt(spec, magE, dmag, frames, est.items * frames, plen, floor, gp);
+    stft.adjointAt(spec, magE, dmag, frames, est.items * frames, plen, floor, gp, 'float32');
     if (!sum.acc) return gpView;
     const f: Framed = {
       batch: est.items,
@@ -264,22 +263,4 @@ export class F32Route {
     framer.addUnpadded(f, gpView, sum.acc);
     return undefined;
   }
-}
-
-/**
- * The logs of `items` spectrograms of `m` magnitudes each at `mag` into `logs` (one per log-type
- * compression), item by item: the float32 logs work four at a time and hand groups with a value
- * out of their range, and the last m mod 4, to the float64 logs, so an item's numbers depend on
- * its own magnitudes only, not on its batch.
- */
-function logsByItem(
-  loss: MssWasm,
-  mag: number,
-  logs: readonly number[],
-  items: number,
-  m: number,
-): void {
-  logs.forEach((l, j) => {
-    for (let b = 0; b < items; b++) loss.logs(j, mag + 8 * b * m, m, l + 8 * b * m);
-  });
 }

@@ -1,6 +1,6 @@
 /**
  * Run by test/resources.test.ts in a child process (`node --expose-gc --import tsx`): one
- * mssLossValueAndGrad call with the standard preset on 300,000 samples, then the typed and
+ * mssLossValueAndGrad call with the standard preset on 600,000 samples, then the typed and
  * WebAssembly memory still reachable after a full garbage collection (issue 12: the preset cache
  * kept 2.5 GB after 3 M samples).
  */
@@ -15,7 +15,7 @@ const held = (): number => {
   const m = process.memoryUsage();
   return m.rss - m.heapTotal;
 };
-const T = 300_000;
+const T = 600_000;
 const signal = (seed: number) => Float32Array.from(lcgNoise(T, seed));
 const est = signal(1);
 const tgt = signal(2);
