@@ -2,16 +2,18 @@
 ;; SIMD, four float32 lanes, on float32 rows: the numbers of wasm/mss.wat's `fused` (see there for
 ;; the kinds of log u(x) and the formulas) for magnitudes x (estimate) and t (target) that are
 ;; float32 values, with
-;; - the logs of both computed here, in float32, four at a time (or the target's read, precomputed:
-;;   a fixed target), none stored;
-;; - the distances d1 = x - t and d = A (log u(x) - log u(t)) in float32, their |.| or squares
-;;   summed in float64 (float32 values promoted: squares of tiny or huge d neither underflow nor
-;;   overflow), times wlin and wlog once at the end;
+;; - d = A (log u(x) - log u(t)) computed here in float32, four at a time, as one log of the
+;;   quotient A log(u(x) / u(t)) (one log per value, and no cancellation between two logs), or with
+;;   a fixed target's logs given (read) as A (log u(x) - log u(t)); no log stored;
+;; - the distances d1 = x - t and d in float32, their |.| or squares summed in float64 (float32
+;;   values promoted: squares of tiny or huge d neither underflow nor overflow), times wlin and
+;;   wlog once at the end;
 ;; - with $grad, dL/d|X| in float32: weight (wlin s1 + wlog A c s2 / u(x)) with s = sign(d) (l1) or
 ;;   d (squared L2, weight doubled), stored into the float32 rows at $g or added to them ($add).
-;; Groups of four with a lane outside the float32 fast path (u(x) or u(t) not a normal float32;
-;; log1p with 0 < c x < 2^-126) and the last n mod 4 values go to mss.wat's float64 `logs` and
-;; `fused` (imported) through a float64 scratch: exactly its numbers, rounded to float32 for dL/d|X|.
+;; Groups of four with a lane outside the float32 fast path (u(x), u(t) or their quotient not a
+;; normal float32; log1p with 0 < c x < 2^-126) and the last n mod 4 values go to mss.wat's
+;; float64 `logs` and `fused` (imported) through a float64 scratch: exactly its numbers, rounded to
+;; float32 for dL/d|X|.
 ;; An item's numbers so depend on its own magnitudes only. `pnpm --filter @losses/mss wasm`
 ;; assembles this file into src/wasm/module32.ts (a test checks that the two agree).
 ;;
