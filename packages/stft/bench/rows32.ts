@@ -14,6 +14,7 @@ import { lcgNoise } from '@losses/tensor/internal';
 import { Framer } from '../src/framing.js';
 import { resolveStftOptions } from '../src/options.js';
 import { createStft32, type Stft32Kernel } from '../src/wasm/kernel32-any.js';
+import { cpuRound } from './cpu-round.js';
 
 const quick = process.argv.includes('--quick');
 const baseAt = process.argv.indexOf('--base');
@@ -27,27 +28,13 @@ const SIZES: [number, number][] = [
   ...[67, 127, 257, 509, 1021, 2053].map((n): [number, number] => [n, Math.floor(n / 2)]),
 ];
 
-/** CPU seconds per call of one round: `fn` repeated for about `BUDGET` CPU seconds. */
-function cpuRound(fn: () => unknown): number {
-  let calls = 0;
-  const start = process.cpuUsage();
-  let elapsed = 0;
-  do {
-    fn();
-    calls++;
-    const d = process.cpuUsage(start);
-    elapsed = (d.user + d.system) / 1e6;
-  } while (elapsed < BUDGET);
-  return elapsed / calls;
-}
-
 /** The median round of each function, the functions measured in alternating rounds. */
 function medians(fns: (() => unknown)[]): number[] {
   for (const fn of fns) fn();
   const times = fns.map((): number[] => []);
   for (let r = 0; r < ROUNDS; r++) {
     fns.forEach((fn, i) => {
-      times[i]!.push(cpuRound(fn));
+      times[i]!.push(cpuRound(fn, BUDGET));
     });
   }
   return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]!);

@@ -29,6 +29,7 @@ import { createStft, rfft } from '../src/index.js';
 import { resolveStftOptions } from '../src/options.js';
 import { wasmSupports } from '../src/wasm/kernel.js';
 import { WasmStft32 } from '../src/wasm/kernel32.js';
+import { cpuRound } from './cpu-round.js';
 
 const quick = process.argv.includes('--quick');
 const js = process.argv.includes('--js');
@@ -50,23 +51,6 @@ function round(fn: () => unknown, budget = BUDGET): number {
     fn();
     calls++;
     elapsed = (performance.now() - start) / 1000;
-  } while (elapsed < budget);
-  return elapsed / calls;
-}
-
-/**
- * CPU seconds of this process per call of one round: `fn` repeated for about `budget` CPU
- * seconds. Time the process spends descheduled on a loaded machine is not counted.
- */
-function cpuRound(fn: () => unknown, budget = BUDGET): number {
-  let calls = 0;
-  const start = process.cpuUsage();
-  let elapsed = 0;
-  do {
-    fn();
-    calls++;
-    const d = process.cpuUsage(start);
-    elapsed = (d.user + d.system) / 1e6;
   } while (elapsed < budget);
   return elapsed / calls;
 }

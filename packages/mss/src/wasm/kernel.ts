@@ -13,6 +13,22 @@ import type { Filterbank } from '../scales/filterbank.js';
 import { WASM_BASE64 } from './module.js';
 import { WASM_BASE64 as WASM32_BASE64 } from './module32.js';
 
+/** The arguments of wasm/mss.wat's `fused` before its logs (see Exports.fused). */
+type FusedHead = [kind: number, squared: number, grad: number, add: number, x: number, t: number];
+/** The arguments of wasm/mss.wat's `fused` after its logs. */
+type FusedTail = [
+  n: number,
+  g: number,
+  wlin: number,
+  wlog: number,
+  weight: number,
+  a: number,
+  b: number,
+  c: number,
+  eps: number,
+  thr: number,
+];
+
 /** The functions of wasm/mss.wat (pointers are byte offsets into the scale's memory). */
 export interface Exports {
   setTable(p: number): void;
@@ -26,26 +42,7 @@ export interface Exports {
     eps: number,
     thr: number,
   ): void;
-  fused(
-    kind: number,
-    squared: number,
-    grad: number,
-    add: number,
-    x: number,
-    t: number,
-    lx: number,
-    lt: number,
-    n: number,
-    g: number,
-    wlin: number,
-    wlog: number,
-    weight: number,
-    a: number,
-    b: number,
-    c: number,
-    eps: number,
-    thr: number,
-  ): number;
+  fused(...args: [...FusedHead, lx: number, lt: number, ...FusedTail]): number;
   bands(
     w: number,
     idx: number,
@@ -89,25 +86,7 @@ function loss32Module(): WebAssembly.Module | null {
  * The float32 loss loop (wasm/mss32.wat): the arguments of Exports.fused without `lx` (the logs
  * are computed in the loop), on float32 rows; `lt` 0 or the target's float32 logs.
  */
-type Fused32 = (
-  kind: number,
-  squared: number,
-  grad: number,
-  add: number,
-  x: number,
-  t: number,
-  lt: number,
-  n: number,
-  g: number,
-  wlin: number,
-  wlog: number,
-  weight: number,
-  a: number,
-  b: number,
-  c: number,
-  eps: number,
-  thr: number,
-) => number;
+type Fused32 = (...args: [...FusedHead, lt: number, ...FusedTail]) => number;
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable. */
 export function mssModule(): WebAssembly.Module | null {
