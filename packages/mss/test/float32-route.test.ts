@@ -187,6 +187,28 @@ describe.runIf(mssModule() !== null)('the float32 route (issue 17)', () => {
     expect(maxRel(a.grad.data, b.grad.data)).toBeLessThanOrEqual(TOL);
   });
 
+  it('a fixed target: standard and smooth from its given logs, within the two-argument tolerances', () => {
+    // The float32 loss loop reads a fixed target's logs (rounded to float32) instead of taking one
+    // log of the quotient u(x) / u(t): both ways against the float64 route.
+    const e = f32(3000, 27, 2);
+    const t = f32(3000, 28, 2);
+    for (const [preset, factor] of [
+      ['standard', 4],
+      ['smooth', 6],
+    ] as const) {
+      const loss = createMssLoss(preset);
+      const a = loss.withTarget(tensor(t, [2, 3000])).valueAndGrad(tensor(e, [2, 3000]));
+      const b = loss.valueAndGrad(
+        tensor(Float64Array.from(e), [2, 3000]),
+        tensor(Float64Array.from(t), [2, 3000]),
+      );
+      expect(a.grad.data).toBeInstanceOf(Float32Array);
+      expect(Math.abs(a.value - b.value)).toBeLessThanOrEqual(TOL * b.value);
+      const bound = Math.max(factor * sensitivity(preset, e, t, 2), TOL);
+      expect(l2Rel(a.grad.data, b.grad.data)).toBeLessThanOrEqual(bound);
+    }
+  });
+
   it('a fixed target kept in the memory is never stale (two targets, a two-argument call between)', () => {
     const e = tensor(f32(3000, 19, 2), [2, 3000]);
     const t1 = tensor(f32(3000, 20, 2), [2, 3000]);
