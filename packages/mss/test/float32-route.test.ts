@@ -187,6 +187,31 @@ describe.runIf(mssModule() !== null)('the float32 route (issue 17)', () => {
     expect(maxRel(a.grad.data, b.grad.data)).toBeLessThanOrEqual(TOL);
   });
 
+  it('a magnitude floor whose float32 square root rounds up, with silence: finite, silent items exactly 0', () => {
+    // magnitudeEps = 1e-6: the forward floors at float32(1e-3) > 1e-3; bins at that floor must pass
+    // no gradient (the float32 adjoint once compared with the unrounded 1e-3 and gave NaN on a
+    // silent frame). Item 0 falls silent half way, item 1 is silent.
+    const T = 4096;
+    const e = new Float32Array(2 * T);
+    for (let i = 0; i < T / 2; i++) e[i] = Math.sin(0.05 * i);
+    const t = f32(T, 29, 2);
+    const loss = createMssLoss({ ...mssPresets.standard, magnitudeEps: 1e-6 });
+    const a = loss.valueAndGrad(tensor(e, [2, T]), tensor(t, [2, T]));
+    const b = loss.valueAndGrad(
+      tensor(Float64Array.from(e), [2, T]),
+      tensor(Float64Array.from(t), [2, T]),
+    );
+    const g = a.grad.data as Float32Array;
+    expect(g.every(Number.isFinite)).toBe(true);
+    for (let i = T; i < 2 * T; i++) expect(g[i]).toBe(0);
+    expect(Math.abs(a.value - b.value)).toBeLessThanOrEqual(TOL * b.value);
+    const bound = Math.max(
+      4 * sensitivity({ ...mssPresets.standard, magnitudeEps: 1e-6 }, e, t, 2),
+      TOL,
+    );
+    expect(l2Rel(g, b.grad.data)).toBeLessThanOrEqual(bound);
+  });
+
   it('a fixed target: standard and smooth from its given logs, within the two-argument tolerances', () => {
     // The float32 loss loop reads a fixed target's logs (rounded to float32) instead of taking one
     // log of the quotient u(x) / u(t): both ways against the float64 route.
