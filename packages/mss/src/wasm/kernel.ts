@@ -154,6 +154,23 @@ function passesOf(compressions: readonly ResolvedCompression[]): Pass[] {
   return passes;
 }
 
+/** The arguments of a pass's call of `fused` (either module) before its logs. */
+function head(
+  p: Pass,
+  squared: boolean,
+  grad: boolean,
+  add: boolean,
+  x: number,
+  t: number,
+): FusedHead {
+  return [p.kind, squared ? 1 : 0, grad ? 1 : 0, add ? 1 : 0, x, t];
+}
+
+/** The arguments of a pass's call of `fused` (either module) after its logs. */
+function tail(p: Pass, n: number, g: number, weight: number): FusedTail {
+  return [n, g, p.wlin, p.wlog, weight, p.a, p.b, p.c, p.eps, p.thr];
+}
+
 /**
  * Float64 values of the region the module works in (wasm/mss.wat): the log table (c, 1/c and
  * log c for 128 subintervals, 32 bytes each), the module's constants and its parameters.
@@ -282,24 +299,10 @@ export class MssWasm {
       const lxj = log < 0 ? 0 : lx[log]!;
       const ltj = log < 0 ? 0 : lt[log]!;
       const sum = this.ex.fused(
-        p.kind,
-        squared ? 1 : 0,
-        0,
-        0,
-        x,
-        t,
+        ...head(p, squared, false, false, x, t),
         lxj,
         ltj,
-        n,
-        0,
-        p.wlin,
-        p.wlog,
-        1,
-        p.a,
-        p.b,
-        p.c,
-        p.eps,
-        p.thr,
+        ...tail(p, n, 0, 1),
       );
       term(k, sum);
     }
@@ -325,28 +328,15 @@ export class MssWasm {
     let sum = 0;
     this.passes.forEach((p, j) => {
       sum += this.ex.fused(
-        p.kind,
-        squared ? 1 : 0,
-        grad ? 1 : 0,
-        j > 0 ? 1 : 0,
-        x,
-        t,
+        ...head(p, squared, grad, j > 0, x, t),
         lx[j] ?? 0,
         lt[j] ?? 0,
-        n,
-        g,
-        p.wlin,
-        p.wlog,
-        weight,
-        p.a,
-        p.b,
-        p.c,
-        p.eps,
-        p.thr,
+        ...tail(p, n, g, weight),
       );
     });
     return sum;
   }
+
   /**
    * Issue 17: {@link MssWasm.fused} on float32 rows (the float32 route's): the magnitudes x and t
    * (`n` float32 values each), the target's logs from `lt[j]` (float32 rows, a fixed target's) or
@@ -366,25 +356,7 @@ export class MssWasm {
     const fn = this.fn32!;
     let sum = 0;
     this.passes.forEach((p, j) => {
-      sum += fn(
-        p.kind,
-        squared ? 1 : 0,
-        grad ? 1 : 0,
-        j > 0 ? 1 : 0,
-        x,
-        t,
-        lt?.[j] ?? 0,
-        n,
-        g,
-        p.wlin,
-        p.wlog,
-        weight,
-        p.a,
-        p.b,
-        p.c,
-        p.eps,
-        p.thr,
-      );
+      sum += fn(...head(p, squared, grad, j > 0, x, t), lt?.[j] ?? 0, ...tail(p, n, g, weight));
     });
     return sum;
   }

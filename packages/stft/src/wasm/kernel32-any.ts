@@ -23,7 +23,6 @@ import { compileWasm } from '@losses/tensor/internal';
 import { fftPlan } from '../fft/plan.js';
 import {
   compiledModule,
-  type MagnitudeRows,
   twiddleCount,
   Wasm32Memory,
   WasmStft32,
@@ -229,7 +228,7 @@ export class WasmStft32Any extends Wasm32Memory {
     total: number,
     plen: number,
     mag: number,
-    floor: number,
+    floor32: number,
     wide: boolean,
     spec: number,
   ): void {
@@ -249,7 +248,7 @@ export class WasmStft32Any extends Wasm32Memory {
       this.y,
       mag,
       this.spare,
-      Math.fround(Math.sqrt(floor)),
+      floor32,
       wide ? 1 : 0,
       spec,
       this.lp,
@@ -265,16 +264,16 @@ export class WasmStft32Any extends Wasm32Memory {
   }
 
   /** {@link Wasm32Memory.adjointAt} by wasm/stft32-any.wat's `adjoint`. */
-  adjointAt(
+  protected adjoint(
     spec: number,
     mag: number,
     dmag: number,
     frames: number,
     total: number,
     plen: number,
-    floor: number,
+    floor32: number,
+    wide: boolean,
     gp: number,
-    rows: MagnitudeRows = 'float64',
   ): void {
     this.ex.adjoint(
       this.n,
@@ -286,8 +285,8 @@ export class WasmStft32Any extends Wasm32Memory {
       spec,
       mag,
       dmag,
-      Math.fround(Math.sqrt(floor)),
-      rows === 'float64' ? 1 : 0,
+      floor32,
+      wide ? 1 : 0,
       this.win,
       this.chirp,
       this.bk,

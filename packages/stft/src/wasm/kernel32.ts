@@ -133,6 +133,15 @@ const PAGE = 65536;
 export type MagnitudeRows = 'float32' | 'float64';
 
 /**
+ * The magnitude floor of `floor` (on |X|^2) as the float32 kernels apply it: float32(sqrt(floor)),
+ * one value for the forward and the adjoint (a bin at the floor passes no gradient, also where the
+ * float32 rounding of sqrt(floor) is above sqrt(floor)).
+ */
+function magnitudeFloor(floor: number): number {
+  return Math.fround(Math.sqrt(floor));
+}
+
+/**
  * The memory side of a float32 STFT module (shared by {@link WasmStft32} and the Bluestein kernel
  * of ./kernel32-any.ts): tables at the start, then the free region from `base` where each call
  * lays out its signals and magnitudes (grown on demand, up to the WebAssembly memory limit).
@@ -150,7 +159,8 @@ export abstract class Wasm32Memory {
 
   /**
    * The module's `magnitudes` on this plan: float32 magnitude rows, or with `wide` float64 rows
-   * and (with `spec` not 0) the kept spectra (see {@link Wasm32Memory.analyzeAt}).
+   * and (with `spec` not 0) the kept spectra (see {@link Wasm32Memory.analyzeAt}), floored at
+   * `floor32` (`magnitudeFloor`).
    */
   protected abstract transform(
     sig: number,
@@ -158,9 +168,25 @@ export abstract class Wasm32Memory {
     total: number,
     plen: number,
     mag: number,
-    floor: number,
+    floor32: number,
     wide: boolean,
     spec: number,
+  ): void;
+
+  /**
+   * The module's `adjoint` on this plan (see {@link Wasm32Memory.adjointAt}), with the floor
+   * `floor32` the forward applied (`magnitudeFloor`) and `wide` for float64 rows.
+   */
+  protected abstract adjoint(
+    spec: number,
+    mag: number,
+    dmag: number,
+    frames: number,
+    total: number,
+    plen: number,
+    floor32: number,
+    wide: boolean,
+    gp: number,
   ): void;
 
   /** The bytes of the spectra `analyzeAt` keeps for `total` frames, `frames` per item. */
@@ -175,7 +201,7 @@ export abstract class Wasm32Memory {
    * gradient). No gradient passes where a magnitude is at the floor (|X| <= float32 sqrt(floor)).
    * In float32.
    */
-  abstract adjointAt(
+  adjointAt(
     spec: number,
     mag: number,
     dmag: number,
@@ -184,8 +210,20 @@ export abstract class Wasm32Memory {
     plen: number,
     floor: number,
     gp: number,
-    rows?: MagnitudeRows,
-  ): void;
+    rows: MagnitudeRows = 'float64',
+  ): void {
+    this.adjoint(
+      spec,
+      mag,
+      dmag,
+      frames,
+      total,
+      plen,
+      magnitudeFloor(floor),
+      rows === 'float64',
+      gp,
+    );
+  }
 
   /** A float32 view of the memory after growing it to at least `bytes` (RangeError past the limit). */
   protected f32(bytes: number): Float32Array {
@@ -222,7 +260,7 @@ export abstract class Wasm32Memory {
     if (end > memoryLimitBytes()) return false;
     const f = this.f32(end);
     framer.padInto(x, batch, length, f.subarray(sig / 4, sig / 4 + batch * plen));
-    this.transform(sig, frames, total, plen, mag, floor, false, 0);
+    this.transform(sig, frames, total, plen, mag, magnitudeFloor(floor), false, 0);
     out.set(f.subarray(mag / 4, mag / 4 + total * this.bins));
     return true;
   }
@@ -293,7 +331,7 @@ export abstract class Wasm32Memory {
     floor: number,
     rows: MagnitudeRows = 'float64',
   ): void {
-    this.transform(sig, frames, total, plen, mag, floor, rows === 'float64', spec);
+    this.transform(sig, frames, total, plen, mag, magnitudeFloor(floor), rows === 'float64', spec);
   }
 }
 
@@ -381,7 +419,7 @@ export class WasmStft32 extends Wasm32Memory {
     if (this.ex.finite(sig, count) === 0) return 'nonfinite';
     const out = new Float32Array(total * this.bins);
     const g = this.f32(end);
-    this.transform(sig, frames, total, plen, mag, floor, false, 0);
+    this.transform(sig, frames, total, plen, mag, magnitudeFloor(floor), false, 0);
     out.set(g.subarray(mag / 4, mag / 4 + total * this.bins));
     return out;
   }
@@ -392,7 +430,7 @@ export class WasmStft32 extends Wasm32Memory {
     total: number,
     plen: number,
     mag: number,
-    floor: number,
+    floor32: number,
     wide: boolean,
     spec: number,
   ): void {
@@ -410,7 +448,7 @@ export class WasmStft32 extends Wasm32Memory {
       this.y,
       mag,
       this.spare,
-      Math.fround(Math.sqrt(floor)),
+      floor32,
       wide ? 1 : 0,
       spec,
     );
@@ -422,16 +460,16 @@ export class WasmStft32 extends Wasm32Memory {
   }
 
   /** {@link Wasm32Memory.adjointAt} by wasm/stft32-adjoint.wat. */
-  adjointAt(
+  protected adjoint(
     spec: number,
     mag: number,
     dmag: number,
     frames: number,
     total: number,
     plen: number,
-    floor: number,
+    floor32: number,
+    wide: boolean,
     gp: number,
-    rows: MagnitudeRows = 'float64',
   ): void {
     this.adj ??= new WebAssembly.Instance(adjointModule(), {
       env: { memory: this.ex.memory, fft: this.ex.fft },
@@ -445,8 +483,8 @@ export class WasmStft32 extends Wasm32Memory {
       spec,
       mag,
       dmag,
-      Math.fround(Math.sqrt(floor)),
-      rows === 'float64' ? 1 : 0,
+      floor32,
+      wide ? 1 : 0,
       this.win,
       this.tw,
       this.rt,
