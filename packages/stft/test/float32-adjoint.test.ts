@@ -18,6 +18,7 @@ import { Framer } from '../src/framing.js';
 import { resolveStftOptions } from '../src/options.js';
 import { type MagnitudeRows, WasmStft32, wasm32Supports } from '../src/wasm/kernel32.js';
 import { WASM_BASE64 } from '../src/wasm/module32-adjoint.js';
+import { naiveFrameAdjoint } from './float32-helpers.js';
 
 const TOL = 1e-5;
 
@@ -73,33 +74,7 @@ function run(c: Case, seed: number) {
 
 /** The naive float64 adjoint of the float32 signal x, frame by frame (per-frame contributions). */
 function naive(c: Case, x: Float32Array, d: Float64Array, window: ArrayLike<number>) {
-  const { n, hop, amps } = c;
-  const bins = n / 2 + 1;
-  const floor = Math.sqrt(c.floor ?? 0);
-  return amps.map((_, f) => {
-    const out = new Float64Array(n);
-    const re = new Float64Array(bins);
-    const im = new Float64Array(bins);
-    for (let k = 0; k < bins; k++) {
-      for (let j = 0; j < n; j++) {
-        const a = (-2 * Math.PI * ((j * k) % n)) / n;
-        const v = window[j]! * x[f * hop + j]!;
-        re[k]! += v * Math.cos(a);
-        im[k]! += v * Math.sin(a);
-      }
-    }
-    for (let k = 0; k < bins; k++) {
-      const m = Math.hypot(re[k]!, im[k]!);
-      if (!(m > floor) || m === 0) continue;
-      const s = d[f * bins + k]! / m;
-      for (let j = 0; j < n; j++) {
-        const a = (-2 * Math.PI * ((j * k) % n)) / n;
-        // Re(conj(X) e^{ia}) = re cos a + im sin a
-        out[j]! += window[j]! * s * (re[k]! * Math.cos(a) + im[k]! * Math.sin(a));
-      }
-    }
-    return out;
-  });
+  return c.amps.map((_, f) => naiveFrameAdjoint(x, f * c.hop, window, c.n, d, f, c.floor ?? 0));
 }
 
 describe('float32 adjoint module', () => {

@@ -18,7 +18,7 @@ import { resolveStftOptions } from '../src/options.js';
 import { F32_ANY_MAX_SIZE, type MagnitudeRows, wasm32Supports } from '../src/wasm/kernel32.js';
 import { convolutionSize, WasmStft32Any } from '../src/wasm/kernel32-any.js';
 import { WASM_BASE64 } from '../src/wasm/module32-any.js';
-import { expectWithinFrame, TINY, TOL } from './float32-helpers.js';
+import { expectWithinFrame, naiveFrameAdjoint, TINY, TOL } from './float32-helpers.js';
 import { noise } from './helpers.js';
 
 describe('float32 kernel at any size: the module', () => {
@@ -192,41 +192,6 @@ function run(c: Case, seed: number) {
   return { x, d, g, window: cfg.window, length, bins, frames, items };
 }
 
-/** The naive float64 adjoint of frame f (of the frames laid out by `run`) of x. */
-function naiveFrame(
-  c: Case,
-  x: Float32Array,
-  d: Float64Array,
-  window: ArrayLike<number>,
-  start: number,
-  row: number,
-): Float64Array {
-  const n = c.n;
-  const bins = Math.floor(n / 2) + 1;
-  const floor = Math.sqrt(c.floor ?? 0);
-  const out = new Float64Array(n);
-  const re = new Float64Array(bins);
-  const im = new Float64Array(bins);
-  for (let k = 0; k < bins; k++) {
-    for (let j = 0; j < n; j++) {
-      const a = (-2 * Math.PI * ((j * k) % n)) / n;
-      const v = window[j]! * x[start + j]!;
-      re[k]! += v * Math.cos(a);
-      im[k]! += v * Math.sin(a);
-    }
-  }
-  for (let k = 0; k < bins; k++) {
-    const m = Math.hypot(re[k]!, im[k]!);
-    if (!(m > floor) || m === 0) continue;
-    const s = d[row * bins + k]! / m;
-    for (let j = 0; j < n; j++) {
-      const a = (-2 * Math.PI * ((j * k) % n)) / n;
-      out[j]! += window[j]! * s * (re[k]! * Math.cos(a) + im[k]! * Math.sin(a));
-    }
-  }
-  return out;
-}
-
 describe.runIf(wasm32Supports(9))('float32 adjoint at any size (issue 17)', () => {
   const cases: [string, Case][] = [
     ['n 9, 5 frames (a missing frame b)', { n: 9, hop: 9, amps: [1, 1, 1, 1, 1] }],
@@ -259,7 +224,7 @@ describe.runIf(wasm32Supports(9))('float32 adjoint at any size (issue 17)', () =
       for (let b = 0; b < items; b++) {
         for (let f = 0; f < frames; f++) {
           const start = b * length + f * c.hop;
-          const w = naiveFrame(c, x, d, window, start, b * frames + f);
+          const w = naiveFrameAdjoint(x, start, window, c.n, d, b * frames + f, c.floor ?? 0);
           let peak = 0;
           for (const v of w) peak = Math.max(peak, Math.abs(v));
           for (let j = 0; j < c.n; j++) {
@@ -278,7 +243,7 @@ describe.runIf(wasm32Supports(9))('float32 adjoint at any size (issue 17)', () =
     const { x, d, g, window, length } = run(c, 3);
     const want = new Float64Array(length);
     c.amps.forEach((_, f) => {
-      const p = naiveFrame(c, x, d, window, f * c.hop, f);
+      const p = naiveFrameAdjoint(x, f * c.hop, window, c.n, d, f, c.floor ?? 0);
       for (let j = 0; j < c.n; j++) want[f * c.hop + j]! += p[j]!;
     });
     let peak = 0;

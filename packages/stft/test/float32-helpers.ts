@@ -1,6 +1,7 @@
 /**
- * The float32 kernels' shared check (test/float32.test.ts, test/float32-any.test.ts): magnitudes
- * frame by frame against the naive float64 STFT.
+ * The float32 kernels' shared checks (test/float32.test.ts, test/float32-any.test.ts,
+ * test/float32-adjoint.test.ts): magnitudes frame by frame against the naive float64 STFT, and the
+ * naive float64 adjoint of one frame.
  */
 import { tensor } from '@losses/tensor';
 import { expect } from 'vitest';
@@ -72,4 +73,45 @@ export function expectWithinFrame(
   }
   expect(row * bins).toBe(M.data.length);
   return worst;
+}
+
+/**
+ * The naive float64 adjoint through |X| of the frame of `n` samples of `x` from `start`: with X the
+ * DFT of window * frame and dL/d|X_k| = d[row * bins + k] (bins = floor(n / 2) + 1), the frame's
+ * gradient window_j Re sum_k dL/d|X_k| conj(X_k) / |X_k| e^{-2 pi i j k / n}, no bin passing where
+ * |X_k| <= sqrt(floor) or |X_k| = 0.
+ */
+export function naiveFrameAdjoint(
+  x: ArrayLike<number>,
+  start: number,
+  window: ArrayLike<number>,
+  n: number,
+  d: Float64Array,
+  row: number,
+  floor: number,
+): Float64Array {
+  const bins = Math.floor(n / 2) + 1;
+  const at = Math.sqrt(floor);
+  const out = new Float64Array(n);
+  const re = new Float64Array(bins);
+  const im = new Float64Array(bins);
+  for (let k = 0; k < bins; k++) {
+    for (let j = 0; j < n; j++) {
+      const a = (-2 * Math.PI * ((j * k) % n)) / n;
+      const v = window[j]! * x[start + j]!;
+      re[k]! += v * Math.cos(a);
+      im[k]! += v * Math.sin(a);
+    }
+  }
+  for (let k = 0; k < bins; k++) {
+    const m = Math.hypot(re[k]!, im[k]!);
+    if (!(m > at) || m === 0) continue;
+    const s = d[row * bins + k]! / m;
+    for (let j = 0; j < n; j++) {
+      const a = (-2 * Math.PI * ((j * k) % n)) / n;
+      // Re(conj(X) e^{ia}) = re cos a + im sin a
+      out[j]! += window[j]! * s * (re[k]! * Math.cos(a) + im[k]! * Math.sin(a));
+    }
+  }
+  return out;
 }
