@@ -119,10 +119,18 @@ function fade(x: Float32Array, items: number): Float32Array {
   return out;
 }
 
-describe.runIf(mssModule() !== null)('the float32 route (issue 17)', () => {
-  const cases: [string, () => [Float32Array, Float32Array, number]][] = [
+/** A reference case: the estimate, the target and the items. */
+type Case = [string, () => [Float32Array, Float32Array, number]];
+
+/**
+ * The reference cases of both routes' checks: noise and tones, an odd length, a silent item, fades
+ * to silent tails, amplitudes 1e-30 and 1e30 (items of `ampLength` samples), `extra`, then the
+ * bench workload.
+ */
+function referenceCases(ampLength: number, extra: Case[] = []): Case[] {
+  return [
     ['noise and tones', () => [f32(4000, 1, 2), f32(4000, 2, 2), 2]],
-    ['odd length', () => [f32(3001, 3, 3), f32(3001, 4, 3), 3]],
+    ['odd length, three items', () => [f32(3001, 3, 3), f32(3001, 4, 3), 3]],
     [
       'a silent item',
       () => {
@@ -132,10 +140,15 @@ describe.runIf(mssModule() !== null)('the float32 route (issue 17)', () => {
       },
     ],
     ['fades and silent tails', () => [fade(f32(4096, 7, 2), 2), fade(f32(4096, 8, 2), 2), 2]],
-    ['amplitude 1e-30', () => [f32(2048, 9, 2, 1e-30), f32(2048, 10, 2, 1e-30), 2]],
-    ['amplitude 1e30', () => [f32(2048, 11, 2, 1e30), f32(2048, 12, 2, 1e30), 2]],
+    ['amplitude 1e-30', () => [f32(ampLength, 9, 2, 1e-30), f32(ampLength, 10, 2, 1e-30), 2]],
+    ['amplitude 1e30', () => [f32(ampLength, 11, 2, 1e30), f32(ampLength, 12, 2, 1e30), 2]],
+    ...extra,
     ['the bench workload, B = 4, T = 16000', () => [f32(16000, 13, 4), f32(16000, 14, 4), 4]],
   ];
+}
+
+describe.runIf(mssModule() !== null)('the float32 route (issue 17)', () => {
+  const cases = referenceCases(2048);
   for (const [name, make] of cases) {
     it(`loss within ${TOL} and a smooth loss's gradient within ${TOL}: ${name}`, () => {
       const [e, t, items] = make();
@@ -306,23 +319,9 @@ describe.runIf(mssModule() !== null)(
       ...mssPresets.smooth,
       compressions: ['linear', { kind: 'log1p', gamma: 1 }],
     };
-    const cases: [string, () => [Float32Array, Float32Array, number]][] = [
-      ['noise and tones', () => [f32(4000, 1, 2), f32(4000, 2, 2), 2]],
-      ['odd length, three items', () => [f32(3001, 3, 3), f32(3001, 4, 3), 3]],
-      [
-        'a silent item',
-        () => {
-          const e = f32(2500, 5, 3);
-          e.fill(0, 2500, 5000);
-          return [e, f32(2500, 6, 3), 3];
-        },
-      ],
-      ['fades and silent tails', () => [fade(f32(4096, 7, 2), 2), fade(f32(4096, 8, 2), 2), 2]],
-      ['amplitude 1e-30', () => [f32(2100, 9, 2, 1e-30), f32(2100, 10, 2, 1e-30), 2]],
-      ['amplitude 1e30', () => [f32(2100, 11, 2, 1e30), f32(2100, 12, 2, 1e30), 2]],
+    const cases = referenceCases(2100, [
       ['five items', () => [f32(2500, 21, 5), f32(2500, 22, 5), 5]],
-      ['the bench workload, B = 4, T = 16000', () => [f32(16000, 13, 4), f32(16000, 14, 4), 4]],
-    ];
+    ]);
     for (const [name, make] of cases) {
       it(`odd sizes, linear + log1p: loss and gradient within ${TOL}: ${name}`, () => {
         const [e, t, items] = make();
