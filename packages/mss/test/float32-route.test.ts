@@ -119,6 +119,41 @@ function fade(x: Float32Array, items: number): Float32Array {
   return out;
 }
 
+/**
+ * One run of the seeded fuzz tests: for the drawn `sizes` and `hopDiv`, 1 .. maxItems items of a
+ * random length and amplitude (1e-30 .. 1e30), a window of `windows`, linear or log1p magnitudes,
+ * squared L2, a silent first item sometimes; both routes' results (estimate seed `seed`, target
+ * `seed + 100`).
+ */
+function fuzzCase(
+  rand: () => number,
+  sizes: number[],
+  hopDiv: number,
+  maxItems: number,
+  windows: [MssOptions['window'], MssOptions['window']],
+  seed: number,
+) {
+  const items = 1 + Math.floor(rand() * maxItems);
+  const length = Math.max(...sizes) + Math.floor(rand() * 1500);
+  const amp = 10 ** (-30 + 60 * rand());
+  const options: MssOptions = {
+    window: rand() < 0.5 ? windows[0] : windows[1],
+    sizes,
+    hops: sizes.map((n) => Math.max(1, Math.floor(n / hopDiv))),
+    compressions: rand() < 0.5 ? ['linear'] : [{ kind: 'log1p', gamma: 1 / amp }],
+    distance: 'l2sq',
+    reduction: rand() < 0.5 ? 'mean' : 'sum',
+    scaleReduction: 'sum',
+    center: rand() < 0.3,
+  };
+  const e = f32(length, seed, items, amp);
+  const t = f32(length, seed + 100, items, amp);
+  if (rand() < 0.3) e.fill(0, 0, length); // a silent first item
+  const r = both(options, e, t, items);
+  const what = `run seed ${seed}: ${JSON.stringify(options)}, length ${length}, items ${items}`;
+  return { options, e, t, items, r, what };
+}
+
 /** A reference case: the estimate, the target and the items. */
 type Case = [string, () => [Float32Array, Float32Array, number]];
 
@@ -275,24 +310,7 @@ describe.runIf(mssModule() !== null)('the float32 route (issue 17)', () => {
       const sizes = [8, 16, 32, 64, 128, 256, 512, 1024].filter(() => rand() < 0.4);
       if (sizes.length === 0) sizes.push(64);
       const hopDiv = [1, 2, 4, 8][Math.floor(rand() * 4)]!;
-      const items = 1 + Math.floor(rand() * 5);
-      const length = Math.max(...sizes) + Math.floor(rand() * 1500);
-      const amp = 10 ** (-30 + 60 * rand());
-      const options: MssOptions = {
-        window: rand() < 0.5 ? 'hann' : 'hamming',
-        sizes,
-        hops: sizes.map((n) => Math.max(1, n / hopDiv)),
-        compressions: rand() < 0.5 ? ['linear'] : [{ kind: 'log1p', gamma: 1 / amp }],
-        distance: 'l2sq',
-        reduction: rand() < 0.5 ? 'mean' : 'sum',
-        scaleReduction: 'sum',
-        center: rand() < 0.3,
-      };
-      const e = f32(length, 100 + run, items, amp);
-      const t = f32(length, 200 + run, items, amp);
-      if (rand() < 0.3) e.fill(0, 0, length); // a silent first item
-      const r = both(options, e, t, items);
-      const what = `run ${run}: ${JSON.stringify(options)}, length ${length}, items ${items}`;
+      const { r, what } = fuzzCase(rand, sizes, hopDiv, 5, ['hann', 'hamming'], 100 + run);
       expect(Math.abs(r.value32 - r.value64), what).toBeLessThanOrEqual(TOL * Math.abs(r.value64));
       expect(maxRel(r.grad32, r.grad64), what).toBeLessThanOrEqual(TOL);
     }
@@ -407,24 +425,14 @@ describe.runIf(mssModule() !== null)(
           return (n & (n - 1)) === 0 ? n + 1 : n;
         });
         const hopDiv = [1, 2, 3, 4][Math.floor(rand() * 4)]!;
-        const items = 1 + Math.floor(rand() * 6);
-        const length = Math.max(...sizes) + Math.floor(rand() * 1500);
-        const amp = 10 ** (-30 + 60 * rand());
-        const options: MssOptions = {
-          window: rand() < 0.5 ? 'flattop' : 'hann',
+        const { options, e, t, items, r, what } = fuzzCase(
+          rand,
           sizes,
-          hops: sizes.map((n) => Math.max(1, Math.floor(n / hopDiv))),
-          compressions: rand() < 0.5 ? ['linear'] : [{ kind: 'log1p', gamma: 1 / amp }],
-          distance: 'l2sq',
-          reduction: rand() < 0.5 ? 'mean' : 'sum',
-          scaleReduction: 'sum',
-          center: rand() < 0.3,
-        };
-        const e = f32(length, 300 + run, items, amp);
-        const t = f32(length, 400 + run, items, amp);
-        if (rand() < 0.3) e.fill(0, 0, length); // a silent first item
-        const r = both(options, e, t, items);
-        const what = `run ${run}: ${JSON.stringify(options)}, length ${length}, items ${items}`;
+          hopDiv,
+          6,
+          ['flattop', 'hann'],
+          300 + run,
+        );
         expect(Math.abs(r.value32 - r.value64), what).toBeLessThanOrEqual(
           TOL * Math.abs(r.value64),
         );
