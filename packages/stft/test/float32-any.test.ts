@@ -43,12 +43,20 @@ describe('float32 kernel at any size: the module', () => {
     setWasmEnabled(was);
   });
 
-  it('convolves at the cheaper of the smallest power of two and 5 L >= 2n - 1', () => {
+  it('convolves by Rader at n - 1 for a prime n where the FFT runs n - 1, else at the cheaper of the smallest power of two and 5 L >= 2n - 1', () => {
+    // Rader: n - 1 a power of two or 5 L (L a power of two >= 4)
+    expect(convolutionSize(17)).toBe(16);
+    expect(convolutionSize(41)).toBe(40);
+    expect(convolutionSize(257)).toBe(256);
+    expect(convolutionSize(641)).toBe(640);
+    // not Rader: 11 - 1 = 5 * 2 (L < 4), 509 - 1 = 4 * 127, 161 = 7 * 23 (not prime)
+    expect(convolutionSize(11)).toBe(32);
+    expect(convolutionSize(161)).toBe(512);
+    // Bluestein
     expect(convolutionSize(67)).toBe(160);
     expect(convolutionSize(127)).toBe(256);
     expect(convolutionSize(128)).toBe(256);
     expect(convolutionSize(129)).toBe(320);
-    expect(convolutionSize(257)).toBe(640);
     expect(convolutionSize(509)).toBe(1024);
     expect(convolutionSize(1021)).toBe(2048);
     expect(convolutionSize(2053)).toBe(5120);
@@ -57,7 +65,7 @@ describe('float32 kernel at any size: the module', () => {
 });
 
 describe.runIf(wasm32Supports(9))('the float32 route of magnitude at any size (issue 17)', () => {
-  for (const size of [9, 10, 67, 100, 127, 257, 509, 1021, 2053, 3000]) {
+  for (const size of [9, 10, 17, 41, 67, 100, 127, 257, 509, 641, 1021, 2053, 3000]) {
     it(`float32 magnitudes within ${TOL} of each frame's peak, size ${size}`, () => {
       const hop = Math.max(1, size >> 1);
       // Odd length, four items: noise, a fade to silence, a silent item, a 1e-30 item.
@@ -116,11 +124,11 @@ describe.runIf(wasm32Supports(9))('the float32 route of magnitude at any size (i
     }
   });
 
-  it('agrees with the naive STFT on 30 seeded random configurations (fuzz)', () => {
-    const rand = mulberry32(23);
-    for (let run = 0; run < 30; run++) {
-      let size = 8 + Math.floor(rand() * 600);
-      if ((size & (size - 1)) === 0) size++;
+  /** `runs` seeded random configurations (size from `size(rand)`) against the naive STFT. */
+  function fuzz(runs: number, seed: number, pick: (rand: () => number) => number): void {
+    const rand = mulberry32(seed);
+    for (let run = 0; run < runs; run++) {
+      const size = pick(rand);
       const hop = 1 + Math.floor(rand() * size);
       const center = rand() < 0.7;
       const batch = 1 + Math.floor(rand() * 9);
@@ -135,6 +143,18 @@ describe.runIf(wasm32Supports(9))('the float32 route of magnitude at any size (i
       }
       expectWithinFrame(x, batch, { size, hop, center, window: 'hann' }, 0, true);
     }
+  }
+
+  it('agrees with the naive STFT on 30 seeded random configurations (fuzz)', () => {
+    fuzz(30, 23, (rand) => {
+      const size = 8 + Math.floor(rand() * 600);
+      return (size & (size - 1)) === 0 ? size + 1 : size;
+    });
+  });
+
+  it("agrees with the naive STFT on 12 seeded random configurations at Rader's sizes (fuzz)", () => {
+    const sizes = [17, 41, 257, 641];
+    fuzz(12, 29, (rand) => sizes[Math.floor(rand() * sizes.length)]!);
   });
 });
 
@@ -148,6 +168,8 @@ interface Case {
   rows?: MagnitudeRows;
   /** Items of the batch (the frames split evenly among them). */
   items?: number;
+  /** The convolution length (default: the kernel's choice). */
+  mm?: number;
 }
 
 /** Runs analyzeAt + adjointAt on the frames of `c`, returning the float32 gradient and inputs. */
@@ -167,7 +189,7 @@ function run(c: Case, seed: number) {
       x[b * length + i] = amps[b * frames + f]! * (rand() - 0.5);
     }
   }
-  const k = new WasmStft32Any(n, hop, cfg.window);
+  const k = new WasmStft32Any(n, hop, cfg.window, c.mm);
   const bins = Math.floor(n / 2) + 1;
   const total = items * frames;
   const rows = c.rows ?? 'float64';
@@ -210,8 +232,21 @@ describe.runIf(wasm32Supports(9))('float32 adjoint at any size (issue 17)', () =
       { n: 67, hop: 67, amps: [1, 0, 1e-6, 2, 0], floor: 1e-6 },
     ],
     [
-      'n 257, float32 rows, a floor, extreme amplitudes',
+      'n 257 (Rader over 256), float32 rows, a floor, extreme amplitudes',
       { n: 257, hop: 257, amps: [1, 0, 1e-30, 1e30, 1e-4], floor: 1e-8, rows: 'float32' },
+    ],
+    [
+      'n 257 by Bluestein (M = 640), float32 rows, a floor, extreme amplitudes',
+      { n: 257, hop: 257, amps: [1, 0, 1e-30, 1e30, 1e-4], floor: 1e-8, rows: 'float32', mm: 640 },
+    ],
+    [
+      'n 41 (Rader over 5 x 8), two items of 3 frames, a silent frame',
+      { n: 41, hop: 41, amps: [1, 0, 2, 1e-3, 3, 1], items: 2 },
+    ],
+    ['n 641 (Rader over 5 x 128), 3 frames', { n: 641, hop: 641, amps: [1, 1e-20, 0.5] }],
+    [
+      'n 17 (Rader over 16), float32 rows, 5 frames',
+      { n: 17, hop: 17, amps: [1, 2, 0, 1e25, 1], rows: 'float32' },
     ],
     [
       'n 31, float32 rows, two items of 3 frames',

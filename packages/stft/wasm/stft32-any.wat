@@ -16,10 +16,21 @@
 ;; chirp z-transform algorithm", 1969): with w_j = exp(-i pi j^2 / n) (j k = (j^2 + k^2 - (k - j)^2)/2),
 ;;   Z_k = sum_j z_j exp(-2 pi i j k / n) = w_k sum_j (z_j w_j) conj(w_{k - j}),
 ;; a linear convolution computed as a cyclic one of length M >= 2n - 1, a power of two or five
-;; times one (the cheaper: 67 -> 160, 127 -> 256, 257 -> 640, 2053 -> 5120; see $fft5):
+;; times one (the cheaper: 67 -> 160, 127 -> 256, 509 -> 1024, 2053 -> 5120; see $fft5):
 ;;   a = (z_j w_j, then zeros), b_t = conj(w_t) for |t| < n (wrapped mod M), B' = DFT_M(b) / M
 ;;   (precomputed in float64, rounded once), conv = DFT_M^-1(DFT_M(a) B') = conj(DFT_M(conj(A B'))),
 ;;   Z_k = w_k conj(F_k) with F = DFT_M(conj(A B')).
+;; Or, for a prime n whose n - 1 is such a length (17, 41, 257, 641, ...), by Rader's algorithm
+;; (C. M. Rader, "Discrete Fourier transforms when the number of data samples is prime", Proc.
+;; IEEE 56(6), 1968; as src/fft/rader.ts does in float64) over the cyclic convolution of length
+;; M = n - 1 itself (257: 256 instead of Bluestein's 640): with g a generator modulo n,
+;;   Z_0 = z_0 + sum_{p<M} a_p,  Z_{g^-q} = z_0 + sum_{p<M} a_p b_{q-p},  a_p = z_{g^p},
+;;   b_m = exp(-2 pi i g^-m / n),
+;; the same steps with w = 1: a permutation instead of the chirp. One code path serves both: a
+;; table of places says where z_j goes in the convolution's input ($slot(j) for M = 5 L; z_0 to the
+;; spare number M for Rader, read back as a_0, 0 for Bluestein) and where F_k is read (Rader: at
+;; -log_g k mod M; k = 0 at number M of $x, where $convolve leaves conj(A_0)), and
+;;   Z_k = w_k conj(F at place k) + a_0.
 ;; The two real spectra from Z (e.g. Press et al., Numerical Recipes, 12.3), for 0 <= k <= n/2,
 ;; Z_n = Z_0:  X_a[k] = (Z_k + conj Z_{n-k}) / 2,  X_b[k] = -i (Z_k - conj Z_{n-k}) / 2.
 ;;
@@ -332,12 +343,20 @@
       (then (call $fft5 (local.get $l5) (local.get $x) (local.get $y) (local.get $tw) (local.get $tw5) (i32.const 1)))
       (else (call $fft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw)))))
 
+  ;; Zeroes what the places (see `magnitudes`) leave of the M + 1 four-lane complex numbers at
+  ;; $base: all of them when M = 5 L (the places are $slot's), else those from n on (none for Rader).
+  (func $pad (param $base i32) (param $n i32) (param $mm i32) (param $l5 i32)
+    (local $from i32)
+    (local.set $from (select (i32.const 0) (local.get $n) (local.get $l5)))
+    (memory.fill (i32.add (local.get $base) (i32.shl (local.get $from) (i32.const 5))) (i32.const 0)
+      (i32.shl (i32.sub (i32.add (local.get $mm) (i32.const 1)) (local.get $from)) (i32.const 5))))
+
   ;; The cyclic convolution step shared by both directions, on the M four-lane complex numbers a
-  ;; (scaled and multiplied by the chirp, zero-padded) at $x, or with $l5 split at $y ($slot):
-  ;; A = DFT_M(a); conj(A B') (written where the next DFT reads it); F = DFT_M(conj(A B')) into $x.
-  ;; $bk: B' as (re, im) float32 pairs. DFT_M: see $dft. $slot(i), where element i of the input of
-  ;; a DFT of M = 5 L goes: $y + 32 ((i mod 5) L + floor(i / 5)), written by the producers
-  ;; themselves (no pass of its own).
+  ;; at $x, or with $l5 split at $y ($slot): A = DFT_M(a); conj(A_0) to $x + 32 M (Rader's sum of
+  ;; the a's, see `magnitudes`); conj(A B') (written where the next DFT reads it);
+  ;; F = DFT_M(conj(A B')) into $x. $bk: B' as (re, im) float32 pairs. DFT_M: see $dft. $slot(i),
+  ;; where element i of the input of a DFT of M = 5 L goes: $y + 32 ((i mod 5) L + floor(i / 5)),
+  ;; written by the producers themselves through their table of places (no pass of its own).
   (func $convolve (param $mm i32) (param $x i32) (param $y i32) (param $tw i32) (param $bk i32)
     (param $l5 i32) (param $tw5 i32)
     (local $p i32) (local $end i32) (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
@@ -345,6 +364,8 @@
     (call $dft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $l5) (local.get $tw5))
     (local.set $p (local.get $x))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $mm) (i32.const 5))))
+    (v128.store offset=0 (local.get $end) (v128.load offset=0 (local.get $x)))
+    (v128.store offset=16 (local.get $end) (f32x4.neg (v128.load offset=16 (local.get $x))))
     (local.set $lb (i32.shl (local.get $l5) (i32.const 5)))
     (loop $mul
       ;; element i of the product: in place, or to $slot(i) ($r = i mod 5, $jd = floor(i / 5))
@@ -375,21 +396,25 @@
   ;; $tw holds the twiddles of size L; see $dft), else 0; $spare: a row (bins float64) for the frames that do not
   ;; exist; $lp: 320 bytes of scratch (see $lanes, $scales, $transpose). With $spec (not 0), each group of four
   ;; pairs keeps its spectra there, as computed (scaled by t, doubled): bins four-lane complex
-  ;; numbers 2 X_a, then bins 2 X_b (64 bins bytes per group): the input of `adjoint`.
+  ;; numbers 2 X_a, then bins 2 X_b (64 bins bytes per group): the input of `adjoint`. $perm: the
+  ;; places (see the top), n i32 byte addresses where z_j goes (in $x, or in $y when M = 5 L), then
+  ;; n where F_k is read (in $x); $x and $y hold M + 2 four-lane complex numbers each (the frames
+  ;; are gathered in the buffer that the places do not use).
   (func (export "magnitudes")
     (param $n i32) (param $mm i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
     (param $sig i32) (param $win i32) (param $chirp i32) (param $bk i32) (param $tw i32) (param $x i32)
     (param $y i32) (param $out i32) (param $spare i32) (param $floor f32) (param $wide i32)
-    (param $spec i32) (param $lp i32) (param $l5 i32) (param $tw5 i32)
+    (param $spec i32) (param $lp i32) (param $l5 i32) (param $tw5 i32) (param $perm i32)
     (local $pairs i32) (local $pp i32) (local $g i32) (local $j i32) (local $k i32) (local $h i32)
     (local $bins i32) (local $w i32) (local $p i32) (local $q i32) (local $sg i32) (local $at i32)
+    (local $gat i32) (local $base i32) (local $z0r v128) (local $z0i v128)
     (local $ia0 i32) (local $ia1 i32) (local $ia2 i32) (local $ia3 i32)
     (local $ib0 i32) (local $ib1 i32) (local $ib2 i32) (local $ib3 i32)
     (local $oa0 i32) (local $oa1 i32) (local $oa2 i32) (local $oa3 i32)
     (local $ob0 i32) (local $ob1 i32) (local $ob2 i32) (local $ob3 i32)
     (local $fl v128) (local $c v128) (local $s v128) (local $va v128) (local $vb v128)
     (local $mxa v128) (local $mxb v128) (local $ta v128) (local $tb v128) (local $ua v128) (local $ub v128)
-    (local $zr v128) (local $zi v128) (local $nr v128) (local $ni v128) (local $d i32) (local $h5 i32)
+    (local $zr v128) (local $zi v128) (local $nr v128) (local $ni v128) (local $d i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
@@ -400,6 +425,9 @@
     (local.set $w (i32.add (i32.const 2) (i32.ne (local.get $wide) (i32.const 0))))
     (local.set $pp (i32.shr_u (i32.add (local.get $frames) (i32.const 1)) (i32.const 1)))
     (local.set $pairs (i32.mul (i32.div_u (local.get $total) (local.get $frames)) (local.get $pp)))
+    ;; The convolution's input goes to $base (see $places); the frames are gathered in the other buffer.
+    (local.set $base (select (local.get $y) (local.get $x) (local.get $l5)))
+    (local.set $gat (select (local.get $x) (local.get $y) (local.get $l5)))
     (block $done
       (loop $groups
         (br_if $done (i32.ge_u (local.get $g) (local.get $pairs)))
@@ -430,7 +458,7 @@
         (local.set $mxa (v128.const i32x4 0 0 0 0))
         (local.set $mxb (v128.const i32x4 0 0 0 0))
         (local.set $j (i32.const 0))
-        (local.set $p (local.get $x))
+        (local.set $p (local.get $gat))
         (local.set $q (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
         (block $gathered
           (loop $gather
@@ -511,42 +539,34 @@
         (local.set $mxb (v128.and (local.get $mxb) (v128.load offset=48 (local.get $lp))))
         (call $scales (local.get $mxa) (i32.add (local.get $lp) (i32.const 64)))
         (call $scales (local.get $mxb) (i32.add (local.get $lp) (i32.const 128)))
-        ;; a_j = (t_a x_a[j] + i t_b x_b[j]) w_j (each t applied as t1 then t2: exact), zero-padded to M.
+        ;; a_j = (t_a x_a[j] + i t_b x_b[j]) w_j (each t applied as t1 then t2: exact) to its place
+        ;; (see $places), the rest of the M + 1 numbers at $base zero.
         (local.set $ta (v128.load offset=64 (local.get $lp)))
         (local.set $ua (v128.load offset=80 (local.get $lp)))
         (local.set $tb (v128.load offset=128 (local.get $lp)))
         (local.set $ub (v128.load offset=144 (local.get $lp)))
-        ;; In place, or (M = 5 L) to $slot(j) in $y, zeroed first ($at = j mod 5, $h5 = floor(j / 5)).
-        (if (local.get $l5)
-          (then (memory.fill (local.get $y) (i32.const 0) (i32.shl (local.get $mm) (i32.const 5)))))
-        (local.set $p (local.get $x))
+        (call $pad (local.get $base) (local.get $n) (local.get $mm) (local.get $l5))
+        (local.set $p (local.get $gat))
         (local.set $q (local.get $chirp))
         (local.set $j (i32.const 0))
-        (local.set $at (i32.const 0))
-        (local.set $h5 (i32.const 0))
         (loop $chirpIn
           (local.set $va (f32x4.mul (f32x4.mul (v128.load offset=0 (local.get $p)) (local.get $ta)) (local.get $ua)))
           (local.set $vb (f32x4.mul (f32x4.mul (v128.load offset=16 (local.get $p)) (local.get $tb)) (local.get $ub)))
           (local.set $c (v128.load32_splat offset=0 (local.get $q)))
           (local.set $s (v128.load32_splat offset=4 (local.get $q)))
-          (local.set $d
-            (select
-              (i32.add (i32.add (local.get $y) (i32.shl (i32.mul (local.get $at) (local.get $l5)) (i32.const 5)))
-                (i32.shl (local.get $h5) (i32.const 5)))
-              (local.get $p) (local.get $l5)))
+          (local.set $d (i32.load (i32.add (local.get $perm) (i32.shl (local.get $j) (i32.const 2)))))
           (v128.store offset=0 (local.get $d)
             (f32x4.sub (f32x4.mul (local.get $va) (local.get $c)) (f32x4.mul (local.get $vb) (local.get $s))))
           (v128.store offset=16 (local.get $d)
             (f32x4.add (f32x4.mul (local.get $va) (local.get $s)) (f32x4.mul (local.get $vb) (local.get $c))))
-          (local.set $at (i32.add (local.get $at) (i32.const 1)))
-          (if (i32.eq (local.get $at) (i32.const 5))
-            (then (local.set $at (i32.const 0)) (local.set $h5 (i32.add (local.get $h5) (i32.const 1)))))
           (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (local.set $q (i32.add (local.get $q) (i32.const 8)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $chirpIn (i32.lt_u (local.get $j) (local.get $n))))
-        (if (i32.eqz (local.get $l5))
-          (then (memory.fill (local.get $p) (i32.const 0) (i32.shl (i32.sub (local.get $mm) (local.get $n)) (i32.const 5)))))
+        ;; Rader's a_0 (0 for Bluestein), before the convolution writes conj(A_0) to $x + 32 M
+        (local.set $p (i32.add (local.get $base) (i32.shl (local.get $mm) (i32.const 5))))
+        (local.set $z0r (v128.load offset=0 (local.get $p)))
+        (local.set $z0i (v128.load offset=16 (local.get $p)))
         (call $convolve (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $bk) (local.get $l5) (local.get $tw5))
         ;; u = u1 u2 of each frame, with the split's halving folded into u1.
         (local.set $ta (f32x4.mul (v128.load offset=96 (local.get $lp)) (f32x4.splat (f32.const 0.5))))
@@ -555,24 +575,24 @@
         (local.set $ub (v128.load offset=176 (local.get $lp)))
         (local.set $k (i32.const 0))
         (loop $split
-          ;; Z_k = w_k conj(F_k) and Z_{n-k} (Z_n = Z_0)
+          ;; Z_k = w_k conj(F at place k) + a_0 and Z_{n-k} (Z_n = Z_0)
           (local.set $j (select (i32.sub (local.get $n) (local.get $k)) (i32.const 0) (local.get $k)))
-          (local.set $p (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))))
+          (local.set $p (i32.load offset=0 (i32.add (local.get $perm) (i32.shl (i32.add (local.get $n) (local.get $k)) (i32.const 2)))))
           (local.set $q (i32.add (local.get $chirp) (i32.shl (local.get $k) (i32.const 3))))
           (local.set $c (v128.load32_splat offset=0 (local.get $q)))
           (local.set $s (v128.load32_splat offset=4 (local.get $q)))
           (local.set $va (v128.load offset=0 (local.get $p)))
           (local.set $vb (v128.load offset=16 (local.get $p)))
-          (local.set $zr (f32x4.add (f32x4.mul (local.get $c) (local.get $va)) (f32x4.mul (local.get $s) (local.get $vb))))
-          (local.set $zi (f32x4.sub (f32x4.mul (local.get $s) (local.get $va)) (f32x4.mul (local.get $c) (local.get $vb))))
-          (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 5))))
+          (local.set $zr (f32x4.add (local.get $z0r) (f32x4.add (f32x4.mul (local.get $c) (local.get $va)) (f32x4.mul (local.get $s) (local.get $vb)))))
+          (local.set $zi (f32x4.add (local.get $z0i) (f32x4.sub (f32x4.mul (local.get $s) (local.get $va)) (f32x4.mul (local.get $c) (local.get $vb)))))
+          (local.set $p (i32.load offset=0 (i32.add (local.get $perm) (i32.shl (i32.add (local.get $n) (local.get $j)) (i32.const 2)))))
           (local.set $q (i32.add (local.get $chirp) (i32.shl (local.get $j) (i32.const 3))))
           (local.set $c (v128.load32_splat offset=0 (local.get $q)))
           (local.set $s (v128.load32_splat offset=4 (local.get $q)))
           (local.set $va (v128.load offset=0 (local.get $p)))
           (local.set $vb (v128.load offset=16 (local.get $p)))
-          (local.set $nr (f32x4.add (f32x4.mul (local.get $c) (local.get $va)) (f32x4.mul (local.get $s) (local.get $vb))))
-          (local.set $ni (f32x4.sub (f32x4.mul (local.get $s) (local.get $va)) (f32x4.mul (local.get $c) (local.get $vb))))
+          (local.set $nr (f32x4.add (local.get $z0r) (f32x4.add (f32x4.mul (local.get $c) (local.get $va)) (f32x4.mul (local.get $s) (local.get $vb)))))
+          (local.set $ni (f32x4.add (local.get $z0i) (f32x4.sub (f32x4.mul (local.get $s) (local.get $va)) (f32x4.mul (local.get $c) (local.get $vb)))))
           ;; 2 X_a = Z_k + conj Z_{n-k}; 2 X_b = -i (Z_k - conj Z_{n-k}) = (Z.im + N.im, N.re - Z.re)
           (local.set $va (f32x4.add (local.get $zr) (local.get $nr)))
           (local.set $vb (f32x4.sub (local.get $zi) (local.get $ni)))
@@ -669,7 +689,7 @@
     (param $n i32) (param $mm i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
     (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f32) (param $wide i32)
     (param $win i32) (param $chirp i32) (param $bk i32) (param $tw i32) (param $x i32) (param $y i32) (param $gp i32)
-    (param $spare i32) (param $lp i32) (param $l5 i32) (param $tw5 i32)
+    (param $spare i32) (param $lp i32) (param $l5 i32) (param $tw5 i32) (param $perm i32)
     (local $pairs i32) (local $pp i32) (local $g i32) (local $j i32) (local $k i32) (local $h i32)
     (local $bins i32) (local $p i32) (local $q i32) (local $sg i32) (local $at i32) (local $r i32) (local $n4 i32)
     (local $ea0 i32) (local $ea1 i32) (local $ea2 i32) (local $ea3 i32)
@@ -680,7 +700,7 @@
     (local $ta v128) (local $tb v128) (local $ua v128) (local $ub v128) (local $c v128) (local $s v128)
     (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128) (local $vr v128) (local $vi v128)
     (local $okv v128) (local $gb i32) (local $w i32)
-    (local $mga v128) (local $dma v128) (local $mgb v128) (local $dmb v128)
+    (local $mga v128) (local $dma v128) (local $mgb v128) (local $dmb v128) (local $z0r v128) (local $z0i v128)
     (local.set $fl (f32x4.splat (local.get $floor)))
     ;; log2 of the bytes per value of $mag and $dmag: 2 (float32) or 3 ($wide: float64)
     (local.set $w (i32.add (i32.const 2) (i32.ne (local.get $wide) (i32.const 0))))
@@ -800,11 +820,9 @@
         (local.set $ua (v128.load offset=80 (local.get $lp)))
         (local.set $tb (v128.load offset=128 (local.get $lp)))
         (local.set $ub (v128.load offset=144 (local.get $lp)))
-        ;; x_k = conj(C_k) w_k for k < n (at $slot(k) when M = 5 L), zero-padded to M; k = 0 and k = n/2
-        ;; (n even) first:
-        ;; conj C = (2 Re G^a, -2 Re G^b).
-        (if (local.get $l5)
-          (then (memory.fill (local.get $y) (i32.const 0) (i32.shl (local.get $mm) (i32.const 5)))))
+        ;; x_k = conj(C_k) w_k for k < n to its place (see `magnitudes`), the rest of the M + 1
+        ;; numbers zero; k = 0 and k = n/2 (n even) first: conj C = (2 Re G^a, -2 Re G^b).
+        (call $pad (select (local.get $y) (local.get $x) (local.get $l5)) (local.get $n) (local.get $mm) (local.get $l5))
         (local.set $k (i32.const 0))
         (loop $ends
           (local.set $p (i32.add (local.get $gb) (i32.shl (local.get $k) (i32.const 5))))
@@ -818,12 +836,7 @@
           (local.set $q (i32.add (local.get $chirp) (i32.shl (local.get $k) (i32.const 3))))
           (local.set $c (v128.load32_splat offset=0 (local.get $q)))
           (local.set $s (v128.load32_splat offset=4 (local.get $q)))
-          (local.set $p
-            (select
-              (i32.add (local.get $y)
-                (i32.shl (i32.add (i32.mul (i32.rem_u (local.get $k) (i32.const 5)) (local.get $l5)) (i32.div_u (local.get $k) (i32.const 5)))
-                  (i32.const 5)))
-              (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))) (local.get $l5)))
+          (local.set $p (i32.load (i32.add (local.get $perm) (i32.shl (local.get $k) (i32.const 2)))))
           (v128.store offset=0 (local.get $p)
             (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
           (v128.store offset=16 (local.get $p)
@@ -846,12 +859,7 @@
             (local.set $q (i32.add (local.get $chirp) (i32.shl (local.get $k) (i32.const 3))))
             (local.set $c (v128.load32_splat offset=0 (local.get $q)))
             (local.set $s (v128.load32_splat offset=4 (local.get $q)))
-            (local.set $p
-              (select
-                (i32.add (local.get $y)
-                  (i32.shl (i32.add (i32.mul (i32.rem_u (local.get $k) (i32.const 5)) (local.get $l5)) (i32.div_u (local.get $k) (i32.const 5)))
-                    (i32.const 5)))
-                (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 5))) (local.get $l5)))
+            (local.set $p (i32.load (i32.add (local.get $perm) (i32.shl (local.get $k) (i32.const 2)))))
             (v128.store offset=0 (local.get $p)
               (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
             (v128.store offset=16 (local.get $p)
@@ -862,26 +870,19 @@
             (local.set $q (i32.add (local.get $chirp) (i32.shl (local.get $j) (i32.const 3))))
             (local.set $c (v128.load32_splat offset=0 (local.get $q)))
             (local.set $s (v128.load32_splat offset=4 (local.get $q)))
-            (local.set $p
-              (select
-                (i32.add (local.get $y)
-                  (i32.shl (i32.add (i32.mul (i32.rem_u (local.get $j) (i32.const 5)) (local.get $l5)) (i32.div_u (local.get $j) (i32.const 5)))
-                    (i32.const 5)))
-                (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 5))) (local.get $l5)))
+            (local.set $p (i32.load (i32.add (local.get $perm) (i32.shl (local.get $j) (i32.const 2)))))
             (v128.store offset=0 (local.get $p)
               (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
             (v128.store offset=16 (local.get $p)
               (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $pairsLoop)))
-        (if (i32.eqz (local.get $l5))
-          (then
-            (memory.fill
-              (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 5)))
-              (i32.const 0)
-              (i32.shl (i32.sub (local.get $mm) (local.get $n)) (i32.const 5)))))
+        ;; Rader's x_0 (0 for Bluestein), before the convolution writes conj(A_0) to $x + 32 M
+        (local.set $p (i32.add (select (local.get $y) (local.get $x) (local.get $l5)) (i32.shl (local.get $mm) (i32.const 5))))
+        (local.set $z0r (v128.load offset=0 (local.get $p)))
+        (local.set $z0i (v128.load offset=16 (local.get $p)))
         (call $convolve (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $bk) (local.get $l5) (local.get $tw5))
-        ;; y_j = conj(DFT_n(conj C))_j = conj(w_j) R_j (R = F, see `magnitudes`): sample j of frame a is
+        ;; y_j = conj(DFT_n(conj C))_j = conj(w_j) R_j + conj(x_0) (R = F at place j, see `magnitudes`): sample j of frame a is
         ;; w_j Re y_j u_a / 2, of frame b w_j Im y_j u_b / 2 (u = u1 u2, the halving folded into u1).
         ;; Row r (frames a0, b0, a1, b1, ...) at $y + 4 n r (the transform's work memory, free now).
         (local.set $ta (f32x4.mul (v128.load offset=96 (local.get $lp)) (f32x4.splat (f32.const 0.5))))
@@ -889,22 +890,22 @@
         (local.set $tb (f32x4.mul (v128.load offset=160 (local.get $lp)) (f32x4.splat (f32.const 0.5))))
         (local.set $ub (v128.load offset=176 (local.get $lp)))
         (local.set $j (i32.const 0))
-        (local.set $p (local.get $x))
         (local.set $q (local.get $chirp))
         (loop $rows
           (local.set $c (v128.load32_splat offset=0 (local.get $q)))
           (local.set $s (v128.load32_splat offset=4 (local.get $q)))
+          (local.set $p (i32.load (i32.add (local.get $perm) (i32.shl (i32.add (local.get $n) (local.get $j)) (i32.const 2)))))
           (local.set $ar (v128.load offset=0 (local.get $p)))
           (local.set $ai (v128.load offset=16 (local.get $p)))
           (local.set $vr (v128.load32_splat (i32.add (local.get $win) (i32.shl (local.get $j) (i32.const 2)))))
           ;; conj(w) R = (c R.re + s R.im, c R.im - s R.re)
           (local.set $br
             (f32x4.mul (f32x4.mul (f32x4.mul
-              (f32x4.add (f32x4.mul (local.get $c) (local.get $ar)) (f32x4.mul (local.get $s) (local.get $ai)))
+              (f32x4.add (local.get $z0r) (f32x4.add (f32x4.mul (local.get $c) (local.get $ar)) (f32x4.mul (local.get $s) (local.get $ai))))
               (local.get $ta)) (local.get $ua)) (local.get $vr)))
           (local.set $bi
             (f32x4.mul (f32x4.mul (f32x4.mul
-              (f32x4.sub (f32x4.mul (local.get $c) (local.get $ai)) (f32x4.mul (local.get $s) (local.get $ar)))
+              (f32x4.sub (f32x4.sub (f32x4.mul (local.get $c) (local.get $ai)) (f32x4.mul (local.get $s) (local.get $ar))) (local.get $z0i))
               (local.get $tb)) (local.get $ub)) (local.get $vr)))
           (local.set $at (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))))
           (f32.store (local.get $at) (f32x4.extract_lane 0 (local.get $br)))
@@ -922,7 +923,6 @@
           (f32.store (local.get $at) (f32x4.extract_lane 3 (local.get $br)))
           (local.set $at (i32.add (local.get $at) (local.get $n4)))
           (f32.store (local.get $at) (f32x4.extract_lane 3 (local.get $bi)))
-          (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (local.set $q (i32.add (local.get $q) (i32.const 8)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $rows (i32.lt_u (local.get $j) (local.get $n))))

@@ -1,10 +1,12 @@
 /**
  * The float32 WebAssembly (SIMD) STFT at sizes that are not powers of two (issue 17):
  * wasm/stft32-any.wat computes each DFT of size n by Bluestein's chirp-z over a cyclic convolution
- * of length M >= 2n - 1 (a power of two, or 5 L with one radix-5 step over the FFT of size L), whose
- * FFTs are wasm/stft32.wat's four-lane complex `fft` (the module shares that instance's memory and
- * imports its `fft`), with two real frames per complex lane (x_a + i x_b), so eight frames per
- * transform, each frame scaled by its own power of two.
+ * of length M >= 2n - 1 (a power of two, or 5 L with one radix-5 step over the FFT of size L), or
+ * by Rader's algorithm over the cyclic convolution of length M = n - 1 for a prime n where n - 1 is
+ * such a length (257: 256 instead of 640), whose FFTs are wasm/stft32.wat's four-lane complex `fft`
+ * (the module shares that instance's memory and imports its `fft`), with two real frames per
+ * complex lane (x_a + i x_b), so eight frames per transform, each frame scaled by its own power of
+ * two.
  *
  * Why this design: the power-of-two FFT is the fastest kernel of the package (and the one being
  * tuned), a Bluestein step around it serves every size with one code path, and packing two real
@@ -20,6 +22,7 @@
  * tones); a silent frame is exactly 0 (its scale is 0).
  */
 import { compileWasm } from '@losses/tensor/internal';
+import { isPrime, powMod, primitiveRoot } from '../fft/number-theory.js';
 import { fftPlan } from '../fft/plan.js';
 import {
   compiledModule,
@@ -54,6 +57,7 @@ interface AnyExports {
     lp: number,
     l5: number,
     tw5: number,
+    perm: number,
   ): void;
   adjoint(
     n: number,
@@ -78,6 +82,7 @@ interface AnyExports {
     lp: number,
     l5: number,
     tw5: number,
+    perm: number,
   ): void;
 }
 
@@ -102,12 +107,20 @@ function anyModule(): WebAssembly.Module {
   return compiledAny;
 }
 
+/** Whether the four-lane FFT runs length m: a power of two, or 5 L with L a power of two >= 4. */
+function fftLength(m: number): boolean {
+  const l = m % 5 === 0 ? m / 5 : m;
+  return (l & (l - 1)) === 0 && (m === l || l >= 4);
+}
+
 /**
- * Bluestein's convolution length for size n: the smallest power of two P >= 2n - 1, or the
+ * The cyclic convolution length for size n: M = n - 1 (Rader) for a prime n where the FFT runs
+ * n - 1 (e.g. 17, 41, 257, 641); else Bluestein's, the smallest power of two P >= 2n - 1, or the
  * smallest 5 L >= 2n - 1 (L a power of two >= 4, one radix-5 step over the FFT of size L) where
  * that is at most 0.7 P (measured: the radix-5 step costs about two radix-4 passes per point).
  */
 export function convolutionSize(n: number): number {
+  if (n > 8 && isPrime(n) && fftLength(n - 1)) return n - 1;
   let p = 1;
   while (p < 2 * n - 1) p *= 2;
   let l = 4;
@@ -136,9 +149,11 @@ export function createStft32(
  * One configuration's float32 instance for a size n that is not a power of two: a wasm/stft32.wat
  * instance (its memory and `fft`) and a wasm/stft32-any.wat instance on the same memory. The memory
  * holds the twiddles of the FFT of size M (of L and the radix-5 twiddles when M = 5 L), the chirp
- * w_j = exp(-i pi j^2 / n), the transformed kernel B' = DFT_M(conj w) / M, the window, 320 bytes
- * of scratch, two work buffers of M four-lane complex numbers, a spare output row (float64: either
- * width of `analyzeAt`'s rows) and frame, then the per-call data (grown on demand).
+ * w_j = exp(-i pi j^2 / n) (Rader: 1), the places (where z_j goes into the convolution and where
+ * F_k is read), the transformed kernel B' = DFT_M(b) / M (Bluestein: b = conj w wrapped; Rader:
+ * b_m = exp(-2 pi i g^-m / n)), the window, 320 bytes of scratch, two work buffers of M + 2
+ * four-lane complex numbers, a spare output row (float64: either width of `analyzeAt`'s rows) and
+ * frame, then the per-call data (grown on demand).
  */
 export class WasmStft32Any extends Wasm32Memory {
   private readonly fwd: ForwardExports;
@@ -151,6 +166,7 @@ export class WasmStft32Any extends Wasm32Memory {
   private readonly hop: number;
   private readonly tw: number;
   private readonly chirp: number;
+  private readonly perm: number;
   private readonly bk: number;
   private readonly win: number;
   private readonly lp: number;
@@ -161,7 +177,10 @@ export class WasmStft32Any extends Wasm32Memory {
   /** One-sided bins: floor(n / 2) + 1. */
   readonly bins: number;
 
-  /** `mm`: the convolution length (tests and benches; a power of two or 5 L, at least 2n - 1). */
+  /**
+   * `mm`: the convolution length (tests and benches): n - 1 for Rader (n prime), else Bluestein's
+   * (a power of two or 5 L, at least 2n - 1).
+   */
   constructor(n: number, hop: number, window: ArrayLike<number>, mm = convolutionSize(n)) {
     const mod = compiledModule();
     if (mod === null) throw new Error('WebAssembly SIMD is not available');
@@ -182,12 +201,13 @@ export class WasmStft32Any extends Wasm32Memory {
     this.tw = 0;
     this.tw5 = align(4 * twiddleCount(l5 || mm));
     this.chirp = align(this.tw5 + 32 * l5);
-    this.bk = align(this.chirp + 8 * n);
+    this.perm = align(this.chirp + 8 * n);
+    this.bk = align(this.perm + 8 * n);
     this.win = align(this.bk + 8 * mm);
     this.lp = align(this.win + 4 * n);
     this.x = align(this.lp + 320);
-    this.y = this.x + 32 * mm;
-    this.spare = this.y + 32 * mm;
+    this.y = this.x + 32 * (mm + 2);
+    this.spare = this.y + 32 * (mm + 2);
     this.spareGp = align(this.spare + 8 * this.bins);
     this.base = align(this.spareGp + 4 * n);
     const f = this.f32(this.base);
@@ -200,20 +220,50 @@ export class WasmStft32Any extends Wasm32Memory {
         f[this.tw5 / 4 + 2 * ((r - 1) * l5 + k) + 1] = Math.sin(angle);
       }
     }
-    // w_j = exp(-i pi j^2 / n) (j^2 reduced mod 2n, exactly), and b_t = conj(w_t) for |t| < n
-    // wrapped mod M, transformed in float64 (B' = DFT_M(b) / M), each rounded once to float32.
+    // The places: z_j to `into`'s number slot(i) (slot(i) = i, or (i mod 5) L + floor(i / 5) for
+    // M = 5 L), F_k read from x's number `from`.
+    const rader = mm === n - 1;
+    const into = l5 ? this.y : this.x;
+    const slot = (i: number) => (l5 ? (i % 5) * l5 + Math.floor(i / 5) : i);
+    const perm = new Int32Array(this.memory.buffer, this.perm, 2 * n);
     const b = new Float64Array(2 * mm);
-    for (let j = 0; j < n; j++) {
-      const angle = (-Math.PI * ((j * j) % (2 * n))) / n;
-      const c = Math.cos(angle);
-      const s = Math.sin(angle);
-      f[this.chirp / 4 + 2 * j] = c;
-      f[this.chirp / 4 + 2 * j + 1] = s;
-      b[2 * j] = c;
-      b[2 * j + 1] = -s;
-      if (j > 0) {
-        b[2 * (mm - j)] = c;
-        b[2 * (mm - j) + 1] = -s;
+    if (rader) {
+      // a_p = z_{g^p} (z_0 to the spare number M), Z_{g^-q} at q; b_m = exp(-2 pi i g^-m / n).
+      if (!isPrime(n)) throw new Error(`Rader's algorithm needs a prime size, not ${n}`);
+      const g = primitiveRoot(n);
+      const gInv = powMod(g, n - 2, n);
+      perm[0] = into + 32 * mm;
+      perm[n] = this.x + 32 * mm;
+      for (let p = 0, gp = 1, gm = 1; p < mm; p++) {
+        perm[gp] = into + 32 * slot(p);
+        perm[n + gm] = this.x + 32 * p;
+        const angle = (-2 * Math.PI * gm) / n;
+        b[2 * p] = Math.cos(angle);
+        b[2 * p + 1] = Math.sin(angle);
+        gp = (gp * g) % n;
+        gm = (gm * gInv) % n;
+      }
+      for (let j = 0; j < n; j++) {
+        f[this.chirp / 4 + 2 * j] = 1;
+        f[this.chirp / 4 + 2 * j + 1] = 0;
+      }
+    } else {
+      // w_j = exp(-i pi j^2 / n) (j^2 reduced mod 2n, exactly), and b_t = conj(w_t) for |t| < n
+      // wrapped mod M, transformed in float64 (B' = DFT_M(b) / M), each rounded once to float32.
+      for (let j = 0; j < n; j++) {
+        const angle = (-Math.PI * ((j * j) % (2 * n))) / n;
+        const c = Math.cos(angle);
+        const s = Math.sin(angle);
+        f[this.chirp / 4 + 2 * j] = c;
+        f[this.chirp / 4 + 2 * j + 1] = s;
+        b[2 * j] = c;
+        b[2 * j + 1] = -s;
+        if (j > 0) {
+          b[2 * (mm - j)] = c;
+          b[2 * (mm - j) + 1] = -s;
+        }
+        perm[j] = into + 32 * slot(j);
+        perm[n + j] = this.x + 32 * j;
       }
     }
     const bhat = new Float64Array(2 * mm);
@@ -254,6 +304,7 @@ export class WasmStft32Any extends Wasm32Memory {
       this.lp,
       this.l5,
       this.tw5,
+      this.perm,
     );
   }
 
@@ -298,6 +349,7 @@ export class WasmStft32Any extends Wasm32Memory {
       this.lp,
       this.l5,
       this.tw5,
+      this.perm,
     );
   }
 }
