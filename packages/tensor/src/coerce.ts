@@ -393,6 +393,27 @@ function coerce(input: unknown, name: string, dtype: DType | undefined): Tensor 
 }
 
 /**
+ * Whether the first n values are all finite, at a few times the speed of a Number.isFinite loop
+ * (every loss call scans its inputs): v * 0 is 0 for a finite v and NaN for an infinite or NaN
+ * one, summed in four sums (no long chain of dependent additions).
+ */
+function allFinite(data: FloatArray, n: number): boolean {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a0 += data[i]! * 0;
+    a1 += data[i + 1]! * 0;
+    a2 += data[i + 2]! * 0;
+    a3 += data[i + 3]! * 0;
+  }
+  for (; i < n; i++) a0 += data[i]! * 0;
+  return a0 + a1 + a2 + a3 === 0;
+}
+
+/**
  * The one coercion + validation step every public @losses function runs on each tensor argument.
  *
  * Accepts a number (a scalar), a Float32Array / Float64Array (kept as is), nested arrays of numbers
@@ -457,6 +478,7 @@ export function toTensor(input: TensorLike, spec: TensorSpec): Tensor {
   }
   const data = t.data;
   const { min, max, allowNaN } = spec;
+  if (min === undefined && max === undefined && allFinite(data, n)) return t;
   for (let i = 0; i < n; i++) {
     const v = data[i]!;
     if (!Number.isFinite(v)) {

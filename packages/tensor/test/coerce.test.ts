@@ -135,6 +135,23 @@ describe('toTensor: validation', () => {
     ).toBe('NON_FINITE');
   });
 
+  it('finds one NaN or infinity at any position of any length (the fast scan and its tail)', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 13]) {
+      for (let at = 0; at < n; at++) {
+        for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          for (const data of [new Float64Array(n).fill(1e300), new Float32Array(n).fill(-3e38)]) {
+            data[at] = v;
+            expect(() => toTensor(data, { name: 'x' })).toThrow(`x: element [${at}] is ${v}`);
+          }
+        }
+      }
+      // and no false alarm at the largest finite values
+      expect(toTensor(new Float64Array(n).fill(-Number.MAX_VALUE), { name: 'x' }).shape).toEqual([
+        n,
+      ]);
+    }
+  });
+
   it('accepts NaN when allowed but still refuses infinities', () => {
     expect(toTensor([Number.NaN, 1], { name: 'labels', allowNaN: true }).shape).toEqual([2]);
     expect(codeOf(() => toTensor([Number.POSITIVE_INFINITY], { name: 'x', allowNaN: true }))).toBe(
