@@ -5,8 +5,9 @@
 ;; `pnpm --filter @losses/stft wasm` assembles this file into src/wasm/module32-adjoint.ts (a test
 ;; checks that the two agree).
 (module
-  ;; The forward instance's in-place four-lane complex FFT (see wasm/stft32.wat, $fft).
-  (import "env" "fft" (func $fft (param i32 i32 i32 i32)))
+  ;; The forward instance's four-lane complex FFT (see wasm/stft32.wat, $stockham): returns where
+  ;; the DFT ended, its input or its work buffer (no copy back).
+  (import "env" "stockham" (func $stockham (param i32 i32 i32 i32) (result i32)))
   (import "env" "memory" (memory 1))
 
   ;; Byte offset of frame g's first sample: the frames of item floor(g / frames) start every
@@ -51,7 +52,7 @@
     (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f32) (param $wide i32)
     (param $win i32) (param $tw i32) (param $rt i32) (param $x i32) (param $y i32) (param $gp i32) (param $spare i32)
     (local $w i32) (local $g i32) (local $l i32) (local $e i32) (local $k i32) (local $j i32) (local $bins i32) (local $n4 i32)
-    (local $sg i32) (local $at i32) (local $p i32) (local $q i32) (local $r i32)
+    (local $sg i32) (local $at i32) (local $p i32) (local $q i32) (local $r i32) (local $rb i32)
     (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
     (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
@@ -208,14 +209,15 @@
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br_if $pair (i32.le_u (local.get $k) (i32.shr_u (local.get $m) (i32.const 1)))))
         (local.set $rt (i32.sub (local.get $rt) (i32.shl (local.get $m) (i32.const 2))))
-        (call $fft (local.get $m) (local.get $x) (local.get $y) (local.get $tw))
+        ;; R in $x or $y ($p); the rows go to the other one
+        (local.set $p (call $stockham (local.get $m) (local.get $x) (local.get $y) (local.get $tw)))
+        (local.set $rb (select (local.get $y) (local.get $x) (i32.eq (local.get $p) (local.get $x))))
         ;; Overlap-add: samples 2j, 2j + 1 of the four frames are (Re R_j, -Im R_j) u / 2 times the
         ;; window; four samples of the four frames at a time, transposed into four rows (one per
         ;; frame), then added to the signal frame by frame.
         (local.set $u1 (f32x4.mul (local.get $u1) (f32x4.splat (f32.const 0.5))))
         (local.set $n4 (i32.shl (local.get $m) (i32.const 3)))
         (local.set $j (i32.const 0))
-        (local.set $p (local.get $x))
         (loop $ola
           (local.set $va
             (f32x4.mul (f32x4.mul (f32x4.mul (v128.load offset=0 (local.get $p)) (local.get $u1)) (local.get $u2))
@@ -234,8 +236,8 @@
           (local.set $ei (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $va) (local.get $vb)))
           (local.set $fr (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $vc) (local.get $vd)))
           (local.set $fi (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $vc) (local.get $vd)))
-          ;; row l of frame l's samples at $y + l 4n (the transform's work memory, free now)
-          (local.set $at (i32.add (local.get $y) (local.get $j)))
+          ;; row l of frame l's samples at $rb + l 4n (the transform's other buffer, free now)
+          (local.set $at (i32.add (local.get $rb) (local.get $j)))
           (v128.store (local.get $at)
             (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $er) (local.get $fr)))
           (local.set $at (i32.add (local.get $at) (local.get $n4)))
@@ -252,9 +254,9 @@
           (br_if $ola (i32.lt_u (local.get $j) (i32.shl (local.get $m) (i32.const 3)))))
         ;; The frames one after another, each whole (a sample's sum runs in frame order, wherever
         ;; its frames sit in the lanes: the same numbers in any batch).
-        (call $addRow (local.get $a0) (local.get $y) (local.get $n4))
-        (call $addRow (local.get $a1) (i32.add (local.get $y) (local.get $n4)) (local.get $n4))
-        (call $addRow (local.get $a2) (i32.add (local.get $y) (i32.shl (local.get $n4) (i32.const 1))) (local.get $n4))
-        (call $addRow (local.get $a3) (i32.add (local.get $y) (i32.mul (local.get $n4) (i32.const 3))) (local.get $n4))
+        (call $addRow (local.get $a0) (local.get $rb) (local.get $n4))
+        (call $addRow (local.get $a1) (i32.add (local.get $rb) (local.get $n4)) (local.get $n4))
+        (call $addRow (local.get $a2) (i32.add (local.get $rb) (i32.shl (local.get $n4) (i32.const 1))) (local.get $n4))
+        (call $addRow (local.get $a3) (i32.add (local.get $rb) (i32.mul (local.get $n4) (i32.const 3))) (local.get $n4))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
         (br $groups)))))

@@ -1,8 +1,9 @@
 ;; The float32 STFT of @losses/stft at sizes that are not powers of two, in WebAssembly with 128-bit
 ;; SIMD: the magnitudes (with the kept spectra) and their adjoint, for float32 input. A module of its
 ;; own, like wasm/stft32-adjoint.wat: it shares the memory of a wasm/stft32.wat instance and calls
-;; that instance's power-of-two complex FFT `fft` (four lanes, 32 bytes per four-lane complex
-;; number: re f32x4, im f32x4), both imported (src/wasm/kernel32-any.ts).
+;; that instance's power-of-two complex FFT (`fft`, in place, and `stockham`, which leaves the DFT
+;; in its input or its work buffer; four lanes, 32 bytes per four-lane complex number: re f32x4,
+;; im f32x4), all imported (src/wasm/kernel32-any.ts).
 ;; `pnpm --filter @losses/stft wasm` assembles this file into src/wasm/module32-any.ts (a test checks
 ;; that the two agree). All pointers are byte offsets into the shared memory.
 ;;
@@ -42,6 +43,7 @@
 (module
   ;; The forward instance's in-place four-lane complex FFT of power-of-two size (wasm/stft32.wat).
   (import "env" "fft" (func $fft (param i32 i32 i32 i32)))
+  (import "env" "stockham" (func $stockham (param i32 i32 i32 i32) (result i32)))
   (import "env" "memory" (memory 1))
 
   ;; Byte offset of frame g's first sample: the frames of item floor(g / frames) start every
@@ -203,7 +205,7 @@
         (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
         (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v)))))
 
-;; The DFT of M = 5 L four-lane complex numbers at $x, in place ($y: M of work), by one radix-5
+;; The DFT of M = 5 L four-lane complex numbers into $x ($y: their input, split, and work), by one radix-5
   ;; decimation-in-time step over `fft` of size L (a power of two, twiddles $tw): with
   ;; F_r = DFT_L(x_{5j + r}) and W = exp(-2 pi i / M),
   ;;   X_{k + qL} = sum_{r<5} (W^{rk} F_r[k]) exp(-2 pi i r q / 5)   (k < L, q < 5),
@@ -211,43 +213,31 @@
   ;;   t1 = G1 + G4, t2 = G2 + G3, t3 = G1 - G4, t4 = G2 - G3, X_0 = G0 + t1 + t2,
   ;;   a1 = G0 + c1 t1 + c2 t2, a2 = G0 + c2 t1 + c1 t2, b1 = s1 t3 + s2 t4, b2 = s2 t3 - s1 t4,
   ;;   X_1 = a1 - i b1, X_4 = a1 + i b1, X_2 = a2 - i b2, X_3 = a2 + i b2.
-  ;; $tw5: W^{rk} as (cos, -sin) float32 pairs, for r = 1..4 (L each). With $pre the input is already
-  ;; split: x_{5j + r} at $y + 32 (r L + j) (see $slot).
-  (func $fft5 (param $l i32) (param $x i32) (param $y i32) (param $tw i32) (param $tw5 i32) (param $pre i32)
-    (local $j i32) (local $r i32) (local $p i32) (local $q i32) (local $lb i32) (local $k i32) (local $w i32)
+  ;; $tw5: W^{rk} as (cos, -sin) float32 pairs, for r = 1..4 (L each). The input comes split:
+  ;; x_{5j + r} at $y + 32 (r L + j) (see $slot).
+  (func $fft5 (param $l i32) (param $x i32) (param $y i32) (param $tw i32) (param $tw5 i32)
+    (local $r i32) (local $p i32) (local $q i32) (local $lb i32) (local $k i32) (local $w i32) (local $f i32)
     (local $g0r v128) (local $g0i v128) (local $g1r v128) (local $g1i v128) (local $g2r v128) (local $g2i v128)
     (local $g3r v128) (local $g3i v128) (local $g4r v128) (local $g4i v128) (local $vr v128) (local $vi v128)
     (local $c v128) (local $s v128)
     (local $t1r v128) (local $t1i v128) (local $t2r v128) (local $t2i v128) (local $t3r v128) (local $t3i v128)
     (local $t4r v128) (local $t4i v128) (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
     (local.set $lb (i32.shl (local.get $l) (i32.const 5)))
-    ;; x_{5j + r} -> y[r L + j] (skipped with $pre: the caller wrote the input there)
-    (local.set $p (local.get $x))
-    (local.set $j (local.get $l))
-    (if (i32.eqz (local.get $pre)) (then (local.set $j (i32.const 0))))
-    (if (i32.lt_u (local.get $j) (local.get $l)) (then
-    (loop $split
-      (local.set $q (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 5))))
-      (local.set $r (i32.const 0))
-      (loop $five
-        (v128.store offset=0 (local.get $q) (v128.load offset=0 (local.get $p)))
-        (v128.store offset=16 (local.get $q) (v128.load offset=16 (local.get $p)))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (local.set $q (i32.add (local.get $q) (local.get $lb)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br_if $five (i32.lt_u (local.get $r) (i32.const 5))))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br_if $split (i32.lt_u (local.get $j) (local.get $l))))))
-    ;; the five DFTs of size L ($x as their work)
+    ;; the five DFTs of size L, F_r at $y + r L with $x + r L as its work: each ends in the one
+    ;; or the other, all in the same (the same size); F_0 at $f
     (local.set $r (i32.const 0))
     (loop $subs
-      (call $fft (local.get $l) (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $lb))) (local.get $x) (local.get $tw))
+      (local.set $f
+        (call $stockham (local.get $l) (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $lb)))
+          (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $lb))) (local.get $tw)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $subs (i32.lt_u (local.get $r) (i32.const 5))))
-    ;; the radix-5 step, y -> x in natural order
+    (local.set $f (i32.sub (local.get $f) (i32.shl (local.get $lb) (i32.const 2))))
+    ;; the radix-5 step into $x in natural order (in place when the F_r are there: each k reads
+    ;; its five numbers before it writes them)
     (local.set $k (i32.const 0))
     (loop $step
-      (local.set $p (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 5))))
+      (local.set $p (i32.add (local.get $f) (i32.shl (local.get $k) (i32.const 5))))
       (local.set $w (i32.add (local.get $tw5) (i32.shl (local.get $k) (i32.const 3))))
       (local.set $g0r (v128.load offset=0 (local.get $p)))
       (local.set $g0i (v128.load offset=16 (local.get $p)))
@@ -340,7 +330,7 @@
   ;; two), else by $fft5 with L = $l5 (M = 5 L) from the input split at $y (see $slot).
   (func $dft (param $mm i32) (param $x i32) (param $y i32) (param $tw i32) (param $l5 i32) (param $tw5 i32)
     (if (local.get $l5)
-      (then (call $fft5 (local.get $l5) (local.get $x) (local.get $y) (local.get $tw) (local.get $tw5) (i32.const 1)))
+      (then (call $fft5 (local.get $l5) (local.get $x) (local.get $y) (local.get $tw) (local.get $tw5)))
       (else (call $fft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw)))))
 
   ;; Zeroes what the places (see `magnitudes`) leave of the M + 1 four-lane complex numbers at

@@ -29,7 +29,7 @@
   ;; p = 0 (w = 1) has a loop of its own without the multiplies: the whole of the last radix-4
   ;; pass (L = 4), a quarter of the one before, ... $tw holds, pass after pass, for each
   ;; 0 < p < L/4: w, w^2, w^3 as (cos, -sin) float32 pairs (24 bytes).
-  (func $stockham (param $m i32) (param $x i32) (param $y i32) (param $tw i32) (result i32)
+  (func $stockham (export "stockham") (param $m i32) (param $x i32) (param $y i32) (param $tw i32) (result i32)
     (local $len i32) (local $sb i32) (local $src i32) (local $dst i32) (local $t i32)
     (local $n1 i32) (local $p i32) (local $ip i32) (local $op i32) (local $qe i32) (local $q1 i32)
     (local $q2 i32) (local $q3 i32)

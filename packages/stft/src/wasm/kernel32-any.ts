@@ -90,6 +90,7 @@ interface AnyExports {
 interface ForwardExports {
   memory: WebAssembly.Memory;
   fft(m: number, x: number, y: number, tw: number): void;
+  stockham(m: number, x: number, y: number, tw: number): number;
 }
 
 /**
@@ -188,7 +189,7 @@ export class WasmStft32Any extends Wasm32Memory {
     super(fwd.memory);
     this.fwd = fwd;
     this.ex = new WebAssembly.Instance(anyModule(), {
-      env: { memory: this.fwd.memory, fft: this.fwd.fft },
+      env: { memory: this.fwd.memory, fft: this.fwd.fft, stockham: this.fwd.stockham },
     }).exports as unknown as AnyExports;
     // M = 5 L: the FFT of size L under one radix-5 step (wasm/stft32-any.wat, $fft5).
     const l5 = (mm & (mm - 1)) === 0 ? 0 : mm / 5;

@@ -13,6 +13,7 @@ import { WASM_BASE64 as ADJOINT_BASE64 } from './module32-adjoint.js';
 interface Exports32 {
   memory: WebAssembly.Memory;
   fft(m: number, x: number, y: number, tw: number): void;
+  stockham(m: number, x: number, y: number, tw: number): number;
   finite(p: number, n: number): number;
   magnitudes(
     m: number,
@@ -472,7 +473,7 @@ export class WasmStft32 extends Wasm32Memory {
     gp: number,
   ): void {
     this.adj ??= new WebAssembly.Instance(adjointModule(), {
-      env: { memory: this.ex.memory, fft: this.ex.fft },
+      env: { memory: this.ex.memory, stockham: this.ex.stockham },
     }).exports as unknown as AdjointExports;
     this.adj.adjoint(
       this.m,
