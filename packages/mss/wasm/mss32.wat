@@ -121,8 +121,8 @@
     (param $x i32) (param $t i32) (param $lt i32) (param $n i32) (param $g i32)
     (param $wlin f64) (param $wlog f64) (param $weight f64) (param $a f64) (param $b f64)
     (param $c f64) (param $eps f64) (param $thr f64) (result f64)
-    (local $tb i32) (local $at i32) (local $end i32) (local $stop i32) (local $k i32) (local $j i32)
-    (local $ti i32) (local $w f64) (local $slowSum f64) (local $acc1 v128) (local $acc2 v128)
+    (local $tb i32) (local $at i32) (local $end i32) (local $stop i32) (local $k i32)
+    (local $w f64) (local $slowSum f64) (local $acc1 v128) (local $acc2 v128)
     (local $xq v128) (local $tq v128) (local $v v128) (local $u v128) (local $y v128) (local $bad v128)
     (local $ue v128) (local $ce v128) (local $cr v128) (local $l v128) (local $e v128) (local $m v128)
     (local $lo v128) (local $z v128) (local $x4 v128) (local $p v128) (local $ef v128)
@@ -148,8 +148,6 @@
     (local.set $acc1 (v128.const i64x2 0 0))
     (local.set $acc2 (v128.const i64x2 0 0))
     (local.set $slowSum (f64.const 0))
-    ;; u of the estimate (j = 0) and, unless its logs are given, of the target (j = 1)
-    (local.set $ti (select (i32.const 1) (i32.const 2) (local.get $lt)))
     (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
     (local.set $at (i32.const 0))
     (block $done
@@ -168,13 +166,33 @@
           (if (i32.ne (local.get $kind) (i32.const 2))
             (then
               ;; u(v) = b + c v as float32 (kind 1: v where v >= thr, else eps), the log1p
-              ;; rounding term, and whether a lane leaves the fast path
-              (local.set $j (i32.const 0))
-              (loop $two
-                (local.set $v
-                  (v128.load
-                    (i32.add (select (local.get $t) (local.get $x) (local.get $j))
-                      (i32.add (local.get $at) (local.get $k)))))
+              ;; rounding term, and whether a lane leaves the fast path: of the estimate (ue, ce)
+              ;; and, unless its logs are given, of the target (u, cr)
+                (local.set $v (v128.load (i32.add (local.get $x) (i32.add (local.get $at) (local.get $k)))))
+                (local.set $y (f32x4.mul (v128.load offset=368 (local.get $tb)) (local.get $v)))
+                (local.set $ue
+                  (v128.bitselect
+                    (f32x4.add (v128.load offset=352 (local.get $tb)) (local.get $y))
+                    (v128.load offset=384 (local.get $tb))
+                    (v128.or (v128.load offset=464 (local.get $tb))
+                      (f32x4.ge (local.get $v) (v128.load offset=400 (local.get $tb))))))
+                (local.set $bad
+                  (v128.or (local.get $bad)
+                    (v128.or
+                      (i32x4.ge_u (i32x4.sub (local.get $ue) (v128.load offset=0 (local.get $tb))) (v128.load offset=16 (local.get $tb)))
+                      (v128.and (v128.load offset=480 (local.get $tb))
+                        (v128.and (f32x4.gt (local.get $v) (v128.const i64x2 0 0))
+                          (f32x4.lt (local.get $y) (v128.load offset=336 (local.get $tb))))))))
+                (local.set $ce (v128.const i64x2 0 0))
+                (if (i32.eq (local.get $kind) (i32.const 3))
+                  (then
+                    (local.set $ce
+                      (f32x4.mul
+                        (f32x4.sub (f32x4.sub (local.get $ue) (v128.load offset=80 (local.get $tb))) (local.get $y))
+                        (f32x4.pmax (f32x4.sub (v128.load offset=304 (local.get $tb)) (local.get $ue)) (v128.const i64x2 0 0))))))
+              (if (i32.eqz (local.get $lt))
+                (then
+                (local.set $v (v128.load (i32.add (local.get $t) (i32.add (local.get $at) (local.get $k)))))
                 (local.set $y (f32x4.mul (v128.load offset=368 (local.get $tb)) (local.get $v)))
                 (local.set $u
                   (v128.bitselect
@@ -182,8 +200,6 @@
                     (v128.load offset=384 (local.get $tb))
                     (v128.or (v128.load offset=464 (local.get $tb))
                       (f32x4.ge (local.get $v) (v128.load offset=400 (local.get $tb))))))
-                ;; u a positive normal float32 (bits - 2^23 below 0x7f000000, unsigned); log1p's
-                ;; y = c v not below 2^-126 unless v = 0
                 (local.set $bad
                   (v128.or (local.get $bad)
                     (v128.or
@@ -191,21 +207,13 @@
                       (v128.and (v128.load offset=480 (local.get $tb))
                         (v128.and (f32x4.gt (local.get $v) (v128.const i64x2 0 0))
                           (f32x4.lt (local.get $y) (v128.load offset=336 (local.get $tb))))))))
-                ;; log1p: log1p(y) = log u - r with r the rounding (u - 1) - y of u = 1 + y over u
-                ;; (as mss.wat: times 2 - u); 0 for the other kinds
                 (local.set $cr (v128.const i64x2 0 0))
                 (if (i32.eq (local.get $kind) (i32.const 3))
                   (then
                     (local.set $cr
                       (f32x4.mul
                         (f32x4.sub (f32x4.sub (local.get $u) (v128.load offset=80 (local.get $tb))) (local.get $y))
-                        (f32x4.pmax (f32x4.sub (v128.load offset=304 (local.get $tb)) (local.get $u)) (v128.const i64x2 0 0))))))
-                (if (i32.eqz (local.get $j))
-                  (then
-                    (local.set $ue (local.get $u))
-                    (local.set $ce (local.get $cr))))
-                (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                (br_if $two (i32.lt_u (local.get $j) (local.get $ti))))
+                        (f32x4.pmax (f32x4.sub (v128.load offset=304 (local.get $tb)) (local.get $u)) (v128.const i64x2 0 0))))))))
               ;; One log: d / A = log(u(x) / u(t)) - (r(x) - r(t)), or log u(x) - (r(x) + log t)
               ;; with the target's logs given (the quotient a normal float32 too)
               (if (local.get $lt)
