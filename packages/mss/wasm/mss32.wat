@@ -30,8 +30,8 @@
 
   ;; The region `setTable` is given (1232 bytes, 16-byte aligned): the loop's constants at 0 .. 351,
   ;; splatted once (V8 rebuilds a splat at every use inside a loop, three instructions each, while a
-  ;; load from here is one); the running call's splatted parameters at 352 .. 495 (b, c, eps, thr,
-  ;; A, wlin weight, wlog weight A c, the masks of kinds other than 1 and of kind 3); a float64
+  ;; load from here is one); the running call's splatted parameters at 352 .. 463 (b, c, eps, thr,
+  ;; A, wlin weight, wlog weight A c; 464 .. 495 unused); a float64
   ;; scratch for the slow path at 496 (x, t, log x, log t, dL/d|X|: four values each); a block's
   ;; d and u(x) at 656 and 912 (64 float32 values each) and its groups' flags at 1168 (16 i32).
   (global $table (mut i32) (i32.const 0))
@@ -143,8 +143,6 @@
     (v128.store offset=448 (local.get $tb)
       (f32x4.splat (f32.demote_f64
         (f64.mul (f64.mul (local.get $w) (local.get $wlog)) (f64.mul (local.get $a) (local.get $c))))))
-    (v128.store offset=464 (local.get $tb) (i32x4.splat (i32.sub (i32.const 0) (i32.ne (local.get $kind) (i32.const 1)))))
-    (v128.store offset=480 (local.get $tb) (i32x4.splat (i32.sub (i32.const 0) (i32.eq (local.get $kind) (i32.const 3)))))
     (local.set $acc1 (v128.const i64x2 0 0))
     (local.set $acc2 (v128.const i64x2 0 0))
     (local.set $slowSum (f64.const 0))
@@ -170,22 +168,22 @@
               ;; and, unless its logs are given, of the target (u, cr)
                 (local.set $v (v128.load (i32.add (local.get $x) (i32.add (local.get $at) (local.get $k)))))
                 (local.set $y (f32x4.mul (v128.load offset=368 (local.get $tb)) (local.get $v)))
-                (local.set $ue
-                  (v128.bitselect
-                    (f32x4.add (v128.load offset=352 (local.get $tb)) (local.get $y))
-                    (v128.load offset=384 (local.get $tb))
-                    (v128.or (v128.load offset=464 (local.get $tb))
-                      (f32x4.ge (local.get $v) (v128.load offset=400 (local.get $tb))))))
+                (local.set $ue (f32x4.add (v128.load offset=352 (local.get $tb)) (local.get $y)))
+                (if (i32.eq (local.get $kind) (i32.const 1))
+                  (then
+                    (local.set $ue
+                      (v128.bitselect (local.get $ue) (v128.load offset=384 (local.get $tb))
+                        (f32x4.ge (local.get $v) (v128.load offset=400 (local.get $tb)))))))
                 (local.set $bad
                   (v128.or (local.get $bad)
-                    (v128.or
-                      (i32x4.ge_u (i32x4.sub (local.get $ue) (v128.load offset=0 (local.get $tb))) (v128.load offset=16 (local.get $tb)))
-                      (v128.and (v128.load offset=480 (local.get $tb))
-                        (v128.and (f32x4.gt (local.get $v) (v128.const i64x2 0 0))
-                          (f32x4.lt (local.get $y) (v128.load offset=336 (local.get $tb))))))))
+                    (i32x4.ge_u (i32x4.sub (local.get $ue) (v128.load offset=0 (local.get $tb))) (v128.load offset=16 (local.get $tb)))))
                 (local.set $ce (v128.const i64x2 0 0))
                 (if (i32.eq (local.get $kind) (i32.const 3))
                   (then
+                    (local.set $bad
+                      (v128.or (local.get $bad)
+                        (v128.and (f32x4.gt (local.get $v) (v128.const i64x2 0 0))
+                          (f32x4.lt (local.get $y) (v128.load offset=336 (local.get $tb))))))
                     (local.set $ce
                       (f32x4.mul
                         (f32x4.sub (f32x4.sub (local.get $ue) (v128.load offset=80 (local.get $tb))) (local.get $y))
@@ -194,22 +192,22 @@
                 (then
                 (local.set $v (v128.load (i32.add (local.get $t) (i32.add (local.get $at) (local.get $k)))))
                 (local.set $y (f32x4.mul (v128.load offset=368 (local.get $tb)) (local.get $v)))
-                (local.set $u
-                  (v128.bitselect
-                    (f32x4.add (v128.load offset=352 (local.get $tb)) (local.get $y))
-                    (v128.load offset=384 (local.get $tb))
-                    (v128.or (v128.load offset=464 (local.get $tb))
-                      (f32x4.ge (local.get $v) (v128.load offset=400 (local.get $tb))))))
+                (local.set $u (f32x4.add (v128.load offset=352 (local.get $tb)) (local.get $y)))
+                (if (i32.eq (local.get $kind) (i32.const 1))
+                  (then
+                    (local.set $u
+                      (v128.bitselect (local.get $u) (v128.load offset=384 (local.get $tb))
+                        (f32x4.ge (local.get $v) (v128.load offset=400 (local.get $tb)))))))
                 (local.set $bad
                   (v128.or (local.get $bad)
-                    (v128.or
-                      (i32x4.ge_u (i32x4.sub (local.get $u) (v128.load offset=0 (local.get $tb))) (v128.load offset=16 (local.get $tb)))
-                      (v128.and (v128.load offset=480 (local.get $tb))
-                        (v128.and (f32x4.gt (local.get $v) (v128.const i64x2 0 0))
-                          (f32x4.lt (local.get $y) (v128.load offset=336 (local.get $tb))))))))
+                    (i32x4.ge_u (i32x4.sub (local.get $u) (v128.load offset=0 (local.get $tb))) (v128.load offset=16 (local.get $tb)))))
                 (local.set $cr (v128.const i64x2 0 0))
                 (if (i32.eq (local.get $kind) (i32.const 3))
                   (then
+                    (local.set $bad
+                      (v128.or (local.get $bad)
+                        (v128.and (f32x4.gt (local.get $v) (v128.const i64x2 0 0))
+                          (f32x4.lt (local.get $y) (v128.load offset=336 (local.get $tb))))))
                     (local.set $cr
                       (f32x4.mul
                         (f32x4.sub (f32x4.sub (local.get $u) (v128.load offset=80 (local.get $tb))) (local.get $y))
@@ -331,14 +329,15 @@
                 (then
                   ;; weight (wlin s1 + wlog A c s2 / u(x)); the log term 0 where kind 1's x < thr
                   ;; (and for kind 2, where d = 0 and u = 1), plus the rows' values with $add
+                  (local.set $v (v128.load offset=448 (local.get $tb)))
+                  (if (i32.eq (local.get $kind) (i32.const 1))
+                    (then
+                      (local.set $v
+                        (v128.and (local.get $v) (f32x4.ge (local.get $xq) (v128.load offset=400 (local.get $tb)))))))
                   (local.set $dd
                     (f32x4.add
                       (f32x4.mul (v128.load offset=432 (local.get $tb)) (local.get $s1))
-                      (f32x4.div
-                        (f32x4.mul (local.get $s2)
-                          (v128.and (v128.load offset=448 (local.get $tb))
-                            (v128.or (v128.load offset=464 (local.get $tb))
-                              (f32x4.ge (local.get $xq) (v128.load offset=400 (local.get $tb))))))
+                      (f32x4.div (f32x4.mul (local.get $s2) (local.get $v))
                         (v128.load offset=912 (i32.add (local.get $tb) (local.get $k))))))
                   (if (local.get $add)
                     (then
