@@ -261,7 +261,7 @@ async function versusPffft(x: ReturnType<typeof tensor>): Promise<void> {
   }
 
   console.log(
-    '\nPrime sizes vs the power of two above, float32 signals (forward per frame; both on the float32 kernels: Bluestein over the power-of-two FFT for the primes).\n',
+    '\nPrime sizes vs the power of two above, float32 signals (forward per frame; both on the float32 kernels: Bluestein or Rader (257) over the power-of-two FFT for the primes).\n',
   );
   console.log('| prime | us/frame | power of two | us/frame | ratio (target <= 3) |');
   console.log('| ---: | ---: | ---: | ---: | ---: |');
