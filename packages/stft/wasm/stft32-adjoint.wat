@@ -7,7 +7,7 @@
 (module
   ;; The forward instance's four-lane complex FFT (see wasm/stft32.wat, $stockham): returns where
   ;; the DFT ended, its input or its work buffer (no copy back).
-  (import "env" "stockham" (func $stockham (param i32 i32 i32 i32) (result i32)))
+  (import "env" "stockham" (func $stockham (param i32 i32 i32 i32 i32) (result i32)))
   (import "env" "memory" (memory 1))
 
   ;; Byte offset of frame g's first sample: the frames of item floor(g / frames) start every
@@ -210,7 +210,7 @@
           (br_if $pair (i32.le_u (local.get $k) (i32.shr_u (local.get $m) (i32.const 1)))))
         (local.set $rt (i32.sub (local.get $rt) (i32.shl (local.get $m) (i32.const 2))))
         ;; R in $x or $y ($p); the rows go to the other one
-        (local.set $p (call $stockham (local.get $m) (local.get $x) (local.get $y) (local.get $tw)))
+        (local.set $p (call $stockham (local.get $m) (local.get $x) (local.get $y) (local.get $tw) (i32.const 1)))
         (local.set $rb (select (local.get $y) (local.get $x) (i32.eq (local.get $p) (local.get $x))))
         ;; Overlap-add: samples 2j, 2j + 1 of the four frames are (Re R_j, -Im R_j) u / 2 times the
         ;; window; four samples of the four frames at a time, transposed into four rows (one per

@@ -28,7 +28,7 @@
 ;;   Z_0 = z_0 + sum_{p<M} a_p,  Z_{g^-q} = z_0 + sum_{p<M} a_p b_{q-p},  a_p = z_{g^p},
 ;;   b_m = exp(-2 pi i g^-m / n),
 ;; the same steps with w = 1: a permutation instead of the chirp. One code path serves both: a
-;; table of places says where z_j goes in the convolution's input ($slot(j) for M = 5 L; z_0 to the
+;; table of places says where z_j goes in the convolution's input (in $inbuf's buffer; z_0 to the
 ;; spare number M for Rader, read back as a_0, 0 for Bluestein) and where F_k is read (Rader: at
 ;; -log_g k mod M; k = 0 at number M of $x, where $convolve leaves conj(A_0)), and
 ;;   Z_k = w_k conj(F at place k) + a_0.
@@ -43,7 +43,7 @@
 (module
   ;; The forward instance's in-place four-lane complex FFT of power-of-two size (wasm/stft32.wat).
   (import "env" "fft" (func $fft (param i32 i32 i32 i32)))
-  (import "env" "stockham" (func $stockham (param i32 i32 i32 i32) (result i32)))
+  (import "env" "stockham" (func $stockham (param i32 i32 i32 i32 i32) (result i32)))
   (import "env" "memory" (memory 1))
 
   ;; Byte offset of frame g's first sample: the frames of item floor(g / frames) start every
@@ -205,16 +205,16 @@
         (v128.store32_lane 2 (i32.add (local.get $o2) (local.get $at)) (local.get $v))
         (v128.store32_lane 3 (i32.add (local.get $o3) (local.get $at)) (local.get $v)))))
 
-;; The DFT of M = 5 L four-lane complex numbers into $x ($y: their input, split, and work), by one radix-5
-  ;; decimation-in-time step over `fft` of size L (a power of two, twiddles $tw): with
+;; The DFT of M = 5 L four-lane complex numbers into $x, from $inbuf's (see there; the other buffer
+  ;; is the work), by one radix-5 decimation-in-time step over the FFT of size L (a power of two,
+  ;; twiddles $tw) of the five interleaved sequences x_{5j + r} (one `stockham` call, stride 5): with
   ;; F_r = DFT_L(x_{5j + r}) and W = exp(-2 pi i / M),
   ;;   X_{k + qL} = sum_{r<5} (W^{rk} F_r[k]) exp(-2 pi i r q / 5)   (k < L, q < 5),
   ;; a 5-point DFT of G_r = W^{rk} F_r[k] per k, with c1, s1 = cos, sin 2 pi / 5 and c2, s2 of 4 pi / 5:
   ;;   t1 = G1 + G4, t2 = G2 + G3, t3 = G1 - G4, t4 = G2 - G3, X_0 = G0 + t1 + t2,
   ;;   a1 = G0 + c1 t1 + c2 t2, a2 = G0 + c2 t1 + c1 t2, b1 = s1 t3 + s2 t4, b2 = s2 t3 - s1 t4,
   ;;   X_1 = a1 - i b1, X_4 = a1 + i b1, X_2 = a2 - i b2, X_3 = a2 + i b2.
-  ;; $tw5: W^{rk} as (cos, -sin) float32 pairs, for r = 1..4 (L each). The input comes split:
-  ;; x_{5j + r} at $y + 32 (r L + j) (see $slot).
+  ;; $tw5: W^{rk} as (cos, -sin) float32 pairs, for r = 1..4 (L each).
   (func $fft5 (param $l i32) (param $x i32) (param $y i32) (param $tw i32) (param $tw5 i32)
     (local $r i32) (local $p i32) (local $q i32) (local $lb i32) (local $k i32) (local $w i32) (local $f i32)
     (local $g0r v128) (local $g0i v128) (local $g1r v128) (local $g1i v128) (local $g2r v128) (local $g2i v128)
@@ -223,33 +223,27 @@
     (local $t1r v128) (local $t1i v128) (local $t2r v128) (local $t2i v128) (local $t3r v128) (local $t3i v128)
     (local $t4r v128) (local $t4i v128) (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
     (local.set $lb (i32.shl (local.get $l) (i32.const 5)))
-    ;; the five DFTs of size L, F_r at $y + r L with $x + r L as its work: each ends in the one
-    ;; or the other, all in the same (the same size); F_0 at $f
-    (local.set $r (i32.const 0))
-    (loop $subs
-      (local.set $f
-        (call $stockham (local.get $l) (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $lb)))
-          (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $lb))) (local.get $tw)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br_if $subs (i32.lt_u (local.get $r) (i32.const 5))))
-    (local.set $f (i32.sub (local.get $f) (i32.shl (local.get $lb) (i32.const 2))))
-    ;; the radix-5 step into $x in natural order (in place when the F_r are there: each k reads
-    ;; its five numbers before it writes them)
+    ;; F_r[k] at $y + 32 (5 k + r): $inbuf puts the input where an FFT of size L ends in $y
+    (local.set $f (call $inbuf (local.get $x) (local.get $y) (local.get $l)))
+    (local.set $f
+      (call $stockham (local.get $l) (local.get $f) (select (local.get $y) (local.get $x) (i32.eq (local.get $f) (local.get $x)))
+        (local.get $tw) (i32.const 5)))
+    ;; the radix-5 step into $x in natural order
     (local.set $k (i32.const 0))
     (loop $step
-      (local.set $p (i32.add (local.get $f) (i32.shl (local.get $k) (i32.const 5))))
+      (local.set $p (i32.add (local.get $f) (i32.mul (local.get $k) (i32.const 160))))
       (local.set $w (i32.add (local.get $tw5) (i32.shl (local.get $k) (i32.const 3))))
       (local.set $g0r (v128.load offset=0 (local.get $p)))
       (local.set $g0i (v128.load offset=16 (local.get $p)))
       ;; G_r = W^{rk} F_r[k], r = 1..4
-      (local.set $p (i32.add (local.get $p) (local.get $lb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 32)))
       (local.set $vr (v128.load offset=0 (local.get $p)))
       (local.set $vi (v128.load offset=16 (local.get $p)))
       (local.set $c (v128.load32_splat offset=0 (local.get $w)))
       (local.set $s (v128.load32_splat offset=4 (local.get $w)))
       (local.set $g1r (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
       (local.set $g1i (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
-      (local.set $p (i32.add (local.get $p) (local.get $lb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 32)))
       (local.set $w (i32.add (local.get $w) (i32.shl (local.get $l) (i32.const 3))))
       (local.set $vr (v128.load offset=0 (local.get $p)))
       (local.set $vi (v128.load offset=16 (local.get $p)))
@@ -257,7 +251,7 @@
       (local.set $s (v128.load32_splat offset=4 (local.get $w)))
       (local.set $g2r (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
       (local.set $g2i (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
-      (local.set $p (i32.add (local.get $p) (local.get $lb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 32)))
       (local.set $w (i32.add (local.get $w) (i32.shl (local.get $l) (i32.const 3))))
       (local.set $vr (v128.load offset=0 (local.get $p)))
       (local.set $vi (v128.load offset=16 (local.get $p)))
@@ -265,7 +259,7 @@
       (local.set $s (v128.load32_splat offset=4 (local.get $w)))
       (local.set $g3r (f32x4.sub (f32x4.mul (local.get $vr) (local.get $c)) (f32x4.mul (local.get $vi) (local.get $s))))
       (local.set $g3i (f32x4.add (f32x4.mul (local.get $vr) (local.get $s)) (f32x4.mul (local.get $vi) (local.get $c))))
-      (local.set $p (i32.add (local.get $p) (local.get $lb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 32)))
       (local.set $w (i32.add (local.get $w) (i32.shl (local.get $l) (i32.const 3))))
       (local.set $vr (v128.load offset=0 (local.get $p)))
       (local.set $vi (v128.load offset=16 (local.get $p)))
@@ -326,52 +320,50 @@
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br_if $step (i32.lt_u (local.get $k) (local.get $l)))))
 
-  ;; The DFT of M four-lane complex numbers into $x: in place by `fft` when $l5 = 0 (M a power of
-  ;; two), else by $fft5 with L = $l5 (M = 5 L) from the input split at $y (see $slot).
+  ;; The DFT of M four-lane complex numbers into $x from $inbuf's: in place by `fft` when $l5 = 0
+  ;; (M a power of two), else by $fft5 with L = $l5 (M = 5 L).
   (func $dft (param $mm i32) (param $x i32) (param $y i32) (param $tw i32) (param $l5 i32) (param $tw5 i32)
     (if (local.get $l5)
       (then (call $fft5 (local.get $l5) (local.get $x) (local.get $y) (local.get $tw) (local.get $tw5)))
       (else (call $fft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw)))))
 
+;; The buffer the input of a DFT of M = 5 L goes to: $x when the FFT of size L takes an odd number
+  ;; of passes (ceil(log2 L / 2)), else $y, so that `stockham` ends in $y and the radix-5 step writes
+  ;; $x; $x for a power of two ($l5 = 0: `fft` works in place).
+  (func $inbuf (param $x i32) (param $y i32) (param $l5 i32) (result i32)
+    (select (local.get $y) (local.get $x)
+      (i32.and (i32.ne (local.get $l5) (i32.const 0))
+        (i32.eqz (i32.and (i32.shr_u (i32.add (i32.ctz (local.get $l5)) (i32.const 1)) (i32.const 1)) (i32.const 1))))))
+
   ;; Zeroes what the places (see `magnitudes`) leave of the M + 1 four-lane complex numbers at
-  ;; $base: all of them when M = 5 L (the places are $slot's), else those from n on (none for Rader).
-  (func $pad (param $base i32) (param $n i32) (param $mm i32) (param $l5 i32)
-    (local $from i32)
-    (local.set $from (select (i32.const 0) (local.get $n) (local.get $l5)))
-    (memory.fill (i32.add (local.get $base) (i32.shl (local.get $from) (i32.const 5))) (i32.const 0)
-      (i32.shl (i32.sub (i32.add (local.get $mm) (i32.const 1)) (local.get $from)) (i32.const 5))))
+  ;; $base: those from n on (none for Rader).
+  (func $pad (param $base i32) (param $n i32) (param $mm i32)
+    (memory.fill (i32.add (local.get $base) (i32.shl (local.get $n) (i32.const 5))) (i32.const 0)
+      (i32.shl (i32.sub (i32.add (local.get $mm) (i32.const 1)) (local.get $n)) (i32.const 5))))
 
   ;; The cyclic convolution step shared by both directions, on the M four-lane complex numbers a
-  ;; at $x, or with $l5 split at $y ($slot): A = DFT_M(a); conj(A_0) to $x + 32 M (Rader's sum of
-  ;; the a's, see `magnitudes`); conj(A B') (written where the next DFT reads it);
-  ;; F = DFT_M(conj(A B')) into $x. $bk: B' as (re, im) float32 pairs. DFT_M: see $dft. $slot(i),
-  ;; where element i of the input of a DFT of M = 5 L goes: $y + 32 ((i mod 5) L + floor(i / 5)),
-  ;; written by the producers themselves through their table of places (no pass of its own).
+  ;; at $inbuf's: A = DFT_M(a); conj(A_0) to $x + 32 M (Rader's sum of the a's, see `magnitudes`);
+  ;; conj(A B') (written where the next DFT reads it); F = DFT_M(conj(A B')) into $x. $bk: B' as
+  ;; (re, im) float32 pairs. DFT_M: see $dft.
   (func $convolve (param $mm i32) (param $x i32) (param $y i32) (param $tw i32) (param $bk i32)
     (param $l5 i32) (param $tw5 i32)
     (local $p i32) (local $end i32) (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
-    (local $d i32) (local $r i32) (local $jd i32) (local $lb i32)
+    (local $d i32)
     (call $dft (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $l5) (local.get $tw5))
     (local.set $p (local.get $x))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $mm) (i32.const 5))))
     (v128.store offset=0 (local.get $end) (v128.load offset=0 (local.get $x)))
     (v128.store offset=16 (local.get $end) (f32x4.neg (v128.load offset=16 (local.get $x))))
-    (local.set $lb (i32.shl (local.get $l5) (i32.const 5)))
+    ;; element i of the product to the same place of $inbuf's ($d - $p)
+    (local.set $d (i32.sub (call $inbuf (local.get $x) (local.get $y) (local.get $l5)) (local.get $x)))
     (loop $mul
-      ;; element i of the product: in place, or to $slot(i) ($r = i mod 5, $jd = floor(i / 5))
-      (local.set $d
-        (select (i32.add (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $lb))) (i32.shl (local.get $jd) (i32.const 5)))
-          (local.get $p) (local.get $l5)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (if (i32.eq (local.get $r) (i32.const 5))
-        (then (local.set $r (i32.const 0)) (local.set $jd (i32.add (local.get $jd) (i32.const 1)))))
       (local.set $ar (v128.load offset=0 (local.get $p)))
       (local.set $ai (v128.load offset=16 (local.get $p)))
       (local.set $br (v128.load32_splat offset=0 (local.get $bk)))
       (local.set $bi (v128.load32_splat offset=4 (local.get $bk)))
-      (v128.store offset=0 (local.get $d)
+      (v128.store offset=0 (i32.add (local.get $p) (local.get $d))
         (f32x4.sub (f32x4.mul (local.get $ar) (local.get $br)) (f32x4.mul (local.get $ai) (local.get $bi))))
-      (v128.store offset=16 (local.get $d)
+      (v128.store offset=16 (i32.add (local.get $p) (local.get $d))
         (f32x4.neg (f32x4.add (f32x4.mul (local.get $ar) (local.get $bi)) (f32x4.mul (local.get $ai) (local.get $br)))))
       (local.set $bk (i32.add (local.get $bk) (i32.const 8)))
       (local.set $p (i32.add (local.get $p) (i32.const 32)))
@@ -416,8 +408,8 @@
     (local.set $pp (i32.shr_u (i32.add (local.get $frames) (i32.const 1)) (i32.const 1)))
     (local.set $pairs (i32.mul (i32.div_u (local.get $total) (local.get $frames)) (local.get $pp)))
     ;; The convolution's input goes to $base (see $places); the frames are gathered in the other buffer.
-    (local.set $base (select (local.get $y) (local.get $x) (local.get $l5)))
-    (local.set $gat (select (local.get $x) (local.get $y) (local.get $l5)))
+    (local.set $base (call $inbuf (local.get $x) (local.get $y) (local.get $l5)))
+    (local.set $gat (select (local.get $y) (local.get $x) (i32.eq (local.get $base) (local.get $x))))
     (block $done
       (loop $groups
         (br_if $done (i32.ge_u (local.get $g) (local.get $pairs)))
@@ -535,7 +527,7 @@
         (local.set $ua (v128.load offset=80 (local.get $lp)))
         (local.set $tb (v128.load offset=128 (local.get $lp)))
         (local.set $ub (v128.load offset=144 (local.get $lp)))
-        (call $pad (local.get $base) (local.get $n) (local.get $mm) (local.get $l5))
+        (call $pad (local.get $base) (local.get $n) (local.get $mm))
         (local.set $p (local.get $gat))
         (local.set $q (local.get $chirp))
         (local.set $j (i32.const 0))
@@ -694,8 +686,8 @@
     (local.set $fl (f32x4.splat (local.get $floor)))
     ;; log2 of the bytes per value of $mag and $dmag: 2 (float32) or 3 ($wide: float64)
     (local.set $w (i32.add (i32.const 2) (i32.ne (local.get $wide) (i32.const 0))))
-    ;; G's buffer: $y, or $x when M = 5 L (the transform's input then goes to $slot(i) in $y)
-    (local.set $gb (select (local.get $x) (local.get $y) (local.get $l5)))
+    ;; G's buffer: the one the transform's input does not go to (see $inbuf)
+    (local.set $gb (select (local.get $y) (local.get $x) (i32.eq (call $inbuf (local.get $x) (local.get $y) (local.get $l5)) (local.get $x))))
     (local.set $h (i32.shr_u (local.get $n) (i32.const 1)))
     (local.set $bins (i32.add (local.get $h) (i32.const 1)))
     (local.set $n4 (i32.shl (local.get $n) (i32.const 2)))
@@ -812,7 +804,7 @@
         (local.set $ub (v128.load offset=144 (local.get $lp)))
         ;; x_k = conj(C_k) w_k for k < n to its place (see `magnitudes`), the rest of the M + 1
         ;; numbers zero; k = 0 and k = n/2 (n even) first: conj C = (2 Re G^a, -2 Re G^b).
-        (call $pad (select (local.get $y) (local.get $x) (local.get $l5)) (local.get $n) (local.get $mm) (local.get $l5))
+        (call $pad (call $inbuf (local.get $x) (local.get $y) (local.get $l5)) (local.get $n) (local.get $mm))
         (local.set $k (i32.const 0))
         (loop $ends
           (local.set $p (i32.add (local.get $gb) (i32.shl (local.get $k) (i32.const 5))))
@@ -868,7 +860,7 @@
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $pairsLoop)))
         ;; Rader's x_0 (0 for Bluestein), before the convolution writes conj(A_0) to $x + 32 M
-        (local.set $p (i32.add (select (local.get $y) (local.get $x) (local.get $l5)) (i32.shl (local.get $mm) (i32.const 5))))
+        (local.set $p (i32.add (call $inbuf (local.get $x) (local.get $y) (local.get $l5)) (i32.shl (local.get $mm) (i32.const 5))))
         (local.set $z0r (v128.load offset=0 (local.get $p)))
         (local.set $z0i (v128.load offset=16 (local.get $p)))
         (call $convolve (local.get $mm) (local.get $x) (local.get $y) (local.get $tw) (local.get $bk) (local.get $l5) (local.get $tw5))

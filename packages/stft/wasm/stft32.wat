@@ -19,8 +19,10 @@
 
   ;; Forward DFT Z[k] = sum_j z[j] exp(-2 pi i j k / m) of m = 2^b >= 1 four-lane complex numbers
   ;; at $x (32 bytes each: re f32x4, im f32x4), using $y (m of them) as work; returns $x or $y,
-  ;; whichever holds Z (the exported $fft below copies it to $x). Stockham autosort: radix-4
-  ;; passes, then one radix-2 pass when b is odd. Pass with length L and stride s (L s = m), for
+  ;; whichever holds Z (the exported $fft below copies it to $x). With $s0 > 1: the $s0 DFTs of
+  ;; size m of the interleaved sequences z_q[j] = x[q + $s0 j] (q < $s0), Z_q[k] at q + $s0 k (the
+  ;; passes below starting at stride $s0; $x and $y hold m $s0 numbers). Stockham autosort: radix-4
+  ;; passes, then one radix-2 pass when b is odd. Pass with length L and stride s (L s = m $s0), for
   ;; p < L/4, q < s, with w = exp(-2 pi i p / L) and a, b, c, d = x[q + s (p + j L/4)]:
   ;;   y[q + s 4p]       = (a + c) + (b + d)
   ;;   y[q + s (4p + 1)] = w   ((a - c) - i (b - d))
@@ -29,7 +31,7 @@
   ;; p = 0 (w = 1) has a loop of its own without the multiplies: the whole of the last radix-4
   ;; pass (L = 4), a quarter of the one before, ... $tw holds, pass after pass, for each
   ;; 0 < p < L/4: w, w^2, w^3 as (cos, -sin) float32 pairs (24 bytes).
-  (func $stockham (export "stockham") (param $m i32) (param $x i32) (param $y i32) (param $tw i32) (result i32)
+  (func $stockham (export "stockham") (param $m i32) (param $x i32) (param $y i32) (param $tw i32) (param $s0 i32) (result i32)
     (local $len i32) (local $sb i32) (local $src i32) (local $dst i32) (local $t i32)
     (local $n1 i32) (local $p i32) (local $ip i32) (local $op i32) (local $qe i32) (local $q1 i32)
     (local $q2 i32) (local $q3 i32)
@@ -37,7 +39,7 @@
     (local $dr v128) (local $di v128) (local $vr v128) (local $vi v128)
     (local $c1 v128) (local $s1 v128) (local $c2 v128) (local $s2 v128) (local $c3 v128) (local $s3 v128)
     (local.set $len (local.get $m))
-    (local.set $sb (i32.const 32))
+    (local.set $sb (i32.shl (local.get $s0) (i32.const 5)))
     (local.set $src (local.get $x))
     (local.set $dst (local.get $y))
     (block $radix2
@@ -186,7 +188,7 @@
   ;; twiddles of $stockham): the DFT is copied back to $x when it ends in $y.
   (func $fft (export "fft") (param $m i32) (param $x i32) (param $y i32) (param $tw i32)
     (local $z i32)
-    (local.set $z (call $stockham (local.get $m) (local.get $x) (local.get $y) (local.get $tw)))
+    (local.set $z (call $stockham (local.get $m) (local.get $x) (local.get $y) (local.get $tw) (i32.const 1)))
     (if (i32.ne (local.get $z) (local.get $x))
       (then (memory.copy (local.get $x) (local.get $z) (i32.shl (local.get $m) (i32.const 5))))))
 
@@ -358,7 +360,7 @@
           (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (br_if $scale (i32.lt_u (local.get $p) (local.get $q))))))
         ;; Z is in $x or $y: $z.
-        (local.set $z (call $stockham (local.get $m) (local.get $x) (local.get $y) (local.get $tw)))
+        (local.set $z (call $stockham (local.get $m) (local.get $x) (local.get $y) (local.get $tw) (i32.const 1)))
         ;; |X[0]| and |X[m]| from Z[0]; the halving of the split is folded into u1. Lane l's value
         ;; goes to row $ol (four lane stores per bin).
         (local.set $u1 (f32x4.mul (local.get $u1) (f32x4.splat (f32.const 0.5))))

@@ -221,11 +221,11 @@ export class WasmStft32Any extends Wasm32Memory {
         f[this.tw5 / 4 + 2 * ((r - 1) * l5 + k) + 1] = Math.sin(angle);
       }
     }
-    // The places: z_j to `into`'s number slot(i) (slot(i) = i, or (i mod 5) L + floor(i / 5) for
-    // M = 5 L), F_k read from x's number `from`.
+    // The places: z_j to number i of `into` (x, or for M = 5 L the buffer where the FFT of size L
+    // starts so that it ends in y: x after an odd number of passes, ceil(log2 L / 2); as the
+    // module's $inbuf), F_k read from x's number `from`.
     const rader = mm === n - 1;
-    const into = l5 ? this.y : this.x;
-    const slot = (i: number) => (l5 ? (i % 5) * l5 + Math.floor(i / 5) : i);
+    const into = l5 && Math.ceil(Math.log2(l5) / 2) % 2 === 0 ? this.y : this.x;
     const perm = new Int32Array(this.memory.buffer, this.perm, 2 * n);
     const b = new Float64Array(2 * mm);
     if (rader) {
@@ -236,7 +236,7 @@ export class WasmStft32Any extends Wasm32Memory {
       perm[0] = into + 32 * mm;
       perm[n] = this.x + 32 * mm;
       for (let p = 0, gp = 1, gm = 1; p < mm; p++) {
-        perm[gp] = into + 32 * slot(p);
+        perm[gp] = into + 32 * p;
         perm[n + gm] = this.x + 32 * p;
         const angle = (-2 * Math.PI * gm) / n;
         b[2 * p] = Math.cos(angle);
@@ -263,7 +263,7 @@ export class WasmStft32Any extends Wasm32Memory {
           b[2 * (mm - j)] = c;
           b[2 * (mm - j) + 1] = -s;
         }
-        perm[j] = into + 32 * slot(j);
+        perm[j] = into + 32 * j;
         perm[n + j] = this.x + 32 * j;
       }
     }
