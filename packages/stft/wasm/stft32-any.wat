@@ -373,15 +373,14 @@
   ;; Magnitudes max(|X|, $floor) of `total` frames of size n (bins = floor(n / 2) + 1) into $out
   ;; ([total][bins] float32, or float64 with $wide: each the float32 value). $sig: the padded
   ;; signals ([batch][plen] float32); $win: the window (n float32); $chirp: w_j = (cos, sin) of
-  ;; -pi j^2 / n (n float32 pairs); $bk: B' (M pairs); $tw: the twiddles of `fft` for size M; $x,
-  ;; $y: M four-lane complex numbers each; $l5, $tw5: L and its radix-5 twiddles when M = 5 L (then
+  ;; -pi j^2 / n (n float32 pairs; Rader: 1); $bk: B' (M pairs); $tw: the twiddles of `fft` for
+  ;; size M; $x, $y: M + 2 four-lane complex numbers each; $l5, $tw5: L and its radix-5 twiddles when M = 5 L (then
   ;; $tw holds the twiddles of size L; see $dft), else 0; $spare: a row (bins float64) for the frames that do not
   ;; exist; $lp: 320 bytes of scratch (see $lanes, $scales, $transpose). With $spec (not 0), each group of four
   ;; pairs keeps its spectra there, as computed (scaled by t, doubled): bins four-lane complex
   ;; numbers 2 X_a, then bins 2 X_b (64 bins bytes per group): the input of `adjoint`. $perm: the
-  ;; places (see the top), n i32 byte addresses where z_j goes (in $x, or in $y when M = 5 L), then
-  ;; n where F_k is read (in $x); $x and $y hold M + 2 four-lane complex numbers each (the frames
-  ;; are gathered in the buffer that the places do not use).
+  ;; places (see the top), n i32 byte addresses where z_j goes (in $inbuf's buffer), then n where
+  ;; F_k is read (in $x); the frames are gathered in the other buffer.
   (func (export "magnitudes")
     (param $n i32) (param $mm i32) (param $hop i32) (param $frames i32) (param $total i32) (param $plen i32)
     (param $sig i32) (param $win i32) (param $chirp i32) (param $bk i32) (param $tw i32) (param $x i32)
