@@ -658,7 +658,7 @@
   ;;   dL/dx_j = w_j Re sum_{k=0}^{n/2} G_k exp(2 pi i j k / n) = w_j sum_{k<n} H_k exp(2 pi i j k / n)
   ;; with H Hermitian: H_0 = Re G_0, H_k = G_k / 2 (0 < k < n/2), H_{n/2} = Re G_{n/2} (n even),
   ;; H_{n-k} = conj H_k. Both frames of a pair at once: C = 2 (H^a + i H^b), y = sum_k C_k
-  ;; exp(2 pi i j k / n) = conj(DFT_n(conj C)) (Bluestein as in `magnitudes`), so that
+  ;; exp(2 pi i j k / n) = conj(DFT_n(conj C)) (Bluestein or Rader as in `magnitudes`), so that
   ;; dL/dx_a[j] = w_j Re y_j / 2 and dL/dx_b[j] = w_j Im y_j / 2:
   ;;   C_k = G^a_k + i G^b_k,  C_{n-k} = conj G^a_k + i conj G^b_k,  C_0 = 2 Re G^a_0 + 2 i Re G^b_0
   ;;   (and C_{n/2} likewise for even n).

@@ -9,7 +9,9 @@
  * two.
  *
  * Why this design: the power-of-two FFT is the fastest kernel of the package (and the one being
- * tuned), a Bluestein step around it serves every size with one code path, and packing two real
+ * tuned), a convolution step around it (Bluestein's, or Rader's where n - 1 is an FFT length:
+ * the same steps with a permutation for the chirp, through one table of places) serves every size
+ * with one code path, and packing two real
  * frames halves the work of one real frame per lane (which would need M >= 1.5 n only, but twice
  * the transforms: the same or more work at every smooth-preset size). The frames of a pair are
  * consecutive frames of one item, so an item's numbers never depend on its batch. No direct DFT for
