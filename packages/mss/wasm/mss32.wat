@@ -123,7 +123,7 @@
     (param $c f64) (param $eps f64) (param $thr f64) (result f64)
     (local $tb i32) (local $at i32) (local $end i32) (local $stop i32) (local $k i32)
     (local $w f64) (local $slowSum f64) (local $acc1 v128) (local $acc2 v128)
-    (local $xq v128) (local $tq v128) (local $v v128) (local $u v128) (local $y v128) (local $bad v128)
+    (local $xq v128) (local $v v128) (local $u v128) (local $y v128) (local $bad v128)
     (local $ue v128) (local $ce v128) (local $cr v128) (local $l v128) (local $e v128) (local $m v128)
     (local $lo v128) (local $z v128) (local $x4 v128) (local $p v128) (local $ef v128)
     (local $d1 v128) (local $d v128) (local $s1 v128) (local $s2 v128) (local $dd v128)

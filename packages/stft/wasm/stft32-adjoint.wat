@@ -52,7 +52,7 @@
     (param $spec i32) (param $mag i32) (param $dmag i32) (param $floor f32) (param $wide i32)
     (param $win i32) (param $tw i32) (param $rt i32) (param $x i32) (param $y i32) (param $gp i32) (param $spare i32)
     (local $w i32) (local $g i32) (local $l i32) (local $e i32) (local $k i32) (local $j i32) (local $bins i32) (local $n4 i32)
-    (local $sg i32) (local $at i32) (local $p i32) (local $q i32) (local $r i32) (local $rb i32)
+    (local $sg i32) (local $at i32) (local $p i32) (local $q i32) (local $rb i32)
     (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
     (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)

@@ -216,7 +216,7 @@
   ;;   X_1 = a1 - i b1, X_4 = a1 + i b1, X_2 = a2 - i b2, X_3 = a2 + i b2.
   ;; $tw5: W^{rk} as (cos, -sin) float32 pairs, for r = 1..4 (L each).
   (func $fft5 (param $l i32) (param $x i32) (param $y i32) (param $tw i32) (param $tw5 i32)
-    (local $r i32) (local $p i32) (local $q i32) (local $lb i32) (local $k i32) (local $w i32) (local $f i32)
+    (local $p i32) (local $q i32) (local $lb i32) (local $k i32) (local $w i32) (local $f i32)
     (local $g0r v128) (local $g0i v128) (local $g1r v128) (local $g1i v128) (local $g2r v128) (local $g2i v128)
     (local $g3r v128) (local $g3i v128) (local $g4r v128) (local $g4i v128) (local $vr v128) (local $vi v128)
     (local $c v128) (local $s v128)
