@@ -62,6 +62,11 @@ describe('float32 kernel at any size: the module', () => {
     expect(convolutionSize(2053)).toBe(5120);
     expect(convolutionSize(9)).toBe(20);
   });
+
+  it("refuses Rader's length n - 1 for a size that is not prime", () => {
+    const window = new Float64Array(161).fill(1);
+    expect(() => new WasmStft32Any(161, 80, window, 160)).toThrow('needs a prime size, not 161');
+  });
 });
 
 describe.runIf(wasm32Supports(9))('the float32 route of magnitude at any size (issue 17)', () => {

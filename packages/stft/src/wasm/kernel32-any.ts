@@ -185,6 +185,9 @@ export class WasmStft32Any extends Wasm32Memory {
    * (a power of two or 5 L, at least 2n - 1).
    */
   constructor(n: number, hop: number, window: ArrayLike<number>, mm = convolutionSize(n)) {
+    if (mm === n - 1 && !isPrime(n)) {
+      throw new Error(`Rader's algorithm needs a prime size, not ${n}`);
+    }
     const mod = compiledModule();
     if (mod === null) throw new Error('WebAssembly SIMD is not available');
     const fwd = new WebAssembly.Instance(mod).exports as unknown as ForwardExports;
@@ -232,7 +235,6 @@ export class WasmStft32Any extends Wasm32Memory {
     const b = new Float64Array(2 * mm);
     if (rader) {
       // a_p = z_{g^p} (z_0 to the spare number M), Z_{g^-q} at q; b_m = exp(-2 pi i g^-m / n).
-      if (!isPrime(n)) throw new Error(`Rader's algorithm needs a prime size, not ${n}`);
       const g = primitiveRoot(n);
       const gInv = powMod(g, n - 2, n);
       perm[0] = into + 32 * mm;
