@@ -10,7 +10,7 @@ import { tensor } from '@losses/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createStft, type MagnitudeOptions, magnitude, magnitudeVjp, stft } from '../src/index.js';
-import { noise } from './helpers.js';
+import { naiveOptions, noise } from './helpers.js';
 import { naiveStft, naiveVjp } from './naive.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
@@ -98,14 +98,7 @@ describe('fuzz: the STFT against a naive STFT (issue 12)', () => {
         const { eps: _eps, ...stftOptions } = options;
         const eps = options.eps ?? 0;
         const plan = createStft(stftOptions);
-        const naive = {
-          size: plan.size,
-          hop: plan.hop,
-          window: plan.window,
-          center: plan.center,
-          padMode: plan.padMode,
-          padEnd: plan.padEnd,
-        };
+        const naive = naiveOptions(stftOptions);
         const items = Array.from({ length: batch }, (_, b) =>
           item(shapes[b]!, length, amplitude, seed + b),
         );

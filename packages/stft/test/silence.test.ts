@@ -9,21 +9,8 @@ import { readFileSync } from 'node:fs';
 import { LossInputError, tensor } from '@losses/tensor';
 import { describe, expect, it } from 'vitest';
 import { createStft, type MagnitudeOptions, magnitude, magnitudeVjp, stft } from '../src/index.js';
-import { maxAbsDiff, noise } from './helpers.js';
-import { type NaiveOptions, naiveStft, naiveVjp } from './naive.js';
-
-function naiveOptions(o: MagnitudeOptions): NaiveOptions {
-  const { eps: _, ...options } = o;
-  const plan = createStft(options);
-  return {
-    size: plan.size,
-    hop: plan.hop,
-    window: plan.window,
-    center: plan.center,
-    padMode: plan.padMode,
-    padEnd: plan.padEnd,
-  };
-}
+import { maxAbsDiff, naiveOptions, noise } from './helpers.js';
+import { naiveStft, naiveVjp } from './naive.js';
 
 /** Frames of `n` samples back to back, each noise times its amplitude (0: silent). */
 function framesOfAmplitudes(n: number, amplitudes: number[], seed: number): Float64Array {
